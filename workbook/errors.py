@@ -1,0 +1,53 @@
+"""The errors the tool reports to its user as one line, with exit status 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Exit statuses, documented in README.
+EXIT_OK = 0
+EXIT_PROBLEMS_FOUND = 1
+EXIT_USAGE_OR_INPUT = 2
+
+
+class TechTradeError(Exception):
+    """An error the user can act on; its text is the whole message."""
+
+
+class MissingToolError(TechTradeError):
+    """An external program the command needs (LibreOffice, the validator) is not installed."""
+
+
+@dataclass
+class InputError(TechTradeError):
+    """A value in an input file that breaks the file's schema.
+
+    ``row`` is the line number in the file as a text editor shows it (the header is
+    line 1), so the user can go straight to it.
+    """
+
+    file: Path | str
+    expected: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [str(self.file)]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        found = "" if self.value is None else f"{_shorten(self.value)!r}: "
+        return f"{', '.join(where)}: {found}{self.expected}"
+
+
+def _shorten(value: object, limit: int = 60) -> object:
+    """Keep a message one readable line even when the bad value is huge."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}… ({len(value):,} characters)"
+    return value

@@ -1,0 +1,112 @@
+"""The schema of every file in ``data/``: its columns, their kinds and their keys.
+
+``data/README.md`` documents the same schema for people; ``tests/test_schema_docs.py``
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The largest number Excel keeps exactly (15 significant digits are shown, but
+#: anything past 1e15 dollars is certainly a data error, and Excel's own limit is 9.99e307).
+LARGEST_AMOUNT_USD = 1e15
+#: Years the tool accepts at all; data outside this range is a typo.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "year", "amount", "integer", "number", "code", "text"
+    description: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class FileSchema:
+    filename: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    #: (column, file, column): every value of the column must appear in the other file's column.
+    references: tuple[tuple[str, str, str], ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+YEAR = Column("year", "year", "Calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
+STATE_CODE = Column("state_code", "code", "USPS code of the state, district or territory")
+NAICS3 = Column("naics3", "integer", "3-digit NAICS product category code", minimum=100, maximum=999)
+
+
+def _trade_file(filename: str, flow: str) -> FileSchema:
+    return FileSchema(
+        filename=filename,
+        description=f"Census goods {flow} by state and NAICS-3 category, one row per year, state and category",
+        columns=(
+            YEAR,
+            STATE_CODE,
+            NAICS3,
+            Column("value_usd", "amount", f"{flow.capitalize()} in whole U.S. dollars", minimum=0,
+                   maximum=LARGEST_AMOUNT_USD),
+        ),
+        key=("year", "state_code", "naics3"),
+        references=(("state_code", "states.csv", "state_code"), ("naics3", "categories.csv", "naics3")),
+    )
+
+
+STATES = FileSchema(
+    filename="states.csv",
+    description="The states, district and territories that Census reports, with their place on the tile-grid map",
+    columns=(
+        STATE_CODE,
+        Column("state_name", "text", "Name of the state, district or territory"),
+        Column("kind", "code", "What it is", choices=("state", "district", "territory")),
+        Column("tile_row", "integer", "Row of its tile on the map, from 0 at the top", minimum=0, maximum=50),
+        Column("tile_col", "integer", "Column of its tile on the map, from 0 at the left", minimum=0, maximum=50),
+    ),
+    key=("state_code",),
+)
+
+CATEGORIES = FileSchema(
+    filename="categories.csv",
+    description="NAICS-3 categories as Census labels them",
+    columns=(
+        NAICS3,
+        Column("label", "text", "Census label of the category"),
+        Column("kind", "code", "product: a product category; special: a Census special classification provision (9xx), "
+               "left out when ranking a state's product categories", choices=("product", "special")),
+    ),
+    key=("naics3",),
+)
+
+EXPORTS = _trade_file("census_exports.csv", "exports")
+IMPORTS = _trade_file("census_imports.csv", "imports")
+
+PUBLISHED = FileSchema(
+    filename="published_figures.csv",
+    description="Every figure the snapshot's press release states, with the sentence it is quoted from",
+    columns=(
+        Column("figure", "code", "What the figure is (see the list in data/README.md)"),
+        Column("year", "year", "The year the figure is for", minimum=FIRST_YEAR, maximum=LAST_YEAR),
+        Column("subject", "text", "The state code, country or list the figure is about; empty for national figures",
+               required=False),
+        Column("value", "number", "The figure, in its unit", minimum=-LARGEST_AMOUNT_USD, maximum=LARGEST_AMOUNT_USD),
+        Column("unit", "code", "usd: U.S. dollars; ratio: a fraction (0.056 is 5.6%); count; jobs; rank (1 is first)",
+               choices=("usd", "ratio", "count", "jobs", "rank")),
+        Column("quote", "text", "The sentence of the press release the figure is quoted from"),
+    ),
+    key=("figure", "year", "subject"),
+)
+
+#: Every file of the data folder, in the order they are loaded (referenced files first).
+ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED)
