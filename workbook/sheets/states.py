@@ -1,0 +1,144 @@
+"""The States sheet: one row per state code with its tech exports, change, share, rank and flags.
+
+Every figure is a formula over the data sheets and the settings on About, so it
+follows the snapshot year and any edited figure.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.states import YES
+from workbook.sheets.data_tables import EXPORTS, STATE_LIST, header
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
+                           write_table)
+
+TABLE = "StateSummary"
+TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW = 0, 1, 3
+SUMMARY_FIRST_ROW = 4
+# Labels overflow into the empty cells to their right, so values sit past them.
+LABEL_COL, VALUE_COL = 0, 4
+
+#: (defined name, wording key, style, model attribute) of the U.S. summary block, in order.
+SUMMARY = (
+    ("TechExportsUS", "us_tech_exports", "usd_billions", "us_tech_exports"),
+    ("TechExportsUSPrevious", "us_tech_exports_previous", "usd_billions", "us_tech_exports_previous"),
+    ("TechExportsUSChange", "us_change", "change_billions", "us_change"),
+    ("TechExportsUSChangePercent", "us_change_ratio", "change_ratio", "us_change_ratio"),
+    ("StatesOverThreshold", "states_over_threshold", "count", "states_over_threshold"),
+    ("StatesTechTopThree", "states_tech_top_three", "count", "states_tech_top_three"),
+    ("StatesTechLeading", "states_tech_leading", "count", "states_tech_leading"),
+)
+TABLE_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
+TABLE_HEADER_ROW = TABLE_HEADING_ROW + 1
+
+
+def _sumifs_tech(year: str, state: str) -> str:
+    exports = EXPORTS.table_name
+    return (f"SUMIFS({column_ref(exports, header('value_usd'))},"
+            f"{column_ref(exports, header('year'))},{year},"
+            f"{column_ref(exports, header('state_code'))},{state},"
+            f"{column_ref(exports, header('naics3'))},TechCategory)")
+
+
+def _formulas(col: dict[str, str]) -> dict[str, str]:
+    """The formula of each computed column, in the table's own structured references."""
+    exports = EXPORTS.table_name
+    row = {key: this_row_ref(TABLE, name) for key, name in col.items()}
+    whole = {key: column_ref(TABLE, name) for key, name in col.items()}
+    states = STATE_LIST.table_name
+    return {
+        "state_name": (f"INDEX({column_ref(states, header('state_name'))},"
+                       f"MATCH({row['state_code']},{column_ref(states, header('state_code'))},0))"),
+        "tech_exports": _sumifs_tech("SnapshotYear", row["state_code"]),
+        "tech_exports_previous": _sumifs_tech("SnapshotYear-1", row["state_code"]),
+        "change": f"{row['tech_exports']}-{row['tech_exports_previous']}",
+        "change_ratio": f'IF({row["tech_exports_previous"]}=0,"",{row["change"]}/{row["tech_exports_previous"]})',
+        "share_of_us": f"IF(TechExportsUS=0,0,{row['tech_exports']}/TechExportsUS)",
+        "us_rank": f"RANK({row['tech_exports']},{whole['tech_exports']},0)",
+        "goods_exports": (f"SUMIFS({column_ref(exports, header('value_usd'))},"
+                          f"{column_ref(exports, header('year'))},SnapshotYear,"
+                          f"{column_ref(exports, header('state_code'))},{row['state_code']})"),
+        "tech_share_of_goods": f"IF({row['goods_exports']}=0,0,{row['tech_exports']}/{row['goods_exports']})",
+        # Categories from 900 up are Census special provisions, not product categories.
+        "tech_category_rank": (f"1+COUNTIFS({column_ref(exports, header('year'))},SnapshotYear,"
+                               f"{column_ref(exports, header('state_code'))},{row['state_code']},"
+                               f"{column_ref(exports, header('naics3'))},\"<900\","
+                               f"{column_ref(exports, header('value_usd'))},\">\"&{row['tech_exports']})"),
+        "over_threshold": f'IF({row["tech_exports"]}>OverThresholdUSD,"{YES}","No")',
+        "tech_top_three": f'IF({row["tech_category_rank"]}<=3,"{YES}","No")',
+        "tech_leading": f'IF({row["tech_category_rank"]}=1,"{YES}","No")',
+    }
+
+
+#: Style and width of each column of the table.
+_LOOK = {
+    "state_code": ("formula_text", "code"),
+    "state_name": ("formula_text", "name"),
+    "tech_exports": ("usd_billions", "usd"),
+    "tech_exports_previous": ("usd_billions", "usd"),
+    "change": ("change_billions", "usd"),
+    "change_ratio": ("change_ratio", "ratio"),
+    "share_of_us": ("ratio", "ratio"),
+    "us_rank": ("rank", "rank"),
+    "goods_exports": ("usd_billions", "usd"),
+    "tech_share_of_goods": ("ratio", "ratio"),
+    "tech_category_rank": ("rank", "rank"),
+    "over_threshold": ("flag", "flag"),
+    "tech_top_three": ("flag", "flag"),
+    "tech_leading": ("flag", "flag"),
+}
+
+
+def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
+    whole = {key: column_ref(TABLE, name) for key, name in col.items()}
+    return {
+        "us_tech_exports": f"SUM({whole['tech_exports']})",
+        "us_tech_exports_previous": f"SUM({whole['tech_exports_previous']})",
+        "us_change": "TechExportsUS-TechExportsUSPrevious",
+        "us_change_ratio": 'IF(TechExportsUSPrevious=0,"",TechExportsUSChange/TechExportsUSPrevious)',
+        "states_over_threshold": f'COUNTIF({whole["over_threshold"]},"{YES}")',
+        "states_tech_top_three": f'COUNTIF({whole["tech_top_three"]},"{YES}")',
+        "states_tech_leading": f'COUNTIF({whole["tech_leading"]},"{YES}")',
+    }
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording("states")
+    figures = model.states
+    col = words["columns"]
+    formats = book.formats
+
+    write_formula(sheet, TITLE_ROW, 0, _title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    summary_formulas = _summary_formulas(col)
+    for offset, (name, key, style, attribute) in enumerate(SUMMARY):
+        row = SUMMARY_FIRST_ROW + offset
+        sheet.write_string(row, LABEL_COL, words[key], formats["label"])
+        write_formula(sheet, row, VALUE_COL, summary_formulas[key], formats[style], getattr(figures, attribute))
+        book.define_name(name, sheet, row, VALUE_COL, words[key])
+
+    sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
+    table = figures.table.reset_index()
+    formulas = _formulas(col)
+    columns = [
+        TableColumn(header=col[key], style=_LOOK[key][0], width=_LOOK[key][1], values=table[key].tolist(),
+                    formula=formulas.get(key))
+        for key in _LOOK
+    ]
+    first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
+    notes_row = last + 2
+    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
+    sheet.freeze_panes(TABLE_HEADER_ROW + 1, 2)
+    print_setup(sheet, notes_row, len(columns) - 1, repeat_row=TABLE_HEADER_ROW)
+
+
+def _title_formula(title: str) -> str:
+    """A title that names the snapshot year, as a formula so that it follows the year cell."""
+    before, _, after = title.partition("{year}")
+    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
+    return "&".join(part for part in parts if part)

@@ -1,0 +1,214 @@
+"""The writing layer's shared parts: the workbook, its styles, tables, formulas and names.
+
+Sheet modules in :mod:`workbook.sheets` lay out cells with these; they never open
+XlsxWriter options or parse templates themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.templates_loader import styles, template
+
+#: Builds are reproducible: the same inputs give the same bytes, so the creation
+#: time is fixed (or taken from SOURCE_DATE_EPOCH, the convention for reproducible builds).
+DEFAULT_BUILD_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def build_time() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else DEFAULT_BUILD_TIME
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    name: str
+    sheet: str
+    row: int
+    col: int
+    description: str
+
+    @property
+    def reference(self) -> str:
+        return f"={quote_sheetname(self.sheet)}!{xl_rowcol_to_cell(self.row, self.col, True, True)}"
+
+
+@dataclass
+class Book:
+    """One workbook being written: XlsxWriter's workbook plus the project's formats and names."""
+
+    workbook: Workbook
+    formats: dict
+    names: list[DefinedName] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, path: Path) -> Book:
+        workbook = xlsxwriter.Workbook(str(path), {
+            # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": False,
+        })
+        document = template("wording")["document"]
+        workbook.set_properties({
+            "title": document["title"],
+            "subject": document["subject"],
+            "keywords": document["keywords"],
+            "category": document["category"],
+            "comments": document["comments"],
+            "author": "",
+            "company": "",
+            "created": build_time(),
+        })
+        workbook.set_calc_mode("auto")
+        return cls(workbook=workbook, formats=_make_formats(workbook))
+
+    def add_sheet(self, name: str) -> Worksheet:
+        sheet = self.workbook.add_worksheet(name)
+        sheet.hide_gridlines(2)
+        sheet.set_footer(template("wording")["document"]["footer"])
+        sheet.set_paper(9)  # A4; fit-to-width makes Letter print the same
+        return sheet
+
+    def define_name(self, name: str, sheet: Worksheet, row: int, col: int, description: str) -> None:
+        defined = DefinedName(name, sheet.get_name(), row, col, description)
+        self.workbook.define_name(name, defined.reference)
+        self.names.append(defined)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def _make_formats(workbook: Workbook) -> dict:
+    theme = styles()
+    base = theme["base"]
+    skip = {"theme", "column_widths", "base"}
+    return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
+
+
+def column_width(kind: str) -> int:
+    return styles()["column_widths"][kind]
+
+
+def theme_colour(name: str) -> str:
+    return styles()["theme"][name]
+
+
+# ---------------------------------------------------------------- formulas
+
+def column_ref(table: str, column: str) -> str:
+    """A whole table column, e.g. ``CensusExports[Value USD]``."""
+    return f"{table}[{column}]"
+
+
+def this_row_ref(table: str, column: str) -> str:
+    """The same row of another column of the table, fully qualified.
+
+    LibreOffice computes ``Table[[#This Row],[Col]]`` but gives #N/A for the
+    unqualified ``[@Col]`` that Excel writes by default.
+    """
+    return f"{table}[[#This Row],[{column}]]"
+
+
+def string_literal(text: str) -> str:
+    """Text as a formula's string literal: quoted, with inner quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def cached(value: object) -> object:
+    """A formula's cached result, checked: a NaN would show as 0 or an error in readers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"a formula's cached value must be finite, got {value!r}")
+    if hasattr(value, "item"):  # numpy scalar -> Python scalar
+        value = value.item()
+    return value
+
+
+def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style, value: object) -> None:
+    sheet.write_formula(row, col, formula, style, cached(value))
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column of an Excel table: either input values or a formula with cached values."""
+
+    header: str
+    style: str
+    values: Sequence[object]
+    formula: str | None = None
+    width: str | None = None
+
+
+def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns: Sequence[TableColumn],
+                first_col: int = 0) -> tuple[int, int]:
+    """Write an Excel table and return (first data row, last data row).
+
+    Formula columns are declared as the table's column formula (so Excel fills a new
+    row) and also written cell by cell with their true cached values.
+    """
+    rows = len(columns[0].values)
+    if rows == 0:
+        raise ValueError(f"table {name} has no rows; Excel rejects a header-only table")
+    last_row = first_row + rows
+    last_col = first_col + len(columns) - 1
+    sheet.add_table(first_row, first_col, last_row, last_col, {
+        "name": name,
+        "style": "Table Style Light 9",
+        "columns": [_table_column_options(book, column) for column in columns],
+    })
+    for offset, column in enumerate(columns):
+        col = first_col + offset
+        style = book.formats[column.style]
+        for index, value in enumerate(column.values):
+            row = first_row + 1 + index
+            if column.formula is not None:
+                write_formula(sheet, row, col, column.formula, style, value)
+            else:
+                write_value(sheet, row, col, value, style)
+        if column.width:
+            sheet.set_column(col, col, column_width(column.width))
+    return first_row + 1, last_row
+
+
+def _table_column_options(book: Book, column: TableColumn) -> dict:
+    options = {"header": column.header, "format": book.formats[column.style]}
+    if column.formula is not None:
+        options["formula"] = column.formula
+    return options
+
+
+def write_value(sheet: Worksheet, row: int, col: int, value: object, style) -> None:
+    """Write an input value by its type: text always as text, never as a formula or link."""
+    value = cached(value)
+    if value is None or (isinstance(value, str) and value == ""):
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, style)
+    else:
+        sheet.write_number(row, col, value, style)
+
+
+def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
+                landscape: bool = True) -> None:
+    """Print area, orientation, one page wide, header rows repeated on every page."""
+    sheet.print_area(0, 0, last_row, last_col)
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    if repeat_row is not None:
+        sheet.repeat_rows(repeat_row)
