@@ -1,0 +1,93 @@
+"""The default build: what a user gets from README's first command."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers import REPO, run_cli
+
+
+@pytest.fixture(scope="session")
+def default_workbook(tmp_path_factory) -> Path:
+    """``tech-trade build`` with no arguments, run in an empty folder against the bundled data."""
+    folder = tmp_path_factory.mktemp("default-build")
+    result = run_cli("build", "--data", REPO / "data", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    path = folder / "tech-trade-snapshot-2020.xlsx"
+    assert path.exists()
+    return path
+
+
+def cached_values(path: Path):
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def state_row(sheet, code: str) -> dict:
+    header_row = next(row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Code")
+    for row in sheet.iter_rows(values_only=True):
+        if row and row[0] == code:
+            return dict(zip(header_row, row))
+    raise AssertionError(f"no row for {code}")
+
+
+def test_default_build_writes_the_2020_snapshot(default_workbook: Path):
+    book = openpyxl.load_workbook(default_workbook)
+    assert book.sheetnames[:2] == ["About", "States"]
+    assert book.defined_names["SnapshotYear"].attr_text == "About!$B$6"
+    assert book["About"]["B6"].value == 2020
+
+
+def test_texas_2020_tech_exports_equal_the_census_figure(default_workbook: Path):
+    texas = state_row(cached_values(default_workbook)["States"], "TX")
+    assert texas["Tech exports"] == 45_022_715_511
+    assert texas["State"] == "Texas"
+    assert texas["US rank"] == 1
+
+
+def test_state_figures_are_live_formulas_over_the_data(default_workbook: Path):
+    sheet = openpyxl.load_workbook(default_workbook)["States"]
+    header_row = next(row for row in sheet.iter_rows() if row[0].value == "Code")
+    columns = {cell.value: cell.column_letter for cell in header_row}
+    texas_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "TX")
+    formula = sheet[f"{columns['Tech exports']}{texas_row}"].value
+    assert formula.startswith("=SUMIFS(CensusExports[Value USD]")
+    assert "SnapshotYear" in formula and "TechCategory" in formula
+    assert sheet[f"{columns['US rank']}{texas_row}"].value.startswith("=RANK(")
+
+
+def test_us_totals_and_counts_come_from_the_formulas(default_workbook: Path):
+    names = openpyxl.load_workbook(default_workbook).defined_names
+    values = cached_values(default_workbook)
+
+    def named(name: str):
+        sheet, cell = names[name].attr_text.split("!")
+        return values[sheet.strip("'")][cell.replace("$", "")].value
+
+    assert named("TechExportsUS") == pytest.approx(197.26e9, rel=1e-4)
+    assert named("StatesOverThreshold") == 31
+    assert named("StatesTechTopThree") == 29
+    assert named("StatesTechLeading") == 14
+
+
+def test_the_workbook_has_no_macros_and_no_external_links(default_workbook: Path):
+    with zipfile.ZipFile(default_workbook) as archive:
+        parts = archive.namelist()
+    assert not any("vbaProject" in part or "externalLink" in part for part in parts)
+
+
+def test_document_properties_carry_no_personal_data(default_workbook: Path):
+    with zipfile.ZipFile(default_workbook) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert "<dc:creator></dc:creator>" in core or "<dc:creator/>" in core or "dc:creator" not in core
+    assert "/root" not in core and "/home" not in core
+
+
+def test_the_same_data_gives_a_byte_identical_workbook(default_workbook: Path, tmp_path: Path):
+    again = tmp_path / "again.xlsx"
+    result = run_cli("build", "--data", REPO / "data", "--out", again)
+    assert result.returncode == 0, result.stderr
+    assert again.read_bytes() == default_workbook.read_bytes()

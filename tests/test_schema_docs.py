@@ -1,0 +1,25 @@
+"""data/README.md documents every file and column of the schema the loader enforces."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import DATA
+from workbook.schema import ALL_FILES
+
+
+@pytest.mark.parametrize("schema", ALL_FILES, ids=lambda schema: schema.filename)
+def test_every_file_and_column_is_documented(schema):
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert f"`{schema.filename}`" in readme
+    for column in schema.column_names:
+        assert f"`{column}`" in readme, f"{schema.filename}: column {column} is not documented"
+
+
+def test_every_published_figure_id_is_documented():
+    import pandas as pd
+
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    figures = pd.read_csv(DATA / "published_figures.csv")["figure"].unique()
+    for figure in figures:
+        assert f"`{figure}`" in readme, f"figure {figure} is not documented"
