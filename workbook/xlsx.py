@@ -141,6 +141,10 @@ def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style, val
 
 # ---------------------------------------------------------------- tables
 
+#: Height in points of a table's header row: three lines of wrapped text.
+HEADER_ROW_HEIGHT = 40
+
+
 @dataclass(frozen=True)
 class TableColumn:
     """One column of an Excel table: either input values or a formula with cached values."""
@@ -169,6 +173,8 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
         "style": "Table Style Light 9",
         "columns": [_table_column_options(book, column) for column in columns],
     })
+    # Headers wrap onto a second line rather than widen the columns.
+    sheet.set_row(first_row, HEADER_ROW_HEIGHT)
     for offset, column in enumerate(columns):
         col = first_col + offset
         style = book.formats[column.style]
@@ -184,7 +190,8 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
 
 
 def _table_column_options(book: Book, column: TableColumn) -> dict:
-    options = {"header": column.header, "format": book.formats[column.style]}
+    options = {"header": column.header, "format": book.formats[column.style],
+               "header_format": book.formats["header"]}
     if column.formula is not None:
         options["formula"] = column.formula
     return options

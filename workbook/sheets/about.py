@@ -53,7 +53,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, contents: list[Con
     words = wording("about")
     formats = book.formats
     sheet.set_column(LABEL_COL, LABEL_COL, column_width("label"))
-    sheet.set_column(VALUE_COL, VALUE_COL, column_width("name"))
+    sheet.set_column(VALUE_COL, VALUE_COL, column_width("usd"))
     sheet.set_column(TEXT_COL, TEXT_COL, column_width("wide_text"))
 
     sheet.write_string(0, 0, words["title"], formats["title"])
@@ -95,7 +95,7 @@ def _contents(sheet, formats, words, contents: list[ContentsEntry], row: int) ->
     row = _heading(sheet, formats, words["contents_heading"], row)
     for entry in contents:
         sheet.write_url(row, LABEL_COL, f"internal:'{entry.sheet}'!A1", formats["link"], entry.sheet)
-        sheet.write_string(row, VALUE_COL, entry.description, formats["text"])
+        sheet.write_string(row, TEXT_COL, entry.description, formats["text"])
         row += 1
     return row + 1
 
@@ -104,10 +104,10 @@ def _sources(sheet, formats, words, row: int) -> int:
     row = _heading(sheet, formats, words["sources_heading"], row)
     for source in words["sources"]:
         sheet.write_string(row, LABEL_COL, source["name"], formats["label"])
-        sheet.write_string(row, VALUE_COL, f"{source['citation']} {source['vintage']}", formats["wrapped"])
-        sheet.set_row(row, 15 * 3)
+        sheet.write_string(row, TEXT_COL, f"{source['citation']} {source['vintage']}", formats["wrapped"])
+        sheet.set_row(row, 13 * 3)
         row += 1
-        sheet.write_url(row, VALUE_COL, source["url"], formats["link"], source["url"])
+        sheet.write_url(row, TEXT_COL, source["url"], formats["link"], source["url"])
         row += 1
     return row + 1
 
@@ -116,8 +116,8 @@ def _notes(sheet, formats, words, row: int) -> int:
     row = _heading(sheet, formats, words["notes_heading"], row)
     for note in words["notes"]:
         sheet.write_string(row, LABEL_COL, note["id"], formats["label"])
-        sheet.write_string(row, VALUE_COL, note["text"], formats["wrapped"])
-        sheet.set_row(row, 15 * 2)
+        sheet.write_string(row, TEXT_COL, note["text"], formats["wrapped"])
+        sheet.set_row(row, 13 * 2)
         row += 1
     return row + 1
 

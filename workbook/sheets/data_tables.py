@@ -1,8 +1,13 @@
 """The data sheets: each input table of ``data/`` as an Excel table the formulas read.
 
 These cells are the workbook's inputs. Formulas elsewhere read them through
-structured references (``CensusExports[Value USD]``), so a row added inside a table
+structured references (``CensusExports[State code]``), so a row added inside a table
 counts everywhere.
+
+Census trade is laid out wide: one row per state and category, one column per
+year. A new year is then one new column (the way analysts add a year), the file
+holds each figure once rather than with its keys repeated, and a blank cell is a
+year with no trade reported, as a missing row is in ``data/``.
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ _COLUMN_LOOK = {
 }
 
 
+def _look(column: str | int) -> tuple[str, str]:
+    return _COLUMN_LOOK["value_usd"] if isinstance(column, int) else _COLUMN_LOOK[column]
+
+
 @dataclass(frozen=True)
 class DataSheet:
     """One data sheet: its wording section and the frame it shows."""
@@ -58,8 +67,8 @@ class DataSheet:
     def frame(self, model: SnapshotModel) -> pd.DataFrame:
         data = model.data
         return {
-            "data_exports": data.exports,
-            "data_imports": data.imports,
+            "data_exports": wide_by_year(data.exports),
+            "data_imports": wide_by_year(data.imports),
             "data_states": data.states,
             "data_categories": data.categories,
             "data_years": pd.DataFrame({"year": model.years}),
@@ -76,9 +85,38 @@ PUBLISHED = DataSheet("data_published")
 ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED)
 
 
-def header(column: str) -> str:
-    """The table header of a data column: what formulas name in structured references."""
+def header(column: str | int) -> str:
+    """The table header of a data column: what formulas name in structured references.
+
+    A year column's header is the year itself, as text.
+    """
+    if isinstance(column, int):
+        return str(column)
     return wording("data_columns")[column]
+
+
+def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
+    """Long trade rows (year, state, category, value) as one row per state and category, a column per year."""
+    wide = trade.pivot(index=["state_code", "naics3"], columns="year", values="value_usd")
+    wide = wide.reindex(columns=sorted(wide.columns)).astype(object)
+    # A year without trade reported is a blank cell, not 0: blank is what the data says.
+    wide = wide.where(wide.notna(), None)
+    wide.columns = [int(year) for year in wide.columns]
+    return wide.reset_index()
+
+
+def year_column(table: str, year: str) -> str:
+    """The data column of a wide Census table whose header is the year ``year`` (a formula).
+
+    ``Table[[#Data]]`` and ``Table[[#Headers]]`` in this bracketed form are what
+    LibreOffice computes; the short ``Table[#Headers]`` gives #VALUE! there.
+    """
+    return f"INDEX({table}[[#Data]],0,MATCH(({year})&\"\",{table}[[#Headers]],0))"
+
+
+def has_year_column(table: str, year: str) -> str:
+    """TRUE where the wide table has a column for the year (a formula)."""
+    return f"ISNUMBER(MATCH(({year})&\"\",{table}[[#Headers]],0))"
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSheet) -> tuple[int, int]:
@@ -88,8 +126,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
     sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
     columns = [
-        TableColumn(header=header(name), style=_COLUMN_LOOK[name][0], width=_COLUMN_LOOK[name][1],
-                    values=frame[name].tolist())
+        TableColumn(header=header(name), style=_look(name)[0], width=_look(name)[1], values=frame[name].tolist())
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)

@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.states import YES
-from workbook.sheets.data_tables import EXPORTS, STATE_LIST, header
+from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
                            write_table)
@@ -37,8 +37,7 @@ TABLE_HEADER_ROW = TABLE_HEADING_ROW + 1
 
 def _sumifs_tech(year: str, state: str) -> str:
     exports = EXPORTS.table_name
-    return (f"SUMIFS({column_ref(exports, header('value_usd'))},"
-            f"{column_ref(exports, header('year'))},{year},"
+    return (f"SUMIFS({year_column(exports, year)},"
             f"{column_ref(exports, header('state_code'))},{state},"
             f"{column_ref(exports, header('naics3'))},TechCategory)")
 
@@ -53,20 +52,20 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
         "state_name": (f"INDEX({column_ref(states, header('state_name'))},"
                        f"MATCH({row['state_code']},{column_ref(states, header('state_code'))},0))"),
         "tech_exports": _sumifs_tech("SnapshotYear", row["state_code"]),
-        "tech_exports_previous": _sumifs_tech("SnapshotYear-1", row["state_code"]),
+        # The first year of the data has no year before it: its previous year counts as 0.
+        "tech_exports_previous": (f"IF({has_year_column(exports, 'SnapshotYear-1')},"
+                                  f"{_sumifs_tech('SnapshotYear-1', row['state_code'])},0)"),
         "change": f"{row['tech_exports']}-{row['tech_exports_previous']}",
         "change_ratio": f'IF({row["tech_exports_previous"]}=0,"",{row["change"]}/{row["tech_exports_previous"]})',
         "share_of_us": f"IF(TechExportsUS=0,0,{row['tech_exports']}/TechExportsUS)",
         "us_rank": f"RANK({row['tech_exports']},{whole['tech_exports']},0)",
-        "goods_exports": (f"SUMIFS({column_ref(exports, header('value_usd'))},"
-                          f"{column_ref(exports, header('year'))},SnapshotYear,"
+        "goods_exports": (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
                           f"{column_ref(exports, header('state_code'))},{row['state_code']})"),
         "tech_share_of_goods": f"IF({row['goods_exports']}=0,0,{row['tech_exports']}/{row['goods_exports']})",
         # Categories from 900 up are Census special provisions, not product categories.
-        "tech_category_rank": (f"1+COUNTIFS({column_ref(exports, header('year'))},SnapshotYear,"
-                               f"{column_ref(exports, header('state_code'))},{row['state_code']},"
+        "tech_category_rank": (f"1+COUNTIFS({column_ref(exports, header('state_code'))},{row['state_code']},"
                                f"{column_ref(exports, header('naics3'))},\"<900\","
-                               f"{column_ref(exports, header('value_usd'))},\">\"&{row['tech_exports']})"),
+                               f"{year_column(exports, 'SnapshotYear')},\">\"&{row['tech_exports']})"),
         "over_threshold": f'IF({row["tech_exports"]}>OverThresholdUSD,"{YES}","No")',
         "tech_top_three": f'IF({row["tech_category_rank"]}<=3,"{YES}","No")',
         "tech_leading": f'IF({row["tech_category_rank"]}=1,"{YES}","No")',
