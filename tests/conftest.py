@@ -1,0 +1,60 @@
+"""Fixtures shared by the tests.
+
+Tests that need LibreOffice or the Office Open XML validator either mark
+themselves (``@pytest.mark.libreoffice``, ``@pytest.mark.validator``) or use the
+``require_libreoffice`` / ``require_validator`` fixtures (which module-scoped
+fixtures can use too). Where a tool is missing such a test is skipped, except in
+CI (environment variable CI set), where it fails: CI must not pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from workbook import libreoffice, validator
+from workbook.errors import MissingToolError
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_tool(find: Callable[[], Path]) -> Path:
+    """The tool ``find`` locates; skip the test without it, or fail it in CI."""
+    try:
+        return find()
+    except MissingToolError as error:
+        missing = str(error)
+    # Outside the except block, so that the report is the one line and no traceback.
+    if running_in_ci():
+        pytest.fail(f"CI needs this tool: {missing}", pytrace=False)
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def require_libreoffice() -> Path:
+    """The soffice program."""
+    return require_tool(libreoffice.find_soffice)
+
+
+@pytest.fixture(scope="session")
+def require_validator() -> Path:
+    """The ooxml-validate program."""
+    return require_tool(validator.find_validator)
+
+
+_TOOL_FINDERS = {
+    "libreoffice": libreoffice.find_soffice,
+    "validator": validator.find_validator,
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Make the ``libreoffice`` and ``validator`` markers require their tool."""
+    for marker, find in _TOOL_FINDERS.items():
+        if item.get_closest_marker(marker) is not None:
+            require_tool(find)

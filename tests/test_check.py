@@ -1,0 +1,252 @@
+"""``tech-trade check``: recalculation in LibreOffice and schema validation.
+
+LibreOffice takes seconds per run, so one correct and one flawed workbook are
+checked once per module and serve several tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from workbook import libreoffice, validator
+from workbook.check import Problem, check_workbook, is_error_value, values_agree
+from workbook.errors import MissingToolError, TechTradeError
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Planted in the flawed workbook, in the order the check must report them.
+WRONG_CACHED_VALUE = "States!A3"
+DIVISION_BY_ZERO = "States!C5"
+UNKNOWN_FUNCTION = "About!B2"
+BROKEN_PART = "xl/worksheets/sheet2.xml"
+
+
+def write_workbook(path: Path, flawed: bool = False) -> Path:
+    """Formulas of several result types with true cached values; ``flawed`` plants problems."""
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    states = book.add_worksheet("States")
+    states.write("A1", 10)
+    states.write("A2", 32)
+    states.write_formula("A3", "=A1+A2", None, 999 if flawed else 42)
+    states.write_formula("B1", "=A1/3", None, 10 / 3)
+    states.write_formula("B2", '="CA"&"-"&"TX"', None, "CA-TX")
+    states.write_formula("B3", "=A1>A2", None, False)
+    states.write_formula("B4", '=IF(A1>100,"big","")', None, "")
+    states.write_formula("B5", "=DATE(2020,12,31)", date_format, 44196)
+    states.write_formula("B6", "=SUM(A1:A2)*1.1", None, 42 * 1.1)
+    states.write_formula("C1", "=0.1+0.2", None, 0.1 + 0.2)
+    # Text that looks like an error is not one.
+    states.write_string("D1", "#N/A")
+    if flawed:
+        states.write_formula(DIVISION_BY_ZERO.split("!")[1], "=1/0", None, 0)
+    about = book.add_worksheet("About")
+    about.write_string("A1", "Tech Trade Snapshot")
+    about.write_formula("B1", "=States!A1*2", None, 20)
+    if flawed:
+        about.write_formula(UNKNOWN_FUNCTION.split("!")[1], "=NOSUCHFUNCTION(1)", None, 1)
+    book.close()
+    if flawed:
+        add_unknown_attribute(path, BROKEN_PART)
+    return path
+
+
+def add_unknown_attribute(path: Path, part: str) -> None:
+    """Break the schema in ``part`` the way a careless writer would: an undeclared attribute."""
+    with zipfile.ZipFile(path) as source:
+        parts = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item, data in parts.items():
+            if item.filename == part:
+                data = data.replace(b"<worksheet ", b'<worksheet unknownAttribute="1" ', 1)
+            target.writestr(item, data)
+
+
+def run_check(path: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "workbook", "check", str(path)],
+        capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def good_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workbook(tmp_path_factory.mktemp("good") / "good.xlsx")
+
+
+@pytest.fixture(scope="module")
+def flawed_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workbook(tmp_path_factory.mktemp("flawed") / "flawed.xlsx", flawed=True)
+
+
+@pytest.fixture(scope="module")
+def flawed_problems(flawed_workbook: Path, require_libreoffice: Path, require_validator: Path) -> list[Problem]:
+    return check_workbook(flawed_workbook)
+
+
+def cell_problems(problems: list[Problem]) -> dict[str, str]:
+    return {problem.location: str(problem) for problem in problems if not problem.schema}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_correct_workbook_has_no_problems(good_workbook):
+    assert check_workbook(good_workbook) == []
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_error_cells_are_named_with_their_error(flawed_problems):
+    found = cell_problems(flawed_problems)
+    assert found[DIVISION_BY_ZERO] == f"{DIVISION_BY_ZERO}: error #DIV/0! after recalculation (=1/0)"
+    assert found[UNKNOWN_FUNCTION].startswith(f"{UNKNOWN_FUNCTION}: error #NAME? after recalculation")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_wrong_cached_value_is_named_with_both_values(flawed_problems):
+    assert cell_problems(flawed_problems)[WRONG_CACHED_VALUE] == (
+        f"{WRONG_CACHED_VALUE}: recalculated value 42 differs from cached value 999 (=A1+A2)"
+    )
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_cell_problems_come_in_sheet_row_column_order_then_schema(flawed_problems):
+    assert list(cell_problems(flawed_problems)) == [WRONG_CACHED_VALUE, DIVISION_BY_ZERO, UNKNOWN_FUNCTION]
+    kinds = [problem.schema for problem in flawed_problems]
+    assert kinds == sorted(kinds), "schema problems must follow the cell problems"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_schema_problem_names_part_and_attribute(flawed_problems):
+    schema = [str(problem) for problem in flawed_problems if problem.schema]
+    assert schema, "the undeclared attribute was not reported"
+    assert all(line.startswith(f"schema: {BROKEN_PART} /x:worksheet[1]: ") for line in schema)
+    assert any("unknownAttribute" in line for line in schema)
+    assert all("\n" not in line for line in schema)
+
+
+@pytest.mark.validator
+def test_validator_findings_carry_description_part_and_id(flawed_workbook):
+    findings = validator.validate(flawed_workbook, office_version="Office2016")
+    assert findings
+    assert {"description", "path", "id"} <= set(findings[0])
+    assert findings[0]["path"]["partUri"] == f"/{BROKEN_PART}"
+
+
+def test_file_that_is_not_a_zip_is_refused(tmp_path):
+    text = tmp_path / "notes.xlsx"
+    text.write_text("State,Exports\nCA,1\n")
+    with pytest.raises(TechTradeError, match="not an .xlsx workbook"):
+        check_workbook(text)
+
+
+def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    archive = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(archive, "w") as target:
+        target.writestr("readme.txt", "hello")
+    with pytest.raises(TechTradeError, match="not an .xlsx workbook"):
+        check_workbook(archive)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(TechTradeError, match="no such file"):
+        check_workbook(tmp_path / "absent.xlsx")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_cli_names_the_cell_and_exits_1(flawed_workbook):
+    result = run_check(flawed_workbook)
+    assert result.returncode == 1, result.stderr
+    assert any(line.startswith(f"{DIVISION_BY_ZERO}: error #DIV/0!") for line in result.stdout.splitlines())
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_cli_exits_0_on_correct_workbook(good_workbook):
+    result = run_check(good_workbook)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout
+
+
+@pytest.mark.parametrize("variable, tool", [
+    ("TECH_TRADE_SOFFICE", "LibreOffice"),
+    ("TECH_TRADE_OOXML_VALIDATE", "Office Open XML validator"),
+])
+def test_cli_exits_2_with_one_line_when_a_tool_is_missing(good_workbook, tmp_path, variable, tool):
+    result = run_check(good_workbook, **{variable: str(tmp_path / "not-installed")})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert tool in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_tools_are_named_with_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("TECH_TRADE_SOFFICE", str(tmp_path / "soffice"))
+    monkeypatch.setenv("TECH_TRADE_OOXML_VALIDATE", str(tmp_path / "ooxml-validate"))
+    with pytest.raises(MissingToolError, match="libreoffice-calc-nogui"):
+        libreoffice.find_soffice()
+    with pytest.raises(MissingToolError, match="npm install -g @ooxml-tools/validate"):
+        validator.find_validator()
+
+
+def test_unknown_office_version_is_refused_before_any_work(good_workbook):
+    with pytest.raises(TechTradeError, match="unknown Office version"):
+        validator.validate(good_workbook, office_version="Office1999")
+
+
+@pytest.mark.libreoffice
+def test_pdf_uses_a_private_profile_not_the_users(good_workbook, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    pdf = libreoffice.convert_to_pdf(good_workbook, tmp_path / "out")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert not (home / ".config" / "libreoffice").exists()
+
+
+@pytest.mark.parametrize("cached, recalculated", [
+    (42, 42.0),
+    (10 / 3, 3.33333333333333),  # LibreOffice writes 15 significant digits
+    (0.1 + 0.2, 0.3),
+    (0, 1e-12),
+    ("CA-TX", "CA-TX"),
+    (None, ""),
+    (False, False),
+    (datetime.datetime(2020, 12, 31), datetime.datetime(2020, 12, 31, 0, 0, 0, 1)),
+])
+def test_values_that_agree(cached, recalculated):
+    assert values_agree(cached, recalculated)
+
+
+@pytest.mark.parametrize("cached, recalculated", [
+    (999, 42),
+    (1.0, 1.000001),
+    ("CA", "ca"),
+    (True, 1),
+    (0, False),
+    (None, 0),
+    ("1", 1),
+])
+def test_values_that_differ(cached, recalculated):
+    assert not values_agree(cached, recalculated)
+
+
+def test_error_values_are_recognised_only_as_formula_results():
+    assert is_error_value("#DIV/0!")
+    assert is_error_value("Err:502")
+    assert not is_error_value("#DIV/0!", is_formula=False)
+    assert not is_error_value("Error: 502")
+    assert not is_error_value(0)

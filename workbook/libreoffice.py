@@ -1,0 +1,156 @@
+"""Run LibreOffice headless: recalculate a workbook, or print it to PDF.
+
+Every run uses a throwaway user profile of its own, so that it never reads or
+changes the user's LibreOffice settings, never hands the job to a LibreOffice
+the user has open, and can run beside other runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from workbook.errors import MissingToolError, TechTradeError
+
+#: Names the user's own choice of soffice program.
+SOFFICE_ENV_VAR = "TECH_TRADE_SOFFICE"
+
+#: Where LibreOffice usually lives when soffice is not on PATH.
+SOFFICE_CANDIDATES = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+#: Seconds one conversion may take before it is abandoned.
+CONVERSION_TIMEOUT = 300
+
+XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
+PDF_FILTER = "pdf"
+
+_INSTALL_HINT = f"install libreoffice-calc-nogui (Debian) or set {SOFFICE_ENV_VAR}"
+
+# LibreOffice keeps the cached results of an .xlsx or .ods by default; 0 ("always
+# recalculate") makes every conversion show what the formulas compute today.
+_ALWAYS_RECALCULATE_PROFILE = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def find_soffice() -> Path:
+    """The soffice program to run: TECH_TRADE_SOFFICE, else PATH, else the usual places."""
+    chosen = os.environ.get(SOFFICE_ENV_VAR)
+    if chosen:
+        found = shutil.which(chosen)
+        if found is None:
+            raise MissingToolError(f"LibreOffice not found at {SOFFICE_ENV_VAR}={chosen}: {_INSTALL_HINT}")
+        return Path(found)
+    for candidate in ("soffice", *SOFFICE_CANDIDATES):
+        found = shutil.which(candidate)
+        if found is not None:
+            return Path(found)
+    raise MissingToolError(f"LibreOffice is not installed: {_INSTALL_HINT}")
+
+
+def recalculate(path: Path, out_dir: Path) -> Path:
+    """Recalculate every formula of ``path`` and save the result as .xlsx in ``out_dir``."""
+    return _convert(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx")
+
+
+def convert_to_pdf(path: Path, out_dir: Path) -> Path:
+    """Print ``path`` (recalculated) to a PDF in ``out_dir``, as its print setup says."""
+    return _convert(Path(path), Path(out_dir), PDF_FILTER, ".pdf")
+
+
+@contextlib.contextmanager
+def private_profile() -> Iterator[str]:
+    """Yield the soffice option for a fresh throwaway user profile that always recalculates."""
+    with tempfile.TemporaryDirectory(prefix="tech-trade-lo-profile-", ignore_cleanup_errors=True) as folder:
+        settings = Path(folder) / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(_ALWAYS_RECALCULATE_PROFILE, encoding="utf-8")
+        yield f"-env:UserInstallation={Path(folder).resolve().as_uri()}"
+
+
+def _convert(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Path:
+    if not path.is_file():
+        raise TechTradeError(f"{path}: no such file")
+    target = out_dir / f"{path.stem}{suffix}"
+    if target.resolve() == path.resolve():
+        raise TechTradeError(f"{path}: LibreOffice would overwrite it; choose another output folder")
+    soffice = find_soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # A file left by an earlier run must not pass for this run's result.
+    target.unlink(missing_ok=True)
+    with private_profile() as profile_option:
+        command = [
+            str(soffice),
+            profile_option,
+            "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            "--convert-to", convert_to,
+            "--outdir", str(out_dir),
+            # Absolute, so that a name starting with "-" cannot pass for an option.
+            str(path.resolve()),
+        ]
+        stderr = _run(command, what=f"converting {path}")
+    if not target.is_file():
+        raise TechTradeError(f"LibreOffice could not convert {path}: {_last_error_line(stderr)}")
+    return target
+
+
+def _run(command: list[str], what: str) -> str:
+    """Run LibreOffice; return its stderr. Kill the whole process group on timeout.
+
+    soffice starts soffice.bin as a child, so killing soffice alone would leave
+    the real worker running.
+    """
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise TechTradeError(f"LibreOffice took more than {CONVERSION_TIMEOUT} s {what}; stopped it") from None
+    if process.returncode != 0:
+        raise TechTradeError(
+            f"LibreOffice failed {what} (exit status {process.returncode}): {_last_error_line(stderr)}"
+        )
+    return stderr
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, AttributeError):
+        # Already gone, or no process groups on this system (Windows).
+        process.kill()
+    process.communicate()
+
+
+def _last_error_line(stderr: str) -> str:
+    """The line of LibreOffice's chatter that says what went wrong."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")]
+    if errors:
+        return errors[-1]
+    return lines[-1] if lines else "it printed no reason"
