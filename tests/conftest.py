@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO, run_cli
 from workbook import libreoffice, validator
 from workbook.errors import MissingToolError
 
@@ -58,3 +59,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker, find in _TOOL_FINDERS.items():
         if item.get_closest_marker(marker) is not None:
             require_tool(find)
+
+
+@pytest.fixture(scope="session")
+def default_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``tech-trade build`` with no options but the bundled data, run in an empty folder."""
+    folder = tmp_path_factory.mktemp("default-build")
+    result = run_cli("build", "--data", REPO / "data", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    path = folder / "tech-trade-snapshot-2020.xlsx"
+    assert path.exists()
+    return path

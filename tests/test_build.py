@@ -11,17 +11,6 @@ import pytest
 from helpers import REPO, run_cli
 
 
-@pytest.fixture(scope="session")
-def default_workbook(tmp_path_factory) -> Path:
-    """``tech-trade build`` with no arguments, run in an empty folder against the bundled data."""
-    folder = tmp_path_factory.mktemp("default-build")
-    result = run_cli("build", "--data", REPO / "data", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    path = folder / "tech-trade-snapshot-2020.xlsx"
-    assert path.exists()
-    return path
-
-
 def cached_values(path: Path):
     return openpyxl.load_workbook(path, data_only=True)
 
@@ -71,6 +60,13 @@ def test_us_totals_and_counts_come_from_the_formulas(default_workbook: Path):
     assert named("StatesOverThreshold") == 31
     assert named("StatesTechTopThree") == 29
     assert named("StatesTechLeading") == 14
+
+
+def test_default_build_passes_the_check_in_libreoffice_and_the_validator(
+        default_workbook: Path, require_libreoffice: Path, require_validator: Path):
+    result = run_cli("check", default_workbook)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout
 
 
 def test_the_workbook_has_no_macros_and_no_external_links(default_workbook: Path):
