@@ -16,6 +16,13 @@ from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
 
+#: The sheets after About, in reading order; each module has WORDING (its section
+#: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
+REPORT_SHEETS = (
+    states,
+)
+
+
 def build_workbook(data_dir: Path, year: int, out: Path) -> Path:
     """Load and check the data, compute every figure, and write the workbook to ``out``.
 
@@ -44,18 +51,20 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str) -> None:
     # Sheets are added in reading order first; About is filled in last because it
     # lists the names the other sheets define.
     about_sheet = book.add_sheet(wording("about")["sheet"])
-    states_sheet = book.add_sheet(wording("states")["sheet"])
+    report_sheets = [(module, book.add_sheet(wording(module.WORDING)["sheet"])) for module in REPORT_SHEETS]
     data_sheets = {spec: book.add_sheet(spec.sheet_name) for spec in data_tables.ALL_DATA_SHEETS}
 
     about.define_settings(book, about_sheet, model)
-    states.write(book, states_sheet, model)
+    for module, sheet in report_sheets:
+        module.write(book, sheet, model)
     years_range = ""
     for spec, sheet in data_sheets.items():
         first, last = data_tables.write(book, sheet, model, spec)
         if spec is data_tables.YEAR_LIST:
             years_range = (f"={quote_sheetname(spec.sheet_name)}!"
                            f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}")
-    contents = [about.ContentsEntry(wording(key)["sheet"], wording(key)["contents"]) for key in ("about", "states")]
+    contents = [about.ContentsEntry(wording(key)["sheet"], wording(key)["contents"])
+                for key in ("about", *(module.WORDING for module in REPORT_SHEETS))]
     contents += [about.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     about.write(book, about_sheet, model, contents, checksum, years_range)
     book.close()

@@ -1,4 +1,9 @@
-"""Reads the styles and wording kept in ``templates/`` (TOML), so that code holds no prose."""
+"""Reads the styles and wording kept in ``templates/`` (TOML), so that code holds no prose.
+
+``templates/styles.toml`` holds the cell styles; ``templates/wording/*.toml`` every
+word the workbook shows, one file per sheet (or group of sheets), each file a set of
+sections named after what they describe.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,22 @@ def template(name: str) -> dict:
     return tomllib.loads(text)
 
 
-def wording(sheet: str) -> dict:
-    """The titles, notes and labels of one sheet."""
-    return template("wording")[sheet]
+@cache
+def _all_wording() -> dict:
+    sections: dict = {}
+    folder = resources.files("workbook.templates").joinpath("wording")
+    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if entry.name.endswith(".toml"):
+            for name, section in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+                if name in sections:
+                    raise ValueError(f"wording section [{name}] is defined twice (again in {entry.name})")
+                sections[name] = section
+    return sections
+
+
+def wording(section: str) -> dict:
+    """The titles, notes and labels of one section, e.g. one sheet."""
+    return _all_wording()[section]
 
 
 def styles() -> dict:

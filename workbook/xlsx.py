@@ -18,7 +18,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.templates_loader import styles, template
+from workbook.templates_loader import styles, wording
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
 #: time is fixed (or taken from SOURCE_DATE_EPOCH, the convention for reproducible builds).
@@ -60,7 +60,7 @@ class Book:
             "strings_to_numbers": False,
             "nan_inf_to_errors": False,
         })
-        document = template("wording")["document"]
+        document = wording("document")
         workbook.set_properties({
             "title": document["title"],
             "subject": document["subject"],
@@ -77,7 +77,7 @@ class Book:
     def add_sheet(self, name: str) -> Worksheet:
         sheet = self.workbook.add_worksheet(name)
         sheet.hide_gridlines(2)
-        sheet.set_footer(template("wording")["document"]["footer"])
+        sheet.set_footer(wording("document")["footer"])
         sheet.set_paper(9)  # A4; fit-to-width makes Letter print the same
         return sheet
 

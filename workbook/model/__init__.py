@@ -3,45 +3,50 @@
 The writers put these figures in the workbook as the cached values of the formulas
 that compute them there, so a reader that never calculates still shows them, and
 LibreOffice's recalculation must agree with them (``tech-trade check``).
+
+Each sheet's figures live in a module of their own (``workbook.model.states``, …)
+as a function of the :class:`SnapshotModel`; ``model.figures(function)`` computes
+them once and shares them with every sheet that shows them (a Dashboard shows
+the States sheet's totals, Checks compares them with the published ones).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from workbook.load import Dataset
-from workbook.model.states import StateFigures, state_figures
 
 #: NAICS 334, "Computer & Electronic Products", is what the snapshot calls tech products.
 TECH_NAICS3 = 334
 #: The snapshot counts states that exported "more than $1 billion" of tech products.
 OVER_THRESHOLD_USD = 1_000_000_000
 
+Figures = TypeVar("Figures")
+
 
 @dataclass(frozen=True)
 class SnapshotModel:
+    """The inputs of one build: the data, the snapshot year and the settings on About."""
+
     year: int
-    tech_naics3: int
-    over_threshold_usd: float
     data: Dataset
-    states: StateFigures
+    tech_naics3: int = TECH_NAICS3
+    over_threshold_usd: float = OVER_THRESHOLD_USD
+    _computed: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def years(self) -> list[int]:
         return self.data.years
 
+    def figures(self, compute: Callable[[SnapshotModel], Figures]) -> Figures:
+        """``compute(self)``, computed once per build."""
+        if compute not in self._computed:
+            self._computed[compute] = compute(self)
+        return self._computed[compute]
 
-def build_model(data: Dataset, year: int, tech_naics3: int = TECH_NAICS3,
-                over_threshold_usd: float = OVER_THRESHOLD_USD) -> SnapshotModel:
+
+def build_model(data: Dataset, year: int) -> SnapshotModel:
     data.require_year(year)
-    return SnapshotModel(
-        year=year,
-        tech_naics3=tech_naics3,
-        over_threshold_usd=over_threshold_usd,
-        data=data,
-        states=state_figures(data, year, tech_naics3, over_threshold_usd),
-    )
-
-
-__all__ = ["SnapshotModel", "build_model", "TECH_NAICS3", "OVER_THRESHOLD_USD"]
+    return SnapshotModel(year=year, data=data)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbook.load import Dataset
 
+
 YES, NO = "Yes", "No"
 
 
@@ -35,7 +36,9 @@ def ratio_or_blank(numerator: float, denominator: float) -> float | str:
     return numerator / denominator if denominator != 0 else ""
 
 
-def state_figures(data: Dataset, year: int, tech_naics3: int, over_threshold_usd: float) -> StateFigures:
+def state_figures(model) -> StateFigures:
+    """The States sheet's figures for the model's snapshot year (``model.figures(state_figures)``)."""
+    data, year, tech_naics3 = model.data, model.year, model.tech_naics3
     states = data.states.sort_values("state_name", kind="stable").set_index("state_code")
     exports = data.exports
     this_year = exports[exports["year"] == year]
@@ -57,7 +60,7 @@ def state_figures(data: Dataset, year: int, tech_naics3: int, over_threshold_usd
     table["goods_exports"] = goods
     table["tech_share_of_goods"] = [ratio_or_blank(t, g) if g != 0 else 0.0 for t, g in zip(tech, goods)]
     table["tech_category_rank"] = _tech_category_rank(this_year, data, tech)
-    table["over_threshold"] = _flag(tech > over_threshold_usd)
+    table["over_threshold"] = _flag(tech > model.over_threshold_usd)
     table["tech_top_three"] = _flag(table["tech_category_rank"] <= 3)
     table["tech_leading"] = _flag(table["tech_category_rank"] == 1)
     return StateFigures(

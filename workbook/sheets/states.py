@@ -9,7 +9,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.states import YES
+from workbook.model.states import YES, state_figures
 from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
@@ -104,9 +104,12 @@ def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
     }
 
 
+WORDING = "states"
+
+
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording("states")
-    figures = model.states
+    figures = model.figures(state_figures)
     col = words["columns"]
     formats = book.formats
 
