@@ -87,3 +87,20 @@ def test_the_same_data_gives_a_byte_identical_workbook(default_workbook: Path, t
     result = run_cli("build", "--data", REPO / "data", "--out", again)
     assert result.returncode == 0, result.stderr
     assert again.read_bytes() == default_workbook.read_bytes()
+
+
+def test_build_with_no_options_uses_the_bundled_data(tmp_path: Path):
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "tech-trade-snapshot-2020.xlsx").exists()
+
+
+def test_version_and_help_answer():
+    from workbook import __version__
+
+    version = run_cli("--version")
+    assert version.returncode == 0 and __version__ in version.stdout
+    help_text = run_cli("--help")
+    assert help_text.returncode == 0
+    for command in ("build", "check", "import-census", "import-release"):
+        assert command in help_text.stdout

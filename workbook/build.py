@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
@@ -35,6 +36,11 @@ def build_workbook(data_dir: Path, year: int, out: Path) -> Path:
     with atomic_write_path(out) as tmp:
         write_workbook(model, tmp, data_checksum(Path(data_dir)))
     return out
+
+
+def bundled_data_dir() -> Path:
+    """The data folder that comes with the tool (the repository's ``data/``)."""
+    return Path(str(resources.files("workbook.data")))
 
 
 def data_checksum(data_dir: Path) -> str:

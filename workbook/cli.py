@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write the snapshot workbook")
     build.add_argument("--year", type=int, default=DEFAULT_YEAR, help="snapshot year (default %(default)s)")
-    build.add_argument("--data", type=Path, default=Path("data"), help="data folder (default %(default)s)")
+    build.add_argument("--data", type=Path, default=None,
+                       help="data folder (default: the data bundled with the tool, the repository's data/)")
     build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
 
     check = commands.add_parser(
@@ -53,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from workbook.build import build_workbook
+    from workbook.build import build_workbook, bundled_data_dir
 
     out = args.out or Path(f"tech-trade-snapshot-{args.year}.xlsx")
-    build_workbook(data_dir=args.data, year=args.year, out=out)
+    build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=out)
     print(f"wrote {out}")
     return EXIT_OK
 

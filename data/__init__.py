@@ -1,0 +1,1 @@
+"""The bundled data folder, importable so that an installed tool finds it (see README.md here)."""
