@@ -126,6 +126,13 @@ def string_literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def year_title_formula(title: str) -> str:
+    """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
+    before, _, after = title.partition("{year}")
+    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
+    return "&".join(part for part in parts if part)
+
+
 def cached(value: object) -> object:
     """A formula's cached result, checked: a NaN would show as 0 or an error in readers."""
     if isinstance(value, float) and not math.isfinite(value):

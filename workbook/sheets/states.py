@@ -12,8 +12,10 @@ from workbook.model import SnapshotModel
 from workbook.model.states import YES, state_figures
 from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
-                           write_table)
+from xlsxwriter.utility import xl_col_to_name
+
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, theme_colour, this_row_ref, write_formula,
+                           write_table, year_title_formula)
 
 TABLE = "StateSummary"
 TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW = 0, 1, 3
@@ -113,7 +115,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     col = words["columns"]
     formats = book.formats
 
-    write_formula(sheet, TITLE_ROW, 0, _title_formula(words["title"]), formats["title"],
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
@@ -133,14 +135,37 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         for key in _LOOK
     ]
     first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
+    _highlight(book, sheet, first, last)
     notes_row = last + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])
     sheet.freeze_panes(TABLE_HEADER_ROW + 1, 2)
     print_setup(sheet, notes_row, len(columns) - 1, repeat_row=TABLE_HEADER_ROW)
 
 
-def _title_formula(title: str) -> str:
-    """A title that names the snapshot year, as a formula so that it follows the year cell."""
-    before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
-    return "&".join(part for part in parts if part)
+def _column(key: str) -> int:
+    return list(_LOOK).index(key)
+
+
+def _highlight(book: Book, sheet: Worksheet, first: int, last: int) -> None:
+    """Data bars on exports, a colour rule on change, leading states highlighted.
+
+    Conditional formats are evaluated by the reader, so they follow edited figures
+    and the snapshot year without a rebuild.
+    """
+    formats = book.formats
+    exports = _column("tech_exports")
+    sheet.conditional_format(first, exports, last, exports, {
+        "type": "data_bar", "bar_color": theme_colour("data_bar"), "bar_solid": True})
+    for key in ("change", "change_ratio"):
+        col = _column(key)
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": "<", "value": 0, "format": formats["rule_bad"]})
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": ">", "value": 0, "format": formats["rule_ok"]})
+    leading = xl_col_to_name(_column("tech_leading"))
+    sheet.conditional_format(first, 0, last, _column("state_name"), {
+        "type": "formula", "criteria": f'=${leading}{first + 1}="{YES}"', "format": formats["rule_highlight"]})
+    for key in ("over_threshold", "tech_top_three", "tech_leading"):
+        col = _column(key)
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": "==", "value": f'"{YES}"', "format": formats["rule_highlight"]})
