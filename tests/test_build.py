@@ -5,14 +5,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import REPO, open_workbook, run_cli
 
 
 def cached_values(path: Path):
-    return openpyxl.load_workbook(path, data_only=True)
+    return open_workbook(path, data_only=True)
 
 
 def state_row(sheet, code: str) -> dict:
@@ -24,8 +23,8 @@ def state_row(sheet, code: str) -> dict:
 
 
 def test_default_build_writes_the_2020_snapshot(default_workbook: Path):
-    book = openpyxl.load_workbook(default_workbook)
-    assert book.sheetnames[:2] == ["About", "States"]
+    book = open_workbook(default_workbook)
+    assert book.sheetnames[:3] == ["About", "Dashboard", "States"]
     assert book.defined_names["SnapshotYear"].attr_text == "About!$B$6"
     assert book["About"]["B6"].value == 2020
 
@@ -38,7 +37,7 @@ def test_texas_2020_tech_exports_equal_the_census_figure(default_workbook: Path)
 
 
 def test_state_figures_are_live_formulas_over_the_data(default_workbook: Path):
-    sheet = openpyxl.load_workbook(default_workbook)["States"]
+    sheet = open_workbook(default_workbook)["States"]
     header_row = next(row for row in sheet.iter_rows() if row[0].value == "Code")
     columns = {cell.value: cell.column_letter for cell in header_row}
     texas_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "TX")
@@ -49,7 +48,7 @@ def test_state_figures_are_live_formulas_over_the_data(default_workbook: Path):
 
 
 def test_us_totals_and_counts_come_from_the_formulas(default_workbook: Path):
-    names = openpyxl.load_workbook(default_workbook).defined_names
+    names = open_workbook(default_workbook).defined_names
     values = cached_values(default_workbook)
 
     def named(name: str):

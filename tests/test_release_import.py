@@ -12,7 +12,7 @@ import pytest
 from workbook.errors import InputError
 from workbook.importers import release
 from workbook.importers.release import import_release, parse_value, read_release, split_sentences
-from workbook.schema import PUBLISHED
+from workbook.schema import DESTINATIONS, PUBLISHED
 
 REPO = Path(__file__).resolve().parents[1]
 # The shared folder sits beside the checkout, locally and in CI.
@@ -251,6 +251,28 @@ def test_whole_figures_are_written_without_a_decimal_point(tmp_path):
     assert any(line.startswith("semiconductor_exports,2020,,63000000000,usd,") for line in lines)
     assert any(line.startswith("tech_trade_balance,2020,,-140000000000,usd,") for line in lines)
     assert any(line.startswith("semiconductor_exports_growth,2020,,0.056,ratio,") for line in lines)
+
+
+def test_import_writes_the_top_destinations_with_empty_values(tmp_path):
+    import_release(SEED, tmp_path)
+    written = pd.read_csv(tmp_path / DESTINATIONS.filename, keep_default_na=False)
+    assert list(written.columns) == DESTINATIONS.column_names
+    assert list(zip(written["flow"], written["country"])) == [
+        ("products", "Canada"), ("products", "China"), ("products", "Mexico"),
+        ("services", "Ireland"), ("services", "Japan"), ("services", "Switzerland")]
+    assert (written["value_usd"] == "").all()
+
+
+def test_import_keeps_destination_values_already_entered_and_destinations_added(tmp_path):
+    import_release(SEED, tmp_path)
+    path = tmp_path / DESTINATIONS.filename
+    text = path.read_text(encoding="utf-8").replace("services,Japan,\n", "services,Japan,1500\nservices,Korea,7\n")
+    path.write_text(text, encoding="utf-8")
+    import_release(SEED, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "services,Japan,1500" in lines and "services,Korea,7" in lines
+    assert "products,Mexico," in lines
+    assert len(lines) == 1 + 7
 
 
 # --- the command ------------------------------------------------------------------------------------

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from importlib import resources
 from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from workbook.atomic import atomic_write_path
+from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
 from workbook.model import SnapshotModel, build_model
 from workbook.schema import ALL_FILES
-from workbook.sheets import about, data_tables, states
+from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
+                             trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
@@ -20,7 +24,14 @@ from workbook.xlsx import Book
 #: The sheets after About, in reading order; each module has WORDING (its section
 #: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
 REPORT_SHEETS = (
+    dashboard,
     states,
+    categories,
+    destinations,
+    balance,
+    trend,
+    tile_map,
+    checks,
 )
 
 
@@ -36,6 +47,19 @@ def build_workbook(data_dir: Path, year: int, out: Path) -> Path:
     with atomic_write_path(out) as tmp:
         write_workbook(model, tmp, data_checksum(Path(data_dir)))
     return out
+
+
+def write_pdf(workbook_path: Path, pdf_path: Path) -> Path:
+    """Print the workbook to ``pdf_path`` through LibreOffice, as each sheet's print setup says.
+
+    LibreOffice writes into a private folder first, so an earlier PDF stays whole
+    until the new one is complete.
+    """
+    pdf_path = Path(pdf_path)
+    with tempfile.TemporaryDirectory(prefix=".tech-trade-pdf-", dir=pdf_path.parent or ".") as folder:
+        printed = convert_to_pdf(Path(workbook_path), Path(folder))
+        os.replace(printed, pdf_path)
+    return pdf_path
 
 
 def bundled_data_dir() -> Path:
@@ -61,7 +85,9 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str) -> None:
     data_sheets = {spec: book.add_sheet(spec.sheet_name) for spec in data_tables.ALL_DATA_SHEETS}
 
     about.define_settings(book, about_sheet, model)
-    for module, sheet in report_sheets:
+    # Sheets that summarise others (Dashboard, Checks) read the values the other
+    # sheets wrote under defined names, so they are written after them.
+    for module, sheet in sorted(report_sheets, key=lambda entry: getattr(entry[0], "SUMMARISES_OTHERS", False)):
         module.write(book, sheet, model)
     years_range = ""
     for spec, sheet in data_sheets.items():

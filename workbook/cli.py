@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the data bundled with the tool, the repository's data/)")
     build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
+    build.add_argument("--pdf", action="store_true",
+                       help="also print the whole workbook to a PDF beside it, through LibreOffice")
 
     check = commands.add_parser(
         "check", help="recalculate a workbook in LibreOffice and validate it against the Office Open XML schema"
@@ -54,11 +56,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from workbook.build import build_workbook, bundled_data_dir
+    from workbook.build import build_workbook, bundled_data_dir, write_pdf
+    from workbook.libreoffice import find_soffice
 
     out = args.out or Path(f"tech-trade-snapshot-{args.year}.xlsx")
+    if args.pdf:
+        # Before any work: a missing LibreOffice must not cost a build.
+        find_soffice()
     build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=out)
     print(f"wrote {out}")
+    if args.pdf:
+        pdf = write_pdf(out, out.with_suffix(".pdf"))
+        print(f"wrote {pdf}")
     return EXIT_OK
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import ALL_FILES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, STATES, Column, FileSchema
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, Column,
+                             FileSchema)
 
 #: A sheet holds 1,048,576 rows, one of them the header.
 MAX_DATA_ROWS = 1_048_575
@@ -35,6 +36,8 @@ class Dataset:
     exports: pd.DataFrame
     imports: pd.DataFrame
     published: pd.DataFrame
+    #: The published top destinations; value_usd is NaN where no value was entered.
+    destinations: pd.DataFrame
     folder: Path
 
     @property
@@ -65,6 +68,7 @@ def load_dataset(folder: Path) -> Dataset:
         exports=tables[EXPORTS.filename],
         imports=tables[IMPORTS.filename],
         published=tables[PUBLISHED.filename],
+        destinations=tables[DESTINATIONS.filename],
         folder=folder,
     )
 

@@ -108,5 +108,18 @@ PUBLISHED = FileSchema(
     key=("figure", "year", "subject"),
 )
 
+DESTINATIONS = FileSchema(
+    filename="destinations.csv",
+    description="The published top destinations of tech exports, with the value an analyst enters for each",
+    columns=(
+        Column("flow", "code", "products: tech products (goods); services: tech services",
+               choices=("products", "services")),
+        Column("country", "text", "The destination country, as the press release names it"),
+        Column("value_usd", "amount", "Tech exports to the country in whole U.S. dollars; empty where not known "
+               "(the press release gives no values)", required=False, minimum=0, maximum=LARGEST_AMOUNT_USD),
+    ),
+    key=("flow", "country"),
+)
+
 #: Every file of the data folder, in the order they are loaded (referenced files first).
-ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED)
+ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, DESTINATIONS)

@@ -86,6 +86,26 @@ class Book:
         self.workbook.define_name(name, defined.reference)
         self.names.append(defined)
 
+    def value_of(self, name: str) -> object:
+        """The value the cell behind a defined name holds as written: a formula's cached
+        result or an input number. Sheets that summarise others use it as their cached values."""
+        defined = next((entry for entry in self.names if entry.name == name), None)
+        if defined is None:
+            raise KeyError(f"no defined name {name!r} has been written yet")
+        cell = self.workbook.get_worksheet_by_name(defined.sheet).table[defined.row][defined.col]
+        # XlsxWriter keeps each written cell as a named tuple: Formula(formula, format, value)
+        # or Number(number, format).
+        if hasattr(cell, "formula"):
+            return cell.value
+        if hasattr(cell, "number"):
+            return cell.number
+        raise TypeError(f"{name} is not a number or formula cell")
+
+    def style_variant(self, style: str, **changes):
+        """A new format: a style of styles.toml with some properties changed (a per-cell number format)."""
+        theme = styles()
+        return self.workbook.add_format({**theme["base"], **theme[style], **changes})
+
     def close(self) -> None:
         self.workbook.close()
 
@@ -93,7 +113,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "column_widths", "base"}
+    skip = {"theme", "column_widths", "base", "chart"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -103,6 +123,27 @@ def column_width(kind: str) -> int:
 
 def theme_colour(name: str) -> str:
     return styles()["theme"][name]
+
+
+def chart_style(name: str) -> str:
+    """A colour of the chart palette in styles.toml."""
+    return styles()["chart"][name]
+
+
+def fill_colour(style: str) -> str:
+    """The fill colour of a named style, for colour scales and other rules that take a colour."""
+    return styles()[style]["bg_color"]
+
+
+def number_format(style: str) -> str:
+    """The number format of a named style, for chart axes and data labels."""
+    return styles()[style]["num_format"]
+
+
+def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    """An absolute range on ``sheet``, as chart series and data validation take it."""
+    return (f"={quote_sheetname(sheet.get_name())}!"
+            f"{xl_rowcol_to_cell(first_row, first_col, True, True)}:{xl_rowcol_to_cell(last_row, last_col, True, True)}")
 
 
 # ---------------------------------------------------------------- formulas
@@ -154,13 +195,23 @@ HEADER_ROW_HEIGHT = 40
 
 @dataclass(frozen=True)
 class TableColumn:
-    """One column of an Excel table: either input values or a formula with cached values."""
+    """One column of an Excel table: input values, or formulas with their cached values.
+
+    ``formula`` is one formula for the whole column (Excel fills it into a new row);
+    ``row_formulas`` gives each row a formula of its own, for columns whose rows
+    compute different things (a check of a state beside a check of a count).
+    """
 
     header: str
     style: str
     values: Sequence[object]
     formula: str | None = None
     width: str | None = None
+    row_formulas: Sequence[str | None] | None = None
+    #: A style per row, for columns whose rows hold figures of different units.
+    row_styles: Sequence[str] | None = None
+    #: The header's style: a right-aligned header sits over right-aligned figures.
+    header_style: str = "header"
 
 
 def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns: Sequence[TableColumn],
@@ -187,8 +238,11 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
         style = book.formats[column.style]
         for index, value in enumerate(column.values):
             row = first_row + 1 + index
-            if column.formula is not None:
-                write_formula(sheet, row, col, column.formula, style, value)
+            formula = column.row_formulas[index] if column.row_formulas is not None else column.formula
+            if column.row_styles is not None:
+                style = book.formats[column.row_styles[index]]
+            if formula is not None:
+                write_formula(sheet, row, col, formula, style, value)
             else:
                 write_value(sheet, row, col, value, style)
         if column.width:
@@ -198,7 +252,7 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
 
 def _table_column_options(book: Book, column: TableColumn) -> dict:
     options = {"header": column.header, "format": book.formats[column.style],
-               "header_format": book.formats["header"]}
+               "header_format": book.formats[column.header_style]}
     if column.formula is not None:
         options["formula"] = column.formula
     return options

@@ -51,6 +51,11 @@ top_destination_services               country name    rank    top destinations 
 =====================================  ==============  ======  ===================================================
 
 National figures have an empty subject.
+
+The top destinations also become the rows of ``data/destinations.csv`` (flow, country,
+value_usd), where an analyst enters the value of each; the release gives none, so a
+new row's value is empty, and a value already entered for the same flow and country
+is kept.
 """
 
 from __future__ import annotations
@@ -65,10 +70,13 @@ import us
 
 from workbook.data_files import write_data_file
 from workbook.errors import InputError
-from workbook.schema import PUBLISHED
+from workbook.load import read_table
+from workbook.schema import DESTINATIONS, PUBLISHED
 
 #: The year the release reports on; figures are for it unless their sentence says otherwise.
 REPORT_YEAR = 2020
+#: The figure of the destinations of a flow of destinations.csv is this prefix + the flow.
+DESTINATION_FIGURE_PREFIX = "top_destination_"
 
 # Fragments of the patterns below: how the release writes each kind of value.
 DOLLARS = r"\$\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)|\$\d[\d,]*(?:\.\d+)?"
@@ -194,9 +202,43 @@ LISTS: tuple[ListSpec, ...] = (
 
 
 def import_release(release_path: Path, data_dir: Path) -> Path:
-    """Read the press release and write its figures as ``data_dir/published_figures.csv``."""
+    """Read the press release and write its figures as ``data_dir/published_figures.csv``.
+
+    Also write its top destinations as ``data_dir/destinations.csv``, keeping the values
+    already entered there. Returns the path of the published figures.
+    """
     figures = read_release(release_path)
-    return write_data_file(_whole_values_as_integers(figures), PUBLISHED, data_dir)
+    # The existing destinations are read (and checked) before anything is written.
+    destinations = destination_rows(figures, _entered_destinations(Path(data_dir)))
+    path = write_data_file(_whole_values_as_integers(figures), PUBLISHED, data_dir)
+    write_data_file(destinations, DESTINATIONS, data_dir)
+    return path
+
+
+def destination_rows(figures: pd.DataFrame, entered: pd.DataFrame) -> pd.DataFrame:
+    """The rows of destinations.csv: every published top destination, plus those entered before.
+
+    A value entered before for the same flow and country is kept; the release gives
+    no values, so a new destination's value is empty. Destinations an analyst added
+    stay: dropping them would lose their work.
+    """
+    published = figures[figures["figure"].str.startswith(DESTINATION_FIGURE_PREFIX)]
+    released = pd.DataFrame({
+        "flow": published["figure"].str.removeprefix(DESTINATION_FIGURE_PREFIX).to_numpy(dtype=object),
+        "country": published["subject"].to_numpy(dtype=object),
+        "value_usd": float("nan"),
+    })
+    rows = pd.concat([entered.astype({"flow": object, "country": object}), released], ignore_index=True)
+    # The entered rows come first, so their values win over the release's empty ones.
+    rows = rows.drop_duplicates(list(DESTINATIONS.key), keep="first")
+    return rows.astype({"value_usd": "float64"}).reset_index(drop=True)
+
+
+def _entered_destinations(data_dir: Path) -> pd.DataFrame:
+    path = data_dir / DESTINATIONS.filename
+    if not path.is_file():
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in DESTINATIONS.column_names})
+    return read_table(path, DESTINATIONS)
 
 
 def read_release(path: Path) -> pd.DataFrame:

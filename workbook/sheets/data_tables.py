@@ -18,8 +18,9 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
+from workbook.model.published import not_published
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, print_setup, write_table
+from workbook.xlsx import Book, TableColumn, column_ref, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -133,3 +134,19 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     print_setup(sheet, last, len(columns) - 1, repeat_row=HEADER_ROW, landscape=False)
     return first, last
+
+
+def published_value(figure: str, year: str, subject: str = "") -> str:
+    """Formula: the published figure for the year (and subject), or "not published".
+
+    Reads the PublishedFigures table live, so a corrected figure or another
+    snapshot year is followed everywhere. National figures have no subject, and
+    are matched on figure and year alone.
+    """
+    table = PUBLISHED.table_name
+    criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
+                f"{column_ref(table, header('year'))},{year}")
+    if subject:
+        criteria += f",{column_ref(table, header('subject'))},{string_literal(subject)}"
+    return (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
+            f"SUMIFS({column_ref(table, header('value'))},{criteria}))")

@@ -1,0 +1,210 @@
+"""The Destinations sheet and data/destinations.csv: the published top destinations with
+their published rank for the snapshot year, value inputs, and shares once values are entered."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers import DATA, run_cli
+from workbook.check import check_workbook
+from workbook.errors import InputError
+from workbook.load import load_dataset, read_table
+from workbook.schema import ALL_FILES, DESTINATIONS
+from workbook.templates_loader import wording
+
+WORDS = wording("destinations")
+COLUMNS = WORDS["columns"]
+NOT_PUBLISHED = wording("published")["not_published"]
+SHEET = WORDS["sheet"]
+TABLE = "Destinations"
+
+PUBLISHED_2020 = [
+    ("products", "Mexico", 1), ("products", "Canada", 2), ("products", "China", 3),
+    ("services", "Ireland", 1), ("services", "Switzerland", 2), ("services", "Japan", 3),
+]
+INPUT_FILL = "FFF2CC"
+
+
+def open_workbook(path: Path, values: bool) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        # openpyxl drops extensions it does not know (data bars) and says so.
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, data_only=values)
+
+
+def table_rows(workbook: openpyxl.Workbook) -> list[dict]:
+    """The rows of the Destinations table, as {header: cell}."""
+    sheet = workbook[SHEET]
+    table = sheet.tables[TABLE]
+    rows = list(sheet[table.ref])
+    headers = [cell.value for cell in rows[0]]
+    return [dict(zip(headers, row)) for row in rows[1:]]
+
+
+def build(data: Path, out: Path, year: int = 2020) -> Path:
+    result = run_cli("build", "--data", data, "--year", year, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def values(default_workbook: Path) -> openpyxl.Workbook:
+    return open_workbook(default_workbook, values=True)
+
+
+@pytest.fixture(scope="module")
+def formulas(default_workbook: Path) -> openpyxl.Workbook:
+    return open_workbook(default_workbook, values=False)
+
+
+def data_with_values(folder: Path, entered: dict[tuple[str, str], str]) -> Path:
+    """A copy of the data folder with values entered in destinations.csv."""
+    data = folder / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("README.md", "__init__.py", "__pycache__"))
+    path = data / DESTINATIONS.filename
+    lines = path.read_text(encoding="utf-8").splitlines()
+    edited = [lines[0]]
+    for line in lines[1:]:
+        flow, country, _ = line.split(",")
+        edited.append(f"{flow},{country},{entered.get((flow, country), '')}")
+    path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    return data
+
+
+#: Values entered for three product destinations and one services destination.
+ENTERED = {("products", "Mexico"): "60000000000", ("products", "Canada"): "30000000000",
+           ("products", "China"): "10000000000", ("services", "Ireland"): "5000000000"}
+
+
+@pytest.fixture(scope="module")
+def entered_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("destinations-entered")
+    return build(data_with_values(folder, ENTERED), folder / "entered.xlsx")
+
+
+# --- the sheet -------------------------------------------------------------------------------------
+
+
+def test_the_six_published_destinations_are_listed_with_their_rank(values):
+    rows = table_rows(values)
+    listed = [(row[COLUMNS["flow"]].value, row[COLUMNS["country"]].value, row[COLUMNS["published_rank"]].value)
+              for row in rows]
+    assert listed == PUBLISHED_2020
+
+
+def test_the_table_has_the_columns_of_the_data_file_and_the_computed_ones(values):
+    table = values[SHEET].tables[TABLE]
+    assert [column.name for column in table.tableColumns] == [
+        COLUMNS["flow"], COLUMNS["country"], COLUMNS["published_rank"], COLUMNS["value_usd"],
+        COLUMNS["share_of_listed"]]
+
+
+def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_year(formulas):
+    for row in table_rows(formulas):
+        formula = row[COLUMNS["published_rank"]].value
+        assert formula.startswith("=")
+        assert "PublishedFigures[Value]" in formula and "PublishedFigures[Subject]" in formula
+        assert "PublishedFigures[Year],SnapshotYear" in formula
+        assert f"{TABLE}[[#This Row],[{COLUMNS['flow']}]]" in formula
+        assert f"{TABLE}[[#This Row],[{COLUMNS['country']}]]" in formula
+        assert "[@" not in formula
+
+
+def test_value_cells_are_blank_inputs_and_shares_are_blank(values, formulas):
+    for row, formula_row in zip(table_rows(values), table_rows(formulas)):
+        value = row[COLUMNS["value_usd"]]
+        assert value.value is None
+        assert value.fill.fgColor.rgb.endswith(INPUT_FILL), "a value cell is styled as an input"
+        assert formula_row[COLUMNS["value_usd"]].value is None, "a value cell holds no formula"
+        assert row[COLUMNS["share_of_listed"]].value in (None, "")
+        assert formula_row[COLUMNS["share_of_listed"]].value.startswith("=IF(ISNUMBER(")
+
+
+def test_the_title_follows_the_snapshot_year(values, formulas):
+    assert values[SHEET]["A1"].value == WORDS["title"].format(year=2020)
+    assert "SnapshotYear" in formulas[SHEET]["A1"].value
+
+
+def test_the_source_note_cites_the_release_and_the_international_trade_administration(values):
+    text = " ".join(str(cell.value) for row in values[SHEET].iter_rows(max_col=1) for cell in row if cell.value)
+    assert "press release" in text
+    assert "International Trade Administration" in text
+
+
+def test_ranks_are_not_published_for_a_year_the_release_does_not_cover(tmp_path):
+    workbook = open_workbook(build(DATA, tmp_path / "snapshot-2019.xlsx", year=2019), values=True)
+    rows = table_rows(workbook)
+    assert [row[COLUMNS["country"]].value for row in rows] == [country for _, country, _ in PUBLISHED_2020]
+    assert {row[COLUMNS["published_rank"]].value for row in rows} == {NOT_PUBLISHED}
+    assert workbook[SHEET]["A1"].value == WORDS["title"].format(year=2019)
+
+
+def test_entered_values_give_shares_of_the_listed_destinations_of_the_same_flow(entered_workbook):
+    rows = {row[COLUMNS["country"]].value: row for row in table_rows(open_workbook(entered_workbook, values=True))}
+    share = {country: row[COLUMNS["share_of_listed"]].value for country, row in rows.items()}
+    assert rows["Mexico"][COLUMNS["value_usd"]].value == 60e9
+    assert share["Mexico"] == pytest.approx(0.6)
+    assert share["Canada"] == pytest.approx(0.3)
+    assert share["China"] == pytest.approx(0.1)
+    # Ireland is the only services destination with a value; the others stay blank.
+    assert share["Ireland"] == pytest.approx(1.0)
+    assert share["Switzerland"] in (None, "") and share["Japan"] in (None, "")
+
+
+@pytest.mark.usefixtures("require_libreoffice", "require_validator")
+def test_the_workbook_with_entered_values_passes_the_check_in_libreoffice(entered_workbook):
+    assert check_workbook(entered_workbook) == []
+
+
+# --- the data file ---------------------------------------------------------------------------------
+
+
+def test_the_data_file_lists_the_published_destinations_with_empty_values():
+    destinations = load_dataset(DATA).destinations
+    assert sorted(zip(destinations["flow"], destinations["country"])) == sorted(
+        (flow, country) for flow, country, _ in PUBLISHED_2020)
+    assert destinations["value_usd"].isna().all()
+    assert DESTINATIONS in ALL_FILES
+
+
+def write_destinations(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / DESTINATIONS.filename
+    path.write_text("flow,country,value_usd\n" + body, encoding="utf-8")
+    return path
+
+
+def test_an_empty_value_loads_as_missing_and_a_value_as_a_number(tmp_path):
+    frame = read_table(write_destinations(tmp_path, "products,Mexico,\nservices,Japan,1500\n"), DESTINATIONS)
+    assert frame["value_usd"].isna().tolist() == [True, False]
+    assert frame["value_usd"].iloc[1] == 1500
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("products,Mexico,lots\n", ["row 2", "column value_usd", "'lots'", "an amount in whole U.S. dollars"]),
+    ("products,Mexico,-5\n", ["row 2", "column value_usd", "'-5'", "at least 0"]),
+    ("goods,Mexico,\n", ["row 2", "column flow", "'goods'", "products, services"]),
+    ("products,,\n", ["row 2", "column country", "a value is required"]),
+    ("products,Mexico,\nproducts,Mexico,3\n", ["row 3", "duplicate key"]),
+], ids=["text", "negative", "unknown-flow", "no-country", "duplicate"])
+def test_a_bad_row_names_the_file_row_column_and_value(tmp_path, body, expected):
+    with pytest.raises(InputError) as raised:
+        read_table(write_destinations(tmp_path, body), DESTINATIONS)
+    message = str(raised.value)
+    assert DESTINATIONS.filename in message
+    for part in expected:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+def test_a_bad_value_stops_the_build_with_one_line(tmp_path):
+    data = data_with_values(tmp_path, {("services", "Japan"): "about 5"})
+    out = tmp_path / "out.xlsx"
+    result = run_cli("build", "--data", data, "--out", out)
+    assert result.returncode == 2
+    assert DESTINATIONS.filename in result.stderr and "column value_usd" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -1,0 +1,116 @@
+"""The figures a reader of the 2020 snapshot would check, as the default build shows them."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import DATA, open_workbook
+
+LEADING_STATES_2020 = {"AZ", "CA", "CO", "FL", "ID", "MA", "MN", "NV", "NH", "NM", "OR", "TN", "VT", "VA"}
+
+
+@pytest.fixture(scope="module")
+def cached(default_workbook: Path):
+    return open_workbook(default_workbook, data_only=True)
+
+
+@pytest.fixture(scope="module")
+def formulas(default_workbook: Path):
+    return open_workbook(default_workbook)
+
+
+def table_rows(book, sheet_name: str, table_name: str) -> list[dict]:
+    sheet = book[sheet_name]
+    ref = sheet.tables[table_name].ref
+    rows = [[cell.value for cell in row] for row in sheet[ref]]
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def census_2020(code: str) -> float:
+    exports = pd.read_csv(DATA / "census_exports.csv")
+    return float(exports.query("year == 2020 and naics3 == 334 and state_code == @code")["value_usd"].sum())
+
+
+def test_the_fourteen_leading_states_are_flagged_as_leading(cached, formulas):
+    rows = table_rows(cached, "States", "StateSummary")
+    assert {row["Code"] for row in rows if row["Tech leads"] == "Yes"} == LEADING_STATES_2020
+    leads = [row["Tech leads"] for row in table_rows(formulas, "States", "StateSummary")]
+    assert all(str(formula).startswith("=IF(") for formula in leads)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("StatesOverThreshold", 31), ("StatesTechTopThree", 29), ("StatesTechLeading", 14)])
+def test_counts_of_states_come_out_of_formulas(cached, formulas, name, expected):
+    sheet, cell = formulas.defined_names[name].attr_text.split("!")
+    sheet = sheet.strip("'")
+    assert formulas[sheet][cell.replace("$", "")].value.startswith("=COUNTIF(")
+    assert cached[sheet][cell.replace("$", "")].value == expected
+
+
+@pytest.mark.parametrize("code", ["TX", "CA", "OR"])
+def test_states_carry_their_census_values(cached, code):
+    row = next(row for row in table_rows(cached, "States", "StateSummary") if row["Code"] == code)
+    assert row["Tech exports"] == census_2020(code)
+
+
+def test_every_published_figure_appears_on_checks_with_its_status(cached):
+    published = pd.read_csv(DATA / "published_figures.csv", keep_default_na=False)
+    checks = table_rows(cached, "Checks", "PublishedChecks")
+    shown = {(row["Figure"], row["Year"], row["Subject"] or ""): row for row in checks}
+    for figure in published.itertuples():
+        row = shown[(figure.figure, figure.year, figure.subject)]
+        assert row["Published"] == pytest.approx(figure.value)
+        assert row["Status"] in {"matches", "differs", "quoted", "not published"}
+
+
+def test_checks_say_why_oregon_differs_and_that_the_counts_match(cached):
+    checks = {(row["Figure"], row["Subject"] or ""): row for row in table_rows(cached, "Checks", "PublishedChecks")}
+    oregon = checks[("state_tech_exports", "OR")]
+    assert oregon["Status"] == "differs" and "revised" in oregon["Known reason"]
+    assert checks[("states_tech_leading", "")]["Status"] == "matches"
+    assert checks[("states_tech_top_three", "")]["Status"] == "matches"
+    assert checks[("states_tech_exports_over_1b", "")]["Status"] == "differs"
+    assert checks[("state_tech_exports", "MS")]["Status"] == "matches"
+
+
+def test_the_identities_hold_in_the_default_build(cached):
+    identities = table_rows(cached, "Checks", "IdentityChecks")
+    assert len(identities) >= 5
+    assert {row["Status"] for row in identities} == {"holds"}
+
+
+def test_the_dashboard_points_at_the_sheets_below(cached, formulas):
+    dashboard = formulas["Dashboard"]
+    values = cached["Dashboard"]
+    by_label = {row[0].value: row for row in dashboard.iter_rows() if row[0].value}
+    assert by_label["Tech goods exports"][1].value == "=TechGoodsExports"
+    assert values[by_label["Tech goods exports"][1].coordinate].value == pytest.approx(197.26e9, rel=1e-4)
+    assert by_label["States where tech is the leading category"][1].value == "=StatesTechLeading"
+
+
+def test_the_dashboard_has_at_least_three_native_charts(default_workbook: Path):
+    with zipfile.ZipFile(default_workbook) as archive:
+        names = archive.namelist()
+        sheet_rels = archive.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
+    assert sheet_rels.count("drawing") >= 1
+    assert len([name for name in names if name.startswith("xl/charts/chart")]) >= 3
+
+
+def test_the_default_build_is_email_ready(default_workbook: Path):
+    assert default_workbook.stat().st_size < 500_000, "a few hundred KB at most"
+    with zipfile.ZipFile(default_workbook) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        parts = archive.namelist()
+    assert "<dc:title>Tech Trade Snapshot</dc:title>" in core
+    assert "<cp:keywords>" in core and "<dc:subject>" in core
+    assert not any(part.endswith(".bin") or "externalLink" in part for part in parts)
+
+
+def test_the_default_build_passes_the_schema_check_for_office_2016(default_workbook: Path, require_validator):
+    from workbook.validator import validate
+
+    assert validate(default_workbook, office_version="Office2016") == []

@@ -1,0 +1,43 @@
+"""The Checks sheet's arithmetic: differences, tolerances and statuses, as its formulas compute them."""
+
+from __future__ import annotations
+
+from workbook.templates_loader import wording
+
+#: Published dollar figures are rounded: whole billions ("$55 billion") or tenths ("$1.2 billion").
+BILLION = 1_000_000_000
+
+
+def tolerance(unit: str, published: float) -> float:
+    """Half a unit of the last digit the release gives; counts and ranks must be equal.
+
+    Mirrors IF(MOD(published,1e9)=0, 5e8, 5e7) in the workbook.
+    """
+    if unit != "usd":
+        return 0.0
+    return BILLION / 2 if published % BILLION == 0 else BILLION / 20
+
+
+def published_status(workbook: float | None, difference: float | str, tol: float, year: int,
+                     snapshot_year: int) -> str:
+    words = wording("checks")
+    if workbook is None:
+        return words["quoted"]
+    if year != snapshot_year:
+        return wording("published")["not_published"]
+    return words["matches"] if abs(difference) <= tol else words["differs"]
+
+
+def identity_difference(left: float | str, right: float | str) -> float | str:
+    if isinstance(left, str) or isinstance(right, str):
+        return ""
+    return left - right
+
+
+def identity_status(difference: float | str, right: float | str) -> str:
+    """Holds when the sides agree to a millionth of the right side (rounding, not edits)."""
+    words = wording("checks")
+    if isinstance(difference, str):
+        return wording("published")["not_published"]
+    scale = max(1.0, abs(right))
+    return words["holds"] if abs(difference) <= 1e-6 * scale else words["broken"]

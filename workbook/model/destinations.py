@@ -1,0 +1,57 @@
+"""Figures of the Destinations sheet: the published top destinations of tech exports,
+their published rank for the snapshot year, the values entered for them and their shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbook.importers.release import DESTINATION_FIGURE_PREFIX
+from workbook.model.published import published_value
+
+#: The share of a destination whose value is not entered, or whose flow has no value at all.
+NO_SHARE = ""
+
+
+@dataclass(frozen=True)
+class DestinationFigures:
+    #: One row per destination, in the sheet's order: flow, country, published_rank
+    #: (a number or "not published"), value_usd (None where no value is entered) and
+    #: share_of_listed (a fraction, or "" where it cannot be computed).
+    table: pd.DataFrame
+
+
+def destination_figure(flow: str) -> str:
+    """The published figure that ranks the destinations of ``flow`` (products or services)."""
+    return DESTINATION_FIGURE_PREFIX + flow
+
+
+def destination_figures(model) -> DestinationFigures:
+    """The Destinations sheet's figures for the snapshot year (``model.figures(destination_figures)``)."""
+    data, year = model.data, model.year
+    table = data.destinations[["flow", "country", "value_usd"]].copy()
+    # Rows keep one order whatever the snapshot year: by flow, then by the best rank
+    # the release gives the country in any year, then by name.
+    table["order"] = [_best_rank(data.published, flow, country) for flow, country in zip(table["flow"],
+                                                                                        table["country"])]
+    table = table.sort_values(["flow", "order", "country"], kind="stable").drop(columns="order")
+    table = table.reset_index(drop=True)
+    table["published_rank"] = [published_value(model, destination_figure(flow), year, country)
+                               for flow, country in zip(table["flow"], table["country"])]
+    listed = table.groupby("flow")["value_usd"].transform("sum")
+    table["share_of_listed"] = [
+        value / total if pd.notna(value) and total != 0 else NO_SHARE
+        for value, total in zip(table["value_usd"], listed)
+    ]
+    # Object dtype keeps None (a blank input cell); a float column would turn it back into NaN.
+    table["value_usd"] = pd.Series([float(value) if pd.notna(value) else None for value in table["value_usd"]],
+                                   index=table.index, dtype=object)
+    return DestinationFigures(table=table)
+
+
+def _best_rank(published: pd.DataFrame, flow: str, country: str) -> float:
+    ranks = published.loc[(published["figure"] == destination_figure(flow)) & (published["subject"] == country),
+                          "value"]
+    return float(ranks.min()) if not ranks.empty else float("inf")

@@ -1,0 +1,242 @@
+"""The Balance sheet: tech goods trade from Census, tech services trade derived from the
+totals the press release publishes, totals and balances, and a chart of them.
+
+The derivation is laid out one step per row, each a formula over the cells it
+combines, with the arithmetic in words beside it, so a reader can follow it. For a
+snapshot year without published figures the derived cells show "not published"
+and every formula over them keeps to that text instead of an error.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
+                                    balance_figures)
+from workbook.model.published import not_published
+from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, chart_style, column_ref, column_width, number_format,
+                           print_setup, string_literal, write_formula, write_value, year_title_formula)
+
+WORDING = "balance"
+
+TITLE_ROW, SUBTITLE_ROW = 0, 1
+SUMMARY_HEADING_ROW, SUMMARY_HEADER_ROW = 3, 4
+#: Rows of the summary, in order.
+SUMMARY_ROWS = ("goods", "services", "total")
+LABEL_COL, EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL, HOW_COL = range(6)
+
+DERIVATION_HEADING_ROW = SUMMARY_HEADER_ROW + len(SUMMARY_ROWS) + 2
+DERIVATION_NOTE_ROW = DERIVATION_HEADING_ROW + 1
+DERIVATION_HEADER_ROW = DERIVATION_NOTE_ROW + 1
+#: Steps of the derivation, in order, with the style of their value.
+DERIVATION_STEPS = (
+    ("published_total_imports", "usd_billions"),
+    ("published_total_balance", "change_billions"),
+    ("derived_total_exports", "usd_billions"),
+    ("goods_imports", "usd_billions"),
+    ("services_imports", "usd_billions"),
+    ("goods_exports", "usd_billions"),
+    ("services_exports", "usd_billions"),
+    ("services_balance", "change_billions"),
+    ("published_services_balance", "change_billions"),
+    ("services_balance_difference", "change_billions"),
+)
+STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
+NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
+CHART_ROW = NOTES_ROW + 2
+#: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
+CHART_WIDTH, CHART_HEIGHT = 900, 360
+#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
+CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: Height in points of a summary row: its source or arithmetic wraps onto three lines.
+SUMMARY_ROW_HEIGHT = 13 * 3
+
+#: Defined name of each (summary row, column) cell.
+NAMES = {
+    ("goods", EXPORTS_COL): "TechGoodsExports",
+    ("goods", IMPORTS_COL): "TechGoodsImports",
+    ("goods", BALANCE_COL): "TechGoodsBalance",
+    ("services", EXPORTS_COL): "TechServicesExports",
+    ("services", IMPORTS_COL): "TechServicesImports",
+    ("services", BALANCE_COL): "TechServicesBalance",
+    ("total", EXPORTS_COL): "TechTotalExports",
+    ("total", IMPORTS_COL): "TechTotalImports",
+    ("total", BALANCE_COL): "TechTotalBalance",
+}
+
+
+def summary_row(key: str) -> int:
+    return SUMMARY_HEADER_ROW + 1 + SUMMARY_ROWS.index(key)
+
+
+def step_row(key: str) -> int:
+    return DERIVATION_HEADER_ROW + 1 + [step for step, _ in DERIVATION_STEPS].index(key)
+
+
+def _cell(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col)
+
+
+def _step(key: str) -> str:
+    return _cell(step_row(key), VALUE_COL)
+
+
+def _summary(key: str, col: int) -> str:
+    return _cell(summary_row(key), col)
+
+
+def _if_numbers(cells: tuple[str, ...], result: str) -> str:
+    """``result``, or the "not published" text when any of ``cells`` holds no number."""
+    tests = ",".join(f"ISNUMBER({cell})" for cell in cells)
+    condition = tests if len(cells) == 1 else f"AND({tests})"
+    return f"IF({condition},{result},{string_literal(not_published())})"
+
+
+def _tech_goods(table: str) -> str:
+    """The tech category summed over every state of a wide Census table, 0 if it lacks the year."""
+    return (f"IF({has_year_column(table, 'SnapshotYear')},"
+            f"SUMIFS({year_column(table, 'SnapshotYear')},{column_ref(table, header('naics3'))},TechCategory),0)")
+
+
+def _derivation_formulas() -> dict[str, str]:
+    return {
+        "published_total_imports": published_value(PUBLISHED_TOTAL_IMPORTS, "SnapshotYear"),
+        "published_total_balance": published_value(PUBLISHED_TOTAL_BALANCE, "SnapshotYear"),
+        "derived_total_exports": _if_numbers(
+            (_step("published_total_imports"), _step("published_total_balance")),
+            f"{_step('published_total_imports')}+{_step('published_total_balance')}"),
+        "goods_imports": _summary("goods", IMPORTS_COL),
+        "services_imports": _if_numbers(
+            (_step("published_total_imports"),),
+            f"{_step('published_total_imports')}-{_step('goods_imports')}"),
+        "goods_exports": _summary("goods", EXPORTS_COL),
+        "services_exports": _if_numbers(
+            (_step("derived_total_exports"),),
+            f"{_step('derived_total_exports')}-{_step('goods_exports')}"),
+        "services_balance": _if_numbers(
+            (_step("services_exports"), _step("services_imports")),
+            f"{_step('services_exports')}-{_step('services_imports')}"),
+        "published_services_balance": published_value(PUBLISHED_SERVICES_BALANCE, "SnapshotYear"),
+        "services_balance_difference": _if_numbers(
+            (_step("services_balance"), _step("published_services_balance")),
+            f"{_step('services_balance')}-{_step('published_services_balance')}"),
+    }
+
+
+def _summary_formulas() -> dict[tuple[str, int], str]:
+    formulas = {
+        ("goods", EXPORTS_COL): _tech_goods(EXPORTS.table_name),
+        ("goods", IMPORTS_COL): _tech_goods(IMPORTS.table_name),
+        ("services", EXPORTS_COL): _step("services_exports"),
+        ("services", IMPORTS_COL): _step("services_imports"),
+        ("services", PUBLISHED_COL): _step("published_services_balance"),
+        ("total", PUBLISHED_COL): _step("published_total_balance"),
+    }
+    for col in (EXPORTS_COL, IMPORTS_COL):
+        goods, services = _summary("goods", col), _summary("services", col)
+        formulas[("total", col)] = _if_numbers((services,), f"{goods}+{services}")
+    for key in SUMMARY_ROWS:
+        exports, imports = _summary(key, EXPORTS_COL), _summary(key, IMPORTS_COL)
+        formulas[(key, BALANCE_COL)] = _if_numbers((exports, imports), f"{exports}-{imports}")
+    return formulas
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    formats = book.formats
+    figures = model.figures(balance_figures)
+    _columns(sheet)
+
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+
+    # The summary: goods, services and total, with the published balances next to the derived ones.
+    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    sheet.set_row(SUMMARY_HEADER_ROW, HEADER_ROW_HEIGHT)
+    for col, key in enumerate(("trade", "exports", "imports", "balance", "published_balance", "how")):
+        sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats["header"])
+    values = {
+        ("goods", EXPORTS_COL): figures.goods_exports,
+        ("goods", IMPORTS_COL): figures.goods_imports,
+        ("goods", BALANCE_COL): figures.goods_balance,
+        ("services", EXPORTS_COL): figures.services_exports,
+        ("services", IMPORTS_COL): figures.services_imports,
+        ("services", BALANCE_COL): figures.services_balance,
+        ("services", PUBLISHED_COL): figures.published_services_balance,
+        ("total", EXPORTS_COL): figures.total_exports,
+        ("total", IMPORTS_COL): figures.total_imports,
+        ("total", BALANCE_COL): figures.total_balance,
+        ("total", PUBLISHED_COL): figures.published_total_balance,
+    }
+    summary_formulas = _summary_formulas()
+    for key in SUMMARY_ROWS:
+        row = summary_row(key)
+        sheet.write_string(row, LABEL_COL, words["summary_rows"][key], formats["label"])
+        for col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL):
+            style = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
+            if (key, col) in summary_formulas:
+                write_formula(sheet, row, col, summary_formulas[(key, col)], style, values[(key, col)])
+            else:
+                # The release publishes no balance of tech goods alone, for any year.
+                write_value(sheet, row, col, not_published(), style)
+            if (key, col) in NAMES:
+                book.define_name(NAMES[(key, col)], sheet, row, col,
+                                 f"{words['summary_rows'][key]}: {words['summary_columns'][_column_key(col)]}")
+        sheet.write_string(row, HOW_COL, words["summary_how"][key], formats["wrapped"])
+        sheet.set_row(row, SUMMARY_ROW_HEIGHT)
+
+    # The derivation, one step per row.
+    sheet.write_string(DERIVATION_HEADING_ROW, 0, words["derivation_heading"], formats["heading"])
+    sheet.write_string(DERIVATION_NOTE_ROW, 0, words["derivation_note"], formats["note"])
+    sheet.set_row(DERIVATION_HEADER_ROW, HEADER_ROW_HEIGHT)
+    for col, key in enumerate(("step", "value", "how")):
+        sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats["header"])
+    derivation_formulas = _derivation_formulas()
+    for key, style in DERIVATION_STEPS:
+        row = step_row(key)
+        sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
+        write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
+        sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["text"])
+
+    sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
+    _chart(book, sheet, words)
+    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
+    # One page: the chart is never cut across pages.
+    sheet.fit_to_pages(1, 1)
+
+
+def _column_key(col: int) -> str:
+    return ("trade", "exports", "imports", "balance", "published_balance", "how")[col]
+
+
+def _columns(sheet: Worksheet) -> None:
+    sheet.set_column(LABEL_COL, LABEL_COL, column_width("label"))
+    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("usd"))
+    sheet.set_column(HOW_COL, HOW_COL, column_width("text"))
+
+
+def _chart(book: Book, sheet: Worksheet, words: dict) -> None:
+    """Exports, imports and balance of goods, services and the total: the summary's live cells."""
+    name = sheet.get_name()
+    first, last = summary_row(SUMMARY_ROWS[0]), summary_row(SUMMARY_ROWS[-1])
+    chart = book.workbook.add_chart({"type": "column"})
+    colours = ("series_1", "series_2", "series_3")
+    for col, colour in zip((EXPORTS_COL, IMPORTS_COL, BALANCE_COL), colours):
+        chart.add_series({
+            "name": [name, SUMMARY_HEADER_ROW, col],
+            "categories": [name, first, LABEL_COL, last, LABEL_COL],
+            "values": [name, first, col, last, col],
+            "fill": {"color": chart_style(colour)},
+        })
+    chart.set_title({"name": [name, TITLE_ROW, 0], "name_font": {"size": 12}})
+    chart.set_x_axis({"name": words["chart_x_axis"], "label_position": "low"})
+    chart.set_y_axis({"name": words["chart_y_axis"], "num_format": number_format("usd_billions_axis"),
+                      "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+    sheet.insert_chart(CHART_ROW, 0, chart, {"object_position": 1})

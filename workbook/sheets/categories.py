@@ -1,0 +1,304 @@
+"""The Categories sheet: exports by state and NAICS-3 category, national totals, the largest categories.
+
+The matrix is a heat map of live SUMIFS over the CensusExports table for the
+snapshot year; the national totals and their ranks are a table of their own, and
+the chart reads a small ranked block that follows them, so the whole sheet follows
+the SnapshotYear and TechCategory inputs and every edited figure.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
+from workbook.sheets.data_tables import CATEGORY_LIST, EXPORTS, STATE_LIST, header, year_column
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, number_format,
+                           print_setup, string_literal, this_row_ref, write_formula, write_table, write_value,
+                           year_title_formula)
+
+WORDING = "categories"
+TOTALS_TABLE = "CategoryTotals"
+LARGEST_TABLE = "LargestCategories"
+
+TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW, SUMMARY_FIRST_ROW = 0, 1, 3, 4
+# Summary labels overflow into the empty name column, so values sit past it.
+SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 2
+CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
+
+#: (defined name, wording key, style) of the U.S. summary block, in order.
+SUMMARY = (
+    ("GoodsExportsUS", "goods_exports_us", "usd_billions"),
+    ("TechCategoryRankUS", "tech_rank_us", "rank"),
+    ("TechShareOfGoodsUS", "tech_share_us", "ratio"),
+)
+MATRIX_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
+MATRIX_NOTE_ROW = MATRIX_HEADING_ROW + 1
+MATRIX_HEADER_ROW = MATRIX_NOTE_ROW + 1
+
+#: Style and width of each column of the national totals table, by wording key.
+TOTALS_LOOK = {
+    "code": ("code_number", "code"),
+    "label": ("wrapped", "label"),
+    "kind": ("formula_text", None),
+    "exports": ("usd_billions", None),
+    "share_of_goods": ("ratio", None),
+    "rank": ("rank", None),
+}
+LARGEST_LOOK = {
+    "rank": ("rank", None),
+    "label": ("wrapped", None),
+    "code": ("code_number", None),
+    "exports": ("usd_billions", None),
+    "share_of_goods": ("ratio", None),
+}
+#: Columns of figures, whose headers sit right-aligned over them.
+FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
+
+#: The chart sits beside the national totals, clear of the tables' columns.
+CHART_COL = len(TOTALS_LOOK) + 1
+CHART_WIDTH, CHART_HEIGHT = 680, 440
+#: Points per line of a wrapped category label.
+LINE_HEIGHT = 13
+#: Characters of text a unit of column width holds: widths count digits, and
+#: Arial's average letter is narrower than a digit.
+TEXT_PER_WIDTH = 1.2
+#: The heat map's middle colour sits at this percentile: most state-category
+#: figures are small, and a few are very large.
+HEAT_MID_PERCENTILE = 90
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    figures = model.figures(category_figures)
+    formats = book.formats
+
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    _summary(book, sheet, figures, words)
+
+    last_matrix_row, last_col = _matrix(book, sheet, figures, words)
+    totals_heading_row = last_matrix_row + 2
+    # The national totals and the chart start a page of their own: the chart is never cut.
+    sheet.set_h_pagebreaks([totals_heading_row])
+    sheet.write_string(totals_heading_row, 0, words["totals_heading"], formats["heading"])
+    totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1)
+
+    largest_heading_row = totals_last + 2
+    write_formula(sheet, largest_heading_row, 0, year_title_formula(words["largest_heading"]), formats["heading"],
+                  words["largest_heading"].format(year=model.year))
+    largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
+    _chart(book, sheet, words, largest_heading_row, largest_first, largest_last, totals_heading_row + 1)
+
+    notes_row = largest_last + 2
+    for line in words["notes"]:
+        sheet.write_string(notes_row, 0, line, formats["note"])
+        notes_row += 1
+    notes_row -= 1
+    # State code and name stay in view while the categories scroll by.
+    sheet.freeze_panes(0, FIRST_CATEGORY_COL)
+    # No repeated header row: the matrix fits one page, and its header would mislabel the totals page.
+    print_setup(sheet, notes_row, last_col)
+
+
+# ---------------------------------------------------------------- summary
+
+def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict) -> None:
+    formats = book.formats
+    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    totals = words["totals_columns"]
+    not_ranked = words["not_ranked"]
+    tech_found = f"COUNTIF({column_ref(TOTALS_TABLE, totals['code'])},TechCategory)=0"
+
+    def tech_figure(column: str) -> str:
+        return (f"IF({tech_found},{string_literal(not_ranked)},"
+                f"INDEX({column_ref(TOTALS_TABLE, totals[column])},"
+                f"MATCH(TechCategory,{column_ref(TOTALS_TABLE, totals['code'])},0)))")
+
+    formulas = {
+        "goods_exports_us": f"SUM({column_ref(TOTALS_TABLE, totals['exports'])})",
+        "tech_rank_us": tech_figure("rank"),
+        "tech_share_us": tech_figure("share_of_goods"),
+    }
+    values = {
+        "goods_exports_us": figures.goods_exports_us,
+        "tech_rank_us": _or_not_ranked(figures.tech_rank_us, not_ranked),
+        "tech_share_us": _or_not_ranked(figures.tech_share_of_goods_us, not_ranked),
+    }
+    for offset, (name, key, style) in enumerate(SUMMARY):
+        row = SUMMARY_FIRST_ROW + offset
+        sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
+        write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
+        book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
+
+
+def _or_not_ranked(value: object, not_ranked: str) -> object:
+    return not_ranked if value is None else value
+
+
+# ---------------------------------------------------------------- matrix
+
+def _matrix(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict) -> tuple[int, int]:
+    """The state x category matrix with its heat map; return its last row and column."""
+    formats = book.formats
+    columns = words["matrix_columns"]
+    exports, states = EXPORTS.table_name, STATE_LIST.table_name
+    matrix = figures.matrix
+    header_row = MATRIX_HEADER_ROW
+    first_row, last_row = header_row + 1, header_row + len(matrix.index)
+    last_col = FIRST_CATEGORY_COL + len(matrix.columns) - 1
+
+    sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
+    sheet.write_string(MATRIX_NOTE_ROW, 0, words["matrix_note"], formats["note"])
+    sheet.write_string(header_row, CODE_COL, columns["state_code"], formats["header"])
+    sheet.write_string(header_row, NAME_COL, columns["state_name"], formats["header"])
+    for offset, code in enumerate(matrix.columns):
+        # A column is the category whose code is its header: the formulas below read it there.
+        style = "header_code" if figures.is_product(code) else "header_special"
+        sheet.write_number(header_row, FIRST_CATEGORY_COL + offset, int(code), formats[style])
+    sheet.set_row(header_row, 2 * LINE_HEIGHT)
+
+    year = year_column(exports, "SnapshotYear")
+    for index, (state_code, values) in enumerate(matrix.iterrows()):
+        row = first_row + index
+        code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
+        write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
+        write_formula(sheet, row, NAME_COL,
+                      f"INDEX({column_ref(states, header('state_name'))},"
+                      f"MATCH({code_cell},{column_ref(states, header('state_code'))},0))",
+                      formats["formula_text"], figures.state_names[state_code])
+        for offset, value in enumerate(values):
+            col = FIRST_CATEGORY_COL + offset
+            category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
+            write_formula(sheet, row, col,
+                          f"SUMIFS({year},{column_ref(exports, header('state_code'))},{code_cell},"
+                          f"{column_ref(exports, header('naics3'))},{category_cell})",
+                          formats["usd_compact"], value)
+
+    sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
+    sheet.set_column(NAME_COL, NAME_COL, column_width("label"))
+    sheet.set_column(FIRST_CATEGORY_COL, last_col, column_width("matrix"))
+    sheet.conditional_format(first_row, FIRST_CATEGORY_COL, last_row, last_col, {
+        "type": "3_color_scale",
+        "min_color": fill_colour("heat_scale_low"),
+        "mid_type": "percentile", "mid_value": HEAT_MID_PERCENTILE,
+        "mid_color": fill_colour("heat_scale_mid"),
+        "max_color": fill_colour("heat_scale_high"),
+    })
+    # Tech's column: the header whose code is the TechCategory input, so the mark follows it.
+    first_header = xl_rowcol_to_cell(header_row, FIRST_CATEGORY_COL, row_abs=True)
+    sheet.conditional_format(header_row, FIRST_CATEGORY_COL, header_row, last_col, {
+        "type": "formula", "criteria": f"={first_header}=TechCategory",
+        "format": formats["rule_header_highlight"],
+    })
+    return last_row, last_col
+
+
+# ---------------------------------------------------------------- national totals
+
+def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
+    exports, categories = EXPORTS.table_name, CATEGORY_LIST.table_name
+    row = {key: this_row_ref(TOTALS_TABLE, name) for key, name in col.items()}
+    whole = {key: column_ref(TOTALS_TABLE, name) for key, name in col.items()}
+    find = f"MATCH({row['code']},{column_ref(categories, header('naics3'))},0)"
+    product = string_literal(PRODUCT_KIND)
+    return {
+        "label": f"INDEX({column_ref(categories, header('label'))},{find})",
+        "kind": f"INDEX({column_ref(categories, header('kind'))},{find})",
+        "exports": (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
+                    f"{column_ref(exports, header('naics3'))},{row['code']})"),
+        "share_of_goods": f"IF(GoodsExportsUS=0,0,{row['exports']}/GoodsExportsUS)",
+        # Product categories that exported more, plus those that exported as much with a
+        # smaller code: every rank is taken once, which the largest-categories block needs.
+        "rank": (f"IF({row['kind']}<>{product},{string_literal(not_ranked)},"
+                 f"1+COUNTIFS({whole['kind']},{product},{whole['exports']},\">\"&{row['exports']})"
+                 f"+COUNTIFS({whole['kind']},{product},{whole['exports']},{row['exports']},"
+                 f"{whole['code']},\"<\"&{row['code']}))"),
+    }
+
+
+def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+    col = words["totals_columns"]
+    totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
+    totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
+    formulas = _totals_formulas(col, words["not_ranked"])
+    columns = [
+        TableColumn(header=col[key], style=style, width=width, values=totals[key].tolist(), formula=formulas.get(key),
+                    header_style=_header_style(key))
+        for key, (style, width) in TOTALS_LOOK.items()
+    ]
+    first, last = write_table(book, sheet, header_row, TOTALS_TABLE, columns)
+    _fit_labels(sheet, first, totals["label"].tolist())
+    _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(TOTALS_LOOK).index("code"))
+    return first, last
+
+
+def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+    col = words["largest_columns"]
+    totals = words["totals_columns"]
+    rank = this_row_ref(LARGEST_TABLE, col["rank"])
+    ranks = column_ref(TOTALS_TABLE, totals["rank"])
+
+    def pick(key: str) -> str:
+        # Blank where there are fewer product categories than places in the block.
+        return (f"IF({rank}>COUNT({ranks}),\"\","
+                f"INDEX({column_ref(TOTALS_TABLE, totals[key])},MATCH({rank},{ranks},0)))")
+
+    largest = figures.largest.set_index("rank").reindex(pd.Index(range(1, LARGEST_COUNT + 1), name="rank"))
+    largest = largest.astype(object).where(largest.notna(), "").reset_index()
+    columns = [
+        TableColumn(header=col[key], style=style, width=width, values=largest[key].tolist(),
+                    formula=None if key == "rank" else pick(key), header_style=_header_style(key))
+        for key, (style, width) in LARGEST_LOOK.items()
+    ]
+    first, last = write_table(book, sheet, header_row, LARGEST_TABLE, columns)
+    _fit_labels(sheet, first, largest["label"].tolist())
+    _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(LARGEST_LOOK).index("code"))
+    return first, last
+
+
+def _header_style(key: str) -> str:
+    return "header_number" if key in FIGURE_COLUMNS else "header"
+
+
+def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
+    """Give a row two lines where its category label wraps in the label column."""
+    for index, label in enumerate(labels):
+        if len(str(label)) > column_width("label") * TEXT_PER_WIDTH:
+            sheet.set_row(first_row + index, 2 * LINE_HEIGHT)
+
+
+def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_col: int, code_col: int) -> None:
+    code_cell = xl_rowcol_to_cell(first, code_col, col_abs=True)
+    sheet.conditional_format(first, 0, last, last_col, {
+        "type": "formula", "criteria": f"={code_cell}=TechCategory", "format": book.formats["rule_highlight"],
+    })
+
+
+# ---------------------------------------------------------------- chart
+
+def _chart(book: Book, sheet: Worksheet, words: dict, title_row: int, first: int, last: int, anchor_row: int) -> None:
+    """A bar chart of the largest product categories: the ranked block's live cells, largest on top."""
+    name = sheet.get_name()
+    label_col = list(LARGEST_LOOK).index("label")
+    exports_col = list(LARGEST_LOOK).index("exports")
+    chart = book.workbook.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": [name, first - 1, exports_col],
+        "categories": [name, first, label_col, last, label_col],
+        "values": [name, first, exports_col, last, exports_col],
+        "fill": {"color": chart_style("series_1")},
+        "data_labels": {"value": True, "num_format": number_format("usd_billions")},
+    })
+    chart.set_title({"name": [name, title_row, 0], "name_font": {"size": 12}})
+    # In a bar chart the x axis is the horizontal value axis, the y axis the categories.
+    chart.set_x_axis({"name": words["chart_x_axis"], "num_format": '$#,##0,,,"B"',
+                      "major_gridlines": {"visible": True, "line": {"color": fill_colour("rule_highlight")}}})
+    chart.set_y_axis({"name": words["chart_y_axis"], "reverse": True, "crossing": "max"})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+    sheet.insert_chart(anchor_row, CHART_COL, chart, {"object_position": 1})

@@ -1,0 +1,209 @@
+"""The Checks sheet: every figure the press release publishes next to the workbook's own
+value for it, with the difference, a tolerance and a status; and the identities the
+workbook keeps (states sum to the U.S. total, shares to 100%, balances add up).
+
+Statuses are formulas and coloured by rules, so an edit that breaks a check shows
+at once, in Excel and in LibreOffice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.checks import identity_difference, identity_status, published_status, tolerance
+from workbook.model.states import state_figures
+from workbook.sheets.data_tables import EXPORTS, PUBLISHED, header, year_column
+from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
+                           write_table, year_title_formula)
+
+WORDING = "checks"
+SUMMARISES_OTHERS = True
+PUBLISHED_TABLE = "PublishedChecks"
+IDENTITY_TABLE = "IdentityChecks"
+TITLE_ROW, SUBTITLE_ROW, PUBLISHED_HEADING_ROW = 0, 1, 3
+
+#: Published figures the workbook computes itself: figure -> defined name of its value.
+COMPARED_BY_NAME = {
+    "states_tech_exports_over_1b": "StatesOverThreshold",
+    "states_tech_top_three": "StatesTechTopThree",
+    "states_tech_leading": "StatesTechLeading",
+    "tech_products_exports_rank": "TechCategoryRankUS",
+    "tech_services_trade_balance": "TechServicesBalance",
+}
+#: Published figures about one state: figure -> (States column, model column).
+COMPARED_BY_STATE = {
+    "state_tech_exports": ("Tech exports", "tech_exports"),
+    "state_tech_leading": ("Tech rank among categories", "tech_category_rank"),
+}
+
+
+#: How a figure of each unit of published_figures.csv is shown.
+UNIT_STYLES = {"usd": "usd_billions_2", "ratio": "ratio", "count": "count", "jobs": "count", "rank": "count"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    formula: str | None
+    value: float | None
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    formats = book.formats
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    sheet.write_string(PUBLISHED_HEADING_ROW, 0, words["published_heading"], formats["heading"])
+    first, last = _published_checks(book, sheet, model, words, PUBLISHED_HEADING_ROW + 1)
+    status_col = list(words["columns"]).index("status")
+    _colour_statuses(book, sheet, first, last, status_col)
+
+    heading_row = last + 2
+    sheet.write_string(heading_row, 0, words["identities_heading"], formats["heading"])
+    sheet.write_string(heading_row + 1, 0, words["identities_note"], formats["note"])
+    first, last = _identity_checks(book, sheet, model, words, heading_row + 2)
+    _colour_statuses(book, sheet, first, last, list(words["identity_columns"]).index("status"))
+    notes_row = last + 2
+    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
+    sheet.freeze_panes(PUBLISHED_HEADING_ROW + 2, 0)
+    print_setup(sheet, notes_row, len(words["columns"]) - 1, repeat_row=PUBLISHED_HEADING_ROW + 1)
+
+
+def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> Comparison:
+    if figure in COMPARED_BY_NAME:
+        name = COMPARED_BY_NAME[figure]
+        return Comparison(name, book.value_of(name))
+    if figure in COMPARED_BY_STATE:
+        column, model_column = COMPARED_BY_STATE[figure]
+        states = model.figures(state_figures).table
+        formula = (f"INDEX({column_ref(STATES_TABLE, column)},"
+                   f"MATCH({string_literal(subject)},{column_ref(STATES_TABLE, 'Code')},0))")
+        return Comparison(formula, float(states.loc[subject, model_column]))
+    return Comparison(None, None)
+
+
+def _published_lookup(figure: str, year_ref: str, subject: str) -> str:
+    table = PUBLISHED.table_name
+    criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
+                f"{column_ref(table, header('year'))},{year_ref}")
+    if subject:
+        criteria += f",{column_ref(table, header('subject'))},{string_literal(subject)}"
+    return f"SUMIFS({column_ref(table, header('value'))},{criteria})"
+
+
+def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+    col = words["columns"]
+    labels, reasons = words["labels"], words["reasons"]
+    rows = model.data.published.drop_duplicates(["figure", "year", "subject"])
+    ref = {key: this_row_ref(PUBLISHED_TABLE, name) for key, name in col.items()}
+    values: dict[str, list] = {key: [] for key in col}
+    formulas: dict[str, list] = {key: [] for key in ("published", "workbook", "tolerance", "reason")}
+    for entry in rows.itertuples():
+        comparison = _comparison(book, model, entry.figure, entry.subject)
+        difference = "" if comparison.value is None or entry.year != model.year else comparison.value - entry.value
+        tol = tolerance(entry.unit, entry.value)
+        status = published_status(comparison.value, difference, tol, entry.year, model.year)
+        reason = reasons.get(f"{entry.figure}.{entry.subject}", reasons.get(entry.figure, ""))
+        values["figure"].append(entry.figure)
+        values["year"].append(entry.year)
+        values["subject"].append(entry.subject)
+        values["check"].append(labels[entry.figure].format(subject=entry.subject))
+        values["published"].append(entry.value)
+        values["workbook"].append("" if comparison.value is None else comparison.value)
+        values["difference"].append(difference)
+        values["tolerance"].append(tol)
+        values["status"].append(status)
+        values["reason"].append(reason if status == words["differs"] else "")
+        formulas["published"].append(_published_lookup(entry.figure, ref["year"], entry.subject))
+        formulas["workbook"].append(comparison.formula)
+        formulas["tolerance"].append(f"IF(MOD({ref['published']},1e9)=0,5e8,5e7)" if entry.unit == "usd" else "0")
+        formulas["reason"].append(
+            f'IF({ref["status"]}={string_literal(words["differs"])},{string_literal(reason)},"")' if reason else None)
+    shared = {
+        "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>SnapshotYear),"",'
+                       f'{ref["workbook"]}-{ref["published"]})'),
+        "status": (f'IF({ref["workbook"]}="",{string_literal(words["quoted"])},'
+                   f'IF({ref["year"]}<>SnapshotYear,{string_literal(wording("published")["not_published"])},'
+                   f'IF(ABS({ref["difference"]})<={ref["tolerance"]},{string_literal(words["matches"])},'
+                   f'{string_literal(words["differs"])})))'),
+    }
+    looks = {"figure": ("formula_text", "name"), "year": ("year", "year"), "subject": ("formula_text", "code"),
+             "check": ("formula_text", "label"), "published": ("general_number", "usd"),
+             "workbook": ("general_number", "usd"), "difference": ("general_number", "usd"),
+             "tolerance": ("general_number", "usd"), "status": ("check", "flag"), "reason": ("note", "text")}
+    unit_styles = [UNIT_STYLES[unit] for unit in rows["unit"]]
+    columns = [
+        TableColumn(header=col[key], style=looks[key][0], width=looks[key][1], values=values[key],
+                    formula=shared.get(key), row_formulas=formulas.get(key),
+                    row_styles=unit_styles if key in ("published", "workbook", "difference", "tolerance") else None)
+        for key in col
+    ]
+    return write_table(book, sheet, header_row, PUBLISHED_TABLE, columns)
+
+
+def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object, str, object]]:
+    """(wording key, left formula, left value, right formula, right value) of each identity."""
+    exports = EXPORTS.table_name
+    states = model.figures(state_figures)
+    all_tech = (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
+                f"{column_ref(exports, header('naics3'))},TechCategory)")
+    data = model.data.exports
+    tech_in_data = float(data.loc[(data["year"] == model.year) & (data["naics3"] == model.tech_naics3),
+                                  "value_usd"].sum())
+    value = book.value_of
+
+    def total_balance_left():
+        services = value("TechServicesBalance")
+        return "" if isinstance(services, str) else value("TechGoodsBalance") + services
+
+    return [
+        ("states_sum", "TechExportsUS", value("TechExportsUS"), all_tech, tech_in_data),
+        ("shares_sum", f"SUM({column_ref(STATES_TABLE, 'Share of US')})",
+         float(states.table["share_of_us"].sum()), "1", 1.0),
+        ("goods_balance", "TechGoodsExports-TechGoodsImports",
+         value("TechGoodsExports") - value("TechGoodsImports"), "TechGoodsBalance", value("TechGoodsBalance")),
+        ("total_balance",
+         'IF(ISTEXT(TechServicesBalance),"",TechGoodsBalance+TechServicesBalance)', total_balance_left(),
+         'IF(ISTEXT(TechTotalBalance),"",TechTotalBalance)',
+         "" if isinstance(value("TechTotalBalance"), str) else value("TechTotalBalance")),
+        ("categories_sum", "GoodsExportsUS", value("GoodsExportsUS"),
+         f"SUM({column_ref(STATES_TABLE, 'Goods exports')})", float(states.table["goods_exports"].sum())),
+    ]
+
+
+def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+    col = words["identity_columns"]
+    ref = {key: this_row_ref(IDENTITY_TABLE, name) for key, name in col.items()}
+    identities = _identities(book, model)
+    differences = [identity_difference(left, right) for _, _, left, _, right in identities]
+    # Every identity compares dollars, except the shares that sum to 100%.
+    styles = ["ratio" if key == "shares_sum" else "usd_billions_2" for key, *_ in identities]
+    columns = [
+        TableColumn(col["identity"], "formula_text", [words["identities"][key] for key, *_ in identities],
+                    width="label"),
+        TableColumn(col["left"], "general_number", [left for _, _, left, _, _ in identities], width="usd",
+                    row_formulas=[formula for _, formula, _, _, _ in identities], row_styles=styles),
+        TableColumn(col["right"], "general_number", [right for *_, right in identities], width="usd",
+                    row_formulas=[formula for _, _, _, formula, _ in identities], row_styles=styles),
+        TableColumn(col["difference"], "general_number", differences, width="usd", row_styles=styles,
+                    formula=f'IF(OR(ISTEXT({ref["left"]}),ISTEXT({ref["right"]})),"",{ref["left"]}-{ref["right"]})'),
+        TableColumn(col["status"], "check",
+                    [identity_status(d, right) for d, (*_, right) in zip(differences, identities)],
+                    formula=(f'IF(ISTEXT({ref["difference"]}),{string_literal(wording("published")["not_published"])},'
+                             f'IF(ABS({ref["difference"]})<=1e-6*MAX(1,ABS({ref["right"]})),'
+                             f'{string_literal(words["holds"])},{string_literal(words["broken"])}))')),
+    ]
+    return write_table(book, sheet, header_row, IDENTITY_TABLE, columns)
+
+
+def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
+    words = wording(WORDING)
+    for status, style in ((words["matches"], "rule_ok"), (words["holds"], "rule_ok"),
+                          (words["differs"], "rule_bad"), (words["broken"], "rule_bad")):
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})

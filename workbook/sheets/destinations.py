@@ -1,0 +1,107 @@
+"""The Destinations sheet: the published top destinations of tech products and tech services.
+
+The table ``Destinations`` is the input of ``data/destinations.csv``: flow, country and
+a value an analyst enters (the release gives none). The published rank is looked up
+in the PublishedFigures table for the snapshot year, and each value's share of the
+listed destinations of its flow is computed once values are entered (blank before).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.importers.release import DESTINATION_FIGURE_PREFIX
+from workbook.model import SnapshotModel
+from workbook.model.destinations import destination_figures
+from workbook.model.published import not_published
+from workbook.schema import DESTINATIONS
+from workbook.sheets.data_tables import PUBLISHED, header
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, string_literal, this_row_ref,
+                           write_formula, write_table, year_title_formula)
+
+WORDING = "destinations"
+TABLE = "Destinations"
+
+TITLE_ROW, SUBTITLE_ROW = 0, 1
+
+#: Style and width of each column of the table, in order.
+_LOOK = {
+    "flow": ("input_text", "flag"),
+    "country": ("input_text", "name"),
+    "published_rank": ("rank", "rank"),
+    "value_usd": ("input_usd", "usd"),
+    "share_of_listed": ("ratio", "ratio"),
+}
+
+
+def _formulas(col: dict[str, str]) -> dict[str, str]:
+    row = {key: this_row_ref(TABLE, name) for key, name in col.items()}
+    published = PUBLISHED.table_name
+    # The figure that ranks a flow's destinations is named after the flow.
+    criteria = (f"{column_ref(published, header('figure'))},"
+                f"{string_literal(DESTINATION_FIGURE_PREFIX)}&{row['flow']},"
+                f"{column_ref(published, header('year'))},SnapshotYear,"
+                f"{column_ref(published, header('subject'))},{row['country']}")
+    listed = (f"SUMIFS({column_ref(TABLE, col['value_usd'])},"
+              f"{column_ref(TABLE, col['flow'])},{row['flow']})")
+    return {
+        "published_rank": (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
+                           f"SUMIFS({column_ref(published, header('value'))},{criteria}))"),
+        # Blank until a value is entered, and while the flow's listed values sum to 0.
+        "share_of_listed": (f'IF(ISNUMBER({row["value_usd"]}),'
+                            f'IF({listed}=0,"",{row["value_usd"]}/{listed}),"")'),
+    }
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    formats = book.formats
+    col = words["columns"]
+    table = model.figures(destination_figures).table
+
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    row = _paragraph(sheet, SUBTITLE_ROW, words["subtitle"], formats["subtitle"]) + 1
+    sheet.write_string(row, 0, words["table_heading"], formats["heading"])
+    table_header_row = _paragraph(sheet, row + 1, words["input_note"], formats["note"])
+
+    formulas = _formulas(col)
+    columns = [
+        TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(), formula=formulas.get(key))
+        for key, (style, width) in _LOOK.items()
+    ]
+    first, last = write_table(book, sheet, table_header_row, TABLE, columns)
+    _validation(sheet, words, first, last)
+
+    end_row = _paragraph(sheet, last + 2, words["source_note"], formats["note"])
+    sheet.freeze_panes(table_header_row + 1, 0)
+    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row, landscape=False)
+
+
+def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
+    """Write ``text`` as lines as wide as the table, one a row, so it prints within the page.
+
+    Return the row after it.
+    """
+    width = sum(column_width(width) for _, width in _LOOK.values())
+    for line in textwrap.wrap(text, width):
+        sheet.write_string(row, 0, line, style)
+        row += 1
+    return row
+
+
+def _validation(sheet: Worksheet, words: dict, first: int, last: int) -> None:
+    """Guard rails on the inputs: a flow the schema knows, a value of 0 or more."""
+    keys = list(_LOOK)
+    flow_col, value_col = keys.index("flow"), keys.index("value_usd")
+    sheet.data_validation(first, flow_col, last, flow_col, {
+        "validate": "list", "source": list(DESTINATIONS.column("flow").choices),
+        "error_message": words["flow_error"],
+    })
+    sheet.data_validation(first, value_col, last, value_col, {
+        "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
+        "error_message": words["value_error"],
+    })

@@ -1,0 +1,141 @@
+"""The Map sheet: a tile-grid map of the states, one cell per state, coloured by its tech exports.
+
+Each tile is a formula that reads the state's row of the States sheet, so it
+follows the snapshot year and any edited figure. The tile's number format carries
+the state's code as literal text, so one numeric cell shows both the code and the
+value, and the colour scale, which colours numbers, recolours the tile when its
+figure changes. The scale's three points are the legend's cells, so the legend
+shows exactly the colours the tiles take.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
+from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, column_ref, column_width, fill_colour, number_format, print_setup, string_literal,
+                           write_formula, year_title_formula)
+
+WORDING = "map"
+
+TITLE_ROW, SUBTITLE_ROW, POSITIONING_ROW = 0, 1, 2
+GRID_FIRST_ROW = 4
+#: Height in points of the title row: its large font would otherwise overlap the subtitle.
+TITLE_ROW_HEIGHT = 24
+#: A tile's height as a share of its width: square-ish, so that the map fits one landscape page.
+TILE_HEIGHT_RATIO = 0.8
+#: Height in points of the legend's labels: two lines of wrapped text.
+LEGEND_LABEL_HEIGHT = 28
+#: Where the tile number format takes the state's code.
+CODE_PLACEHOLDER = "{code}"
+
+
+def tile_number_format(code: str) -> str:
+    """The map tile's number format with ``code`` (and a space) as its literal prefix; no prefix for ""."""
+    return number_format("map_tile").replace(CODE_PLACEHOLDER, _format_literal(f"{code} ") if code else "")
+
+
+def _format_literal(text: str) -> str:
+    """Text as a number format literal: quoted; a quote inside is escaped outside the quotes."""
+    return '"' + text.replace('"', '"\\""') + '"'
+
+
+def tile_formula(code: str) -> str:
+    """The state's tech exports for the snapshot year, as its row of the States table has them."""
+    columns = wording("states")["columns"]
+    return (f"INDEX({column_ref(STATES_TABLE, columns['tech_exports'])},"
+            f"MATCH({string_literal(code)},{column_ref(STATES_TABLE, columns['state_code'])},0))")
+
+
+def legend_formulas() -> tuple[str, str, str]:
+    """The colour scale's lowest, middle and top points, over every state's figure."""
+    exports = column_ref(STATES_TABLE, wording("states")["columns"]["tech_exports"])
+    return f"MIN({exports})", f"MEDIAN({exports})", f"PERCENTILE({exports},{SCALE_TOP_PERCENTILE})"
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    figures = model.figures(map_figures)
+    formats = book.formats
+
+    sheet.set_row(TITLE_ROW, TITLE_ROW_HEIGHT)
+    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
+                  words["title"].format(year=model.year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    sheet.write_string(POSITIONING_ROW, 0, words["positioning"], formats["note"])
+
+    tile_width = column_width("map_tile")
+    sheet.set_column(0, figures.cols - 1, tile_width)
+    tile_height = _tile_height(tile_width)
+    for row in range(GRID_FIRST_ROW, GRID_FIRST_ROW + figures.rows):
+        sheet.set_row(row, tile_height)
+    for tile in figures.tiles:
+        write_formula(sheet, GRID_FIRST_ROW + tile.row, tile.col, tile_formula(tile.code),
+                      book.style_variant("map_tile", num_format=tile_number_format(tile.code)), tile.tech_exports)
+
+    legend_heading_row = GRID_FIRST_ROW + figures.rows + 1
+    legend_row = _legend(book, sheet, figures, words, legend_heading_row, tile_height)
+    _colour_scale(sheet, figures, legend_row)
+
+    notes_row = legend_row + 2
+    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
+    print_setup(sheet, notes_row, figures.cols - 1)
+    sheet.fit_to_pages(1, 1)
+    sheet.center_horizontally()
+
+
+def _tile_height(width_characters: float) -> float:
+    """Row height in points for a tile ``width_characters`` wide (7 pixels a character, 0.75 points a pixel)."""
+    width_points = (width_characters * 7 + 5) * 0.75
+    return round(width_points * TILE_HEIGHT_RATIO)
+
+
+def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: dict, heading_row: int,
+            tile_height: float) -> int:
+    """The legend: the scale's three points as live formulas, coloured by the tiles' rule. Returns its row."""
+    formats = book.formats
+    sheet.write_string(heading_row, 0, words["legend_heading"], formats["heading"])
+    label_row, legend_row = heading_row + 1, heading_row + 2
+    sheet.set_row(label_row, LEGEND_LABEL_HEIGHT)
+    sheet.set_row(legend_row, tile_height)
+    legend_style = book.style_variant("map_tile", num_format=tile_number_format(""))
+    values = (figures.scale_lowest, figures.scale_median, figures.scale_top)
+    for col, (label, formula, value) in enumerate(zip(words["legend_labels"], legend_formulas(), values)):
+        sheet.write_string(label_row, col, label, formats["map_legend_label"])
+        write_formula(sheet, legend_row, col, formula, legend_style, value)
+    sheet.write_string(legend_row, len(values) + 1, words["legend_note"], formats["note"])
+    return legend_row
+
+
+def _colour_scale(sheet: Worksheet, figures: MapFigures, legend_row: int) -> None:
+    """One 3-colour scale over every tile and the legend, its points read from the legend cells."""
+    tile_cells = [(GRID_FIRST_ROW + tile.row, tile.col) for tile in figures.tiles]
+    legend_cells = [(legend_row, col) for col in range(3)]
+    low, mid, top = (xl_rowcol_to_cell(legend_row, col, True, True) for col in range(3))
+    first_row, first_col = tile_cells[0]
+    sheet.conditional_format(first_row, first_col, first_row, first_col, {
+        "type": "3_color_scale",
+        "multi_range": cell_ranges(tile_cells + legend_cells),
+        "min_type": "formula", "min_value": low, "min_color": fill_colour("map_scale_low"),
+        "mid_type": "formula", "mid_value": mid, "mid_color": fill_colour("map_scale_mid"),
+        "max_type": "formula", "max_value": top, "max_color": fill_colour("map_scale_high"),
+    })
+
+
+def cell_ranges(cells: list[tuple[int, int]]) -> str:
+    """Cells as a space-separated list of ranges, each a run of neighbouring cells in one row."""
+    runs: list[list[int]] = []  # [row, first col, last col]
+    for row, col in sorted(cells):
+        if runs and runs[-1][0] == row and runs[-1][2] == col - 1:
+            runs[-1][2] = col
+        else:
+            runs.append([row, col, col])
+    return " ".join(
+        xl_rowcol_to_cell(row, first) if first == last
+        else f"{xl_rowcol_to_cell(row, first)}:{xl_rowcol_to_cell(row, last)}"
+        for row, first, last in runs
+    )

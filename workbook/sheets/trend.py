@@ -1,0 +1,202 @@
+"""The Trend sheet: tech exports by state for every year of the data, U.S. totals, change and a line chart.
+
+Each year's figures are SUMIFS over that year's column of the CensusExports
+table, for the TechCategory input; the snapshot year's column is highlighted by
+a rule that follows the SnapshotYear input.
+"""
+
+from __future__ import annotations
+
+from string import Formatter
+
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.model import SnapshotModel
+from workbook.model.trend import TrendFigures, trend_figures
+from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
+from workbook.templates_loader import wording
+from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, print_setup,
+                           string_literal, this_row_ref, write_formula, write_table)
+
+WORDING = "trend"
+US_TABLE = "TechTrendUS"
+STATE_TABLE = "TechTrend"
+
+TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
+US_HEADER_ROW = US_HEADING_ROW + 1
+CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
+
+#: Style and width of each column of the U.S. table, by wording key.
+US_LOOK = {
+    "year": ("year", "code"),
+    "exports": ("usd_billions", "name"),
+    "previous": ("usd_billions", None),
+    "change": ("change_billions", None),
+    "change_ratio": ("change_ratio", None),
+}
+
+#: The line chart sits beside the U.S. table, clear of its columns; the state table starts below it.
+CHART_COL = len(US_LOOK) + 1
+CHART_WIDTH, CHART_HEIGHT = 560, 300
+#: Default row height in pixels, to find the first row below the chart.
+ROW_PIXELS = 20
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    figures = model.figures(trend_figures)
+    formats = book.formats
+
+    sheet.write_string(US_HEADING_ROW, 0, words["us_heading"], formats["heading"])
+    us_first, us_last = _us_table(book, sheet, figures, words)
+    year_cells = {"first": xl_rowcol_to_cell(us_first, CODE_COL), "last": xl_rowcol_to_cell(us_last, CODE_COL)}
+    first_year, last_year = figures.years[0], figures.years[-1]
+    write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
+                  words["title"].format(first=first_year, last=last_year))
+    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    _chart(book, sheet, words, us_first, us_last)
+
+    states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
+    sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
+    header_row = states_heading_row + 1
+    last_row, sparkline_col = _state_table(book, sheet, figures, words, header_row)
+
+    notes_row = last_row + 2
+    for line in words["notes"]:
+        sheet.write_string(notes_row, 0, line, formats["note"])
+        notes_row += 1
+    notes_row -= 1
+    sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
+    sheet.set_column(NAME_COL, NAME_COL, column_width("name"))
+    sheet.set_column(FIRST_YEAR_COL, sparkline_col - 1, column_width("matrix") + 2)
+    sheet.set_column(sparkline_col, sparkline_col, column_width("usd"))
+    sheet.freeze_panes(0, FIRST_YEAR_COL)
+    print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
+
+
+def _text_formula(template: str, cells: dict[str, str]) -> str:
+    """A text with ``{field}`` placeholders as a formula joining its words and the cells named."""
+    parts = []
+    for literal, field, _, _ in Formatter().parse(template):
+        if literal:
+            parts.append(string_literal(literal))
+        if field is not None:
+            parts.append(cells[field])
+    return "&".join(parts)
+
+
+# ---------------------------------------------------------------- United States
+
+def _us_formulas(col: dict[str, str]) -> dict[str, str]:
+    exports = EXPORTS.table_name
+    row = {key: this_row_ref(US_TABLE, name) for key, name in col.items()}
+    tech = f"{column_ref(exports, header('naics3'))},TechCategory"
+    previous_year = f"{row['year']}-1"
+    # A year whose previous year is not in the data has no change: blank, not 0.
+    na = '""'
+    return {
+        # A year typed in that the data has no column for sums to 0 rather than an error.
+        "exports": (f"IF({has_year_column(exports, row['year'])},"
+                    f"SUMIFS({year_column(exports, row['year'])},{tech}),0)"),
+        "previous": (f"IF({has_year_column(exports, previous_year)},"
+                     f"SUMIFS({year_column(exports, previous_year)},{tech}),{na})"),
+        "change": f"IF(ISNUMBER({row['previous']}),{row['exports']}-{row['previous']},{na})",
+        "change_ratio": (f"IF(ISNUMBER({row['previous']}),"
+                         f"IF({row['previous']}=0,\"\",{row['change']}/{row['previous']}),{na})"),
+    }
+
+
+def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) -> tuple[int, int]:
+    col = words["us_columns"]
+    us = figures.us.reset_index()
+    formulas = _us_formulas(col)
+    columns = [
+        TableColumn(header=col[key], style=style, width=width, formula=formulas.get(key),
+                    values=["" if value is None else value for value in us[key]],
+                    header_style="header" if key == "year" else "header_number")
+        for key, (style, width) in US_LOOK.items()
+    ]
+    first, last = write_table(book, sheet, US_HEADER_ROW, US_TABLE, columns)
+    exports_col = list(US_LOOK).index("exports")
+    book.define_name("TechExportsUSFirstYear", sheet, first, exports_col, words["first_year_name"])
+    book.define_name("TechExportsUSLastYear", sheet, last, exports_col, words["last_year_name"])
+    # The snapshot year's row, following the SnapshotYear input.
+    sheet.conditional_format(first, 0, last, len(columns) - 1, {
+        "type": "formula", "criteria": f"={xl_rowcol_to_cell(first, 0, col_abs=True)}=SnapshotYear",
+        "format": book.formats["rule_highlight"],
+    })
+    return first, last
+
+
+def _chart(book: Book, sheet: Worksheet, words: dict, first: int, last: int) -> None:
+    """A line chart of the U.S. total by year: the U.S. table's live cells."""
+    name = sheet.get_name()
+    year_col, exports_col = list(US_LOOK).index("year"), list(US_LOOK).index("exports")
+    chart = book.workbook.add_chart({"type": "line"})
+    chart.add_series({
+        "name": [name, first - 1, exports_col],
+        "categories": [name, first, year_col, last, year_col],
+        "values": [name, first, exports_col, last, exports_col],
+        "line": {"color": chart_style("series_1"), "width": 2.25},
+        "marker": {"type": "circle", "size": 6, "fill": {"color": chart_style("series_1")},
+                   "border": {"color": chart_style("series_1")}},
+    })
+    chart.set_title({"name": words["chart_title"], "name_font": {"size": 12}})
+    chart.set_x_axis({"name": words["chart_x_axis"]})
+    chart.set_y_axis({"name": words["chart_y_axis"], "num_format": '$#,##0,,,"B"', "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": fill_colour("rule_highlight")}}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+    sheet.insert_chart(US_HEADING_ROW, CHART_COL, chart, {"object_position": 1})
+
+
+# ---------------------------------------------------------------- by state
+
+def _state_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict, header_row: int) -> tuple[int, int]:
+    """The state x year table with a sparkline per state; return its last row and the sparklines' column."""
+    col = words["state_columns"]
+    exports, states = EXPORTS.table_name, STATE_LIST.table_name
+    code = this_row_ref(STATE_TABLE, col["state_code"])
+    table = figures.table
+    columns = [
+        TableColumn(header=col["state_code"], style="formula_text", values=table.index.tolist()),
+        TableColumn(header=col["state_name"], style="formula_text", values=table["state_name"].tolist(),
+                    formula=(f"INDEX({column_ref(states, header('state_name'))},"
+                             f"MATCH({code},{column_ref(states, header('state_code'))},0))")),
+    ]
+    # One column per year of the data, each read from that year's column of CensusExports.
+    for year in figures.years:
+        columns.append(TableColumn(
+            header=header(year), style="usd_compact", header_style="header_number", values=table[year].tolist(),
+            formula=(f"SUMIFS({column_ref(exports, header(year))},"
+                     f"{column_ref(exports, header('state_code'))},{code},"
+                     f"{column_ref(exports, header('naics3'))},TechCategory)")))
+    first, last = write_table(book, sheet, header_row, STATE_TABLE, columns)
+    last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
+
+    # Sparklines are drawn in the column beside the table: the table has no empty column.
+    sparkline_col = last_year_col + 1
+    sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header"])
+    name = quote_sheetname(sheet.get_name())
+    for row in range(first, last + 1):
+        sheet.add_sparkline(row, sparkline_col, {
+            "range": f"{name}!{xl_rowcol_to_cell(row, FIRST_YEAR_COL)}:{xl_rowcol_to_cell(row, last_year_col)}",
+            "series_color": chart_style("series_1"),
+            # Markers too: LibreOffice 7.4 prints a sparkline's markers but not its line.
+            "markers": True,
+            "markers_color": chart_style("series_1"),
+            "high_point": True,
+            "high_color": chart_style("series_2"),
+        })
+
+    # The snapshot year's column, following the SnapshotYear input (headers are text).
+    first_header = xl_rowcol_to_cell(header_row, FIRST_YEAR_COL, row_abs=True)
+    is_snapshot = f"={first_header}=SnapshotYear&\"\""
+    sheet.conditional_format(header_row, FIRST_YEAR_COL, header_row, last_year_col, {
+        "type": "formula", "criteria": is_snapshot, "format": book.formats["rule_header_highlight"],
+    })
+    sheet.conditional_format(first, FIRST_YEAR_COL, last, last_year_col, {
+        "type": "formula", "criteria": is_snapshot, "format": book.formats["rule_highlight"],
+    })
+    return last, sparkline_col
