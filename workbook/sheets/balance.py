@@ -187,7 +187,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
             if (key, col) in NAMES:
                 book.define_name(NAMES[(key, col)], sheet, row, col,
                                  f"{words['summary_rows'][key]}: {words['summary_columns'][_column_key(col)]}")
-        sheet.write_string(row, HOW_COL, words["summary_how"][key], formats["wrapped"])
+        sheet.write_string(row, HOW_COL, words["summary_how"][key], formats["arithmetic_wrapped"])
         sheet.set_row(row, SUMMARY_ROW_HEIGHT)
 
     # The derivation, one step per row.
@@ -201,7 +201,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         row = step_row(key)
         sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
         write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
-        sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["text"])
+        sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
     _chart(book, sheet, words)

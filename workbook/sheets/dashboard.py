@@ -22,8 +22,10 @@ HEADLINES_HEADER_ROW = HEADLINES_HEADING_ROW + 1
 LABEL_COL, VALUE_COL, YEAR_COL, SOURCE_COL = 0, 1, 2, 3
 #: Charts sit to the right of the tables, from this column.
 CHART_COL = 5
-#: Rows a chart spans at the default row height; blocks are spaced so charts never overlap.
-CHART_ROWS = 16
+#: Charts are a little larger than XlsxWriter's 480 x 288 pixels, to read well on one page.
+CHART_SIZE = {"x_scale": 1.25, "y_scale": 1.1}
+#: Rows a chart spans at the default row height (20 pixels); blocks are spaced so charts never overlap.
+CHART_ROWS = 17
 BALANCE_NAMES = (
     ("TechGoodsExports", "TechGoodsImports", "TechGoodsBalance"),
     ("TechServicesExports", "TechServicesImports", "TechServicesBalance"),
@@ -113,9 +115,9 @@ def _top_ten(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, ro
     chart.set_title({"name": words["top_ten_chart_title"]})
     chart.set_x_axis({"name": words["top_ten_chart_axis"], "num_format": chart_style("axis_billions")})
     # Largest at the top: categories reversed, and the value axis kept at the bottom.
-    chart.set_y_axis({"reverse": True, "crossing": "max"})
+    chart.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1})
     chart.set_legend({"none": True})
-    sheet.insert_chart(row, CHART_COL, chart)
+    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
     return max(last, row + CHART_ROWS) + 1
 
 
@@ -140,9 +142,11 @@ def _balance(book: Book, sheet: Worksheet, words: dict, row: int) -> int:
             "fill": {"color": chart_style(colour)},
         })
     chart.set_title({"name": words["balance_chart_title"]})
+    # Negative balances put the axis mid-chart; the trade labels stay below the bars.
+    chart.set_x_axis({"label_position": "low"})
     chart.set_y_axis({"name": words["balance_chart_axis"], "num_format": chart_style("axis_billions")})
     chart.set_legend({"position": "bottom"})
-    sheet.insert_chart(row, CHART_COL, chart)
+    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
     return max(last, row + CHART_ROWS) + 1
 
 
@@ -175,5 +179,5 @@ def _trend(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row:
     chart.set_x_axis({"name": words["trend_chart_year_axis"]})
     chart.set_y_axis({"name": words["trend_chart_axis"], "num_format": chart_style("axis_billions")})
     chart.set_legend({"position": "bottom"})
-    sheet.insert_chart(row, CHART_COL, chart)
+    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
     return max(last, row + CHART_ROWS) + 1
