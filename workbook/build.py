@@ -14,7 +14,10 @@ from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
 from workbook.model import SnapshotModel, build_model
-from workbook.schema import ALL_FILES
+from workbook.errors import TechTradeError
+from workbook.inputs import fingerprint, made_by_properties, read_inputs
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
+                             STATES)
 from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
                              trend)
 from workbook.templates_loader import wording
@@ -35,18 +38,37 @@ REPORT_SHEETS = (
 )
 
 
-def build_workbook(data_dir: Path, year: int, out: Path) -> Path:
-    """Load and check the data, compute every figure, and write the workbook to ``out``.
+def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = None, force: bool = False) -> Path:
+    """Load and check the data, compute every figure, and write the workbook.
 
-    Nothing is written until the data has loaded cleanly, and the file appears at
-    ``out`` only once it is complete.
+    ``out`` defaults to ``tech-trade-snapshot-YEAR.xlsx`` in the current folder.
+    Nothing is written until the data has loaded cleanly, the file appears at ``out``
+    only once it is complete, and a workbook at ``out`` that was edited since the tool
+    wrote it (or that the tool did not write) is kept unless ``force``.
     """
     data = load_dataset(Path(data_dir))
     model = build_model(data, year)
-    out = Path(out)
+    out = Path(out) if out is not None else Path(f"tech-trade-snapshot-{model.year}.xlsx")
+    if not force:
+        refuse_to_overwrite_edits(out)
     with atomic_write_path(out) as tmp:
         write_workbook(model, tmp, data_checksum(Path(data_dir)))
     return out
+
+
+def refuse_to_overwrite_edits(out: Path) -> None:
+    """Raise unless ``out`` is absent or a workbook this tool wrote and nobody has edited since."""
+    if not out.exists():
+        return
+    advice = f"keep it, or use --force to replace it; `tech-trade extract {out} --out DIR` takes its inputs back as data"
+    try:
+        existing = read_inputs(out)
+    except TechTradeError:
+        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}") from None
+    if not existing.made_by_tool:
+        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}")
+    if existing.fingerprint() != existing.stored_fingerprint:
+        raise TechTradeError(f"{out}: has been edited since tech-trade wrote it (inputs or formulas changed); {advice}")
 
 
 def write_pdf(workbook_path: Path, pdf_path: Path) -> Path:
@@ -70,9 +92,11 @@ def bundled_data_dir() -> Path:
 def data_checksum(data_dir: Path) -> str:
     """SHA-256 over the data files, by name, so a reader can tell which data a workbook shows."""
     digest = hashlib.sha256()
-    for schema in ALL_FILES:
-        digest.update(schema.filename.encode())
-        digest.update((data_dir / schema.filename).read_bytes())
+    for schema in (*ALL_FILES, *OPTIONAL_FILES):
+        path = data_dir / schema.filename
+        if path.exists():
+            digest.update(schema.filename.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -99,4 +123,21 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str) -> None:
                 for key in ("about", *(module.WORDING for module in REPORT_SHEETS))]
     contents += [about.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     about.write(book, about_sheet, model, contents, checksum, years_range)
+    # The marks by which build, extract and diff know their own workbooks, and an edited one.
+    written = fingerprint(model_inputs(model), model_settings(model), book.formula_counts())
+    for name, value in made_by_properties(written).items():
+        book.workbook.set_custom_property(name, value)
     book.close()
+
+
+def model_inputs(model: SnapshotModel) -> dict:
+    """The input tables as the workbook holds them, in the data schema."""
+    data = model.data
+    return {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
+            IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
+            DESTINATIONS.filename: data.destinations}
+
+
+def model_settings(model: SnapshotModel) -> dict:
+    return {"snapshot_year": model.year, "tech_category": model.tech_naics3,
+            "over_threshold_usd": model.over_threshold_usd}

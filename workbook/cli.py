@@ -9,9 +9,6 @@ from pathlib import Path
 from workbook import __version__
 from workbook.errors import EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_USAGE_OR_INPUT, TechTradeError
 
-DEFAULT_YEAR = 2020
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tech-trade",
@@ -21,10 +18,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="write the snapshot workbook")
-    build.add_argument("--year", type=int, default=DEFAULT_YEAR, help="snapshot year (default %(default)s)")
+    build.add_argument("--year", type=int, default=None,
+                       help="snapshot year (default: the data's settings.csv, else 2020)")
     build.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the data bundled with the tool, the repository's data/)")
     build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
+    build.add_argument("--force", action="store_true",
+                       help="replace the output even if it was edited since tech-trade wrote it")
     build.add_argument("--pdf", action="store_true",
                        help="also print the whole workbook to a PDF beside it, through LibreOffice")
 
@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     census.add_argument("--exports", type=Path, required=True, help="Census state exports CSV")
     census.add_argument("--imports", type=Path, required=True, help="Census state imports CSV")
     census.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+
+    extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
+    extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
+    extract.add_argument("--out", type=Path, required=True, help="folder to write the data files into")
+
+    diff = commands.add_parser("diff", help="list the input cells whose values differ between two workbooks")
+    diff.add_argument("old", type=Path, help="the workbook before")
+    diff.add_argument("new", type=Path, help="the workbook after")
 
     release = commands.add_parser("import-release", help="write data/published_figures.csv from the press release text")
     release.add_argument("release", type=Path, help="the press release, as plain text")
@@ -59,11 +67,10 @@ def _build(args: argparse.Namespace) -> int:
     from workbook.build import build_workbook, bundled_data_dir, write_pdf
     from workbook.libreoffice import find_soffice
 
-    out = args.out or Path(f"tech-trade-snapshot-{args.year}.xlsx")
     if args.pdf:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
-    build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=out)
+    out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=args.out, force=args.force)
     print(f"wrote {out}")
     if args.pdf:
         pdf = write_pdf(out, out.with_suffix(".pdf"))
@@ -100,7 +107,26 @@ def _import_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from workbook.extract import extract_workbook
+
+    for path in extract_workbook(args.file, args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from workbook.diff import diff_workbooks
+
+    lines = diff_workbooks(args.old, args.new)
+    for line in lines:
+        print(line)
+    return EXIT_PROBLEMS_FOUND if lines else EXIT_OK
+
+
 _COMMANDS = {
+    "extract": _extract,
+    "diff": _diff,
     "build": _build,
     "check": _check,
     "import-census": _import_census,

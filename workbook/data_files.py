@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -14,13 +15,19 @@ def write_data_file(frame: pd.DataFrame, schema: FileSchema, data_dir: Path) -> 
     """Write ``frame`` as ``data_dir/schema.filename``: schema's columns in order, sorted by its key."""
     data_dir.mkdir(parents=True, exist_ok=True)
     ordered = frame[schema.column_names].sort_values(list(schema.key), kind="stable").reset_index(drop=True)
-    # Whole-dollar amounts are read as floats (they may exceed int64 in bad data);
-    # write them back as the integers they are, so files stay diff-friendly.
+    # Numbers are read as floats (amounts may exceed int64 in bad data); write each
+    # whole value as the integer it is (63000000000, not 63000000000.0) and keep
+    # fractions (0.056), so files read as their sources do and stay diff-friendly.
     for name in ordered.columns:
-        column = ordered[name]
-        if column.dtype.kind == "f" and bool((column.dropna() % 1 == 0).all()):
-            ordered[name] = column.astype("Int64")
+        if ordered[name].dtype.kind in "fO":
+            ordered[name] = pd.Series([_shortest(value) for value in ordered[name]], index=ordered.index, dtype=object)
     path = data_dir / schema.filename
     with atomic_write_path(path) as tmp:
         ordered.to_csv(tmp, index=False, lineterminator="\n")
     return path
+
+
+def _shortest(value: object) -> object:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value

@@ -8,7 +8,7 @@ what was expected. Nothing is written before all files have loaded cleanly.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import pandas as pd
 
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, Column,
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATES, Column,
                              FileSchema)
 
 #: A sheet holds 1,048,576 rows, one of them the header.
@@ -39,6 +39,8 @@ class Dataset:
     #: The published top destinations; value_usd is NaN where no value was entered.
     destinations: pd.DataFrame
     folder: Path
+    #: settings.csv as {setting: value}; empty where the folder has none.
+    settings: dict = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -70,7 +72,20 @@ def load_dataset(folder: Path) -> Dataset:
         published=tables[PUBLISHED.filename],
         destinations=tables[DESTINATIONS.filename],
         folder=folder,
+        settings=_read_settings(folder),
     )
+
+
+def _read_settings(folder: Path) -> dict:
+    path = folder / SETTINGS.filename
+    if not path.exists():
+        return {}
+    frame = read_table(path, SETTINGS)
+    return {row.setting: _whole(row.value) for row in frame.itertuples()}
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def read_table(path: Path, schema: FileSchema) -> pd.DataFrame:

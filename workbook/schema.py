@@ -121,5 +121,20 @@ DESTINATIONS = FileSchema(
     key=("flow", "country"),
 )
 
+SETTINGS = FileSchema(
+    filename="settings.csv",
+    description="The workbook's settings an analyst chose (optional; written by extract)",
+    columns=(
+        Column("setting", "code", "snapshot_year: the snapshot year; tech_category: the NAICS-3 code of tech "
+               "products; over_threshold_usd: the threshold of \"exported more than $1 billion\"",
+               choices=("snapshot_year", "tech_category", "over_threshold_usd")),
+        Column("value", "number", "The setting's value", minimum=0, maximum=LARGEST_AMOUNT_USD),
+    ),
+    key=("setting",),
+)
+
+#: Files the data folder may leave out; without them the tool's defaults apply.
+OPTIONAL_FILES = (SETTINGS,)
+
 #: Every file of the data folder, in the order they are loaded (referenced files first).
 ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, DESTINATIONS)

@@ -106,6 +106,12 @@ class Book:
         theme = styles()
         return self.workbook.add_format({**theme["base"], **theme[style], **changes})
 
+    def formula_counts(self) -> dict[str, int]:
+        """How many formula cells each sheet holds, as written (XlsxWriter's cell table)."""
+        return {sheet.get_name(): sum(1 for cells in sheet.table.values() for cell in cells.values()
+                                      if hasattr(cell, "formula"))
+                for sheet in self.workbook.worksheets()}
+
     def close(self) -> None:
         self.workbook.close()
 

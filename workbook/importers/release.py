@@ -210,7 +210,7 @@ def import_release(release_path: Path, data_dir: Path) -> Path:
     figures = read_release(release_path)
     # The existing destinations are read (and checked) before anything is written.
     destinations = destination_rows(figures, _entered_destinations(Path(data_dir)))
-    path = write_data_file(_whole_values_as_integers(figures), PUBLISHED, data_dir)
+    path = write_data_file(figures, PUBLISHED, data_dir)
     write_data_file(destinations, DESTINATIONS, data_dir)
     return path
 
@@ -435,8 +435,3 @@ def _check_keys_unique(figures: pd.DataFrame, path: Path) -> None:
         raise InputError(path, f"figure {first['figure']}: {first['subject'] or 'the figure'} "
                                f"appears more than once for {first['year']}")
 
-
-def _whole_values_as_integers(figures: pd.DataFrame) -> pd.DataFrame:
-    """Write 63000000000 and 2 rather than 63000000000.0 and 2.0, so the file reads as the release does."""
-    values = [int(value) if float(value).is_integer() else value for value in figures["value"]]
-    return figures.assign(value=pd.Series(values, index=figures.index, dtype=object))

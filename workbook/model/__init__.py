@@ -18,6 +18,8 @@ from typing import TypeVar
 
 from workbook.load import Dataset
 
+#: The snapshot the press release describes; the default where neither --year nor settings.csv says.
+DEFAULT_YEAR = 2020
 #: NAICS 334, "Computer & Electronic Products", is what the snapshot calls tech products.
 TECH_NAICS3 = 334
 #: The snapshot counts states that exported "more than $1 billion" of tech products.
@@ -47,6 +49,15 @@ class SnapshotModel:
         return self._computed[compute]
 
 
-def build_model(data: Dataset, year: int) -> SnapshotModel:
+def build_model(data: Dataset, year: int | None = None) -> SnapshotModel:
+    """The model for ``year``, or for the snapshot year of the data's settings.csv, or 2020.
+
+    settings.csv (written by ``extract``) carries the settings an analyst chose in a
+    workbook, so that a rebuild shows what the edited workbook showed.
+    """
+    settings = data.settings
+    year = year if year is not None else int(settings.get("snapshot_year", DEFAULT_YEAR))
     data.require_year(year)
-    return SnapshotModel(year=year, data=data)
+    return SnapshotModel(year=year, data=data,
+                         tech_naics3=int(settings.get("tech_category", TECH_NAICS3)),
+                         over_threshold_usd=settings.get("over_threshold_usd", OVER_THRESHOLD_USD))

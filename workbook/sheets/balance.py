@@ -27,7 +27,9 @@ TITLE_ROW, SUBTITLE_ROW = 0, 1
 SUMMARY_HEADING_ROW, SUMMARY_HEADER_ROW = 3, 4
 #: Rows of the summary, in order.
 SUMMARY_ROWS = ("goods", "services", "total")
-LABEL_COL, EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL, HOW_COL = range(6)
+#: Columns of the summary, in order (keys of its wording).
+SUMMARY_COLUMNS = ("trade", "exports", "imports", "balance", "published_balance", "how")
+LABEL_COL, EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL, HOW_COL = range(len(SUMMARY_COLUMNS))
 
 DERIVATION_HEADING_ROW = SUMMARY_HEADER_ROW + len(SUMMARY_ROWS) + 2
 DERIVATION_NOTE_ROW = DERIVATION_HEADING_ROW + 1
@@ -158,7 +160,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # The summary: goods, services and total, with the published balances next to the derived ones.
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
     sheet.set_row(SUMMARY_HEADER_ROW, HEADER_ROW_HEIGHT)
-    for col, key in enumerate(("trade", "exports", "imports", "balance", "published_balance", "how")):
+    for col, key in enumerate(SUMMARY_COLUMNS):
         sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats["header"])
     values = {
         ("goods", EXPORTS_COL): figures.goods_exports,
@@ -186,7 +188,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                 write_value(sheet, row, col, not_published(), style)
             if (key, col) in NAMES:
                 book.define_name(NAMES[(key, col)], sheet, row, col,
-                                 f"{words['summary_rows'][key]}: {words['summary_columns'][_column_key(col)]}")
+                                 f"{words['summary_rows'][key]}: {words['summary_columns'][SUMMARY_COLUMNS[col]]}")
         sheet.write_string(row, HOW_COL, words["summary_how"][key], formats["arithmetic_wrapped"])
         sheet.set_row(row, SUMMARY_ROW_HEIGHT)
 
@@ -208,10 +210,6 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
-
-
-def _column_key(col: int) -> str:
-    return ("trade", "exports", "imports", "balance", "published_balance", "how")[col]
 
 
 def _columns(sheet: Worksheet) -> None:

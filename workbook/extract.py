@@ -1,0 +1,54 @@
+"""``tech-trade extract``: take an edited workbook's inputs back as data files.
+
+Reads the input tables and settings of a workbook the tool made (after edits in
+Excel or LibreOffice), checks them exactly as ``build`` checks ``data/``, and only
+then writes them into the output folder, so a refused workbook writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from workbook.data_files import write_data_file
+from workbook.errors import InputError, TechTradeError
+from workbook.inputs import WorkbookInputs, input_tables, read_inputs
+from workbook.load import load_dataset
+from workbook.schema import SETTINGS
+
+
+def extract_workbook(path: Path, out_dir: Path) -> list[Path]:
+    inputs = read_own_workbook(path)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tech-trade-extract-", dir=out_dir) as staging_name:
+        staging = Path(staging_name)
+        staged = [write_data_file(inputs.frames[spec.schema.filename], spec.schema, staging)
+                  for spec in input_tables()]
+        settings = pd.DataFrame({"setting": list(inputs.settings), "value": list(inputs.settings.values())})
+        staged.append(write_data_file(settings, SETTINGS, staging))
+        try:
+            load_dataset(staging)
+        except InputError as error:
+            raise TechTradeError(
+                f"{path}: {_table_of(Path(error.file).name)} does not pass the data checks, so nothing was written: "
+                f"{str(error).replace(str(staging) + os.sep, '')}") from None
+        return [Path(os.replace(file, out_dir / file.name) or out_dir / file.name) for file in staged]
+
+
+def _table_of(filename: str) -> str:
+    """The workbook table a data file is extracted from, to name it in a message."""
+    tables = {spec.schema.filename: spec.table for spec in input_tables()}
+    return f"the {tables[filename]} table" if filename in tables else "the settings on About"
+
+
+def read_own_workbook(path: Path) -> WorkbookInputs:
+    """The inputs of ``path``, refusing a workbook the tool did not make."""
+    inputs = read_inputs(path)
+    if not inputs.made_by_tool:
+        raise TechTradeError(f"{path}: not a workbook tech-trade made (it has no tech-trade document properties); "
+                             "extract and diff read only the tool's own workbooks")
+    return inputs

@@ -1,0 +1,216 @@
+"""The workbook's inputs: the cells an analyst may edit, read back in the data schema.
+
+A built workbook holds its inputs in named places: the settings on About (defined
+names) and the input tables (StateList, CategoryList, CensusExports, CensusImports,
+PublishedFigures, Destinations). This module reads them from any workbook the tool
+made, after edits in Excel or LibreOffice, as data frames of the project's schema,
+and each value with the cell it came from. ``extract`` writes them as ``data/``
+files, ``diff`` compares two workbooks' inputs, and ``build`` uses their fingerprint
+to tell whether a workbook has been edited since it was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from workbook import __version__
+from workbook.errors import TechTradeError
+from workbook.sheets.destinations import TABLE as DESTINATIONS_TABLE
+from workbook.schema import CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, FileSchema
+from workbook.templates_loader import wording
+
+#: Custom document properties that mark a workbook as made by this tool.
+MADE_BY_PROPERTY = "tech-trade version"
+FINGERPRINT_PROPERTY = "tech-trade inputs"
+#: The settings on About, by defined name, and the setting's name in settings.csv.
+SETTINGS = {"SnapshotYear": "snapshot_year", "TechCategory": "tech_category",
+            "OverThresholdUSD": "over_threshold_usd"}
+
+
+@dataclass(frozen=True)
+class InputTable:
+    """An Excel table of inputs and the data file it comes from."""
+
+    table: str
+    schema: FileSchema
+    #: Header in the workbook -> column of the data file.
+    headers: dict[str, str]
+    #: Census trade is laid out with one column per year.
+    wide_by_year: bool = False
+
+
+def input_tables() -> tuple[InputTable, ...]:
+    data_headers = {header: column for column, header in wording("data_columns").items()}
+    destination_headers = {wording("destinations")["columns"][column]: column
+                           for column in ("flow", "country", "value_usd")}
+    return (
+        InputTable(wording("data_states")["table"], STATES, data_headers),
+        InputTable(wording("data_categories")["table"], CATEGORIES, data_headers),
+        InputTable(wording("data_exports")["table"], EXPORTS, data_headers, wide_by_year=True),
+        InputTable(wording("data_imports")["table"], IMPORTS, data_headers, wide_by_year=True),
+        InputTable(wording("data_published")["table"], PUBLISHED, data_headers),
+        InputTable(DESTINATIONS_TABLE, DESTINATIONS, destination_headers),
+    )
+
+
+@dataclass(frozen=True)
+class InputCell:
+    """One input value and where it stands."""
+
+    sheet: str
+    cell: str
+    label: str
+    value: object
+
+
+@dataclass(frozen=True)
+class WorkbookInputs:
+    """Everything an analyst can edit in one workbook, in the data schema."""
+
+    path: Path
+    frames: dict[str, pd.DataFrame]
+    settings: dict[str, object]
+    #: (table, key) -> the cells of that row, for reporting where a value stands.
+    cells: dict[tuple[str, tuple], list[InputCell]]
+    formula_counts: dict[str, int]
+    properties: dict[str, str]
+
+    @property
+    def made_by_tool(self) -> bool:
+        return MADE_BY_PROPERTY in self.properties
+
+    @property
+    def stored_fingerprint(self) -> str | None:
+        return self.properties.get(FINGERPRINT_PROPERTY)
+
+    def fingerprint(self) -> str:
+        return fingerprint(self.frames, self.settings, self.formula_counts)
+
+
+def read_inputs(path: Path) -> WorkbookInputs:
+    """Read the inputs of a workbook the tool made (or any workbook: ``made_by_tool`` tells)."""
+    import openpyxl
+
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        raise TechTradeError(f"{path}: not an .xlsx workbook (not a zip file)")
+
+    with warnings.catch_warnings():
+        # openpyxl cannot keep data bars and sparklines; this only reads.
+        warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
+        try:
+            book = openpyxl.load_workbook(path, data_only=False)
+        except Exception as error:  # openpyxl raises many types for a broken file
+            raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
+    properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
+    frames, cells = {}, {}
+    tables = {name: sheet for sheet in book.worksheets for name in sheet.tables}
+    for spec in input_tables():
+        if spec.table not in tables:
+            if MADE_BY_PROPERTY in properties:
+                raise TechTradeError(f"{path}: the input table {spec.table} is missing (was it renamed or deleted?)")
+            continue
+        frame, table_cells = _read_table(tables[spec.table], spec)
+        frames[spec.schema.filename] = frame
+        cells.update(table_cells)
+    return WorkbookInputs(path=path, frames=frames, settings=_read_settings(book), cells=cells,
+                          formula_counts=_formula_counts(book), properties=properties)
+
+
+def _read_table(sheet, spec: InputTable) -> tuple[pd.DataFrame, dict]:
+    rows = list(sheet[sheet.tables[spec.table].ref])
+    headers = [str(cell.value).strip() if cell.value is not None else "" for cell in rows[0]]
+    records, cells = [], {}
+    for row in rows[1:]:
+        by_header = dict(zip(headers, row))
+        if spec.wide_by_year:
+            keys = {spec.headers[h]: _plain(by_header[h].value) for h in headers if h in spec.headers}
+            for header, cell in by_header.items():
+                if header.isdigit() and cell.value not in (None, ""):
+                    record = {**keys, "year": int(header), "value_usd": _plain(cell.value)}
+                    records.append(record)
+                    key = tuple(record[k] for k in spec.schema.key)
+                    cells[(spec.table, key)] = [InputCell(sheet.title, cell.coordinate,
+                                                          _label(spec, key, "value_usd"), record["value_usd"])]
+        else:
+            record = {spec.headers[h]: _plain(cell.value) for h, cell in by_header.items() if h in spec.headers}
+            if all(value in (None, "") for value in record.values()):
+                continue  # an empty row left inside the table is no input
+            records.append(record)
+            key = tuple(record.get(k) for k in spec.schema.key)
+            cells[(spec.table, key)] = [InputCell(sheet.title, by_header[h].coordinate, _label(spec, key, column),
+                                                  record[column])
+                                        for h, column in spec.headers.items() if h in by_header]
+    frame = pd.DataFrame(records, columns=spec.schema.column_names)
+    return frame, cells
+
+
+def _label(spec: InputTable, key: tuple, column: str) -> str:
+    return f"{spec.table} {' '.join(str(part) for part in key if part not in (None, ''))} {column}".strip()
+
+
+def _plain(value: object) -> object:
+    """A cell value as the data files hold it: whole numbers as int, text stripped."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _read_settings(book) -> dict[str, object]:
+    settings = {}
+    for name, setting in SETTINGS.items():
+        defined = book.defined_names.get(name)
+        if defined is None:
+            continue
+        for sheet_name, coordinate in defined.destinations:
+            settings[setting] = _plain(book[sheet_name][coordinate.replace("$", "")].value)
+    return settings
+
+
+def _formula_counts(book) -> dict[str, int]:
+    return {sheet.title: sum(1 for row in sheet.iter_rows() for cell in row if cell.data_type == "f")
+            for sheet in book.worksheets}
+
+
+def _canonical(value: object) -> object:
+    """Values compared as the data means them: 1105483, 1105483.0 and "1105483" differ in type
+    only in the file; a blank and an empty string are the same."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(float(value))
+    return str(value)
+
+
+def canonical_frame(frame: pd.DataFrame, schema: FileSchema) -> list[list[object]]:
+    rows = [[_canonical(value) for value in row] for row in frame[schema.column_names].itertuples(index=False)]
+    key_positions = [schema.column_names.index(name) for name in schema.key]
+    return sorted(rows, key=lambda row: [str(row[i]) for i in key_positions])
+
+
+def fingerprint(frames: dict[str, pd.DataFrame], settings: dict[str, object], formula_counts: dict[str, int]) -> str:
+    """SHA-256 of the inputs and of where formulas stand: it changes with any edited
+    input, added row or formula typed over, and not when a program merely re-saves."""
+    schemas = {spec.schema.filename: spec.schema for spec in input_tables()}
+    content = {
+        "tables": {name: canonical_frame(frame, schemas[name]) for name, frame in sorted(frames.items())},
+        "settings": {name: _canonical(value) for name, value in sorted(settings.items())},
+        "formulas": dict(sorted(formula_counts.items())),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def made_by_properties(checksum: str) -> dict[str, str]:
+    return {MADE_BY_PROPERTY: __version__, FINGERPRINT_PROPERTY: checksum}
