@@ -33,3 +33,50 @@ def open_workbook(path: Path, data_only: bool = False):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
         return openpyxl.load_workbook(path, data_only=data_only)
+
+
+# ---------------------------------------------------------------- editing a built workbook as a person would
+
+def sheet_part(path: Path, sheet_name: str) -> str:
+    """The zip member that holds the sheet's cells."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        book = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    rel_id = re.search(rf'<sheet name="{re.escape(sheet_name)}" sheetId="\d+" r:id="(rId\d+)"', book)[1]
+    target = re.search(rf'<Relationship Id="{rel_id}" Type="[^"]+" Target="([^"]+)"', rels)[1]
+    return f"xl/{target}"
+
+
+def set_number(source: Path, target: Path, sheet_name: str, cell: str, value: float) -> None:
+    """Copy the workbook, typing ``value`` into one number cell, as an analyst would.
+
+    The cell is edited in the sheet's XML: openpyxl would drop parts it does not know on saving.
+    """
+    import re
+    import zipfile
+
+    part = sheet_part(source, sheet_name)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == part:
+                xml, count = re.subn(rf'(<c r="{cell}"[^>]*>)<v>[^<]*</v>(</c>)', rf"\g<1><v>{value}</v>\g<2>",
+                                     data.decode())
+                assert count == 1, f"no number cell {cell} on {sheet_name}"
+                data = xml.encode()
+            new.writestr(item, data)
+
+
+def census_cell(path: Path, code: str, naics3: int, year: int, sheet_name: str = "Census exports") -> str:
+    """The cell of a Census table that holds one state's, category's and year's value."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = open_workbook(path)[sheet_name]
+    rows = list(sheet.iter_rows())
+    header_index = next(index for index, row in enumerate(rows) if row[0].value == "State code")
+    year_col = next(cell.column for cell in rows[header_index] if cell.value == str(year))
+    row = next(row for row in rows[header_index + 1:] if row[0].value == code and row[1].value == naics3)
+    return f"{get_column_letter(year_col)}{row[0].row}"

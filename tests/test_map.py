@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from helpers import DATA, run_cli
+from helpers import DATA, census_cell, run_cli, set_number, sheet_part
 from workbook.libreoffice import recalculate
 
 MAP = "Map"
@@ -195,48 +195,9 @@ def test_two_states_on_one_tile_are_refused_naming_both(tmp_path: Path):
 
 # ---------------------------------------------------------------- live, in LibreOffice
 
-def sheet_part(path: Path, sheet_name: str) -> str:
-    """The zip member that holds the sheet's cells."""
-    with zipfile.ZipFile(path) as archive:
-        book = archive.read("xl/workbook.xml").decode()
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    rel_id = re.search(rf'<sheet name="{re.escape(sheet_name)}" sheetId="\d+" r:id="(rId\d+)"', book)[1]
-    target = re.search(rf'<Relationship Id="{rel_id}" Type="[^"]+" Target="([^"]+)"', rels)[1]
-    return f"xl/{target}"
-
-
 def sheet_xml(path: Path, sheet_name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(sheet_part(path, sheet_name)).decode()
-
-
-def set_number(source: Path, target: Path, sheet_name: str, cell: str, value: float) -> None:
-    """Copy the workbook, typing ``value`` into one number cell, as an analyst would.
-
-    The cell is edited in the sheet's XML: openpyxl would drop parts it does not know on saving.
-    """
-    part = sheet_part(source, sheet_name)
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename == part:
-                xml, count = re.subn(rf'(<c r="{cell}"[^>]*>)<v>[^<]*</v>(</c>)', rf"\g<1><v>{value}</v>\g<2>",
-                                     data.decode())
-                assert count == 1, f"no number cell {cell} on {sheet_name}"
-                data = xml.encode()
-            new.writestr(item, data)
-
-
-def census_cell(path: Path, code: str, naics3: int, year: int) -> str:
-    book = load(path, read_only=True)
-    try:
-        rows = list(book["Census exports"].iter_rows())
-    finally:
-        book.close()
-    header_index = next(index for index, row in enumerate(rows) if row[0].value == "State code")
-    year_col = next(cell.column for cell in rows[header_index] if cell.value == str(year))
-    row = next(row for row in rows[header_index + 1:] if row[0].value == code and row[1].value == naics3)
-    return f"{get_column_letter(year_col)}{row[0].row}"
 
 
 def test_texas_tile_follows_an_edited_figure_in_libreoffice(default_workbook: Path, tmp_path: Path,

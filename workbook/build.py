@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
+from workbook import progress
 from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
@@ -38,7 +39,8 @@ REPORT_SHEETS = (
 )
 
 
-def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = None, force: bool = False) -> Path:
+def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = None, force: bool = False,
+                   protect: bool = False) -> Path:
     """Load and check the data, compute every figure, and write the workbook.
 
     ``out`` defaults to ``tech-trade-snapshot-YEAR.xlsx`` in the current folder.
@@ -46,13 +48,18 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     only once it is complete, and a workbook at ``out`` that was edited since the tool
     wrote it (or that the tool did not write) is kept unless ``force``.
     """
-    data = load_dataset(Path(data_dir))
-    model = build_model(data, year)
+    with progress.step(f"loaded and checked {data_dir}") as step:
+        data = load_dataset(Path(data_dir))
+        step.result = f"years {data.years[0]}–{data.years[-1]}" if data.years else "no years"
+    with progress.step("set up the model") as step:
+        model = build_model(data, year)
+        step.result = f"snapshot year {model.year}"
     out = Path(out) if out is not None else Path(f"tech-trade-snapshot-{model.year}.xlsx")
     if not force:
-        refuse_to_overwrite_edits(out)
-    with atomic_write_path(out) as tmp:
-        write_workbook(model, tmp, data_checksum(Path(data_dir)))
+        with progress.step(f"checked {out} holds no edits to keep"):
+            refuse_to_overwrite_edits(out)
+    with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp:
+        write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect)
     return out
 
 
@@ -100,8 +107,8 @@ def data_checksum(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def write_workbook(model: SnapshotModel, path: Path, checksum: str) -> None:
-    book = Book.create(path)
+def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: bool = False) -> None:
+    book = Book.create(path, protect=protect)
     # Sheets are added in reading order first; About is filled in last because it
     # lists the names the other sheets define.
     about_sheet = book.add_sheet(wording("about")["sheet"])

@@ -31,8 +31,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook import libreoffice, validator
+from workbook import libreoffice, progress, validator
 from workbook.errors import TechTradeError
+from workbook.safe_read import check_workbook_file
 
 #: Excel's error values, as openpyxl reads them.
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -82,17 +83,24 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Proble
     are checked for errors only: their results change on every calculation.
     """
     path = Path(path)
-    _require_xlsx(path)
-    formulas = _load(path, data_only=False)
-    cached = _load(path, data_only=True)
+    with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
+        # Before openpyxl or LibreOffice reads a byte of it.
+        check_workbook_file(path)
+    with progress.step("read the formulas and their cached values"):
+        formulas = _load(path, data_only=False)
+        cached = _load(path, data_only=True)
     # Fail before spending time if either tool is missing or the version is unknown.
     libreoffice.find_soffice()
     validator.find_validator()
     validator.check_office_version(office_version)
-    with tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir:
+    with (progress.step("recalculated every formula in LibreOffice"),
+          tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir):
         recalculated = _load(libreoffice.recalculate(path, Path(out_dir)), data_only=True)
     problems = list(_cell_problems(formulas, cached, recalculated))
-    problems += [_schema_problem(finding) for finding in validator.validate(path, office_version)]
+    with progress.step("validated against the Office Open XML schema") as step:
+        findings = validator.validate(path, office_version)
+        step.result = f"{len(findings)} finding(s)"
+    problems += [_schema_problem(finding) for finding in findings]
     return problems
 
 
@@ -113,13 +121,6 @@ def is_error_value(value: object, is_formula: bool = True) -> bool:
         return False
     # A text constant may say "#N/A"; only a formula's result is an error.
     return is_formula and (value in ERROR_VALUES or bool(_LIBREOFFICE_ERROR.match(value)))
-
-
-def _require_xlsx(path: Path) -> None:
-    if not path.is_file():
-        raise TechTradeError(f"{path}: no such file")
-    if not zipfile.is_zipfile(path):
-        raise TechTradeError(f"{path}: not an .xlsx workbook (not a zip file)")
 
 
 def _load(path: Path, data_only: bool) -> Workbook:

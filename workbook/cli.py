@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from workbook import __version__
-from workbook.errors import EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_USAGE_OR_INPUT, TechTradeError
+from workbook import __version__, progress
+from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
+                             TechTradeError)
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -25,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
     build.add_argument("--force", action="store_true",
                        help="replace the output even if it was edited since tech-trade wrote it")
+    build.add_argument("--protect", action="store_true",
+                       help="lock every cell but the inputs, so a formula is not typed over by mistake")
     build.add_argument("--pdf", action="store_true",
                        help="also print the whole workbook to a PDF beside it, through LibreOffice")
 
@@ -51,16 +56,57 @@ def _parser() -> argparse.ArgumentParser:
     release = commands.add_parser("import-release", help="write data/published_figures.csv from the press release text")
     release.add_argument("release", type=Path, help="the press release, as plain text")
     release.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    _add_verbosity_options(parser, commands.choices.values())
     return parser
 
 
+def _add_verbosity_options(parser: argparse.ArgumentParser, commands) -> None:
+    """-q/--quiet and -v/--verbose, before or after the command's name (``tech-trade -q build`` or ``build -q``)."""
+    for each, default in ((parser, False), *((command, argparse.SUPPRESS) for command in commands)):
+        group = each.add_mutually_exclusive_group()
+        # SUPPRESS on the commands: an option given before the command's name is not reset after it.
+        group.add_argument("-q", "--quiet", action="store_true", default=default,
+                           help="print nothing when all goes well (errors still go to standard error)")
+        group.add_argument("-v", "--verbose", action="store_true", default=default,
+                           help="say on standard error what is loaded, computed and written, with timings")
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised so that temporary files are removed on the way out, as for Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.quiet and args.verbose:
+        parser.error("choose one of --quiet and --verbose")
+    progress.configure(verbose=args.verbose)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return _COMMANDS[args.command](args)
     except TechTradeError as error:
         print(f"tech-trade: error: {error}", file=sys.stderr)
         return EXIT_USAGE_OR_INPUT
+    except KeyboardInterrupt:
+        print("tech-trade: interrupted; any file being written was left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("tech-trade: terminated; any file being written was left as it was", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    """A result line on standard output, unless --quiet."""
+    if not args.quiet:
+        print(message)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -70,11 +116,12 @@ def _build(args: argparse.Namespace) -> int:
     if args.pdf:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
-    out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=args.out, force=args.force)
-    print(f"wrote {out}")
+    out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=args.out, force=args.force,
+                         protect=args.protect)
+    _say(args, f"wrote {out}")
     if args.pdf:
         pdf = write_pdf(out, out.with_suffix(".pdf"))
-        print(f"wrote {pdf}")
+        _say(args, f"wrote {pdf}")
     return EXIT_OK
 
 
@@ -87,7 +134,7 @@ def _check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
-    print(f"{args.file}: no problems (recalculated in LibreOffice, schema valid)")
+    _say(args, f"{args.file}: no problems (recalculated in LibreOffice, schema valid)")
     return EXIT_OK
 
 
@@ -95,7 +142,7 @@ def _import_census(args: argparse.Namespace) -> int:
     from workbook.importers.census import import_census
 
     for path in import_census(args.exports, args.imports, args.data):
-        print(f"wrote {path}")
+        _say(args, f"wrote {path}")
     return EXIT_OK
 
 
@@ -103,7 +150,7 @@ def _import_release(args: argparse.Namespace) -> int:
     from workbook.importers.release import import_release
 
     path = import_release(args.release, args.data)
-    print(f"wrote {path}")
+    _say(args, f"wrote {path}")
     return EXIT_OK
 
 
@@ -111,7 +158,7 @@ def _extract(args: argparse.Namespace) -> int:
     from workbook.extract import extract_workbook
 
     for path in extract_workbook(args.file, args.out):
-        print(f"wrote {path}")
+        _say(args, f"wrote {path}")
     return EXIT_OK
 
 

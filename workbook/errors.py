@@ -9,6 +9,9 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_USAGE_OR_INPUT = 2
+#: Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal's number, as shells report it.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 class TechTradeError(Exception):
@@ -17,6 +20,16 @@ class TechTradeError(Exception):
 
 class MissingToolError(TechTradeError):
     """An external program the command needs (LibreOffice, the validator) is not installed."""
+
+
+class FormatLimitError(TechTradeError):
+    """Something the workbook would hold breaks a limit of the .xlsx format (a sheet name,
+    a cell's text, the rows of a sheet, a defined name); raised before it is written."""
+
+
+class UnsafeWorkbookError(TechTradeError):
+    """A file given to read back is not a workbook the tool will open: damaged, too big,
+    hostile (a zip bomb, XML entities), or carrying macros, encryption or external links."""
 
 
 @dataclass

@@ -15,7 +15,6 @@ import hashlib
 import json
 import math
 import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from workbook import __version__
 from workbook.errors import TechTradeError
+from workbook.safe_read import check_workbook_file
 from workbook.sheets.destinations import TABLE as DESTINATIONS_TABLE
 from workbook.schema import CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, FileSchema
 from workbook.templates_loader import wording
@@ -100,8 +100,8 @@ def read_inputs(path: Path) -> WorkbookInputs:
     import openpyxl
 
     path = Path(path)
-    if not zipfile.is_zipfile(path):
-        raise TechTradeError(f"{path}: not an .xlsx workbook (not a zip file)")
+    # Refuses what is not a safe .xlsx (a zip bomb, XML entities, macros, encryption) before openpyxl reads it.
+    check_workbook_file(path)
 
     with warnings.catch_warnings():
         # openpyxl cannot keep data bars and sparklines; this only reads.

@@ -39,6 +39,9 @@ _INSTALL_HINT = f"install libreoffice-calc-nogui (Debian) or set {SOFFICE_ENV_VA
 
 # LibreOffice keeps the cached results of an .xlsx or .ods by default; 0 ("always
 # recalculate") makes every conversion show what the formulas compute today.
+# The workbooks converted may come from anyone: macros never run (security level 3,
+# "very high", and execution disabled) and links to other files are never updated
+# (Calc's link mode 1, "never"), so a conversion reads nothing but the workbook.
 _ALWAYS_RECALCULATE_PROFILE = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -46,6 +49,9 @@ _ALWAYS_RECALCULATE_PROFILE = """\
            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
 """
 
@@ -131,6 +137,10 @@ def _run(command: list[str], what: str) -> str:
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise TechTradeError(f"LibreOffice took more than {CONVERSION_TIMEOUT} s {what}; stopped it") from None
+    except BaseException:
+        # Ctrl-C or SIGTERM: LibreOffice runs in a session of its own and would outlive the tool.
+        _kill_group(process)
+        raise
     if process.returncode != 0:
         raise TechTradeError(
             f"LibreOffice failed {what} (exit status {process.returncode}): {_last_error_line(stderr)}"

@@ -8,16 +8,18 @@ what was expected. Nothing is written before all files have loaded cleanly.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from workbook import progress
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATES, Column,
-                             FileSchema)
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES,
+                             STATES, Column, FileSchema)
 
 #: A sheet holds 1,048,576 rows, one of them the header.
 MAX_DATA_ROWS = 1_048_575
@@ -25,6 +27,26 @@ MAX_DATA_ROWS = 1_048_575
 MAX_CELL_TEXT = 32_767
 #: A header row starts a file at row 1, so data row i (0-based) is on line i + 2.
 FIRST_DATA_LINE = 2
+#: No data file comes near this size (a full sheet of Census rows is about 30 MB);
+#: a bigger file is refused before it is read into memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: The longest field the CSV reader takes: above a cell's limit, so that an over-long
+#: cell is reported with its row and column, yet a stray quote that swallows the rest
+#: of the file stops early.
+CSV_FIELD_LIMIT = 131_072
+
+#: Characters XML 1.0 cannot hold: a cell's cached formula result with one of them
+#: would make the whole workbook unreadable.
+_CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+#: Codes are matched by formulas (MATCH, COUNTIFS), where "*", "?", "~", "<", ">" or "=" change the match.
+#: Text that reads as a spreadsheet's error value: shown by a formula, it would pass for a broken one.
+_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                 "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
+_CODE = r"[A-Za-z0-9_]+"
+#: Characters outside the Basic Multilingual Plane count twice against Excel's limits (UTF-16).
+_ASTRAL = "[\U00010000-\U0010ffff]"
+#: A column with more allowed values than this is described by pointing at the documentation.
+_CHOICES_LISTED = 8
 
 
 @dataclass(frozen=True)
@@ -58,12 +80,22 @@ def load_dataset(folder: Path) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "the data folder does not exist (expected a folder of CSV files; see data/README.md)")
-    tables = {schema.filename: read_table(folder / schema.filename, schema) for schema in ALL_FILES}
+    tables, lines = {}, {}
+    for schema in ALL_FILES:
+        with progress.step(f"read {folder / schema.filename}") as step:
+            tables[schema.filename], lines[schema.filename] = _read_table_lines(folder / schema.filename, schema)
+            step.result = f"{len(tables[schema.filename]):,} rows"
     for schema in ALL_FILES:
         for column, other_file, other_column in schema.references:
             _check_reference(folder / schema.filename, tables[schema.filename], column,
-                             tables[other_file][other_column], other_file)
-    _check_category_kinds(folder / CATEGORIES.filename, tables[CATEGORIES.filename])
+                             tables[other_file][other_column], other_file, lines[schema.filename])
+    _check_category_kinds(folder / CATEGORIES.filename, tables[CATEGORIES.filename], lines[CATEGORIES.filename])
+    published = tables[PUBLISHED.filename]
+    about_a_state = published["figure"].isin(STATE_FIGURES)
+    _check_reference(folder / PUBLISHED.filename, published, "subject", tables[STATES.filename]["state_code"],
+                     STATES.filename, lines[PUBLISHED.filename], only=about_a_state.to_numpy(),
+                     expected=(f"unknown state (a figure about one state, {' or '.join(STATE_FIGURES)}, has as "
+                               f"subject a code listed in {STATES.filename})"))
     return Dataset(
         states=tables[STATES.filename],
         categories=tables[CATEGORIES.filename],
@@ -90,45 +122,138 @@ def _whole(value: float) -> float | int:
 
 def read_table(path: Path, schema: FileSchema) -> pd.DataFrame:
     """Read one CSV file and return it typed by its schema, or raise InputError."""
-    rows = _read_rows(path, schema)
+    return _read_table_lines(path, schema)[0]
+
+
+def _read_table_lines(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.ndarray]:
+    """The typed table and, for each of its rows, the line of the file it starts on.
+
+    Blank lines and line breaks inside quoted fields make the two differ, and every
+    message names the line an editor shows.
+    """
+    rows, lines = _read_rows(path, schema)
     header, body = rows[0], rows[1:]
     _check_header(path, header, schema)
     if not body:
         raise InputError(path, row=FIRST_DATA_LINE,
                          expected="the file has a header but no data rows (expected at least one row)")
-    if len(body) > MAX_DATA_ROWS:
-        raise InputError(path, row=MAX_DATA_ROWS + FIRST_DATA_LINE,
-                         expected=f"too many rows: {len(body):,} data rows, but a sheet holds at most {MAX_DATA_ROWS:,}")
     for index, fields in enumerate(body):
         if len(fields) != len(header):
-            raise InputError(path, row=index + FIRST_DATA_LINE, value=",".join(fields),
+            raise InputError(path, row=lines[index + 1], value=",".join(fields),
                              expected=f"{len(fields)} fields, expected {len(header)} ({','.join(header)})")
-    raw = pd.DataFrame(body, columns=header, dtype=object)
+    body_lines = np.asarray(lines[1:], dtype=np.int64)
+    # Indexed by line, so that a failing check names the line; the table returned is indexed 0..n-1.
+    raw = pd.DataFrame(body, columns=header, dtype=object, index=body_lines)
     frame = pd.DataFrame({column.name: _parse_column(path, raw[column.name], column) for column in schema.columns})
     _check_unique_key(path, frame, schema)
-    return frame
+    return frame.reset_index(drop=True), body_lines
 
 
-def _read_rows(path: Path, schema: FileSchema) -> list[list[str]]:
+def _read_rows(path: Path, schema: FileSchema) -> tuple[list[list[str]], list[int]]:
+    """The file's non-blank records, and the line each starts on."""
+    text = _read_text(path, schema)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    # newline="": line breaks inside quoted fields stay part of the field, and \r\n is one line break.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for fields in reader:
+            if fields:
+                if len(rows) > MAX_DATA_ROWS:
+                    raise InputError(path, row=start, expected=(
+                        f"too many rows: more than {MAX_DATA_ROWS:,} data rows, the most a sheet holds"))
+                rows.append(fields)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise InputError(path, row=start, value=_line_text(text, start), expected=_csv_problem(str(error))) from None
+    if not rows:
+        raise InputError(path, row=1, expected=f"the file is empty (expected a header row: {','.join(schema.column_names)})")
+    return rows, lines
+
+
+def _read_text(path: Path, schema: FileSchema) -> str:
     if not path.is_file():
         raise InputError(path, f"file not found (expected {schema.description.lower()}; see data/README.md)")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(path, value=f"{size:,} bytes", expected=(
+                f"expected a data file of at most {MAX_FILE_BYTES // 2**20} MiB (no data file comes near it: is this the right file?)"))
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror or error})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, row=1, value=data[:2], expected="expected UTF-8 text, but the file is UTF-16 (save it as CSV UTF-8)")
     try:
         # utf-8-sig accepts the byte-order mark that spreadsheet programs put first.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, row=line, value=data[error.start:error.start + 1].hex(" "),
-                         expected="a byte that is not UTF-8 text (save the file as UTF-8)") from None
-    if not text.strip():
-        raise InputError(path, row=1, expected=f"the file is empty (expected a header row: {','.join(schema.column_names)})")
-    csv.field_size_limit(max(MAX_CELL_TEXT * 4, 131_072))
+        # Decoded again keeping each bad byte as one character, to say where it stands.
+        readable = data.decode("utf-8-sig", errors="surrogateescape")
+        offset = len(data[: error.start].decode("utf-8-sig", errors="surrogateescape"))
+        row, column, field_text = _locate(readable, offset)
+        raise InputError(path, row=row, column=column, value=field_text.encode("utf-8", errors="surrogateescape"),
+                         expected=(f"expected UTF-8 text, but byte 0x{data[error.start]:02X} is not UTF-8 (the file looks like "
+                                   "Latin-1 or Windows-1252: save it as CSV UTF-8)")) from None
+    nul = text.find("\x00")
+    if nul != -1:
+        row, column, field_text = _locate(text, nul)
+        raise InputError(path, row=row, column=column, value=field_text, expected=(
+            "expected text without NUL characters (the file is binary, or UTF-16 without a byte-order mark: "
+            "save it as CSV UTF-8)"))
+    return text
+
+
+def _line_text(text: str, row: int) -> str:
+    """Line ``row`` (from 1) of ``text``, without its line break."""
+    start = 0
+    for _ in range(row - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start: len(text) if end == -1 else end].rstrip("\r")
+
+
+def _locate(text: str, offset: int) -> tuple[int, str | None, str]:
+    """Line, column name (from the header) and field of the character at ``offset``, for a message.
+
+    Found by splitting the line at commas outside quotes; a field spanning lines is
+    named by the line the character is on.
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start: len(text) if line_end == -1 else line_end].rstrip("\r")
+    row = text.count("\n", 0, offset) + 1
+    before = _split_fields(text[line_start:offset])
+    index = len(before) - 1
+    field_text = before[-1] + _split_fields(line[offset - line_start:])[0]
+    header = _split_fields(_line_text(text, 1))
+    column = header[index].strip() if row > 1 and index < len(header) else None
+    return row, column or None, field_text
+
+
+def _split_fields(line: str) -> list[str]:
     try:
-        # newline="" semantics: splitlines(keepends) keeps quoted line breaks inside fields intact.
-        rows = list(csv.reader(text.splitlines(keepends=True), strict=True))
-    except csv.Error as error:
-        raise InputError(path, expected=f"not a well-formed CSV file ({error})") from None
-    return [row for row in rows if row]
+        fields = next(csv.reader([line]), [""])
+    except csv.Error:
+        fields = line.split(",")
+    return fields or [""]
+
+
+def _csv_problem(error: str) -> str:
+    """The csv module's complaint, as what the file should hold instead."""
+    if "field larger than field limit" in error:
+        return (f"expected a field of at most {CSV_FIELD_LIMIT:,} characters; this record runs on past it "
+                "(a quote opened on this row and never closed?)")
+    if "unexpected end of data" in error:
+        return "expected a closing quote: a quoted field starting on this row runs to the end of the file"
+    if "expected after" in error:
+        return 'expected a comma or line end after a closing quote (a quote inside a quoted field is written twice: "")'
+    return f"expected well-formed CSV ({error})"
 
 
 def _check_header(path: Path, header: list[str], schema: FileSchema) -> None:
@@ -181,11 +306,13 @@ def _number_expectation(column: Column) -> str:
         "amount": "an amount in whole U.S. dollars",
         "number": "a number",
     }
+    # Years are written 1990, not 1,990.
+    shown = "{:g}" if column.kind == "year" else "{:,g}"
     bounds = []
     if column.minimum is not None:
-        bounds.append(f"at least {column.minimum:,g}")
+        bounds.append(f"at least {shown.format(column.minimum)}")
     if column.maximum is not None:
-        bounds.append(f"at most {column.maximum:,g}")
+        bounds.append(f"at most {shown.format(column.maximum)}")
     limits = f" ({' and '.join(bounds)})" if bounds else ""
     return f"expected {nouns[column.kind]}{limits}, written as plain digits without thousands separators or currency signs"
 
@@ -193,45 +320,77 @@ def _number_expectation(column: Column) -> str:
 def _parse_text(path: Path, text: pd.Series, column: Column) -> pd.Series:
     if column.required:
         _fail_first(path, text == "", text, column, "a value is required")
-    _fail_first(path, text.str.len() > MAX_CELL_TEXT, text, column,
+    _fail_first(path, text.str.contains(_CONTROL_CHARACTERS, regex=True), text, column,
+                "expected text without control characters (a spreadsheet cannot hold them)")
+    _fail_first(path, text.str.upper().isin(_ERROR_VALUES), text, column,
+                "expected text, not a spreadsheet error value (a formula showing it would look broken)")
+    lengths = text.str.len()
+    maybe_long = lengths > MAX_CELL_TEXT // 2
+    if bool(maybe_long.any()):
+        # Excel counts UTF-16 code units: a character beyond U+FFFF counts twice.
+        lengths = lengths.where(~maybe_long, lengths + text.str.count(_ASTRAL))
+    _fail_first(path, lengths > MAX_CELL_TEXT, text, column,
                 f"text longer than {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds")
+    if column.max_length is not None:
+        _fail_first(path, lengths > column.max_length, text, column,
+                    f"expected at most {column.max_length} characters (formulas match this text, and Excel matches at most 255)")
     if column.choices:
-        _fail_first(path, (text != "") & ~text.isin(column.choices), text, column,
-                    f"expected one of: {', '.join(column.choices)}")
+        listed = (f"one of: {', '.join(column.choices)}" if len(column.choices) <= _CHOICES_LISTED
+                  else f"one of the {len(column.choices)} values data/README.md lists for {column.name}")
+        _fail_first(path, (text != "") & ~text.isin(column.choices), text, column, f"expected {listed}")
+    elif column.kind == "code":
+        _fail_first(path, (text != "") & ~text.str.fullmatch(_CODE), text, column,
+                    "expected a code of letters, digits and underscores")
     return text
 
 
 def _fail_first(path: Path, bad: pd.Series, text: pd.Series, column: Column, expected: str) -> None:
-    """Raise for the first row where ``bad`` holds."""
+    """Raise for the first row where ``bad`` holds; ``text`` is indexed by line."""
     if bool(bad.any()):
         index = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
-        raise InputError(path, row=index + FIRST_DATA_LINE, column=column.name, value=text.iloc[index],
+        raise InputError(path, row=int(text.index[index]), column=column.name, value=text.iloc[index],
                          expected=expected)
 
 
 def _check_unique_key(path: Path, frame: pd.DataFrame, schema: FileSchema) -> None:
-    duplicated = frame.duplicated(list(schema.key), keep=False)
+    """``frame`` is indexed by line.
+
+    Spreadsheet formulas match text ignoring case, so "AK" and "ak" are one key.
+    """
+    keys = frame[list(schema.key)]
+    keys = keys.assign(**{name: keys[name].str.casefold() for name in schema.key
+                          if not pd.api.types.is_numeric_dtype(keys[name])})
+    duplicated = keys.duplicated(keep=False)
     if bool(duplicated.any()):
-        positions = np.flatnonzero(duplicated.to_numpy())
-        first, second = positions[0], positions[1]
-        key = ", ".join(f"{name}={frame[name].iloc[second]}" for name in schema.key)
-        raise InputError(path, row=int(second) + FIRST_DATA_LINE, column=",".join(schema.key), value=key,
-                         expected=f"duplicate key: the same {', '.join(schema.key)} as row {first + FIRST_DATA_LINE}")
+        keys = keys.loc[duplicated]
+        # The second row with a key is the duplicate; the first with the same key is the original.
+        second = int(np.flatnonzero(keys.duplicated(keep="first").to_numpy())[0])
+        first = int(np.flatnonzero((keys == keys.iloc[second]).all(axis=1).to_numpy())[0])
+        original, duplicate = (frame.loc[keys.index[position], list(schema.key)] for position in (first, second))
+        key = ", ".join(f"{name}={duplicate[name]}" for name in schema.key)
+        same = "" if bool((original == duplicate).all()) else " (formulas ignore case)"
+        raise InputError(path, row=int(keys.index[second]), column=",".join(schema.key), value=key,
+                         expected=(f"duplicate key: the same {', '.join(schema.key)} as row "
+                                   f"{int(keys.index[first])}{same}"))
 
 
-def _check_reference(path: Path, frame: pd.DataFrame, column: str, known: pd.Series, known_file: str) -> None:
-    unknown = ~frame[column].isin(set(known))
+def _check_reference(path: Path, frame: pd.DataFrame, column: str, known: pd.Series, known_file: str,
+                     lines: np.ndarray, only: np.ndarray | None = None, expected: str | None = None) -> None:
+    """Every value of ``column`` (on the rows ``only`` selects) is one of ``known``."""
+    unknown = ~frame[column].isin(set(known)).to_numpy()
+    if only is not None:
+        unknown &= only
     if bool(unknown.any()):
-        index = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise InputError(path, row=index + FIRST_DATA_LINE, column=column, value=str(frame[column].iloc[index]),
-                         expected=f"unknown code (expected one listed in {known_file})")
+        index = int(np.flatnonzero(unknown)[0])
+        raise InputError(path, row=int(lines[index]), column=column, value=str(frame[column].iloc[index]),
+                         expected=expected or f"unknown code (expected one listed in {known_file})")
 
 
-def _check_category_kinds(path: Path, categories: pd.DataFrame) -> None:
+def _check_category_kinds(path: Path, categories: pd.DataFrame, lines: np.ndarray) -> None:
     expected = np.where(categories["naics3"] >= FIRST_SPECIAL_PROVISION_CODE, "special", "product")
     wrong = categories["kind"].to_numpy() != expected
     if wrong.any():
         index = int(np.flatnonzero(wrong)[0])
-        raise InputError(path, row=index + FIRST_DATA_LINE, column="kind", value=categories["kind"].iloc[index],
+        raise InputError(path, row=int(lines[index]), column="kind", value=categories["kind"].iloc[index],
                          expected=(f"expected {expected[index]}: codes from {FIRST_SPECIAL_PROVISION_CODE} up are Census "
                                    "special classification provisions, codes below are product categories"))

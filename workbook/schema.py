@@ -13,17 +13,50 @@ from dataclasses import dataclass, field
 LARGEST_AMOUNT_USD = 1e15
 #: Years the tool accepts at all; data outside this range is a typo.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+#: The most characters of a subject or country, which formulas match as criteria:
+#: Excel matches at most 255, and a literal criterion may double its length in escapes.
+MATCHED_TEXT_LENGTH = 100
+
+#: Every figure published_figures.csv may hold (documented in data/README.md); the
+#: Checks sheet labels each, so a figure outside this list cannot be shown.
+PUBLISHED_FIGURES = (
+    "semiconductor_exports",
+    "semiconductor_exports_growth",
+    "it_services_exports_growth",
+    "tech_services_exports_rank",
+    "tech_products_exports_rank",
+    "states_tech_exports_over_1b",
+    "state_tech_exports",
+    "states_tech_top_three",
+    "states_tech_leading",
+    "state_tech_leading",
+    "tech_exports_jobs",
+    "tech_imports",
+    "tech_trade_balance",
+    "tech_services_trade_balance",
+    "tech_services_exports_ten_years",
+    "tech_services_trade_balance_ten_years",
+    "top_destination_products",
+    "top_destination_services",
+)
+#: Published figures about one state: their subject is a code listed in states.csv.
+STATE_FIGURES = ("state_tech_exports", "state_tech_leading")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # "year", "amount", "integer", "number", "code", "text"
+    # "year", "amount", "integer", "number", "code" (letters, digits and underscores: formulas
+    # match codes, where "*", "?", "<" or "=" would change what they match), "text"
+    kind: str
     description: str
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    #: Text that formulas match against must stay short: Excel compares at most 255
+    #: characters in a COUNTIFS/SUMIFS criterion.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,10 +129,10 @@ PUBLISHED = FileSchema(
     filename="published_figures.csv",
     description="Every figure the snapshot's press release states, with the sentence it is quoted from",
     columns=(
-        Column("figure", "code", "What the figure is (see the list in data/README.md)"),
+        Column("figure", "code", "What the figure is (see the list in data/README.md)", choices=PUBLISHED_FIGURES),
         Column("year", "year", "The year the figure is for", minimum=FIRST_YEAR, maximum=LAST_YEAR),
         Column("subject", "text", "The state code, country or list the figure is about; empty for national figures",
-               required=False),
+               required=False, max_length=MATCHED_TEXT_LENGTH),
         Column("value", "number", "The figure, in its unit", minimum=-LARGEST_AMOUNT_USD, maximum=LARGEST_AMOUNT_USD),
         Column("unit", "code", "usd: U.S. dollars; ratio: a fraction (0.056 is 5.6%); count; jobs; rank (1 is first)",
                choices=("usd", "ratio", "count", "jobs", "rank")),
@@ -114,7 +147,8 @@ DESTINATIONS = FileSchema(
     columns=(
         Column("flow", "code", "products: tech products (goods); services: tech services",
                choices=("products", "services")),
-        Column("country", "text", "The destination country, as the press release names it"),
+        Column("country", "text", "The destination country, as the press release names it",
+               max_length=MATCHED_TEXT_LENGTH),
         Column("value_usd", "amount", "Tech exports to the country in whole U.S. dollars; empty where not known "
                "(the press release gives no values)", required=False, minimum=0, maximum=LARGEST_AMOUNT_USD),
     ),

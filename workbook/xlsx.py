@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +19,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from workbook.errors import FormatLimitError
 from workbook.templates_loader import styles, wording
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
@@ -28,6 +30,108 @@ DEFAULT_BUILD_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 def build_time() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else DEFAULT_BUILD_TIME
+
+
+# ---------------------------------------------------------------- limits of the format
+
+#: What one sheet holds (Excel's specifications and limits).
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+#: The text of one cell, in UTF-16 code units as Excel counts them.
+MAX_CELL_TEXT = 32_767
+#: The text of one formula.
+MAX_FORMULA_LENGTH = 8_192
+MAX_SHEET_NAME_LENGTH = 31
+#: Defined names and table names share one namespace and one set of rules.
+MAX_NAME_LENGTH = 255
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"
+_NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
+# A name Excel would read as a cell: A1 (up to three column letters) or R1C1.
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*")
+_WILDCARD = re.compile(r"[~*?]")
+
+
+def utf16_length(text: str) -> int:
+    """Length as Excel counts it: a character beyond U+FFFF takes two UTF-16 code units."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+
+
+def check_sheet_name(name: str, existing: Sequence[str] = ()) -> str:
+    """Return ``name`` if Excel accepts it as a sheet name among ``existing``, else raise FormatLimitError."""
+    problem = None
+    if not name or not name.strip():
+        problem = "a sheet needs a name"
+    elif utf16_length(name) > MAX_SHEET_NAME_LENGTH:
+        problem = f"{utf16_length(name)} characters, but a sheet name holds at most {MAX_SHEET_NAME_LENGTH}"
+    elif any(character in SHEET_NAME_FORBIDDEN for character in name):
+        problem = f"a sheet name cannot hold any of {' '.join(SHEET_NAME_FORBIDDEN)}"
+    elif name.startswith("'") or name.endswith("'"):
+        problem = "a sheet name cannot begin or end with an apostrophe"
+    elif name.casefold() == "history":
+        problem = "Excel reserves the sheet name History"
+    elif name.casefold() in {other.casefold() for other in existing}:
+        problem = "another sheet has this name (Excel ignores case)"
+    if problem:
+        raise FormatLimitError(f"sheet name {name!r}: {problem}")
+    return name
+
+
+def check_name(name: str, existing: Sequence[str] = (), what: str = "defined name") -> str:
+    """Return ``name`` if Excel accepts it as a defined name (or table name), else raise FormatLimitError."""
+    problem = None
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+        problem = f"a name has 1 to {MAX_NAME_LENGTH} characters"
+    elif not _NAME.fullmatch(name):
+        problem = "a name starts with a letter or underscore and holds only letters, digits, underscores and periods"
+    elif _CELL_LIKE.fullmatch(name):
+        problem = "Excel would read this name as a cell reference"
+    elif name.casefold() in {other.casefold() for other in existing}:
+        problem = "the name is already defined (Excel ignores case)"
+    if problem:
+        raise FormatLimitError(f"{what} {name!r}: {problem}")
+    return name
+
+
+class LimitedWorksheet(Worksheet):
+    """A worksheet that refuses what a sheet cannot hold, rather than dropping or cutting it.
+
+    XlsxWriter skips a write outside the sheet and truncates text past 32,767
+    characters, each with no more than a return code; a workbook missing rows or
+    showing cut text would mislead its reader, so here both stop the build.
+    """
+
+    def _check_dimensions(self, row: int, col: int, ignore_row=False, ignore_col=False) -> int:
+        if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
+            raise FormatLimitError(
+                f"sheet {self.name!r}: row {row + 1:,}, column {col + 1:,} is outside the sheet, "
+                f"which holds {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns")
+        return super()._check_dimensions(row, col, ignore_row, ignore_col)
+
+    def _write_string(self, row: int, col: int, string: str, cell_format=None):
+        _check_text(self, row, col, string)
+        return super()._write_string(row, col, string, cell_format)
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0):
+        if formula is not None and len(formula) > MAX_FORMULA_LENGTH:
+            raise FormatLimitError(f"sheet {self.name!r}: the formula of {xl_rowcol_to_cell(row, col)} has "
+                                   f"{len(formula):,} characters, but a formula holds at most {MAX_FORMULA_LENGTH:,}")
+        if isinstance(value, str):
+            _check_text(self, row, col, value)
+        return super()._write_formula(row, col, formula, cell_format, value)
+
+    def _xml_formula_element(self, formula, result, attributes=()):
+        # A formula's text result is XML string content, where "_x0041_" stands for "A" as
+        # it does in the shared strings. XlsxWriter escapes such text (and control
+        # characters) in the shared strings but not here, so a name holding "_x0041_"
+        # would show as "A" until recalculated.
+        if isinstance(result, str):
+            result = self._escape_control_characters(result)
+        super()._xml_formula_element(formula, result, list(attributes))
+
+
+def _check_text(sheet: Worksheet, row: int, col: int, text: str) -> None:
+    if len(text) > MAX_CELL_TEXT // 2 and utf16_length(text) > MAX_CELL_TEXT:
+        raise FormatLimitError(f"sheet {sheet.name!r}: the text of {xl_rowcol_to_cell(row, col)} has "
+                               f"{utf16_length(text):,} characters, but a cell holds at most {MAX_CELL_TEXT:,}")
 
 
 @dataclass(frozen=True)
@@ -50,9 +154,11 @@ class Book:
     workbook: Workbook
     formats: dict
     names: list[DefinedName] = field(default_factory=list)
+    #: Lock every cell but the inputs (``build --protect``).
+    protect: bool = False
 
     @classmethod
-    def create(cls, path: Path) -> Book:
+    def create(cls, path: Path, protect: bool = False) -> Book:
         workbook = xlsxwriter.Workbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
@@ -72,16 +178,22 @@ class Book:
             "created": build_time(),
         })
         workbook.set_calc_mode("auto")
-        return cls(workbook=workbook, formats=_make_formats(workbook))
+        return cls(workbook=workbook, formats=_make_formats(workbook), protect=protect)
 
     def add_sheet(self, name: str) -> Worksheet:
-        sheet = self.workbook.add_worksheet(name)
+        existing = [sheet.get_name() for sheet in self.workbook.worksheets()]
+        sheet = self.workbook.add_worksheet(check_sheet_name(name, existing), worksheet_class=LimitedWorksheet)
         sheet.hide_gridlines(2)
         sheet.set_footer(wording("document")["footer"])
         sheet.set_paper(9)  # A4; fit-to-width makes Letter print the same
+        if self.protect:
+            # No password: protection guards against typing over a formula by mistake,
+            # it is not security. Filtering and sorting stay allowed.
+            sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
         return sheet
 
     def define_name(self, name: str, sheet: Worksheet, row: int, col: int, description: str) -> None:
+        check_name(name, [entry.name for entry in self.names])
         defined = DefinedName(name, sheet.get_name(), row, col, description)
         self.workbook.define_name(name, defined.reference)
         self.names.append(defined)
@@ -173,6 +285,24 @@ def string_literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def literal_criterion(text: str) -> str:
+    """A COUNTIFS/SUMIFS criterion, as a string literal, that matches exactly ``text``.
+
+    A criterion is a pattern: a leading "=", "<" or ">" compares, and "*", "?" and "~"
+    are wildcards. Text from data ("=Canada", "*") must match only itself, so it is
+    compared with "=" and its wildcards are escaped with "~".
+    """
+    return string_literal("=" + _WILDCARD.sub(lambda found: "~" + found.group(), text))
+
+
+def literal_criterion_of(reference: str) -> str:
+    """As :func:`literal_criterion`, for the text a cell holds (``reference`` is a formula)."""
+    escaped = reference
+    for wildcard in ("~", "*", "?"):
+        escaped = f'SUBSTITUTE({escaped},"{wildcard}","~{wildcard}")'
+    return f'"="&{escaped}'
+
+
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
     before, _, after = title.partition("{year}")
@@ -230,8 +360,14 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
     rows = len(columns[0].values)
     if rows == 0:
         raise ValueError(f"table {name} has no rows; Excel rejects a header-only table")
+    check_name(name, what="table name")
     last_row = first_row + rows
     last_col = first_col + len(columns) - 1
+    if last_row >= MAX_ROWS or last_col >= MAX_COLUMNS:
+        raise FormatLimitError(
+            f"sheet {sheet.get_name()!r}: table {name} of {rows:,} rows and {len(columns):,} columns from "
+            f"{xl_rowcol_to_cell(first_row, first_col)} does not fit: a sheet holds {MAX_ROWS:,} rows "
+            f"(one of them this table's header) and {MAX_COLUMNS:,} columns")
     sheet.add_table(first_row, first_col, last_row, last_col, {
         "name": name,
         "style": "Table Style Light 9",

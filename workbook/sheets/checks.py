@@ -18,8 +18,8 @@ from workbook.model.states import state_figures
 from workbook.sheets.data_tables import EXPORTS, PUBLISHED, header, year_column
 from workbook.sheets.states import TABLE as STATES_TABLE
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref, write_formula,
-                           write_table, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_ref, literal_criterion, print_setup, string_literal, this_row_ref,
+                           write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True
@@ -92,7 +92,7 @@ def _published_lookup(figure: str, year_ref: str, subject: str) -> str:
     criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
                 f"{column_ref(table, header('year'))},{year_ref}")
     if subject:
-        criteria += f",{column_ref(table, header('subject'))},{string_literal(subject)}"
+        criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
     return f"SUMIFS({column_ref(table, header('value'))},{criteria})"
 
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import schema
 from workbook.model import SnapshotModel
+from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, column_ref, print_setup, string_literal, write_table
+from workbook.xlsx import Book, TableColumn, column_ref, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -65,6 +67,13 @@ class DataSheet:
     def table_name(self) -> str:
         return self.words["table"]
 
+    def schema_column(self, name: str | int) -> Column | None:
+        """The data schema's column behind a table column (a year column holds amounts)."""
+        schema = _SCHEMAS[self.key]
+        if isinstance(name, int):
+            return schema.column("value_usd")
+        return schema.column(name) if name in schema.column_names else None
+
     def frame(self, model: SnapshotModel) -> pd.DataFrame:
         data = model.data
         return {
@@ -76,6 +85,45 @@ class DataSheet:
             "data_published": data.published,
         }[self.key]
 
+
+MAX_VALIDATION_LIST = 255
+
+
+def _validate_inputs(sheet: Worksheet, first: int, last: int, col: int, column: Column | None) -> None:
+    """Excel and LibreOffice refuse a typed value the data schema would reject."""
+    if column is None:
+        return
+    rule = _validation_rule(column)
+    if rule is not None:
+        message = wording("data_validation")
+        sheet.data_validation(first, col, last, col, {
+            **rule, "ignore_blank": True, "error_title": message["title"],
+            "error_message": message[column.kind if column.kind in message else "choice"].format(
+                minimum=f"{column.minimum:g}" if column.minimum is not None else "",
+                maximum=f"{column.maximum:g}" if column.maximum is not None else "",
+                choices=", ".join(column.choices)),
+        })
+
+
+def _validation_rule(column: Column) -> dict | None:
+    if column.choices:
+        # Excel keeps a list typed into a rule to 255 characters; longer lists go unchecked here
+        # (the loader still checks them on the way back in).
+        if len(",".join(column.choices)) > MAX_VALIDATION_LIST:
+            return None
+        return {"validate": "list", "source": list(column.choices)}
+    if column.kind in ("year", "integer"):
+        return {"validate": "integer", "criteria": "between", "minimum": column.minimum, "maximum": column.maximum}
+    if column.kind in ("amount", "number") and column.minimum is not None:
+        return {"validate": "decimal", "criteria": "between", "minimum": column.minimum, "maximum": column.maximum}
+    return None
+
+
+_SCHEMAS = {
+    "data_exports": schema.EXPORTS, "data_imports": schema.IMPORTS, "data_states": schema.STATES,
+    "data_categories": schema.CATEGORIES, "data_years": schema.FileSchema(
+        "years", "", (schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
+}
 
 EXPORTS = DataSheet("data_exports")
 IMPORTS = DataSheet("data_imports")
@@ -131,6 +179,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
+    for offset, name in enumerate(frame.columns):
+        _validate_inputs(sheet, first, last, offset, data_sheet.schema_column(name))
     sheet.freeze_panes(HEADER_ROW + 1, 0)
     print_setup(sheet, last, len(columns) - 1, repeat_row=HEADER_ROW, landscape=False)
     return first, last
@@ -147,6 +197,6 @@ def published_value(figure: str, year: str, subject: str = "") -> str:
     criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
                 f"{column_ref(table, header('year'))},{year}")
     if subject:
-        criteria += f",{column_ref(table, header('subject'))},{string_literal(subject)}"
+        criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
     return (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
             f"SUMIFS({column_ref(table, header('value'))},{criteria}))")

@@ -19,8 +19,8 @@ from workbook.model.published import not_published
 from workbook.schema import DESTINATIONS
 from workbook.sheets.data_tables import PUBLISHED, header
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, string_literal, this_row_ref,
-                           write_formula, write_table, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_ref, column_width, literal_criterion_of, print_setup,
+                           string_literal, this_row_ref, write_formula, write_table, year_title_formula)
 
 WORDING = "destinations"
 TABLE = "Destinations"
@@ -44,7 +44,7 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
     criteria = (f"{column_ref(published, header('figure'))},"
                 f"{string_literal(DESTINATION_FIGURE_PREFIX)}&{row['flow']},"
                 f"{column_ref(published, header('year'))},SnapshotYear,"
-                f"{column_ref(published, header('subject'))},{row['country']}")
+                f"{column_ref(published, header('subject'))},{literal_criterion_of(row['country'])}")
     listed = (f"SUMIFS({column_ref(TABLE, col['value_usd'])},"
               f"{column_ref(TABLE, col['flow'])},{row['flow']})")
     return {

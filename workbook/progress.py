@@ -1,0 +1,60 @@
+"""What the tool says while it works.
+
+By default a command prints its results (the files written, the problems found) on
+standard output and nothing else; ``--quiet`` drops even those when all went well;
+``--verbose`` also reports each step (what is loaded, computed and written) with its
+time. Steps go to standard error through the ``workbook`` logger, so that standard
+output keeps only results and can be piped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+LOGGER = logging.getLogger("workbook")
+
+_FORMAT = "tech-trade: %(message)s"
+
+
+class _StepHandler(logging.StreamHandler):
+    """Marks the handler :func:`configure` installs, so that configuring again replaces it."""
+
+
+def configure(verbose: bool) -> None:
+    """Report steps on the current standard error when ``verbose``; otherwise keep quiet."""
+    for handler in [handler for handler in LOGGER.handlers if isinstance(handler, _StepHandler)]:
+        LOGGER.removeHandler(handler)
+    if verbose:
+        handler = _StepHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        LOGGER.addHandler(handler)
+        LOGGER.setLevel(logging.INFO)
+    else:
+        LOGGER.setLevel(logging.WARNING)
+
+
+@dataclass
+class Step:
+    """One step being timed; set ``result`` to say what it came to ("53 rows")."""
+
+    what: str
+    result: str = ""
+
+
+@contextlib.contextmanager
+def step(what: str) -> Iterator[Step]:
+    """Time the block and report it as one line: ``what: result (0.12 s)``.
+
+    A step that fails is not reported: the error says what happened.
+    """
+    current = Step(what)
+    started = time.perf_counter()
+    yield current
+    if LOGGER.isEnabledFor(logging.INFO):
+        result = f": {current.result}" if current.result else ""
+        LOGGER.info("%s%s (%.2f s)", current.what, result, time.perf_counter() - started)

@@ -1,0 +1,271 @@
+"""Open a workbook that may come from anyone, safely, before anything else parses it.
+
+``check``, ``extract`` and ``diff`` read workbooks back after they have been through
+email and shared folders. :func:`open_workbook_safely` looks at such a file first,
+within fixed limits of size, time and memory, without extracting anything to disk,
+expanding an XML entity or following a link, and refuses it with one line saying why:
+
+* it is not a zip: an OLE compound file (``D0 CF 11 E0``) is an encrypted
+  (password-protected) workbook or an old binary ``.xls``; a zip missing its
+  directory is truncated;
+* it is too big: the file, the number of parts, the bytes the parts inflate to, or
+  a part that inflates far more than any spreadsheet XML does (a zip bomb);
+* an XML part declares a DTD (``<!DOCTYPE``): entity bombs and external entities
+  (XXE) live there, and a workbook never needs one. Parts are parsed with defusedxml
+  only as far as their first element, which a DTD must precede;
+* it carries macros (a VBA project, Excel 4 macro sheets, dialog sheets, ActiveX
+  controls), or links to other files (external workbook links, or an external
+  relationship other than a hyperlink), which a recalculation could follow.
+
+Sizes come from the zip's directory and are checked before any part is inflated;
+each part is then inflated once, in chunks, and counted again, so a directory that
+lies cannot get past the limits either (Python's zipfile also stops at the declared
+size and fails the part's CRC check).
+
+A workbook written by another tool (Excel, LibreOffice, openpyxl) passes if it is
+safe: ``check`` checks any workbook. ``extract`` and ``diff`` refuse workbooks the
+tool did not make, by its document properties, after this check.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from workbook.errors import UnsafeWorkbookError
+
+MIB = 1024 * 1024
+#: The file as stored (compressed). The default snapshot is about 0.4 MiB.
+MAX_FILE_BYTES = 100 * MIB
+#: Parts (files) in the zip. The default snapshot has about 70.
+MAX_PARTS = 10_000
+#: All parts together, inflated. The default snapshot inflates to about 2.5 MiB.
+MAX_TOTAL_BYTES = 500 * MIB
+#: How many times its stored size a part bigger than RATIO_CHECKED_FROM may inflate to.
+#: Spreadsheet XML inflates 5 to 30 times; a zip bomb about 1,000 times.
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 1 * MIB
+
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+_CHUNK = 1 * MIB
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_CONTENT_TYPES = "[Content_Types].xml"
+_MACRO_PART = re.compile(
+    r"(^|/)vbaProject(Signature(Agile|V3)?)?\.bin$|^xl/(macrosheets|dialogsheets|activeX)/", re.IGNORECASE)
+_MACRO_CONTENT_TYPE = re.compile(r"macroEnabled|vbaProject|macrosheet|dialogsheet|activeX", re.IGNORECASE)
+_EXTERNAL_LINK_PART = re.compile(r"^xl/externalLinks/", re.IGNORECASE)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def open_workbook_safely(path: Path) -> zipfile.ZipFile:
+    """The workbook at ``path`` as an open zip, once it has passed every check above.
+
+    Raises :class:`~workbook.errors.UnsafeWorkbookError` (a TechTradeError: one line,
+    exit status 2) otherwise. The caller closes the zip (``with open_workbook_safely(p) as zf``).
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
+        raise _not_a_workbook(path, f"the zip cannot be read: {error}") from None
+    try:
+        _check_archive(path, archive)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def check_workbook_file(path: Path) -> None:
+    """Raise :class:`~workbook.errors.UnsafeWorkbookError` unless :func:`open_workbook_safely` accepts ``path``."""
+    open_workbook_safely(path).close()
+
+
+def _refused(path: Path, reason: str) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(f"{path}: refused: {reason}")
+
+
+def _not_a_workbook(path: Path, reason: str) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(f"{path}: not an .xlsx workbook ({reason})")
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise UnsafeWorkbookError(f"{path}: no such file")
+    if not path.is_file():
+        raise UnsafeWorkbookError(f"{path}: not a file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            start = stream.read(len(OLE_SIGNATURE))
+    except OSError as error:
+        raise UnsafeWorkbookError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if size == 0:
+        raise _not_a_workbook(path, "the file is empty")
+    if start == OLE_SIGNATURE:
+        raise UnsafeWorkbookError(
+            f"{path}: not an .xlsx workbook: it is an OLE compound file, which is how Office stores an encrypted "
+            "(password-protected) workbook or an old .xls; save it in Excel without a password, as .xlsx")
+    if size > MAX_FILE_BYTES:
+        raise _refused(path, f"the file is {size / MIB:,.1f} MiB, more than the {MAX_FILE_BYTES // MIB} MiB "
+                             "a workbook may be here")
+    if not zipfile.is_zipfile(path):
+        if start.startswith(ZIP_SIGNATURE):
+            raise _not_a_workbook(path, "the zip is truncated or damaged: its directory at the end is missing")
+        raise _not_a_workbook(path, "not a zip file")
+
+
+def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+    parts = archive.infolist()
+    if len(parts) > MAX_PARTS:
+        raise _refused(path, f"the zip holds {len(parts):,} parts, more than the {MAX_PARTS:,} a workbook may hold here")
+    names = [part.filename for part in parts]
+    if _CONTENT_TYPES not in names:
+        raise _not_a_workbook(path, f"it has no {_CONTENT_TYPES} part")
+    seen: set[str] = set()
+    declared = 0
+    for part in parts:
+        key = part.filename.casefold()
+        if key in seen:
+            # Two readers could each pick a different one of the two.
+            raise _refused(path, f"the zip holds two parts named {part.filename}")
+        seen.add(key)
+        _check_part_entry(path, part)
+        declared += part.file_size
+    if declared > MAX_TOTAL_BYTES:
+        raise _refused(path, f"its parts inflate to {declared / MIB:,.0f} MiB, more than the "
+                             f"{MAX_TOTAL_BYTES // MIB} MiB a workbook may hold here")
+    for part in parts:
+        if _MACRO_PART.search(part.filename):
+            raise _refused(path, f"it holds macros or controls ({part.filename}); the tool reads macro-free .xlsx "
+                                 "workbooks only, and never runs macros")
+        if _EXTERNAL_LINK_PART.search(part.filename):
+            raise _refused(path, f"it links to other workbooks ({part.filename}), which a recalculation would read")
+    _inflate_and_inspect(path, archive, parts)
+
+
+def _check_part_entry(path: Path, part: zipfile.ZipInfo) -> None:
+    if part.flag_bits & 0x1:
+        raise _refused(path, f"part {part.filename} is encrypted")
+    if part.compress_type not in _COMPRESSIONS:
+        raise _not_a_workbook(path, f"part {part.filename} uses a compression workbooks never use "
+                                    f"(method {part.compress_type})")
+    if part.file_size > RATIO_CHECKED_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+        raise _refused(path, f"part {part.filename} inflates {part.file_size / max(part.compress_size, 1):,.0f} "
+                             f"times (from {part.compress_size:,} to {part.file_size:,} bytes), more than the "
+                             f"{MAX_RATIO} times spreadsheet XML ever does: a zip bomb")
+
+
+def _inflate_and_inspect(path: Path, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for part in parts:
+        inspector = _XmlInspector(path, part.filename)
+        inflated = 0
+        try:
+            with archive.open(part) as stream:
+                while chunk := stream.read(_CHUNK):
+                    inflated += len(chunk)
+                    total += len(chunk)
+                    if inflated > part.file_size or total > MAX_TOTAL_BYTES:
+                        raise _refused(path, f"part {part.filename} inflates past its declared size or the "
+                                             f"{MAX_TOTAL_BYTES // MIB} MiB limit")
+                    inspector.feed(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+            raise _not_a_workbook(path, f"part {part.filename} is damaged: {error}") from None
+        inspector.close()
+        if inspector.content_types:
+            _check_content_types(path, inspector.content_types)
+
+
+def _check_content_types(path: Path, content_types: list[str]) -> None:
+    for content_type in content_types:
+        if _MACRO_CONTENT_TYPE.search(content_type):
+            raise _refused(path, f"it declares macros or controls ({content_type}); the tool reads macro-free "
+                                 ".xlsx workbooks only, and never runs macros")
+
+
+class _FirstElementRead(Exception):
+    """Enough of a part has been parsed: no DTD can follow its first element."""
+
+
+class _XmlInspector:
+    """Parses the XML parts of a zip, chunk by chunk, with defusedxml.
+
+    Every XML part is parsed up to its first element: a DTD (<!DOCTYPE ...>), where
+    entity bombs and external entities are declared, can only come before it, and
+    defusedxml refuses one as soon as it starts. Relationship parts and the content
+    types are parsed whole, to read their external targets and declared types.
+    """
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        self.whole = name.endswith(".rels") or name == _CONTENT_TYPES
+        self.content_types: list[str] = []
+        self.parser: DefusedXMLParser | None = None
+        self.sniffed = False
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.sniffed:
+            self.sniffed = True
+            start = chunk.lstrip(b"\xef\xbb\xbf").lstrip()
+            if start.startswith(b"<") or chunk.startswith(_UTF16_BOMS) or self.whole:
+                self.parser = DefusedXMLParser(target=_Elements(self), forbid_dtd=True, forbid_entities=True,
+                                               forbid_external=True)
+        if self.parser is not None:
+            self._parse(self.parser.feed, chunk)
+
+    def close(self) -> None:
+        if self.parser is not None:
+            self._parse(lambda _: self.parser.close(), b"")
+
+    def _parse(self, step, chunk: bytes) -> None:
+        try:
+            step(chunk)
+        except _FirstElementRead:
+            self.parser = None
+        except DefusedXmlException:
+            raise _refused(self.path, f"part {self.name} declares a DTD or entities (<!DOCTYPE ...>), which a "
+                                      "workbook never needs: that is where entity bombs and external entities "
+                                      "(XXE) hide") from None
+        except ParseError as error:
+            raise _not_a_workbook(self.path, f"part {self.name} is not well-formed XML: {error}") from None
+
+    def element(self, tag: str, attributes: dict) -> None:
+        if not self.whole:
+            raise _FirstElementRead()
+        local = tag.rpartition("}")[2]
+        external = attributes.get("TargetMode", "").lower() == "external"
+        if local == "Relationship" and external and not attributes.get("Type", "").endswith("/hyperlink"):
+            kind = attributes.get("Type", "").rpartition("/")[2] or "relationship"
+            raise _refused(self.path, f"part {self.name} links to something outside the workbook ({kind} "
+                                      f"{attributes.get('Target', '')!r}), which a recalculation could read")
+        if local in ("Default", "Override") and "ContentType" in attributes:
+            self.content_types.append(attributes["ContentType"])
+
+
+class _Elements:
+    """The parser's target: hands each element's start to the inspector and keeps nothing."""
+
+    def __init__(self, inspector: _XmlInspector) -> None:
+        self.inspector = inspector
+
+    def start(self, tag: str, attributes: dict) -> None:
+        self.inspector.element(tag, attributes)
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
