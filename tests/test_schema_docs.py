@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from helpers import DATA
-from workbook.schema import ALL_FILES
+from workbook.schema import ALL_FILES, OPTIONAL_FILES
 
 
-@pytest.mark.parametrize("schema", ALL_FILES, ids=lambda schema: schema.filename)
+@pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
 def test_every_file_and_column_is_documented(schema):
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     assert f"`{schema.filename}`" in readme
