@@ -80,3 +80,20 @@ def census_cell(path: Path, code: str, naics3: int, year: int, sheet_name: str =
     year_col = next(cell.column for cell in rows[header_index] if cell.value == str(year))
     row = next(row for row in rows[header_index + 1:] if row[0].value == code and row[1].value == naics3)
     return f"{get_column_letter(year_col)}{row[0].row}"
+
+
+def type_over(source: Path, target: Path, sheet_name: str, cell: str, value: float) -> None:
+    """Copy the workbook with a number typed over a formula cell: the formula is gone, as in Excel."""
+    import re
+    import zipfile
+
+    part = sheet_part(source, sheet_name)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == part:
+                xml, count = re.subn(rf'<c r="{cell}"( s="\d+")?( t="\w+")?><f>[^<]*</f><v>[^<]*</v></c>',
+                                     rf'<c r="{cell}"\g<1>><v>{value}</v></c>', data.decode())
+                assert count == 1, f"no formula cell {cell} on {sheet_name}"
+                data = xml.encode()
+            new.writestr(item, data)

@@ -153,3 +153,21 @@ def test_the_inputs_have_data_validation(built: Path):
     rules = book["Census exports"].data_validations.dataValidation
     assert any(rule.type == "decimal" and rule.operator in (None, "between") and rule.formula1 == "0" for rule in rules)
     assert any(rule.type == "list" for rule in book["About"].data_validations.dataValidation)
+
+
+def test_checks_flag_a_formula_typed_over_after_recalculation(built: Path, tmp_path: Path, require_libreoffice):
+    from helpers import type_over
+    from workbook.libreoffice import recalculate
+
+    states = open_workbook(built)["States"]
+    texas = next(row for row in states.iter_rows() if row[0].value == "TX")
+    header = next(row for row in states.iter_rows() if row[0].value == "Code")
+    exports_cell = texas[[cell.value for cell in header].index("Tech exports")].coordinate
+    typed_over = tmp_path / "typed-over.xlsx"
+    type_over(built, typed_over, "States", exports_cell, 1)
+    recalculated = recalculate(typed_over, tmp_path / "recalculated")
+    checks = open_workbook(recalculated, data_only=True)["Checks"]
+    rows = [[cell.value for cell in row] for row in checks[checks.tables["IdentityChecks"].ref]]
+    statuses = {row[0]: row[rows[0].index("Status")] for row in rows[1:]}
+    assert statuses["Tech exports of the states sum to the U.S. total of the data"] == "broken"
+    assert statuses["Shares of the U.S. sum to 100%"] == "holds"
