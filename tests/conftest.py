@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import REPO, build_workbook, open_workbook, run_cli
 from workbook import libreoffice, validator
 from workbook.errors import MissingToolError
 
@@ -70,3 +70,30 @@ def default_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "tech-trade-snapshot-2020.xlsx"
     assert path.exists()
     return path
+
+
+# openpyxl's workbooks below are opened once per session and shared by the test modules:
+# the tests only read them, and never save them.
+
+@pytest.fixture(scope="session")
+def default_values(default_workbook: Path):
+    """The default build as openpyxl reads it: the cached values of its formulas."""
+    return open_workbook(default_workbook, data_only=True)
+
+
+@pytest.fixture(scope="session")
+def default_formulas(default_workbook: Path):
+    """The default build as openpyxl reads it: formulas, not their values."""
+    return open_workbook(default_workbook)
+
+
+@pytest.fixture(scope="session")
+def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build for 2019, a year the press release does not cover."""
+    return build_workbook(tmp_path_factory.mktemp("build-2019") / "snapshot-2019.xlsx", 2019)
+
+
+@pytest.fixture(scope="session")
+def values_2019(workbook_2019: Path):
+    """The 2019 build's cached values."""
+    return open_workbook(workbook_2019, data_only=True)

@@ -20,7 +20,16 @@ def run_cli(*args: object, cwd: Path | None = None, env: dict | None = None) -> 
     )
 
 
-def open_workbook(path: Path, data_only: bool = False):
+def build_workbook(out: Path, year: int, data: Path = DATA) -> Path:
+    """``build --data DATA --year YEAR --out OUT``, which must succeed; the workbook's path."""
+    result = run_cli("build", "--data", data, "--year", year, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+# ---------------------------------------------------------------- reading a built workbook
+
+def open_workbook(path: Path, data_only: bool = False, read_only: bool = False):
     """Read a built workbook with openpyxl: formulas, or (data_only) the cached values.
 
     openpyxl warns that it cannot keep the data-bar, sparkline and other extensions
@@ -32,10 +41,29 @@ def open_workbook(path: Path, data_only: bool = False):
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
-        return openpyxl.load_workbook(path, data_only=data_only)
+        return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
 
 
-# ---------------------------------------------------------------- editing a built workbook as a person would
+def named_cell(book, name: str):
+    """The cell a defined name points at."""
+    sheet, cell = book.defined_names[name].attr_text.split("!")
+    return book[sheet.strip("'")][cell.replace("$", "")]
+
+
+def table_sheet(book, table_name: str):
+    """The worksheet that holds the Excel table ``table_name`` (table names are unique in a workbook)."""
+    sheets = [sheet for sheet in book.worksheets if table_name in sheet.tables]
+    assert len(sheets) == 1, f"table {table_name!r} is on {len(sheets)} sheets"
+    return sheets[0]
+
+
+def table_rows(book, table_name: str, cells: bool = False) -> list[dict]:
+    """The data rows of an Excel table as {header: value}, or (cells) as {header: cell}."""
+    sheet = table_sheet(book, table_name)
+    rows = list(sheet[sheet.tables[table_name].ref])
+    headers = [cell.value for cell in rows[0]]
+    return [dict(zip(headers, row if cells else [cell.value for cell in row])) for row in rows[1:]]
+
 
 def sheet_part(path: Path, sheet_name: str) -> str:
     """The zip member that holds the sheet's cells."""
@@ -49,6 +77,38 @@ def sheet_part(path: Path, sheet_name: str) -> str:
     target = re.search(rf'<Relationship Id="{rel_id}" Type="[^"]+" Target="([^"]+)"', rels)[1]
     return f"xl/{target}"
 
+
+def sheet_xml(path: Path, sheet_name: str) -> str:
+    """The XML of a sheet's cells, conditional formats, sparklines and page setup."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(sheet_part(path, sheet_name)).decode()
+
+
+def related(archive, part: str, kind: str) -> list[str]:
+    """The parts that ``part`` of the open zip links to with a relationship of ``kind`` (drawing, chart, ...)."""
+    import posixpath
+    import re
+
+    folder, name = posixpath.split(part)
+    rels = archive.read(posixpath.join(folder, "_rels", name + ".rels")).decode()
+    targets = re.findall(rf'Type="[^"]+/{kind}" Target="([^"]+)"', rels)
+    return [posixpath.normpath(posixpath.join(folder, target)) for target in targets]
+
+
+def charts_of(path: Path, sheet_name: str) -> list[str]:
+    """The XML of each chart drawn on a sheet."""
+    import zipfile
+
+    part = sheet_part(path, sheet_name)
+    with zipfile.ZipFile(path) as archive:
+        return [archive.read(chart).decode()
+                for drawing in related(archive, part, "drawing")
+                for chart in related(archive, drawing, "chart")]
+
+
+# ---------------------------------------------------------------- editing a built workbook as a person would
 
 def set_number(source: Path, target: Path, sheet_name: str, cell: str, value: float) -> None:
     """Copy the workbook, typing ``value`` into one number cell, as an analyst would.

@@ -4,14 +4,13 @@ the snapshot year."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import DATA, run_cli
+from helpers import DATA, named_cell
 from workbook.check import ERROR_VALUES, check_workbook
 from workbook.templates_loader import wording
 
@@ -28,42 +27,6 @@ GOODS_IMPORTS_2020 = 392.15e9
 NAMES = ("TechGoodsExports", "TechGoodsImports", "TechGoodsBalance",
          "TechServicesExports", "TechServicesImports", "TechServicesBalance",
          "TechTotalExports", "TechTotalImports", "TechTotalBalance")
-
-
-def open_workbook(path: Path, values: bool) -> openpyxl.Workbook:
-    with warnings.catch_warnings():
-        # openpyxl drops extensions it does not know (data bars) and says so.
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path, data_only=values)
-
-
-@pytest.fixture(scope="module")
-def values(default_workbook: Path) -> openpyxl.Workbook:
-    return open_workbook(default_workbook, values=True)
-
-
-@pytest.fixture(scope="module")
-def formulas(default_workbook: Path) -> openpyxl.Workbook:
-    return open_workbook(default_workbook, values=False)
-
-
-@pytest.fixture(scope="module")
-def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("balance-2019") / "snapshot-2019.xlsx"
-    result = run_cli("build", "--data", DATA, "--year", 2019, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def values_2019(workbook_2019: Path) -> openpyxl.Workbook:
-    return open_workbook(workbook_2019, values=True)
-
-
-def named(workbook: openpyxl.Workbook, name: str):
-    """The cell a defined name points at."""
-    sheet, cell = workbook.defined_names[name].attr_text.split("!")
-    return workbook[sheet.strip("'")][cell.replace("$", "")]
 
 
 def step(workbook: openpyxl.Workbook, key: str):
@@ -83,28 +46,30 @@ def census_tech_total(filename: str, year: int) -> float:
 # --- goods, from Census -------------------------------------------------------------------------
 
 
-def test_tech_goods_exports_and_imports_2020_are_the_sums_over_states(values):
-    assert named(values, "TechGoodsExports").value == pytest.approx(GOODS_EXPORTS_2020, abs=0.005e9)
-    assert named(values, "TechGoodsImports").value == pytest.approx(GOODS_IMPORTS_2020, abs=0.005e9)
-    assert named(values, "TechGoodsExports").value == pytest.approx(census_tech_total("census_exports.csv", 2020))
-    assert named(values, "TechGoodsImports").value == pytest.approx(census_tech_total("census_imports.csv", 2020))
+def test_tech_goods_exports_and_imports_2020_are_the_sums_over_states(default_values):
+    assert named_cell(default_values, "TechGoodsExports").value == pytest.approx(GOODS_EXPORTS_2020, abs=0.005e9)
+    assert named_cell(default_values, "TechGoodsImports").value == pytest.approx(GOODS_IMPORTS_2020, abs=0.005e9)
+    assert named_cell(default_values, "TechGoodsExports").value == pytest.approx(
+        census_tech_total("census_exports.csv", 2020))
+    assert named_cell(default_values, "TechGoodsImports").value == pytest.approx(
+        census_tech_total("census_imports.csv", 2020))
 
 
-def test_tech_goods_are_sumifs_of_the_tech_category_in_the_snapshot_years_column(formulas):
+def test_tech_goods_are_sumifs_of_the_tech_category_in_the_snapshot_years_column(default_formulas):
     for name, table in (("TechGoodsExports", "CensusExports"), ("TechGoodsImports", "CensusImports")):
-        formula = named(formulas, name).value
+        formula = named_cell(default_formulas, name).value
         assert formula.startswith("=")
         assert "SUMIFS(" in formula and f"{table}[[#Data]]" in formula
         assert "TechCategory" in formula and "SnapshotYear" in formula
 
 
-def test_the_goods_balance_is_exports_minus_imports(values):
-    assert named(values, "TechGoodsBalance").value == pytest.approx(
-        named(values, "TechGoodsExports").value - named(values, "TechGoodsImports").value)
+def test_the_goods_balance_is_exports_minus_imports(default_values):
+    assert named_cell(default_values, "TechGoodsBalance").value == pytest.approx(
+        named_cell(default_values, "TechGoodsExports").value - named_cell(default_values, "TechGoodsImports").value)
 
 
-def test_the_sheet_notes_that_trade_not_assigned_to_a_state_is_left_out_and_cites_n2(values):
-    text = " ".join(str(cell.value) for row in values[SHEET].iter_rows() for cell in row if cell.value)
+def test_the_sheet_notes_that_trade_not_assigned_to_a_state_is_left_out_and_cites_n2(default_values):
+    text = " ".join(str(cell.value) for row in default_values[SHEET].iter_rows() for cell in row if cell.value)
     assert "N2" in text
     assert "not assigned to a state" in text or "could not assign to a state" in text
     about_notes = {note["id"] for note in wording("about")["notes"]}
@@ -114,38 +79,39 @@ def test_the_sheet_notes_that_trade_not_assigned_to_a_state_is_left_out_and_cite
 # --- services, derived from the published totals --------------------------------------------------
 
 
-def test_services_are_derived_from_the_published_totals_as_cached_values(values):
-    goods_exports = named(values, "TechGoodsExports").value
-    goods_imports = named(values, "TechGoodsImports").value
+def test_services_are_derived_from_the_published_totals_as_cached_values(default_values):
+    goods_exports = named_cell(default_values, "TechGoodsExports").value
+    goods_imports = named_cell(default_values, "TechGoodsImports").value
     services_exports = PUBLISHED_TOTAL_IMPORTS + PUBLISHED_TOTAL_BALANCE - goods_exports
     services_imports = PUBLISHED_TOTAL_IMPORTS - goods_imports
-    assert named(values, "TechServicesExports").value == pytest.approx(services_exports)
-    assert named(values, "TechServicesImports").value == pytest.approx(services_imports)
-    assert named(values, "TechServicesBalance").value == pytest.approx(services_exports - services_imports)
+    assert named_cell(default_values, "TechServicesExports").value == pytest.approx(services_exports)
+    assert named_cell(default_values, "TechServicesImports").value == pytest.approx(services_imports)
+    assert named_cell(default_values, "TechServicesBalance").value == pytest.approx(services_exports - services_imports)
     # The derivation lands within $1 billion of the published $55 billion surplus.
-    assert named(values, "TechServicesBalance").value == pytest.approx(PUBLISHED_SERVICES_BALANCE, abs=1e9)
+    assert named_cell(default_values, "TechServicesBalance").value == pytest.approx(PUBLISHED_SERVICES_BALANCE, abs=1e9)
 
 
-def test_totals_are_the_published_totals(values):
-    assert named(values, "TechTotalExports").value == pytest.approx(PUBLISHED_TOTAL_IMPORTS + PUBLISHED_TOTAL_BALANCE)
-    assert named(values, "TechTotalImports").value == pytest.approx(PUBLISHED_TOTAL_IMPORTS)
-    assert named(values, "TechTotalBalance").value == pytest.approx(PUBLISHED_TOTAL_BALANCE)
+def test_totals_are_the_published_totals(default_values):
+    assert named_cell(default_values, "TechTotalExports").value == pytest.approx(
+        PUBLISHED_TOTAL_IMPORTS + PUBLISHED_TOTAL_BALANCE)
+    assert named_cell(default_values, "TechTotalImports").value == pytest.approx(PUBLISHED_TOTAL_IMPORTS)
+    assert named_cell(default_values, "TechTotalBalance").value == pytest.approx(PUBLISHED_TOTAL_BALANCE)
 
 
-def test_the_published_services_balance_is_shown_next_to_the_derived_one(values):
-    derived = named(values, "TechServicesBalance")
-    beside = values[SHEET].cell(row=derived.row, column=derived.column + 1)
+def test_the_published_services_balance_is_shown_next_to_the_derived_one(default_values):
+    derived = named_cell(default_values, "TechServicesBalance")
+    beside = default_values[SHEET].cell(row=derived.row, column=derived.column + 1)
     assert beside.value == pytest.approx(PUBLISHED_SERVICES_BALANCE)
-    assert step(values, "published_services_balance").value == pytest.approx(PUBLISHED_SERVICES_BALANCE)
-    assert step(values, "services_balance_difference").value == pytest.approx(
+    assert step(default_values, "published_services_balance").value == pytest.approx(PUBLISHED_SERVICES_BALANCE)
+    assert step(default_values, "services_balance_difference").value == pytest.approx(
         derived.value - PUBLISHED_SERVICES_BALANCE)
 
 
-def test_published_figures_are_looked_up_live_by_figure_and_snapshot_year(formulas):
+def test_published_figures_are_looked_up_live_by_figure_and_snapshot_year(default_formulas):
     for key, figure in (("published_total_imports", "tech_imports"),
                         ("published_total_balance", "tech_trade_balance"),
                         ("published_services_balance", "tech_services_trade_balance")):
-        formula = step(formulas, key).value
+        formula = step(default_formulas, key).value
         assert f'"{figure}"' in formula
         assert "SUMIFS(PublishedFigures[Value]" in formula
         assert "COUNTIFS(" in formula and "PublishedFigures[Year],SnapshotYear" in formula
@@ -159,32 +125,34 @@ def test_published_figures_are_looked_up_live_by_figure_and_snapshot_year(formul
     ("services_balance", ("services_exports", "services_imports")),
     ("services_balance_difference", ("services_balance", "published_services_balance")),
 ])
-def test_each_derived_step_is_a_formula_over_the_cells_it_combines(formulas, key, combines):
-    formula = step(formulas, key).value
+def test_each_derived_step_is_a_formula_over_the_cells_it_combines(default_formulas, key, combines):
+    formula = step(default_formulas, key).value
     for other in combines:
-        assert step(formulas, other).coordinate in formula, f"{key} does not reference {other}"
+        assert step(default_formulas, other).coordinate in formula, f"{key} does not reference {other}"
 
 
-def test_derived_rows_are_labelled_derived_and_state_their_arithmetic(values):
-    sheet = values[SHEET]
+def test_derived_rows_are_labelled_derived_and_state_their_arithmetic(default_values):
+    sheet = default_values[SHEET]
     for key in ("derived_total_exports", "services_imports", "services_exports", "services_balance"):
         label = WORDS["derivation_rows"][key]
         assert "derived" in label
-        cell = step(values, key)
+        cell = step(default_values, key)
         arithmetic = sheet.cell(row=cell.row, column=cell.column + 1).value
         assert arithmetic == WORDS["derivation_how"][key]
         assert "−" in arithmetic or "+" in arithmetic, f"{key}: the arithmetic is not stated"
     assert "derived" in WORDS["summary_rows"]["services"]
 
 
-def test_the_services_summary_points_at_the_derivation(formulas):
-    assert named(formulas, "TechServicesExports").value == f"={step(formulas, 'services_exports').coordinate}"
-    assert named(formulas, "TechServicesImports").value == f"={step(formulas, 'services_imports').coordinate}"
+def test_the_services_summary_points_at_the_derivation(default_formulas):
+    assert named_cell(default_formulas, "TechServicesExports").value == (
+        f"={step(default_formulas, 'services_exports').coordinate}")
+    assert named_cell(default_formulas, "TechServicesImports").value == (
+        f"={step(default_formulas, 'services_imports').coordinate}")
 
 
-def test_the_title_follows_the_snapshot_year(values, formulas, values_2019):
-    assert values[SHEET]["A1"].value == WORDS["title"].format(year=2020)
-    assert "SnapshotYear" in formulas[SHEET]["A1"].value
+def test_the_title_follows_the_snapshot_year(default_values, default_formulas, values_2019):
+    assert default_values[SHEET]["A1"].value == WORDS["title"].format(year=2020)
+    assert "SnapshotYear" in default_formulas[SHEET]["A1"].value
     assert values_2019[SHEET]["A1"].value == WORDS["title"].format(year=2019)
 
 
@@ -192,12 +160,12 @@ def test_the_title_follows_the_snapshot_year(values, formulas, values_2019):
 
 
 def test_for_2019_goods_follow_the_year_and_derived_figures_are_not_published(values_2019):
-    assert named(values_2019, "TechGoodsExports").value == pytest.approx(
+    assert named_cell(values_2019, "TechGoodsExports").value == pytest.approx(
         census_tech_total("census_exports.csv", 2019))
-    assert named(values_2019, "TechGoodsImports").value == pytest.approx(
+    assert named_cell(values_2019, "TechGoodsImports").value == pytest.approx(
         census_tech_total("census_imports.csv", 2019))
     for name in NAMES[3:]:
-        assert named(values_2019, name).value == NOT_PUBLISHED, name
+        assert named_cell(values_2019, name).value == NOT_PUBLISHED, name
     for key in ("published_total_imports", "derived_total_exports", "services_balance", "services_balance_difference"):
         assert step(values_2019, key).value == NOT_PUBLISHED, key
 
@@ -215,14 +183,14 @@ def test_the_2019_build_passes_the_check_in_libreoffice(workbook_2019: Path):
 # --- names and chart ----------------------------------------------------------------------------------
 
 
-def test_every_figure_has_its_defined_name_on_the_balance_sheet(values):
+def test_every_figure_has_its_defined_name_on_the_balance_sheet(default_values):
     for name in NAMES:
-        assert values.defined_names[name].attr_text.startswith(f"{SHEET}!"), name
-        assert named(values, name).value is not None
+        assert default_values.defined_names[name].attr_text.startswith(f"{SHEET}!"), name
+        assert named_cell(default_values, name).value is not None
 
 
-def test_a_clustered_column_chart_shows_exports_imports_and_balance(formulas):
-    sheet = formulas[SHEET]
+def test_a_clustered_column_chart_shows_exports_imports_and_balance(default_formulas):
+    sheet = default_formulas[SHEET]
     charts = sheet._charts
     assert len(charts) == 1
     chart = charts[0]
@@ -231,13 +199,14 @@ def test_a_clustered_column_chart_shows_exports_imports_and_balance(formulas):
     assert chart.x_axis.title.tx.rich.p[0].r[0].t == WORDS["chart_x_axis"]
     assert chart.y_axis.title.tx.rich.p[0].r[0].t == WORDS["chart_y_axis"]
     assert "billions" in WORDS["chart_y_axis"]
-    first, last = named(formulas, "TechGoodsExports").row, named(formulas, "TechTotalExports").row
+    first = named_cell(default_formulas, "TechGoodsExports").row
+    last = named_cell(default_formulas, "TechTotalExports").row
     expected = [f"{SHEET}!${column}${first}:${column}${last}" for column in "BCD"]
     assert [series.val.numRef.f for series in chart.series] == expected
 
 
-def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(formulas):
-    sheet = formulas[SHEET]
+def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(default_formulas):
+    sheet = default_formulas[SHEET]
     anchor = sheet._charts[0].anchor
     # Anchors count rows from 0, openpyxl's cells from 1.
     top, bottom = anchor._from.row + 1, anchor.to.row + 1

@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, open_workbook, run_cli
-
-
-def cached_values(path: Path):
-    return open_workbook(path, data_only=True)
+from helpers import REPO, named_cell, run_cli
 
 
 def state_row(sheet, code: str) -> dict:
@@ -22,22 +18,21 @@ def state_row(sheet, code: str) -> dict:
     raise AssertionError(f"no row for {code}")
 
 
-def test_default_build_writes_the_2020_snapshot(default_workbook: Path):
-    book = open_workbook(default_workbook)
-    assert book.sheetnames[:3] == ["About", "Dashboard", "States"]
-    assert book.defined_names["SnapshotYear"].attr_text == "About!$B$6"
-    assert book["About"]["B6"].value == 2020
+def test_default_build_writes_the_2020_snapshot(default_formulas):
+    assert default_formulas.sheetnames[:3] == ["About", "Dashboard", "States"]
+    assert default_formulas.defined_names["SnapshotYear"].attr_text == "About!$B$6"
+    assert default_formulas["About"]["B6"].value == 2020
 
 
-def test_texas_2020_tech_exports_equal_the_census_figure(default_workbook: Path):
-    texas = state_row(cached_values(default_workbook)["States"], "TX")
+def test_texas_2020_tech_exports_equal_the_census_figure(default_values):
+    texas = state_row(default_values["States"], "TX")
     assert texas["Tech exports"] == 45_022_715_511
     assert texas["State"] == "Texas"
     assert texas["US rank"] == 1
 
 
-def test_state_figures_are_live_formulas_over_the_data(default_workbook: Path):
-    sheet = open_workbook(default_workbook)["States"]
+def test_state_figures_are_live_formulas_over_the_data(default_formulas):
+    sheet = default_formulas["States"]
     header_row = next(row for row in sheet.iter_rows() if row[0].value == "Code")
     columns = {cell.value: cell.column_letter for cell in header_row}
     texas_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "TX")
@@ -47,13 +42,9 @@ def test_state_figures_are_live_formulas_over_the_data(default_workbook: Path):
     assert sheet[f"{columns['US rank']}{texas_row}"].value.startswith("=RANK(")
 
 
-def test_us_totals_and_counts_come_from_the_formulas(default_workbook: Path):
-    names = open_workbook(default_workbook).defined_names
-    values = cached_values(default_workbook)
-
+def test_us_totals_and_counts_come_from_the_formulas(default_values):
     def named(name: str):
-        sheet, cell = names[name].attr_text.split("!")
-        return values[sheet.strip("'")][cell.replace("$", "")].value
+        return named_cell(default_values, name).value
 
     assert named("TechExportsUS") == pytest.approx(197.26e9, rel=1e-4)
     assert named("StatesOverThreshold") == 31

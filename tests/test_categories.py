@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
-from functools import cache
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from helpers import DATA, open_workbook, run_cli
+from helpers import DATA, charts_of, named_cell, sheet_xml, table_rows
 
 SHEET = "Categories"
 TEXAS_TECH_2020 = 45_022_715_511
-
-
-@pytest.fixture(scope="module")
-def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("categories-2019") / "snapshot-2019.xlsx"
-    result = run_cli("build", "--data", DATA, "--year", 2019, "--out", path)
-    assert result.returncode == 0, result.stderr
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +25,9 @@ def categories() -> pd.DataFrame:
     return pd.read_csv(DATA / "categories.csv")
 
 
-@cache
-def load(path: Path, data_only: bool = True) -> openpyxl.Workbook:
-    """The workbook as openpyxl reads it, once per test module: cached values, or formulas."""
-    return open_workbook(path, data_only=data_only)
-
-
-def matrix(path: Path, data_only: bool = True) -> dict[tuple[str, int], object]:
-    """(state code, category code) -> the matrix cell (cached value or formula)."""
-    sheet = load(path, data_only)[SHEET]
+def matrix(book) -> dict[tuple[str, int], object]:
+    """(state code, category code) -> the matrix cell (cached value or formula, as ``book`` was read)."""
+    sheet = book[SHEET]
     rows = list(sheet.iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
     header = rows[header_index]
@@ -59,9 +41,9 @@ def matrix(path: Path, data_only: bool = True) -> dict[tuple[str, int], object]:
     return cells
 
 
-def matrix_header(path: Path) -> tuple[list[str], list[int], list]:
+def matrix_header(book) -> tuple[list[str], list[int], list]:
     """The matrix's state codes (in row order), category codes (in column order) and header cells."""
-    sheet = load(path, False)[SHEET]
+    sheet = book[SHEET]
     rows = list(sheet.iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
     header_cells = [cell for cell in rows[header_index][2:] if cell.value is not None]
@@ -73,29 +55,16 @@ def matrix_header(path: Path) -> tuple[list[str], list[int], list]:
     return states, [cell.value for cell in header_cells], header_cells
 
 
-def table_rows(path: Path, table: str, data_only: bool = True) -> list[dict]:
-    sheet = load(path, data_only)[SHEET]
-    min_col, min_row, max_col, max_row = range_boundaries(sheet.tables[table].ref)
-    rows = list(sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col,
-                                values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
-
-
-def named_value(path: Path, name: str) -> object:
-    sheet, cell = load(path, False).defined_names[name].attr_text.split("!")
-    return load(path)[sheet.strip("'")][cell.replace("$", "")].value
-
-
 def national_totals(census: pd.DataFrame, year: int) -> pd.Series:
     return census[census["year"] == year].groupby("naics3")["value_usd"].sum()
 
 
-def test_texas_tech_cell_of_the_2020_matrix_is_the_census_figure(default_workbook: Path):
-    assert matrix(default_workbook)[("TX", 334)] == TEXAS_TECH_2020
+def test_texas_tech_cell_of_the_2020_matrix_is_the_census_figure(default_values):
+    assert matrix(default_values)[("TX", 334)] == TEXAS_TECH_2020
 
 
-def test_every_matrix_cell_is_a_sumifs_over_the_snapshot_year(default_workbook: Path):
-    formulas = matrix(default_workbook, data_only=False)
+def test_every_matrix_cell_is_a_sumifs_over_the_snapshot_year(default_formulas):
+    formulas = matrix(default_formulas)
     assert len(formulas) == len(pd.read_csv(DATA / "states.csv")) * len(pd.read_csv(DATA / "categories.csv"))
     texas_tech = formulas[("TX", 334)]
     assert texas_tech.startswith("=SUMIFS(INDEX(CensusExports[[#Data]],0,MATCH((SnapshotYear)&\"\",")
@@ -103,9 +72,9 @@ def test_every_matrix_cell_is_a_sumifs_over_the_snapshot_year(default_workbook: 
     assert all(formula.startswith("=SUMIFS(") and "SnapshotYear" in formula for formula in formulas.values())
 
 
-def test_matrix_rows_follow_the_states_sheet_and_columns_put_special_provisions_last(default_workbook: Path,
+def test_matrix_rows_follow_the_states_sheet_and_columns_put_special_provisions_last(default_formulas,
                                                                                      categories: pd.DataFrame):
-    states, codes, header_cells = matrix_header(default_workbook)
+    states, codes, header_cells = matrix_header(default_formulas)
     names = pd.read_csv(DATA / "states.csv").sort_values("state_name", kind="stable")
     assert states == names["state_code"].tolist()
     products = sorted(categories.loc[categories["kind"] == "product", "naics3"])
@@ -116,31 +85,31 @@ def test_matrix_rows_follow_the_states_sheet_and_columns_put_special_provisions_
     assert marked == specials
 
 
-def test_every_state_cell_equals_the_census_data(default_workbook: Path, census: pd.DataFrame):
-    cells = matrix(default_workbook)
+def test_every_state_cell_equals_the_census_data(default_values, census: pd.DataFrame):
+    cells = matrix(default_values)
     expected = census[census["year"] == 2020].set_index(["state_code", "naics3"])["value_usd"]
     for key, value in cells.items():
         assert value == expected.get(key, 0), key
 
 
-def test_the_national_tech_total_is_the_sum_of_the_states(default_workbook: Path):
-    cells = matrix(default_workbook)
+def test_the_national_tech_total_is_the_sum_of_the_states(default_values):
+    cells = matrix(default_values)
     states_sum = sum(value for (state, code), value in cells.items() if code == 334)
-    tech = next(row for row in table_rows(default_workbook, "CategoryTotals") if row["Code"] == 334)
+    tech = next(row for row in table_rows(default_values, "CategoryTotals") if row["Code"] == 334)
     assert tech["Exports"] == states_sum
     assert tech["Exports"] == pytest.approx(197.26e9, abs=0.01e9)
     assert tech["Category"] == "Computer & Electronic Products"
 
 
-def test_goods_exports_and_shares_add_up(default_workbook: Path, census: pd.DataFrame):
-    totals = table_rows(default_workbook, "CategoryTotals")
-    goods = named_value(default_workbook, "GoodsExportsUS")
+def test_goods_exports_and_shares_add_up(default_values, census: pd.DataFrame):
+    totals = table_rows(default_values, "CategoryTotals")
+    goods = named_cell(default_values, "GoodsExportsUS").value
     assert goods == census.loc[census["year"] == 2020, "value_usd"].sum()
     assert goods == sum(row["Exports"] for row in totals)
     assert sum(row["Share of US goods"] for row in totals) == pytest.approx(1.0)
 
 
-def test_tech_rank_among_us_product_categories_is_computed_from_the_data(default_workbook: Path,
+def test_tech_rank_among_us_product_categories_is_computed_from_the_data(default_values,
                                                                          census: pd.DataFrame,
                                                                          categories: pd.DataFrame):
     # The press release says tech ranked third in 2020; Census's state data ranks it where it ranks it.
@@ -148,12 +117,12 @@ def test_tech_rank_among_us_product_categories_is_computed_from_the_data(default
     totals = national_totals(census, 2020)
     product_totals = totals[totals.index.isin(products)]
     expected = int(product_totals.rank(method="min", ascending=False)[334])
-    assert named_value(default_workbook, "TechCategoryRankUS") == expected
-    assert named_value(default_workbook, "TechShareOfGoodsUS") == pytest.approx(totals[334] / totals.sum())
+    assert named_cell(default_values, "TechCategoryRankUS").value == expected
+    assert named_cell(default_values, "TechShareOfGoodsUS").value == pytest.approx(totals[334] / totals.sum())
 
 
-def test_special_provisions_are_not_ranked_and_products_take_every_rank_once(default_workbook: Path):
-    totals = table_rows(default_workbook, "CategoryTotals")
+def test_special_provisions_are_not_ranked_and_products_take_every_rank_once(default_values):
+    totals = table_rows(default_values, "CategoryTotals")
     specials = [row for row in totals if row["Kind"] == "special"]
     products = [row for row in totals if row["Kind"] == "product"]
     assert {row["Code"] for row in specials} == {910, 930, 980, 990}
@@ -163,56 +132,31 @@ def test_special_provisions_are_not_ranked_and_products_take_every_rank_once(def
     assert [row["Exports"] for row in by_rank] == sorted((row["Exports"] for row in products), reverse=True)
 
 
-def test_rank_formula_leaves_special_provisions_out(default_workbook: Path):
-    formula = table_rows(default_workbook, "CategoryTotals", data_only=False)[0]["Rank among products"]
+def test_rank_formula_leaves_special_provisions_out(default_formulas):
+    formula = table_rows(default_formulas, "CategoryTotals")[0]["Rank among products"]
     assert formula.startswith('=IF(CategoryTotals[[#This Row],[Kind]]<>"product","n/a",1+COUNTIFS(')
 
 
-def test_largest_categories_block_lists_the_ten_largest_product_categories(default_workbook: Path,
+def test_largest_categories_block_lists_the_ten_largest_product_categories(default_values, default_formulas,
                                                                            census: pd.DataFrame,
                                                                            categories: pd.DataFrame):
     products = categories.loc[categories["kind"] == "product", "naics3"]
     totals = national_totals(census, 2020)
     expected = totals[totals.index.isin(products)].sort_values(ascending=False).head(10)
-    largest = table_rows(default_workbook, "LargestCategories")
+    largest = table_rows(default_values, "LargestCategories")
     assert [row["Rank"] for row in largest] == list(range(1, 11))
     assert [row["Code"] for row in largest] == expected.index.tolist()
     assert [row["Exports"] for row in largest] == expected.tolist()
-    formulas = table_rows(default_workbook, "LargestCategories", data_only=False)
+    formulas = table_rows(default_formulas, "LargestCategories")
     assert all(row["Exports"].startswith("=IF(") and "MATCH(" in row["Exports"] for row in formulas)
 
 
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
-    """The path of a sheet's XML part inside the workbook zip."""
-    workbook = archive.read("xl/workbook.xml").decode()
-    rel_id = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', workbook).group(1)
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    target = re.search(rf'Id="{rel_id}" Type="[^"]+" Target="([^"]+)"', rels).group(1)
-    return posixpath.join("xl", target)
-
-
-def related(archive: zipfile.ZipFile, part: str, kind: str) -> list[str]:
-    """The parts that ``part`` links to with a relationship of ``kind`` (drawing, chart, ...)."""
-    folder, name = posixpath.split(part)
-    rels = archive.read(posixpath.join(folder, "_rels", name + ".rels")).decode()
-    targets = re.findall(rf'Type="[^"]+/{kind}" Target="([^"]+)"', rels)
-    return [posixpath.normpath(posixpath.join(folder, target)) for target in targets]
-
-
-def charts_of(path: Path, sheet: str) -> list[str]:
-    with zipfile.ZipFile(path) as archive:
-        part = sheet_part(archive, sheet)
-        return [archive.read(chart).decode()
-                for drawing in related(archive, part, "drawing")
-                for chart in related(archive, drawing, "chart")]
-
-
-def test_bar_chart_of_the_largest_categories_reads_the_ranked_block(default_workbook: Path):
+def test_bar_chart_of_the_largest_categories_reads_the_ranked_block(default_workbook: Path, default_formulas):
     charts = charts_of(default_workbook, SHEET)
     assert len(charts) == 1
     chart = charts[0]
     assert '<c:barDir val="bar"/>' in chart
-    sheet = load(default_workbook, False)[SHEET]
+    sheet = default_formulas[SHEET]
     min_col, min_row, max_col, max_row = range_boundaries(sheet.tables["LargestCategories"].ref)
     # Categories are the block's labels (column B), values its exports (column D), data rows only.
     assert f"<c:f>{SHEET}!$B${min_row + 1}:$B${max_row}</c:f>" in chart
@@ -223,21 +167,19 @@ def test_bar_chart_of_the_largest_categories_reads_the_ranked_block(default_work
 
 
 def test_heat_map_and_tech_column_mark_are_conditional_formats(default_workbook: Path):
-    with zipfile.ZipFile(default_workbook) as archive:
-        xml = archive.read(sheet_part(archive, SHEET)).decode()
+    xml = sheet_xml(default_workbook, SHEET)
     assert "<colorScale>" in xml
     # The tech header's rule compares each header's code with the TechCategory input.
     assert re.search(r"<formula>[A-Z]+\$\d+=TechCategory</formula>", xml)
 
 
-def test_building_for_2019_gives_the_2019_matrix(workbook_2019: Path, census: pd.DataFrame,
-                                                categories: pd.DataFrame):
+def test_building_for_2019_gives_the_2019_matrix(values_2019, census: pd.DataFrame, categories: pd.DataFrame):
     texas_tech_2019 = census.query("year == 2019 and state_code == 'TX' and naics3 == 334")["value_usd"].item()
-    assert matrix(workbook_2019)[("TX", 334)] == texas_tech_2019 != TEXAS_TECH_2020
-    assert named_value(workbook_2019, "GoodsExportsUS") == census.loc[census["year"] == 2019, "value_usd"].sum()
-    title = load(workbook_2019)[SHEET]["A1"].value
+    assert matrix(values_2019)[("TX", 334)] == texas_tech_2019 != TEXAS_TECH_2020
+    assert named_cell(values_2019, "GoodsExportsUS").value == census.loc[census["year"] == 2019, "value_usd"].sum()
+    title = values_2019[SHEET]["A1"].value
     assert title.endswith("2019")
-    largest = table_rows(workbook_2019, "LargestCategories")
+    largest = table_rows(values_2019, "LargestCategories")
     totals = national_totals(census, 2019)
     products = categories.loc[categories["kind"] == "product", "naics3"]
     assert largest[0]["Exports"] == totals[totals.index.isin(products)].max()

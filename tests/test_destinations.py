@@ -4,13 +4,11 @@ their published rank for the snapshot year, value inputs, and shares once values
 from __future__ import annotations
 
 import shutil
-import warnings
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from helpers import DATA, run_cli
+from helpers import DATA, build_workbook, open_workbook, run_cli, table_rows
 from workbook.check import check_workbook
 from workbook.errors import InputError
 from workbook.load import load_dataset, read_table
@@ -28,38 +26,6 @@ PUBLISHED_2020 = [
     ("services", "Ireland", 1), ("services", "Switzerland", 2), ("services", "Japan", 3),
 ]
 INPUT_FILL = "FFF2CC"
-
-
-def open_workbook(path: Path, values: bool) -> openpyxl.Workbook:
-    with warnings.catch_warnings():
-        # openpyxl drops extensions it does not know (data bars) and says so.
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path, data_only=values)
-
-
-def table_rows(workbook: openpyxl.Workbook) -> list[dict]:
-    """The rows of the Destinations table, as {header: cell}."""
-    sheet = workbook[SHEET]
-    table = sheet.tables[TABLE]
-    rows = list(sheet[table.ref])
-    headers = [cell.value for cell in rows[0]]
-    return [dict(zip(headers, row)) for row in rows[1:]]
-
-
-def build(data: Path, out: Path, year: int = 2020) -> Path:
-    result = run_cli("build", "--data", data, "--year", year, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def values(default_workbook: Path) -> openpyxl.Workbook:
-    return open_workbook(default_workbook, values=True)
-
-
-@pytest.fixture(scope="module")
-def formulas(default_workbook: Path) -> openpyxl.Workbook:
-    return open_workbook(default_workbook, values=False)
 
 
 def data_with_values(folder: Path, entered: dict[tuple[str, str], str]) -> Path:
@@ -84,28 +50,28 @@ ENTERED = {("products", "Mexico"): "60000000000", ("products", "Canada"): "30000
 @pytest.fixture(scope="module")
 def entered_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("destinations-entered")
-    return build(data_with_values(folder, ENTERED), folder / "entered.xlsx")
+    return build_workbook(folder / "entered.xlsx", 2020, data=data_with_values(folder, ENTERED))
 
 
 # --- the sheet -------------------------------------------------------------------------------------
 
 
-def test_the_six_published_destinations_are_listed_with_their_rank(values):
-    rows = table_rows(values)
+def test_the_six_published_destinations_are_listed_with_their_rank(default_values):
+    rows = table_rows(default_values, TABLE, cells=True)
     listed = [(row[COLUMNS["flow"]].value, row[COLUMNS["country"]].value, row[COLUMNS["published_rank"]].value)
               for row in rows]
     assert listed == PUBLISHED_2020
 
 
-def test_the_table_has_the_columns_of_the_data_file_and_the_computed_ones(values):
-    table = values[SHEET].tables[TABLE]
+def test_the_table_has_the_columns_of_the_data_file_and_the_computed_ones(default_values):
+    table = default_values[SHEET].tables[TABLE]
     assert [column.name for column in table.tableColumns] == [
         COLUMNS["flow"], COLUMNS["country"], COLUMNS["published_rank"], COLUMNS["value_usd"],
         COLUMNS["share_of_listed"]]
 
 
-def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_year(formulas):
-    for row in table_rows(formulas):
+def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_year(default_formulas):
+    for row in table_rows(default_formulas, TABLE, cells=True):
         formula = row[COLUMNS["published_rank"]].value
         assert formula.startswith("=")
         assert "PublishedFigures[Value]" in formula and "PublishedFigures[Subject]" in formula
@@ -115,8 +81,9 @@ def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_y
         assert "[@" not in formula
 
 
-def test_value_cells_are_blank_inputs_and_shares_are_blank(values, formulas):
-    for row, formula_row in zip(table_rows(values), table_rows(formulas)):
+def test_value_cells_are_blank_inputs_and_shares_are_blank(default_values, default_formulas):
+    for row, formula_row in zip(table_rows(default_values, TABLE, cells=True),
+                                table_rows(default_formulas, TABLE, cells=True)):
         value = row[COLUMNS["value_usd"]]
         assert value.value is None
         assert value.fill.fgColor.rgb.endswith(INPUT_FILL), "a value cell is styled as an input"
@@ -125,27 +92,27 @@ def test_value_cells_are_blank_inputs_and_shares_are_blank(values, formulas):
         assert formula_row[COLUMNS["share_of_listed"]].value.startswith("=IF(ISNUMBER(")
 
 
-def test_the_title_follows_the_snapshot_year(values, formulas):
-    assert values[SHEET]["A1"].value == WORDS["title"].format(year=2020)
-    assert "SnapshotYear" in formulas[SHEET]["A1"].value
+def test_the_title_follows_the_snapshot_year(default_values, default_formulas):
+    assert default_values[SHEET]["A1"].value == WORDS["title"].format(year=2020)
+    assert "SnapshotYear" in default_formulas[SHEET]["A1"].value
 
 
-def test_the_source_note_cites_the_release_and_the_international_trade_administration(values):
-    text = " ".join(str(cell.value) for row in values[SHEET].iter_rows(max_col=1) for cell in row if cell.value)
+def test_the_source_note_cites_the_release_and_the_international_trade_administration(default_values):
+    text = " ".join(str(cell.value) for row in default_values[SHEET].iter_rows(max_col=1) for cell in row if cell.value)
     assert "press release" in text
     assert "International Trade Administration" in text
 
 
-def test_ranks_are_not_published_for_a_year_the_release_does_not_cover(tmp_path):
-    workbook = open_workbook(build(DATA, tmp_path / "snapshot-2019.xlsx", year=2019), values=True)
-    rows = table_rows(workbook)
+def test_ranks_are_not_published_for_a_year_the_release_does_not_cover(values_2019):
+    rows = table_rows(values_2019, TABLE, cells=True)
     assert [row[COLUMNS["country"]].value for row in rows] == [country for _, country, _ in PUBLISHED_2020]
     assert {row[COLUMNS["published_rank"]].value for row in rows} == {NOT_PUBLISHED}
-    assert workbook[SHEET]["A1"].value == WORDS["title"].format(year=2019)
+    assert values_2019[SHEET]["A1"].value == WORDS["title"].format(year=2019)
 
 
 def test_entered_values_give_shares_of_the_listed_destinations_of_the_same_flow(entered_workbook):
-    rows = {row[COLUMNS["country"]].value: row for row in table_rows(open_workbook(entered_workbook, values=True))}
+    entered = open_workbook(entered_workbook, data_only=True)
+    rows = {row[COLUMNS["country"]].value: row for row in table_rows(entered, TABLE, cells=True)}
     share = {country: row[COLUMNS["share_of_listed"]].value for country, row in rows.items()}
     assert rows["Mexico"][COLUMNS["value_usd"]].value == 60e9
     assert share["Mexico"] == pytest.approx(0.6)

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
-import warnings
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from helpers import DATA, census_cell, run_cli, set_number, sheet_part
+from helpers import DATA, census_cell, open_workbook, run_cli, set_number, sheet_xml
 from workbook.libreoffice import recalculate
 
 MAP = "Map"
 TEXAS_2020_TECH_EXPORTS = 45_022_715_511
 TILE_FORMULA = re.compile(r'^=INDEX\(StateSummary\[Tech exports\],MATCH\("(?P<code>[^"]+)",StateSummary\[Code\],0\)\)$')
-
-
-def load(path: Path, **options) -> openpyxl.Workbook:
-    """The workbook, read (never saved) with openpyxl.
-
-    openpyxl warns that it would drop the data-bar and sparkline extensions of
-    other sheets on saving; these tests only read, so that warning is not a fault.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
-        return openpyxl.load_workbook(path, **options)
 
 
 def tiles(sheet) -> dict[str, tuple[int, int]]:
@@ -60,18 +46,8 @@ def census_tech_exports(code: str, year: int) -> float:
     return float(rows["value_usd"].sum())
 
 
-@pytest.fixture(scope="module")
-def formulas(default_workbook: Path):
-    return load(default_workbook)
-
-
-@pytest.fixture(scope="module")
-def cached(default_workbook: Path):
-    return load(default_workbook, data_only=True)
-
-
-def test_every_state_has_exactly_one_tile_at_its_grid_position(formulas):
-    found = tiles(formulas[MAP])
+def test_every_state_has_exactly_one_tile_at_its_grid_position(default_formulas):
+    found = tiles(default_formulas[MAP])
     states = states_csv()
     assert sorted(found) == sorted(states["state_code"])
     # The grid's top-left corner is wherever the map starts on the sheet: the same offset for every tile.
@@ -80,32 +56,32 @@ def test_every_state_has_exactly_one_tile_at_its_grid_position(formulas):
     assert len(offsets) == 1, offsets
 
 
-def test_each_tile_reads_its_state_figure_for_the_snapshot_year(formulas):
-    sheet = formulas[MAP]
+def test_each_tile_reads_its_state_figure_for_the_snapshot_year(default_formulas):
+    sheet = default_formulas[MAP]
     for code, (row, col) in tiles(sheet).items():
         formula = sheet.cell(row, col).value
         assert f'"{code}"' in formula and "StateSummary[Tech exports]" in formula
     # The column the tiles read follows the snapshot year cell.
-    states = formulas["States"]
+    states = default_formulas["States"]
     texas_row = next(row for row in states.iter_rows() if row[0].value == "TX")
     tech_exports = next(cell for cell in texas_row if isinstance(cell.value, str) and "SUMIFS" in cell.value)
     assert "SnapshotYear" in tech_exports.value
 
 
-def test_texas_tile_holds_the_census_figure_and_shows_its_code_in_billions(formulas, cached):
-    cell = tile_cell(formulas[MAP], "TX")
-    assert cached[MAP][cell].value == TEXAS_2020_TECH_EXPORTS
-    number_format = formulas[MAP][cell].number_format
+def test_texas_tile_holds_the_census_figure_and_shows_its_code_in_billions(default_formulas, default_values):
+    cell = tile_cell(default_formulas[MAP], "TX")
+    assert default_values[MAP][cell].value == TEXAS_2020_TECH_EXPORTS
+    number_format = default_formulas[MAP][cell].number_format
     assert '"TX "$#,##0.0,,,"B"' in number_format
 
 
-def test_every_tile_caches_the_states_sheet_figure(formulas, cached):
-    states = cached["States"]
+def test_every_tile_caches_the_states_sheet_figure(default_formulas, default_values):
+    states = default_values["States"]
     header = next(row for row in states.iter_rows(values_only=True) if row and row[0] == "Code")
     by_code = {row[0]: dict(zip(header, row)) for row in states.iter_rows(values_only=True)
                if row and row[0] in set(states_csv()["state_code"])}
-    for code, (row, col) in tiles(formulas[MAP]).items():
-        assert cached[MAP].cell(row, col).value == by_code[code]["Tech exports"], code
+    for code, (row, col) in tiles(default_formulas[MAP]).items():
+        assert default_values[MAP].cell(row, col).value == by_code[code]["Tech exports"], code
 
 
 def colour_scales(sheet) -> list:
@@ -121,8 +97,8 @@ def cells_of(sqref) -> set[tuple[int, int]]:
     return covered
 
 
-def test_one_colour_scale_covers_every_tile_and_nothing_empty(formulas):
-    sheet = formulas[MAP]
+def test_one_colour_scale_covers_every_tile_and_nothing_empty(default_formulas):
+    sheet = default_formulas[MAP]
     scales = colour_scales(sheet)
     assert len(scales) == 1
     covered = cells_of(scales[0][0].sqref)
@@ -130,8 +106,8 @@ def test_one_colour_scale_covers_every_tile_and_nothing_empty(formulas):
     assert all(sheet.cell(row, col).value is not None for row, col in covered)
 
 
-def test_the_scale_points_are_the_legend_cells_with_live_formulas(formulas, cached):
-    sheet = formulas[MAP]
+def test_the_scale_points_are_the_legend_cells_with_live_formulas(default_formulas, default_values):
+    sheet = default_formulas[MAP]
     ranges, rule = colour_scales(sheet)[0]
     points = [point.val.replace("$", "") for point in rule.colorScale.cfvo]
     assert [point.type for point in rule.colorScale.cfvo] == ["formula"] * 3
@@ -143,15 +119,15 @@ def test_the_scale_points_are_the_legend_cells_with_live_formulas(formulas, cach
     # The legend is coloured by the same rule.
     legend = {(sheet[point].row, sheet[point].column) for point in points}
     assert legend <= cells_of(ranges.sqref)
-    figures = pd.Series([cached[MAP].cell(row, col).value for row, col in tiles(sheet).values()])
-    assert [cached[MAP][point].value for point in points] == pytest.approx(
+    figures = pd.Series([default_values[MAP].cell(row, col).value for row, col in tiles(sheet).values()])
+    assert [default_values[MAP][point].value for point in points] == pytest.approx(
         [figures.min(), figures.median(), figures.quantile(0.9)])
 
 
-def test_title_names_the_snapshot_year_and_sheet_says_tiles_are_not_to_scale(formulas, cached):
-    assert "SnapshotYear" in formulas[MAP]["A1"].value
-    assert cached[MAP]["A1"].value == "Tech exports by state, 2020: tile map"
-    texts = [cell.value for row in cached[MAP].iter_rows() for cell in row if isinstance(cell.value, str)]
+def test_title_names_the_snapshot_year_and_sheet_says_tiles_are_not_to_scale(default_formulas, default_values):
+    assert "SnapshotYear" in default_formulas[MAP]["A1"].value
+    assert default_values[MAP]["A1"].value == "Tech exports by state, 2020: tile map"
+    texts = [cell.value for row in default_values[MAP].iter_rows() for cell in row if isinstance(cell.value, str)]
     assert any("not drawn to scale" in text for text in texts)
 
 
@@ -164,8 +140,8 @@ def test_map_prints_on_one_landscape_page(default_workbook: Path):
     assert '<pageSetUpPr fitToPage="1"/>' in xml
 
 
-def test_map_comes_after_states_and_before_the_data_sheets(formulas):
-    names = formulas.sheetnames
+def test_map_comes_after_states_and_before_the_data_sheets(default_formulas):
+    names = default_formulas.sheetnames
     assert names.index("States") < names.index(MAP) < names.index("Census exports")
 
 
@@ -174,8 +150,8 @@ def test_tiles_follow_the_year_of_the_build(tmp_path: Path, year: int):
     out = tmp_path / f"map-{year}.xlsx"
     result = run_cli("build", "--data", DATA, "--year", year, "--out", out)
     assert result.returncode == 0, result.stderr
-    sheet = load(out)[MAP]
-    values = load(out, data_only=True)[MAP]
+    sheet = open_workbook(out)[MAP]
+    values = open_workbook(out, data_only=True)[MAP]
     assert values[tile_cell(sheet, "TX")].value == census_tech_exports("TX", year)
     assert values["A1"].value == f"Tech exports by state, {year}: tile map"
 
@@ -195,19 +171,14 @@ def test_two_states_on_one_tile_are_refused_naming_both(tmp_path: Path):
 
 # ---------------------------------------------------------------- live, in LibreOffice
 
-def sheet_xml(path: Path, sheet_name: str) -> str:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(sheet_part(path, sheet_name)).decode()
-
-
 def test_texas_tile_follows_an_edited_figure_in_libreoffice(default_workbook: Path, tmp_path: Path,
                                                             require_libreoffice: Path):
     tiny = 1234
     edited = tmp_path / "edited.xlsx"
     set_number(default_workbook, edited, "Census exports", census_cell(default_workbook, "TX", 334, 2020), tiny)
     recalculated = recalculate(edited, tmp_path / "recalculated")
-    book = load(default_workbook)
-    values = load(recalculated, data_only=True)[MAP]
+    book = open_workbook(default_workbook)
+    values = open_workbook(recalculated, data_only=True)[MAP]
     assert values[tile_cell(book[MAP], "TX")].value == tiny
     # Texas is now the smallest exporter: the scale's lowest point, and so its colour, follow.
     lowest = colour_scales(book[MAP])[0][1].colorScale.cfvo[0].val.replace("$", "")
@@ -217,11 +188,11 @@ def test_texas_tile_follows_an_edited_figure_in_libreoffice(default_workbook: Pa
 def test_tiles_follow_the_snapshot_year_cell_in_libreoffice(default_workbook: Path, tmp_path: Path,
                                                             require_libreoffice: Path):
     edited = tmp_path / "year-2025.xlsx"
-    book = load(default_workbook)
+    book = open_workbook(default_workbook)
     sheet_name, cell = book.defined_names["SnapshotYear"].attr_text.replace("$", "").split("!")
     set_number(default_workbook, edited, sheet_name.strip("'"), cell, 2025)
     recalculated = recalculate(edited, tmp_path / "recalculated")
-    values = load(recalculated, data_only=True)[MAP]
+    values = open_workbook(recalculated, data_only=True)[MAP]
     assert values["A1"].value == "Tech exports by state, 2025: tile map"
     for code in ("TX", "CA", "OR"):
         assert values[tile_cell(book[MAP], code)].value == census_tech_exports(code, 2025)

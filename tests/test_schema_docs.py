@@ -23,3 +23,17 @@ def test_every_published_figure_id_is_documented():
     figures = pd.read_csv(DATA / "published_figures.csv")["figure"].unique()
     for figure in figures:
         assert f"`{figure}`" in readme, f"figure {figure} is not documented"
+
+
+def test_the_figures_the_loader_accepts_are_those_documented_labelled_and_imported():
+    """The loader refuses a figure outside PUBLISHED_FIGURES: each must be documented, have a
+    label on the Checks sheet, and be what import-release writes."""
+    from workbook.importers.release import FIGURES, LISTS
+    from workbook.schema import PUBLISHED_FIGURES, STATE_FIGURES
+    from workbook.templates_loader import wording
+
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{figure}`" in readme for figure in PUBLISHED_FIGURES)
+    assert set(wording("checks")["labels"]) == set(PUBLISHED_FIGURES)
+    assert {spec.figure for spec in (*FIGURES, *LISTS)} == set(PUBLISHED_FIGURES)
+    assert set(STATE_FIGURES) <= set(PUBLISHED_FIGURES)

@@ -8,26 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import DATA, open_workbook
+from helpers import DATA, table_rows
 
 LEADING_STATES_2020 = {"AZ", "CA", "CO", "FL", "ID", "MA", "MN", "NV", "NH", "NM", "OR", "TN", "VT", "VA"}
-
-
-@pytest.fixture(scope="module")
-def cached(default_workbook: Path):
-    return open_workbook(default_workbook, data_only=True)
-
-
-@pytest.fixture(scope="module")
-def formulas(default_workbook: Path):
-    return open_workbook(default_workbook)
-
-
-def table_rows(book, sheet_name: str, table_name: str) -> list[dict]:
-    sheet = book[sheet_name]
-    ref = sheet.tables[table_name].ref
-    rows = [[cell.value for cell in row] for row in sheet[ref]]
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
 def census_2020(code: str) -> float:
@@ -35,31 +18,31 @@ def census_2020(code: str) -> float:
     return float(exports.query("year == 2020 and naics3 == 334 and state_code == @code")["value_usd"].sum())
 
 
-def test_the_fourteen_leading_states_are_flagged_as_leading(cached, formulas):
-    rows = table_rows(cached, "States", "StateSummary")
+def test_the_fourteen_leading_states_are_flagged_as_leading(default_values, default_formulas):
+    rows = table_rows(default_values, "StateSummary")
     assert {row["Code"] for row in rows if row["Tech leads"] == "Yes"} == LEADING_STATES_2020
-    leads = [row["Tech leads"] for row in table_rows(formulas, "States", "StateSummary")]
+    leads = [row["Tech leads"] for row in table_rows(default_formulas, "StateSummary")]
     assert all(str(formula).startswith("=IF(") for formula in leads)
 
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("StatesOverThreshold", 31), ("StatesTechTopThree", 29), ("StatesTechLeading", 14)])
-def test_counts_of_states_come_out_of_formulas(cached, formulas, name, expected):
-    sheet, cell = formulas.defined_names[name].attr_text.split("!")
+def test_counts_of_states_come_out_of_formulas(default_values, default_formulas, name, expected):
+    sheet, cell = default_formulas.defined_names[name].attr_text.split("!")
     sheet = sheet.strip("'")
-    assert formulas[sheet][cell.replace("$", "")].value.startswith("=COUNTIF(")
-    assert cached[sheet][cell.replace("$", "")].value == expected
+    assert default_formulas[sheet][cell.replace("$", "")].value.startswith("=COUNTIF(")
+    assert default_values[sheet][cell.replace("$", "")].value == expected
 
 
 @pytest.mark.parametrize("code", ["TX", "CA", "OR"])
-def test_states_carry_their_census_values(cached, code):
-    row = next(row for row in table_rows(cached, "States", "StateSummary") if row["Code"] == code)
+def test_states_carry_their_census_values(default_values, code):
+    row = next(row for row in table_rows(default_values, "StateSummary") if row["Code"] == code)
     assert row["Tech exports"] == census_2020(code)
 
 
-def test_every_published_figure_appears_on_checks_with_its_status(cached):
+def test_every_published_figure_appears_on_checks_with_its_status(default_values):
     published = pd.read_csv(DATA / "published_figures.csv", keep_default_na=False)
-    checks = table_rows(cached, "Checks", "PublishedChecks")
+    checks = table_rows(default_values, "PublishedChecks")
     shown = {(row["Figure"], row["Year"], row["Subject"] or ""): row for row in checks}
     for figure in published.itertuples():
         row = shown[(figure.figure, figure.year, figure.subject)]
@@ -67,8 +50,8 @@ def test_every_published_figure_appears_on_checks_with_its_status(cached):
         assert row["Status"] in {"matches", "differs", "quoted", "not published"}
 
 
-def test_checks_say_why_oregon_differs_and_that_the_counts_match(cached):
-    checks = {(row["Figure"], row["Subject"] or ""): row for row in table_rows(cached, "Checks", "PublishedChecks")}
+def test_checks_say_why_oregon_differs_and_that_the_counts_match(default_values):
+    checks = {(row["Figure"], row["Subject"] or ""): row for row in table_rows(default_values, "PublishedChecks")}
     oregon = checks[("state_tech_exports", "OR")]
     assert oregon["Status"] == "differs" and "revised" in oregon["Known reason"]
     assert checks[("states_tech_leading", "")]["Status"] == "matches"
@@ -77,15 +60,15 @@ def test_checks_say_why_oregon_differs_and_that_the_counts_match(cached):
     assert checks[("state_tech_exports", "MS")]["Status"] == "matches"
 
 
-def test_the_identities_hold_in_the_default_build(cached):
-    identities = table_rows(cached, "Checks", "IdentityChecks")
+def test_the_identities_hold_in_the_default_build(default_values):
+    identities = table_rows(default_values, "IdentityChecks")
     assert len(identities) >= 5
     assert {row["Status"] for row in identities} == {"holds"}
 
 
-def test_the_dashboard_points_at_the_sheets_below(cached, formulas):
-    dashboard = formulas["Dashboard"]
-    values = cached["Dashboard"]
+def test_the_dashboard_points_at_the_sheets_below(default_values, default_formulas):
+    dashboard = default_formulas["Dashboard"]
+    values = default_values["Dashboard"]
     by_label = {row[0].value: row for row in dashboard.iter_rows() if row[0].value}
     assert by_label["Tech goods exports"][1].value == "=TechGoodsExports"
     assert values[by_label["Tech goods exports"][1].coordinate].value == pytest.approx(197.26e9, rel=1e-4)

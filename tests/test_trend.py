@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
-from functools import cache
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from helpers import DATA, open_workbook, run_cli
+from helpers import DATA, build_workbook, charts_of, named_cell, open_workbook, sheet_xml, table_rows, table_sheet
 
 SHEET = "Trend"
 #: U.S. tech exports (NAICS 334, sum of states) by year, in $ billions, from the Census data.
@@ -22,11 +18,10 @@ US_TECH_BILLIONS = {2016: 199.71, 2017: 206.06, 2018: 211.41, 2019: 209.26, 2020
 
 
 @pytest.fixture(scope="module")
-def workbook_2025(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("trend-2025") / "snapshot-2025.xlsx"
-    result = run_cli("build", "--data", DATA, "--year", 2025, "--out", path)
-    assert result.returncode == 0, result.stderr
-    return path
+def values_2025(tmp_path_factory: pytest.TempPathFactory):
+    """The cached values of the build for 2025."""
+    path = build_workbook(tmp_path_factory.mktemp("trend-2025") / "snapshot-2025.xlsx", 2025)
+    return open_workbook(path, data_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +30,12 @@ def tech_census() -> pd.DataFrame:
     return census[census["naics3"] == 334]
 
 
-@cache
-def load(path: Path, data_only: bool = True) -> openpyxl.Workbook:
-    """The workbook as openpyxl reads it, once per test module: cached values, or formulas."""
-    return open_workbook(path, data_only=data_only)
+def table_ref(book, table: str) -> tuple[int, int, int, int]:
+    return range_boundaries(table_sheet(book, table).tables[table].ref)
 
 
-def table_rows(path: Path, table: str, data_only: bool = True) -> list[dict]:
-    sheet = load(path, data_only)[SHEET]
-    min_col, min_row, max_col, max_row = range_boundaries(sheet.tables[table].ref)
-    rows = list(sheet.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col,
-                                values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
-
-
-def table_ref(path: Path, table: str) -> tuple[int, int, int, int]:
-    return range_boundaries(load(path, False)[SHEET].tables[table].ref)
-
-
-def test_us_total_of_each_year_is_the_census_sum(default_workbook: Path, tech_census: pd.DataFrame):
-    us = {row["Year"]: row["Tech exports"] for row in table_rows(default_workbook, "TechTrendUS")}
+def test_us_total_of_each_year_is_the_census_sum(default_values, tech_census: pd.DataFrame):
+    us = {row["Year"]: row["Tech exports"] for row in table_rows(default_values, "TechTrendUS")}
     assert list(us) == sorted(tech_census["year"].unique())
     sums = tech_census.groupby("year")["value_usd"].sum()
     for year, billions in US_TECH_BILLIONS.items():
@@ -62,8 +43,8 @@ def test_us_total_of_each_year_is_the_census_sum(default_workbook: Path, tech_ce
         assert us[year] == pytest.approx(billions * 1e9, abs=0.01e9)
 
 
-def test_year_on_year_change_of_the_us_total(default_workbook: Path):
-    us = {row["Year"]: row for row in table_rows(default_workbook, "TechTrendUS")}
+def test_year_on_year_change_of_the_us_total(default_values):
+    us = {row["Year"]: row for row in table_rows(default_values, "TechTrendUS")}
     # The first year of the data has no year before it: its change is blank, not 0.
     assert us[2016]["Tech exports previous year"] is None and us[2016]["Change"] is None
     assert us[2016]["Change percent"] is None
@@ -74,16 +55,16 @@ def test_year_on_year_change_of_the_us_total(default_workbook: Path):
     assert us[2025]["Change percent"] == pytest.approx(298.87 / 257.53 - 1, abs=1e-4)
 
 
-def test_us_figures_are_sumifs_over_each_years_column_for_the_tech_category(default_workbook: Path):
-    formulas = table_rows(default_workbook, "TechTrendUS", data_only=False)[0]
+def test_us_figures_are_sumifs_over_each_years_column_for_the_tech_category(default_formulas):
+    formulas = table_rows(default_formulas, "TechTrendUS")[0]
     assert formulas["Tech exports"] == ('=IF(ISNUMBER(MATCH((TechTrendUS[[#This Row],[Year]])&"",'
                                         'CensusExports[[#Headers]],0)),SUMIFS(INDEX(CensusExports[[#Data]],0,'
                                         'MATCH((TechTrendUS[[#This Row],[Year]])&"",CensusExports[[#Headers]],0)),'
                                         'CensusExports[NAICS3],TechCategory),0)')
 
 
-def test_every_state_and_year_equals_the_census_data(default_workbook: Path, tech_census: pd.DataFrame):
-    rows = table_rows(default_workbook, "TechTrend")
+def test_every_state_and_year_equals_the_census_data(default_values, tech_census: pd.DataFrame):
+    rows = table_rows(default_values, "TechTrend")
     states = pd.read_csv(DATA / "states.csv").sort_values("state_name", kind="stable")
     assert [row["Code"] for row in rows] == states["state_code"].tolist()
     expected = tech_census.set_index(["state_code", "year"])["value_usd"]
@@ -94,56 +75,31 @@ def test_every_state_and_year_equals_the_census_data(default_workbook: Path, tec
     assert texas["2020"] == 45_022_715_511 and texas["State"] == "Texas"
 
 
-def test_state_figures_read_that_years_census_column(default_workbook: Path):
-    texas = next(row for row in table_rows(default_workbook, "TechTrend", data_only=False) if row["Code"] == "TX")
+def test_state_figures_read_that_years_census_column(default_formulas):
+    texas = next(row for row in table_rows(default_formulas, "TechTrend") if row["Code"] == "TX")
     assert texas["2016"] == ("=SUMIFS(CensusExports[2016],CensusExports[State code],"
                              "TechTrend[[#This Row],[Code]],CensusExports[NAICS3],TechCategory)")
     assert "CensusExports[2025]" in texas["2025"]
 
 
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
-    """The path of a sheet's XML part inside the workbook zip."""
-    workbook = archive.read("xl/workbook.xml").decode()
-    rel_id = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', workbook).group(1)
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    target = re.search(rf'Id="{rel_id}" Type="[^"]+" Target="([^"]+)"', rels).group(1)
-    return posixpath.join("xl", target)
-
-
-def related(archive: zipfile.ZipFile, part: str, kind: str) -> list[str]:
-    """The parts that ``part`` links to with a relationship of ``kind`` (drawing, chart, ...)."""
-    folder, name = posixpath.split(part)
-    rels = archive.read(posixpath.join(folder, "_rels", name + ".rels")).decode()
-    targets = re.findall(rf'Type="[^"]+/{kind}" Target="([^"]+)"', rels)
-    return [posixpath.normpath(posixpath.join(folder, target)) for target in targets]
-
-
-def sheet_xml(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(sheet_part(archive, SHEET)).decode()
-
-
-def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path):
-    xml = sheet_xml(default_workbook)
+def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path, default_values, default_formulas):
+    xml = sheet_xml(default_workbook, SHEET)
     assert "<x14:sparklineGroup" in xml
-    min_col, min_row, max_col, max_row = table_ref(default_workbook, "TechTrend")
+    min_col, min_row, max_col, max_row = table_ref(default_formulas, "TechTrend")
     sparklines = dict(re.findall(r"<x14:sparkline><xm:f>([^<]+)</xm:f><xm:sqref>([^<]+)</xm:sqref>", xml))
     states = len(pd.read_csv(DATA / "states.csv"))
     assert len(sparklines) == states
     # Texas's row: the sparkline beside the table draws the row's year cells, C to the last year column.
-    texas_row = min_row + 1 + [row["Code"] for row in table_rows(default_workbook, "TechTrend")].index("TX")
+    texas_row = min_row + 1 + [row["Code"] for row in table_rows(default_values, "TechTrend")].index("TX")
     assert sparklines[f"{SHEET}!C{texas_row}:L{texas_row}"] == f"M{texas_row}"
 
 
-def test_line_chart_of_the_us_total_by_year(default_workbook: Path):
-    with zipfile.ZipFile(default_workbook) as archive:
-        charts = [archive.read(chart).decode()
-                  for drawing in related(archive, sheet_part(archive, SHEET), "drawing")
-                  for chart in related(archive, drawing, "chart")]
+def test_line_chart_of_the_us_total_by_year(default_workbook: Path, default_formulas):
+    charts = charts_of(default_workbook, SHEET)
     assert len(charts) == 1
     chart = charts[0]
     assert "<c:lineChart>" in chart
-    min_col, min_row, max_col, max_row = table_ref(default_workbook, "TechTrendUS")
+    min_col, min_row, max_col, max_row = table_ref(default_formulas, "TechTrendUS")
     assert f"<c:f>{SHEET}!$A${min_row + 1}:$A${max_row}</c:f>" in chart  # years
     assert f"<c:f>{SHEET}!$B${min_row + 1}:$B${max_row}</c:f>" in chart  # U.S. totals
     assert chart.count("<c:title>") == 3
@@ -151,27 +107,23 @@ def test_line_chart_of_the_us_total_by_year(default_workbook: Path):
 
 
 def test_snapshot_year_is_highlighted_by_a_rule_that_follows_the_year_input(default_workbook: Path):
-    xml = sheet_xml(default_workbook)
+    xml = sheet_xml(default_workbook, SHEET)
     rules = re.findall(r"<formula>([^<]*SnapshotYear[^<]*)</formula>", xml)
     # The state table's year header and its cells; the U.S. table's row.
     assert len(rules) == 3
     assert any(re.fullmatch(r'C\$\d+=SnapshotYear&amp;""', rule) for rule in rules)
 
 
-def test_trend_figures_do_not_depend_on_the_snapshot_year(default_workbook: Path, workbook_2025: Path):
-    assert table_rows(workbook_2025, "TechTrend") == table_rows(default_workbook, "TechTrend")
-    assert table_rows(workbook_2025, "TechTrendUS") == table_rows(default_workbook, "TechTrendUS")
-    title = load(workbook_2025)[SHEET]["A1"].value
+def test_trend_figures_do_not_depend_on_the_snapshot_year(default_values, values_2025):
+    assert table_rows(values_2025, "TechTrend") == table_rows(default_values, "TechTrend")
+    assert table_rows(values_2025, "TechTrendUS") == table_rows(default_values, "TechTrendUS")
+    title = values_2025[SHEET]["A1"].value
     assert title == "Tech exports by state and year, 2016–2025"
 
 
-def test_first_and_last_year_names(default_workbook: Path):
-    names = load(default_workbook, False).defined_names
-    values = load(default_workbook)
-
+def test_first_and_last_year_names(default_values):
     def named(name: str):
-        sheet, cell = names[name].attr_text.split("!")
-        return values[sheet.strip("'")][cell.replace("$", "")].value
+        return named_cell(default_values, name).value
 
     assert named("TechExportsUSFirstYear") == pytest.approx(199.71e9, abs=0.01e9)
     assert named("TechExportsUSLastYear") == pytest.approx(298.87e9, abs=0.01e9)

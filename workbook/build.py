@@ -25,6 +25,11 @@ from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
 
+#: Census rows (exports and imports together) up to which the workbook is assembled in
+#: memory: a few MiB of XML, and a build a quarter quicker on file systems where deleting its
+#: temporary files is slow. Larger workbooks go through temporary files, keeping memory down.
+IN_MEMORY_ROWS = 100_000
+
 #: The sheets after About, in reading order; each module has WORDING (its section
 #: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
 REPORT_SHEETS = (
@@ -108,7 +113,8 @@ def data_checksum(data_dir: Path) -> str:
 
 
 def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: bool = False) -> None:
-    book = Book.create(path, protect=protect)
+    rows = len(model.data.exports) + len(model.data.imports)
+    book = Book.create(path, protect=protect, in_memory=rows <= IN_MEMORY_ROWS)
     # Sheets are added in reading order first; About is filled in last because it
     # lists the names the other sheets define.
     about_sheet = book.add_sheet(wording("about")["sheet"])

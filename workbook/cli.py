@@ -10,7 +10,7 @@ from pathlib import Path
 
 from workbook import __version__, progress
 from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
-                             TechTradeError)
+                             TechTradeError, one_line)
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except TechTradeError as error:
-        print(f"tech-trade: error: {error}", file=sys.stderr)
+        print(f"tech-trade: error: {one_line(error)}", file=sys.stderr)
         return EXIT_USAGE_OR_INPUT
     except KeyboardInterrupt:
         print("tech-trade: interrupted; any file being written was left as it was", file=sys.stderr)

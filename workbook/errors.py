@@ -56,7 +56,17 @@ class InputError(TechTradeError):
         if self.column is not None:
             where.append(f"column {self.column}")
         found = "" if self.value is None else f"{_shorten(self.value)!r}: "
-        return f"{', '.join(where)}: {found}{self.expected}"
+        return one_line(f"{', '.join(where)}: {found}{self.expected}")
+
+
+#: Characters that break a line, in a terminal or in a log, as the escapes that show them.
+_LINE_BREAKS = {ord(character): repr(character)[1:-1]
+                for character in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: object) -> str:
+    """``text`` as one line: a line break in a file name, a column or a value is shown escaped."""
+    return str(text).translate(_LINE_BREAKS)
 
 
 def _shorten(value: object, limit: int = 60) -> object:

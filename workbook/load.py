@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,15 +39,17 @@ CSV_FIELD_LIMIT = 131_072
 #: Characters XML 1.0 cannot hold: a cell's cached formula result with one of them
 #: would make the whole workbook unreadable.
 _CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-#: Codes are matched by formulas (MATCH, COUNTIFS), where "*", "?", "~", "<", ">" or "=" change the match.
 #: Text that reads as a spreadsheet's error value: shown by a formula, it would pass for a broken one.
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
                  "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
+#: Codes are matched by formulas (MATCH, COUNTIFS), where "*", "?", "~", "<", ">" or "=" change the match.
 _CODE = r"[A-Za-z0-9_]+"
 #: Characters outside the Basic Multilingual Plane count twice against Excel's limits (UTF-16).
 _ASTRAL = "[\U00010000-\U0010ffff]"
 #: A column with more allowed values than this is described by pointing at the documentation.
 _CHOICES_LISTED = 8
+#: Kinds of column that :func:`_read_plain_table` reads; files with text columns are read carefully.
+_PLAIN_KINDS = ("year", "integer", "amount", "number", "code")
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,11 @@ class Dataset:
 
     @property
     def years(self) -> list[int]:
-        return sorted(set(self.exports["year"]) | set(self.imports["year"]))
+        # unique() first: a set of a million rows' years, on every call, cost seconds.
+        return sorted(set(self.exports["year"].unique().tolist()) | set(self.imports["year"].unique().tolist()))
 
     def require_year(self, year: int) -> None:
-        if year not in set(self.exports["year"]):
+        if year not in set(self.exports["year"].unique().tolist()):
             present = self.years
             span = f"{present[0]}–{present[-1]}" if present else "none"
             raise InputError(self.folder / EXPORTS.filename, column="year", value=year,
@@ -131,6 +135,9 @@ def _read_table_lines(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     Blank lines and line breaks inside quoted fields make the two differ, and every
     message names the line an editor shows.
     """
+    plain = _read_plain_table(path, schema)
+    if plain is not None:
+        return plain
     rows, lines = _read_rows(path, schema)
     header, body = rows[0], rows[1:]
     _check_header(path, header, schema)
@@ -149,6 +156,64 @@ def _read_table_lines(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     return frame.reset_index(drop=True), body_lines
 
 
+def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """What :func:`_read_table_lines` returns, read by pandas' C parser; None where the file is
+    not plain or something in it needs the careful reading, which then names the problem.
+
+    Reading every field as a Python string and checking it on its own takes minutes and
+    gigabytes for a Census file near a sheet's limit. A plain file (no quotes, blank lines,
+    lone carriage returns or control characters; whole numbers in its number columns,
+    codes in the others) takes seconds, each distinct code checked once: every check is
+    of one field, so a code passes in all its rows or in none.
+    """
+    if any(column.kind not in _PLAIN_KINDS for column in schema.columns):
+        return None
+    text = _read_text(path, schema)
+    if '"' in text or text.count("\r") != text.count("\r\n") or re.search(_CONTROL_CHARACTERS, text):
+        return None
+    records = text.count("\n") + (0 if text.endswith("\n") else 1)
+    header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
+    if not 2 <= records <= MAX_DATA_ROWS + 1 or sorted(header) != sorted(schema.column_names):
+        return None
+    numbers = [column.name for column in schema.columns if column.kind != "code"]
+    try:
+        raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), header=0, names=header, engine="c",
+                          quoting=csv.QUOTE_NONE, na_filter=False, skip_blank_lines=True,
+                          dtype={name: "category" for name in header if name not in numbers})
+    except ValueError:  # pandas' ParserError included
+        return None
+    if len(raw) != records - 1:
+        return None
+    lines = np.arange(FIRST_DATA_LINE, FIRST_DATA_LINE + len(raw), dtype=np.int64)
+    parsed = {}
+    for column in schema.columns:
+        values = raw[column.name]
+        if column.name in numbers:
+            # Anything but plain whole numbers (empty, fractional, "nan", too large) is not int64.
+            if values.dtype != np.int64 or not _within(values, column):
+                return None
+            kind = ("int64" if column.required else "Int64") if column.kind in ("year", "integer") else "float64"
+            parsed[column.name] = values.astype(kind).set_axis(lines)
+        else:
+            codes = values.cat.codes.to_numpy()
+            if bool((codes < 0).any()):
+                return None
+            distinct = pd.Series(values.cat.categories.to_numpy(dtype=object), dtype=object)
+            try:
+                distinct = _parse_column(path, distinct, column)
+            except InputError:
+                return None
+            parsed[column.name] = distinct.take(codes).set_axis(lines)
+    frame = pd.DataFrame(parsed)
+    _check_unique_key(path, frame, schema)
+    return frame.reset_index(drop=True), lines
+
+
+def _within(values: pd.Series, column: Column) -> bool:
+    return not ((column.minimum is not None and bool((values < column.minimum).any()))
+                or (column.maximum is not None and bool((values > column.maximum).any())))
+
+
 def _read_rows(path: Path, schema: FileSchema) -> tuple[list[list[str]], list[int]]:
     """The file's non-blank records, and the line each starts on."""
     text = _read_text(path, schema)
@@ -162,8 +227,8 @@ def _read_rows(path: Path, schema: FileSchema) -> tuple[list[list[str]], list[in
         for fields in reader:
             if fields:
                 if len(rows) > MAX_DATA_ROWS:
-                    raise InputError(path, row=start, expected=(
-                        f"too many rows: more than {MAX_DATA_ROWS:,} data rows, the most a sheet holds"))
+                    raise InputError(path, row=start, expected=(f"expected at most {MAX_DATA_ROWS:,} data rows, "
+                                                                "the most a sheet holds (one row is the header)"))
                 rows.append(fields)
                 lines.append(start)
             start = reader.line_num + 1
@@ -176,17 +241,20 @@ def _read_rows(path: Path, schema: FileSchema) -> tuple[list[list[str]], list[in
 
 def _read_text(path: Path, schema: FileSchema) -> str:
     if not path.is_file():
-        raise InputError(path, f"file not found (expected {schema.description.lower()}; see data/README.md)")
+        what = schema.description[:1].lower() + schema.description[1:]
+        raise InputError(path, f"file not found (expected {what}; see data/README.md)")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(path, value=f"{size:,} bytes", expected=(
-                f"expected a data file of at most {MAX_FILE_BYTES // 2**20} MiB (no data file comes near it: is this the right file?)"))
+                f"expected a data file of at most {MAX_FILE_BYTES // 2**20} MiB "
+                "(no data file comes near it: is this the right file?)"))
         data = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot read the file ({error.strerror or error})") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, row=1, value=data[:2], expected="expected UTF-8 text, but the file is UTF-16 (save it as CSV UTF-8)")
+        raise InputError(path, row=1, value=data[:2],
+                         expected="expected UTF-8 text, but the file is UTF-16 (save it as CSV UTF-8)")
     try:
         # utf-8-sig accepts the byte-order mark that spreadsheet programs put first.
         text = data.decode("utf-8-sig")
@@ -196,8 +264,8 @@ def _read_text(path: Path, schema: FileSchema) -> str:
         offset = len(data[: error.start].decode("utf-8-sig", errors="surrogateescape"))
         row, column, field_text = _locate(readable, offset)
         raise InputError(path, row=row, column=column, value=field_text.encode("utf-8", errors="surrogateescape"),
-                         expected=(f"expected UTF-8 text, but byte 0x{data[error.start]:02X} is not UTF-8 (the file looks like "
-                                   "Latin-1 or Windows-1252: save it as CSV UTF-8)")) from None
+                         expected=(f"expected UTF-8 text, but byte 0x{data[error.start]:02X} is not UTF-8 "
+                                   "(the file looks like Latin-1 or Windows-1252: save it as CSV UTF-8)")) from None
     nul = text.find("\x00")
     if nul != -1:
         row, column, field_text = _locate(text, nul)
@@ -330,10 +398,11 @@ def _parse_text(path: Path, text: pd.Series, column: Column) -> pd.Series:
         # Excel counts UTF-16 code units: a character beyond U+FFFF counts twice.
         lengths = lengths.where(~maybe_long, lengths + text.str.count(_ASTRAL))
     _fail_first(path, lengths > MAX_CELL_TEXT, text, column,
-                f"text longer than {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds")
+                f"expected at most {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds")
     if column.max_length is not None:
         _fail_first(path, lengths > column.max_length, text, column,
-                    f"expected at most {column.max_length} characters (formulas match this text, and Excel matches at most 255)")
+                    f"expected at most {column.max_length} characters "
+                    "(formulas match this text, and Excel matches at most 255)")
     if column.choices:
         listed = (f"one of: {', '.join(column.choices)}" if len(column.choices) <= _CHOICES_LISTED
                   else f"one of the {len(column.choices)} values data/README.md lists for {column.name}")

@@ -63,6 +63,8 @@ _MACRO_PART = re.compile(
 _MACRO_CONTENT_TYPE = re.compile(r"macroEnabled|vbaProject|macrosheet|dialogsheet|activeX", re.IGNORECASE)
 _EXTERNAL_LINK_PART = re.compile(r"^xl/externalLinks/", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_END_RECORD_SIGNATURE = b"PK\x05\x06"
+_END_RECORD_SEARCH = 22 + 65_535
 
 
 def open_workbook_safely(path: Path) -> zipfile.ZipFile:
@@ -122,12 +124,34 @@ def _check_file(path: Path) -> None:
         if start.startswith(ZIP_SIGNATURE):
             raise _not_a_workbook(path, "the zip is truncated or damaged: its directory at the end is missing")
         raise _not_a_workbook(path, "not a zip file")
+    _check_part_count(path, _declared_parts(path, size))
+
+
+def _check_part_count(path: Path, parts: int) -> None:
+    if parts > MAX_PARTS:
+        raise _refused(path, f"the zip holds {parts:,} parts, more than the {MAX_PARTS:,} a workbook may hold here")
+
+
+def _declared_parts(path: Path, size: int) -> int:
+    """The number of parts the zip's end record declares, read before zipfile reads its whole directory
+    (a directory of millions of entries would fill memory). A zip64 record, for 65,535 parts or more,
+    counts as that many: more than any workbook holds."""
+    try:
+        with path.open("rb") as stream:
+            # The end record is 22 bytes and a comment of at most 65,535.
+            stream.seek(max(size - _END_RECORD_SEARCH, 0))
+            tail = stream.read()
+    except OSError as error:
+        raise UnsafeWorkbookError(f"{path}: cannot be read ({error.strerror or error})") from None
+    end = tail.rfind(_END_RECORD_SIGNATURE)
+    if end == -1 or len(tail) < end + 12:
+        return 0  # zipfile found the record; let it report anything odd
+    return int.from_bytes(tail[end + 10: end + 12], "little")
 
 
 def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
     parts = archive.infolist()
-    if len(parts) > MAX_PARTS:
-        raise _refused(path, f"the zip holds {len(parts):,} parts, more than the {MAX_PARTS:,} a workbook may hold here")
+    _check_part_count(path, len(parts))
     names = [part.filename for part in parts]
     if _CONTENT_TYPES not in names:
         raise _not_a_workbook(path, f"it has no {_CONTENT_TYPES} part")

@@ -48,6 +48,16 @@ _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
 # A name Excel would read as a cell: A1 (up to three column letters) or R1C1.
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*")
 _WILDCARD = re.compile(r"[~*?]")
+#: Functions as old as Excel 2007, which XlsxWriter never rewrites (it prefixes newer ones,
+#: such as FILTER or XLOOKUP, with "_xlfn."). A formula calling only these is written as it is.
+_CLASSIC_FUNCTIONS = frozenset({
+    "ABS", "AND", "AVERAGE", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX",
+    "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LARGE", "LEN", "MATCH", "MAX", "MEDIAN", "MIN", "MOD",
+    "NOT", "OR", "PERCENTILE", "RANK", "ROUND", "ROWS", "SMALL", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
+    "SUMPRODUCT", "TEXT",
+})
+#: Every name followed by "(" (string literals included, which only errs on the safe side).
+_FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9._]*(?=\()")
 
 
 def utf16_length(text: str) -> int:
@@ -127,6 +137,21 @@ class LimitedWorksheet(Worksheet):
             result = self._escape_control_characters(result)
         super()._xml_formula_element(formula, result, list(attributes))
 
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        # XlsxWriter tries some 30 regular expressions on every formula (150 with future
+        # functions) to prefix the newer functions: most of the time of writing a formula,
+        # for tens of thousands of formulas. One that calls only classic functions needs
+        # none of them; it is stripped of "=" and array braces as XlsxWriter strips it.
+        if all(name in _CLASSIC_FUNCTIONS for name in _FUNCTION_CALL.findall(formula)):
+            if formula.startswith("{"):
+                formula = formula[1:]
+            if formula.startswith("="):
+                formula = formula[1:]
+            if formula.endswith("}"):
+                formula = formula[:-1]
+            return formula
+        return super()._prepare_formula(formula, expand_future_functions)
+
 
 def _check_text(sheet: Worksheet, row: int, col: int, text: str) -> None:
     if len(text) > MAX_CELL_TEXT // 2 and utf16_length(text) > MAX_CELL_TEXT:
@@ -158,13 +183,16 @@ class Book:
     protect: bool = False
 
     @classmethod
-    def create(cls, path: Path, protect: bool = False) -> Book:
+    def create(cls, path: Path, protect: bool = False, in_memory: bool = False) -> Book:
         workbook = xlsxwriter.Workbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
             "nan_inf_to_errors": False,
+            # Every part of the file is assembled in memory rather than in a temporary file of
+            # its own: quicker where deleting files is slow, but all of the XML is held at once.
+            "in_memory": in_memory,
         })
         document = wording("document")
         workbook.set_properties({

@@ -1,9 +1,11 @@
 """The About sheet: the cover. Title, settings (the snapshot year and other inputs),
-contents with links, sources, notes, the legend of cell styles, named cells and build facts.
+contents with links, sources, notes, the legend of cell styles, step-by-step instructions for changing
+and extending the workbook, named cells and build facts.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
@@ -81,6 +83,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, contents: list[Con
     row = _sources(sheet, formats, words, row)
     row = _notes(sheet, formats, words, row)
     row = _legend(sheet, formats, words, row)
+    row = _steps(sheet, formats, words, row)
     row = _names(book, sheet, formats, words, row)
     row = _build_facts(sheet, formats, words, data_checksum, row)
     print_setup(sheet, row, TEXT_COL, landscape=False)
@@ -129,6 +132,22 @@ def _legend(sheet, formats, words, row: int) -> int:
         sheet.write_number(row, VALUE_COL, entry["example"], formats[entry["style"]])
         sheet.write_string(row, TEXT_COL, entry["text"], formats["text"])
         row += 1
+    return row + 1
+
+
+def _steps(sheet, formats, words, row: int) -> int:
+    """How to change and extend the workbook: a title per task, then its numbered steps."""
+    row = _heading(sheet, formats, words["steps_heading"], row)
+    sheet.write_string(row, 0, words["steps_note"], formats["note"])
+    row += 1
+    for task in words["steps"]:
+        sheet.write_string(row, LABEL_COL, task["title"], formats["label"])
+        for number, step in enumerate(task["steps"], start=1):
+            sheet.write_string(row, VALUE_COL, f"{number}.", formats["text"])
+            sheet.write_string(row, TEXT_COL, step, formats["wrapped"])
+            # Widths count digits; a line of text holds about 1.2 characters per unit of width.
+            sheet.set_row(row, 13 * math.ceil(len(step) / (1.2 * column_width("wide_text"))))
+            row += 1
     return row + 1
 
 

@@ -76,14 +76,16 @@ class DataSheet:
 
     def frame(self, model: SnapshotModel) -> pd.DataFrame:
         data = model.data
+        # Only this sheet's frame is made: pivoting both Census tables for every sheet cost
+        # seconds and hundreds of MiB at a million rows.
         return {
-            "data_exports": wide_by_year(data.exports),
-            "data_imports": wide_by_year(data.imports),
-            "data_states": data.states,
-            "data_categories": data.categories,
-            "data_years": pd.DataFrame({"year": model.years}),
-            "data_published": data.published,
-        }[self.key]
+            "data_exports": lambda: wide_by_year(data.exports),
+            "data_imports": lambda: wide_by_year(data.imports),
+            "data_states": lambda: data.states,
+            "data_categories": lambda: data.categories,
+            "data_years": lambda: pd.DataFrame({"year": model.years}),
+            "data_published": lambda: data.published,
+        }[self.key]()
 
 
 MAX_VALIDATION_LIST = 255
@@ -145,13 +147,26 @@ def header(column: str | int) -> str:
 
 
 def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
-    """Long trade rows (year, state, category, value) as one row per state and category, a column per year."""
+    """Long trade rows (year, state, category, value) as one row per state and category, a column per year.
+
+    A year without trade reported is NaN here and a blank cell in the sheet (see
+    :func:`cell_values`), not 0: blank is what the data says.
+    """
     wide = trade.pivot(index=["state_code", "naics3"], columns="year", values="value_usd")
-    wide = wide.reindex(columns=sorted(wide.columns)).astype(object)
-    # A year without trade reported is a blank cell, not 0: blank is what the data says.
-    wide = wide.where(wide.notna(), None)
+    wide = wide.reindex(columns=sorted(wide.columns))
     wide.columns = [int(year) for year in wide.columns]
     return wide.reset_index()
+
+
+def cell_values(column: pd.Series) -> list:
+    """A column's values as the cells hold them: a missing number is None, a blank cell.
+
+    Column by column, so that a million-row table is never a frame of Python objects as well.
+    """
+    values = column.tolist()
+    if column.dtype.kind == "f" and bool(column.isna().any()):
+        values = [None if value != value else value for value in values]
+    return values
 
 
 def year_column(table: str, year: str) -> str:
@@ -175,7 +190,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
     sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
     columns = [
-        TableColumn(header=header(name), style=_look(name)[0], width=_look(name)[1], values=frame[name].tolist())
+        TableColumn(header=header(name), style=_look(name)[0], width=_look(name)[1], values=cell_values(frame[name]))
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
