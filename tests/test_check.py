@@ -250,3 +250,20 @@ def test_error_values_are_recognised_only_as_formula_results():
     assert not is_error_value("#DIV/0!", is_formula=False)
     assert not is_error_value("Error: 502")
     assert not is_error_value(0)
+
+
+def test_libreoffices_sparkline_ids_are_a_note_not_a_problem():
+    from workbook.check import _schema_problem
+
+    saved_by_libreoffice = {
+        "id": "Sch_UndeclaredAttribute",
+        "description": "The 'http://schemas.microsoft.com/office/spreadsheetml/2015/revision2:uid' attribute is "
+                       "not declared.",
+        "path": {"partUri": "/xl/worksheets/sheet9.xml",
+                 "xpath": "/x:worksheet[1]/x:extLst[1]/x:ext[1]/x14:sparklineGroups[1]/x14:sparklineGroup[3]"},
+    }
+    assert _schema_problem(saved_by_libreoffice).note
+    elsewhere = {**saved_by_libreoffice, "path": {"partUri": "/xl/worksheets/sheet9.xml", "xpath": "/x:worksheet[1]"}}
+    assert not _schema_problem(elsewhere).note
+    other_attribute = {**saved_by_libreoffice, "description": "The 'bogus' attribute is not declared."}
+    assert not _schema_problem(other_attribute).note

@@ -69,6 +69,8 @@ class Problem:
     location: str
     message: str
     schema: bool = False
+    #: A known quirk of another program's output, reported but not counted as a problem.
+    note: bool = False
 
     def __str__(self) -> str:
         prefix = "schema: " if self.schema else ""
@@ -211,7 +213,20 @@ def _schema_problem(finding: dict) -> Problem:
     part = str(where.get("partUri", "")).lstrip("/") or "package"
     location = f"{part} {where.get('xpath', '')}".strip()
     message = f"{finding.get('description', 'no description')} [{finding.get('id', 'unknown')}]"
-    return Problem(location, _one_line(message), schema=True)
+    return Problem(location, _one_line(message), schema=True, note=is_known_writer_quirk(finding))
+
+
+def is_known_writer_quirk(finding: dict) -> bool:
+    """A schema finding that is another program's habit, not a fault of the workbook's content.
+
+    LibreOffice 7.4 saves every sparkline group with Excel's own revision id
+    (``xr2:uid``, from the 2015 revision2 namespace that Excel itself writes)
+    without declaring that namespace ignorable; the strict schema then calls the
+    attribute undeclared. Excel reads such files; the tool's own builds never have it.
+    """
+    xpath = str((finding.get("path") or {}).get("xpath", ""))
+    return (finding.get("id") == "Sch_UndeclaredAttribute" and "x14:sparklineGroup" in xpath
+            and "/2015/revision2:uid'" in str(finding.get("description", "")))
 
 
 def _comparable(value: object) -> object:

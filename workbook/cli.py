@@ -128,9 +128,14 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from workbook.check import check_workbook
 
-    problems = check_workbook(args.file, office_version=args.office_version)
+    findings = check_workbook(args.file, office_version=args.office_version)
+    problems = [finding for finding in findings if not finding.note]
+    notes = [finding for finding in findings if finding.note]
     for problem in problems:
         print(problem)
+    if notes:
+        print(f"note: {len(notes)} schema finding(s) are LibreOffice's way of saving sparklines (xr2:uid), "
+              f"not a fault of the workbook; first: {notes[0]}", file=sys.stderr)
     if problems:
         print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
