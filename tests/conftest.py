@@ -9,31 +9,12 @@ CI (environment variable CI set), where it fails: CI must not pass by skipping.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_workbook, open_workbook, run_cli
+from helpers import REPO, build_workbook, open_workbook, require_tool, run_cli
 from workbook import libreoffice, validator
-from workbook.errors import MissingToolError
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require_tool(find: Callable[[], Path]) -> Path:
-    """The tool ``find`` locates; skip the test without it, or fail it in CI."""
-    try:
-        return find()
-    except MissingToolError as error:
-        missing = str(error)
-    # Outside the except block, so that the report is the one line and no traceback.
-    if running_in_ci():
-        pytest.fail(f"CI needs this tool: {missing}", pytrace=False)
-    pytest.skip(missing)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from workbook.errors import MissingToolError
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -157,3 +162,21 @@ def type_over(source: Path, target: Path, sheet_name: str, cell: str, value: flo
                 assert count == 1, f"no formula cell {cell} on {sheet_name}"
                 data = xml.encode()
             new.writestr(item, data)
+
+
+# ---------------------------------------------------------------- tools the tests need
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_tool(find: Callable[[], Path]) -> Path:
+    """The tool ``find`` locates; skip the test without it, or fail it in CI."""
+    try:
+        return find()
+    except MissingToolError as error:
+        missing = str(error)
+    # Outside the except block, so that the report is the one line and no traceback.
+    if running_in_ci():
+        pytest.fail(f"CI needs this tool: {missing}", pytrace=False)
+    pytest.skip(missing)

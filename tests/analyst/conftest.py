@@ -7,37 +7,19 @@ the reason, except in CI (CI set), where they fail: CI must not pass by skipping
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import DATA
+from helpers import DATA, require_tool
 from uno_office import Office, find_uno_python
-from workbook.errors import MissingToolError
-
-
-def _running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _require(find: Callable[[], Path]) -> Path:
-    """What ``find`` locates; skip without it, fail in CI (as tests/conftest.py's require_tool does)."""
-    try:
-        return find()
-    except MissingToolError as error:
-        missing = str(error)
-    if _running_in_ci():
-        pytest.fail(f"CI needs this tool: {missing}", pytrace=False)
-    pytest.skip(missing)
 
 
 @pytest.fixture(scope="session")
 def office(require_libreoffice: Path) -> Office:
     """Runs LibreOffice sessions: ``office.run(workbook, actions)`` (see lo_driver.py)."""
-    return Office(python=_require(find_uno_python), soffice=require_libreoffice)
+    return Office(python=require_tool(find_uno_python), soffice=require_libreoffice)
 
 
 @pytest.fixture(scope="session")
