@@ -227,7 +227,7 @@ def _canonical_json(frame: pd.DataFrame, schema: FileSchema) -> Iterator[bytes]:
 def _canonical_column(values: pd.Series) -> list[object]:
     """``_canonical`` of each value of a column, as fast as its type allows.
 
-    Value by value, a Census table near a sheet's million rows took tens of seconds and
+    Value by value, a Census table near a sheet's million rows took over ten seconds and
     hundreds of MiB. Whole numbers and text are worked out once per distinct value; a
     column of mixed types (read back from an edited workbook) still goes value by value.
     """

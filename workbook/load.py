@@ -160,11 +160,11 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     """What :func:`_read_table_lines` returns, read by pandas' C parser; None where the file is
     not plain or something in it needs the careful reading, which then names the problem.
 
-    Reading every field as a Python string and checking it on its own takes minutes and
-    gigabytes for a Census file near a sheet's limit. A plain file (no quotes, blank lines,
-    lone carriage returns or control characters; whole numbers in its number columns,
-    codes in the others) takes seconds, each distinct code checked once: every check is
-    of one field, so a code passes in all its rows or in none.
+    Reading every field as a Python string and checking it on its own takes over ten
+    seconds and most of a GiB for a Census file near a sheet's limit. A plain file (no
+    quotes, blank lines, lone carriage returns or control characters; whole numbers in
+    its number columns, codes in the others) takes about a second, each distinct code
+    checked once: every check is of one field, so a code passes in all its rows or in none.
     """
     if any(column.kind not in _PLAIN_KINDS for column in schema.columns):
         return None

@@ -76,8 +76,8 @@ class DataSheet:
 
     def frame(self, model: SnapshotModel) -> pd.DataFrame:
         data = model.data
-        # Only this sheet's frame is made: pivoting both Census tables for every sheet cost
-        # seconds and hundreds of MiB at a million rows.
+        # Only this sheet's frame is made: pivoting both Census tables for each of the six
+        # data sheets cost seconds at a million rows.
         return {
             "data_exports": lambda: wide_by_year(data.exports),
             "data_imports": lambda: wide_by_year(data.imports),
