@@ -15,10 +15,10 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.checks import identity_difference, identity_status, published_status, tolerance
 from workbook.model.states import state_figures
-from workbook.sheets.data_tables import EXPORTS, PUBLISHED, header, year_column
+from workbook.sheets.data_tables import EXPORTS, header, published_sum, year_column
 from workbook.sheets.states import TABLE as STATES_TABLE
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, literal_criterion, print_setup, string_literal, this_row_ref,
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref,
                            write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
@@ -87,15 +87,6 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
     return Comparison(None, None)
 
 
-def _published_lookup(figure: str, year_ref: str, subject: str) -> str:
-    table = PUBLISHED.table_name
-    criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
-                f"{column_ref(table, header('year'))},{year_ref}")
-    if subject:
-        criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
-    return f"SUMIFS({column_ref(table, header('value'))},{criteria})"
-
-
 def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
     col = words["columns"]
     labels, reasons = words["labels"], words["reasons"]
@@ -119,7 +110,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         values["tolerance"].append(tol)
         values["status"].append(status)
         values["reason"].append(reason if status == words["differs"] else "")
-        formulas["published"].append(_published_lookup(entry.figure, ref["year"], entry.subject))
+        formulas["published"].append(published_sum(entry.figure, ref["year"], entry.subject))
         formulas["workbook"].append(comparison.formula)
         formulas["tolerance"].append(f"IF(MOD({ref['published']},1e9)=0,5e8,5e7)" if entry.unit == "usd" else "0")
         formulas["reason"].append(

@@ -208,10 +208,21 @@ def published_value(figure: str, year: str, subject: str = "") -> str:
     snapshot year is followed everywhere. National figures have no subject, and
     are matched on figure and year alone.
     """
+    criteria = published_criteria(figure, year, subject)
+    return (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
+            f"{published_sum(figure, year, subject)})")
+
+
+def published_sum(figure: str, year: str, subject: str = "") -> str:
+    """Formula: the published figure's value (0 where none; the key makes it at most one row)."""
+    return f"SUMIFS({column_ref(PUBLISHED.table_name, header('value'))},{published_criteria(figure, year, subject)})"
+
+
+def published_criteria(figure: str, year: str, subject: str = "") -> str:
+    """The COUNTIFS/SUMIFS criteria that pick one figure of the PublishedFigures table."""
     table = PUBLISHED.table_name
     criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
                 f"{column_ref(table, header('year'))},{year}")
     if subject:
         criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
-    return (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
-            f"SUMIFS({column_ref(table, header('value'))},{criteria}))")
+    return criteria
