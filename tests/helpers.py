@@ -70,6 +70,27 @@ def table_rows(book, table_name: str, cells: bool = False) -> list[dict]:
     return [dict(zip(headers, row if cells else [cell.value for cell in row])) for row in rows[1:]]
 
 
+def census_blocks(book) -> dict[str, tuple[int, int, int]]:
+    """State code -> (rows, first row, last row) of its rows in the CensusExports table, counted from 1."""
+    codes = [row["State code"] for row in table_rows(book, "CensusExports")]
+    blocks = {}
+    for position, code in enumerate(codes, start=1):
+        rows, first, _ = blocks.get(code, (0, position, position))
+        blocks[code] = (rows + 1, first, position)
+    return blocks
+
+
+def folded_away(sheet, letter: str) -> bool:
+    """True where the column is hidden in an outline group (a reader unfolds it with the group's +)."""
+    from openpyxl.utils import column_index_from_string
+
+    index = column_index_from_string(letter)
+    # openpyxl keys a run of columns by its first letter, with min and max.
+    group = next((dimension for dimension in sheet.column_dimensions.values()
+                  if dimension.min is not None and dimension.min <= index <= dimension.max), None)
+    return group is not None and bool(group.hidden) and group.outline_level == 1
+
+
 def sheet_part(path: Path, sheet_name: str) -> str:
     """The zip member that holds the sheet's cells."""
     import re

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from helpers import DATA, charts_of, named_cell, sheet_xml, table_rows
+from helpers import (DATA, build_workbook, census_blocks, charts_of, folded_away, named_cell, open_workbook, run_cli,
+                     sheet_xml, table_rows)
+from workbook.templates_loader import wording
 
 SHEET = "Categories"
 TEXAS_TECH_2020 = 45_022_715_511
+#: A territory whose Census rows a test takes away.
+NO_EXPORTS_STATE = "VI"
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +51,31 @@ def matrix_header(book) -> tuple[list[str], list[int], list]:
     sheet = book[SHEET]
     rows = list(sheet.iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
-    header_cells = [cell for cell in rows[header_index][2:] if cell.value is not None]
+    header_cells = [cell for cell in rows[header_index][2:] if isinstance(cell.value, int)]
     states = []
     for row in rows[header_index + 1:]:
         if not isinstance(row[0].value, str) or len(row[0].value) != 2:
             break
         states.append(row[0].value)
     return states, [cell.value for cell in header_cells], header_cells
+
+
+def helper_columns(book) -> dict[str, dict[str, tuple[str, int, object]]]:
+    """Helper key (rows, first, last) -> state code -> (column letter, row, cell value) beside the matrix."""
+    sheet = book[SHEET]
+    rows = list(sheet.iter_rows())
+    header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
+    words = wording("state_rows")
+    columns = {key: next(cell.column_letter for cell in rows[header_index] if cell.value == words[key])
+               for key in ("rows", "first", "last")}
+    found = {key: {} for key in columns}
+    for row in rows[header_index + 1:]:
+        if not isinstance(row[0].value, str) or len(row[0].value) != 2:
+            break
+        for key, letter in columns.items():
+            cell = sheet[f"{letter}{row[0].row}"]
+            found[key][row[0].value] = (letter, row[0].row, cell.value)
+    return found
 
 
 def national_totals(census: pd.DataFrame, year: int) -> pd.Series:
@@ -63,13 +86,43 @@ def test_texas_tech_cell_of_the_2020_matrix_is_the_census_figure(default_values)
     assert matrix(default_values)[("TX", 334)] == TEXAS_TECH_2020
 
 
-def test_every_matrix_cell_is_a_sumifs_over_the_snapshot_year(default_formulas):
+def test_every_matrix_cell_sums_the_snapshot_year_over_its_states_census_rows_alone(default_formulas):
     formulas = matrix(default_formulas)
     assert len(formulas) == len(pd.read_csv(DATA / "states.csv")) * len(pd.read_csv(DATA / "categories.csv"))
-    texas_tech = formulas[("TX", 334)]
-    assert texas_tech.startswith("=SUMIFS(INDEX(CensusExports[[#Data]],0,MATCH((SnapshotYear)&\"\",")
-    assert "CensusExports[State code]" in texas_tech and "CensusExports[NAICS3]" in texas_tech
-    assert all(formula.startswith("=SUMIFS(") and "SnapshotYear" in formula for formula in formulas.values())
+    helpers = helper_columns(default_formulas)
+    for (state, code), formula in formulas.items():
+        row = helpers["rows"][state][1]
+        first, last = f"${helpers['first'][state][0]}{row}", f"${helpers['last'][state][0]}{row}"
+        assert formula.startswith(f"=SUMIFS(INDEX(CensusExports[[#Data]],{first},MATCH((SnapshotYear)&\"\","), formula
+        # Every reference into CensusExports is cut to the state's rows: no cell scans the whole table.
+        rest = formula.replace("CensusExports[[#Headers]]", "")
+        for end in (first, last):
+            for column in ("[#Data]],", "State code],", "NAICS3],"):
+                rest = rest.replace(f"INDEX(CensusExports[{column}{end}", "")
+        assert "CensusExports" not in rest, formula
+        assert "CensusExports[State code]" in formula and "CensusExports[NAICS3]" in formula
+
+
+def test_helper_cells_find_each_states_block_of_census_rows(default_values, default_formulas):
+    blocks = census_blocks(default_values)
+    values = helper_columns(default_values)
+    states, _, _ = matrix_header(default_values)
+    for state in states:
+        assert tuple(values[key][state][2] for key in ("rows", "first", "last")) == blocks[state], state
+    # The cells compute it live: a count, a MATCH, and the block's end (or the table's, if it is not whole).
+    formulas = helper_columns(default_formulas)
+    assert formulas["rows"]["TX"][2].startswith("=COUNTIF(CensusExports[State code],$A")
+    assert formulas["first"]["TX"][2].startswith("=IFERROR(MATCH($A")
+    assert formulas["last"]["TX"][2].endswith(",ROWS(CensusExports[State code]))")
+
+
+def test_helper_columns_are_folded_away_beside_the_matrix(default_formulas):
+    sheet = default_formulas[SHEET]
+    columns = {key: column[next(iter(column))][0] for key, column in helper_columns(default_formulas).items()}
+    assert all(folded_away(sheet, letter) for letter in columns.values())
+    # The matrix itself stays in view, up to its last category.
+    _, _, header_cells = matrix_header(default_formulas)
+    assert not any(folded_away(sheet, cell.column_letter) for cell in header_cells)
 
 
 def test_matrix_rows_follow_the_states_sheet_and_columns_put_special_provisions_last(default_formulas,
@@ -183,3 +236,25 @@ def test_building_for_2019_gives_the_2019_matrix(values_2019, census: pd.DataFra
     totals = national_totals(census, 2019)
     products = categories.loc[categories["kind"] == "product", "naics3"]
     assert largest[0]["Exports"] == totals[totals.index.isin(products)].max()
+
+
+@pytest.fixture(scope="module")
+def without_exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A build whose Census exports have no row at all for one territory (the States list still has it)."""
+    folder = tmp_path_factory.mktemp("no-exports")
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    exports = pd.read_csv(data / "census_exports.csv", keep_default_na=False)
+    exports[exports["state_code"] != NO_EXPORTS_STATE].to_csv(data / "census_exports.csv", index=False)
+    return NO_EXPORTS_STATE, build_workbook(folder / "snapshot.xlsx", 2020, data)
+
+
+def test_a_state_with_no_census_rows_shows_zeros_and_passes_the_check(without_exports, require_libreoffice: Path,
+                                                                      require_validator: Path):
+    state, path = without_exports
+    book = open_workbook(path, data_only=True)
+    assert {value for (code, _), value in matrix(book).items() if code == state} == {0}
+    # Its block is row 1 alone, which is another state's: nothing of it is summed.
+    assert tuple(column[state][2] for column in helper_columns(book).values()) == (0, 1, 1)
+    result = run_cli("check", path)
+    assert result.returncode == 0, result.stdout + result.stderr

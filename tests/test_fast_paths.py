@@ -21,8 +21,9 @@ from xlsxwriter.worksheet import Worksheet
 from helpers import DATA
 from workbook import inputs, load
 from workbook.errors import InputError
+from workbook.model.census_rows import wide_by_year
 from workbook.schema import DESTINATIONS, EXPORTS, IMPORTS, STATES
-from workbook.sheets.data_tables import cell_values, wide_by_year
+from workbook.sheets.data_tables import cell_values
 from workbook.xlsx import LimitedWorksheet
 
 HEADER = "year,state_code,naics3,value_usd"

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from helpers import DATA, build_workbook, charts_of, named_cell, open_workbook, sheet_xml, table_rows, table_sheet
+from helpers import (DATA, build_workbook, census_blocks, charts_of, folded_away, named_cell, open_workbook, sheet_xml,
+                     table_rows, table_sheet)
+from workbook.templates_loader import wording
 
 SHEET = "Trend"
 #: U.S. tech exports (NAICS 334, sum of states) by year, in $ billions, from the Census data.
@@ -75,11 +77,25 @@ def test_every_state_and_year_equals_the_census_data(default_values, tech_census
     assert texas["2020"] == 45_022_715_511 and texas["State"] == "Texas"
 
 
-def test_state_figures_read_that_years_census_column(default_formulas):
+def test_state_figures_read_that_years_census_column_over_the_states_rows_alone(default_formulas):
     texas = next(row for row in table_rows(default_formulas, "TechTrend") if row["Code"] == "TX")
-    assert texas["2016"] == ("=SUMIFS(CensusExports[2016],CensusExports[State code],"
-                             "TechTrend[[#This Row],[Code]],CensusExports[NAICS3],TechCategory)")
-    assert "CensusExports[2025]" in texas["2025"]
+    first, last = "TechTrend[[#This Row],[First row]]", "TechTrend[[#This Row],[Last row]]"
+    assert texas["2016"] == (f"=SUMIFS(INDEX(CensusExports[2016],{first}):INDEX(CensusExports[2016],{last}),"
+                             f"INDEX(CensusExports[State code],{first}):INDEX(CensusExports[State code],{last}),"
+                             "TechTrend[[#This Row],[Code]],"
+                             f"INDEX(CensusExports[NAICS3],{first}):INDEX(CensusExports[NAICS3],{last}),TechCategory)")
+    assert "INDEX(CensusExports[2025]," in texas["2025"]
+
+
+def test_helper_columns_find_each_states_block_of_census_rows_and_are_folded_away(default_values, default_formulas):
+    blocks = census_blocks(default_values)
+    words = wording("state_rows")
+    for row in table_rows(default_values, "TechTrend"):
+        assert (row[words["rows"]], row[words["first"]], row[words["last"]]) == blocks[row["Code"]], row["Code"]
+    cells = table_rows(default_formulas, "TechTrend", cells=True)[0]
+    sheet = default_formulas[SHEET]
+    assert all(folded_away(sheet, cells[words[key]].column_letter) for key in ("rows", "first", "last"))
+    assert not any(folded_away(sheet, cells[str(year)].column_letter) for year in US_TECH_BILLIONS)
 
 
 def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path, default_values, default_formulas):
@@ -89,9 +105,10 @@ def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path, defau
     sparklines = dict(re.findall(r"<x14:sparkline><xm:f>([^<]+)</xm:f><xm:sqref>([^<]+)</xm:sqref>", xml))
     states = len(pd.read_csv(DATA / "states.csv"))
     assert len(sparklines) == states
-    # Texas's row: the sparkline beside the table draws the row's year cells, C to the last year column.
+    # Texas's row: the sparkline beside the table (past its folded helper columns) draws the
+    # row's year cells, C to the last year column.
     texas_row = min_row + 1 + [row["Code"] for row in table_rows(default_values, "TechTrend")].index("TX")
-    assert sparklines[f"{SHEET}!C{texas_row}:L{texas_row}"] == f"M{texas_row}"
+    assert sparklines[f"{SHEET}!C{texas_row}:L{texas_row}"] == f"{get_column_letter(max_col + 1)}{texas_row}"
 
 
 def test_line_chart_of_the_us_total_by_year(default_workbook: Path, default_formulas):

@@ -20,10 +20,10 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from census_figures import state_figures
-from helpers import open_workbook, run_cli
+from helpers import open_workbook
 from workbook.templates_loader import wording
-from workbook_cells import (cell_differences, check_findings, formula_cell, named_values, records, same_value,
-                            sheet_differences, table_records, tables)
+from workbook_cells import (cell_differences, check_findings, extract_and_build, formula_cell, named_values, records,
+                            same_value, sheet_differences, table_records, tables)
 
 NEW_YEAR = 2026
 LAST_YEAR = 2025
@@ -242,12 +242,7 @@ def test_check_passes_after_the_workbook_is_extended(extended):
 @pytest.fixture(scope="module")
 def rebuilt(extended, office) -> Path:
     """``extract`` the saved workbook, ``build`` from what it wrote, and recalculate that in LibreOffice."""
-    data = extended.folder / "data"
-    result = run_cli("extract", extended.saved, "--out", data)
-    assert result.returncode == 0, result.stderr
-    built = extended.folder / "rebuilt.xlsx"
-    result = run_cli("build", "--data", data, "--out", built)
-    assert result.returncode == 0, result.stderr
+    built = extract_and_build(extended.saved, extended.folder)
     recalculated = extended.folder / "rebuilt-recalculated.xlsx"
     office.run(built, [{"op": "save", "path": str(recalculated)}])
     return recalculated

@@ -52,12 +52,13 @@ class Office:
     soffice: Path
 
     def run(self, workbook: Path, actions: list[dict], timeout: int = SESSION_TIMEOUT) -> list:
-        request = {"soffice": str(self.soffice), "workbook": str(workbook), "timeout": timeout,
-                   "actions": actions}
+        # Encoded before the driver starts: a value JSON cannot hold fails here, with no process left running.
+        request = json.dumps({"soffice": str(self.soffice), "workbook": str(workbook), "timeout": timeout,
+                              "actions": actions})
         process = subprocess.Popen([str(self.python), str(DRIVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            stdout, stderr = process.communicate(json.dumps(request), timeout=timeout + GRACE)
+            stdout, stderr = process.communicate(request, timeout=timeout + GRACE)
         except subprocess.TimeoutExpired:
             stderr = _kill(process)
             raise OfficeError(f"the LibreOffice session on {workbook} did not end within {timeout + GRACE} s; "

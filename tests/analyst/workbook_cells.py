@@ -58,6 +58,17 @@ def tables(path: Path) -> dict[str, Table]:
     return found
 
 
+def extract_and_build(saved: Path, folder: Path) -> Path:
+    """``extract`` a saved workbook into FOLDER/data, ``build`` from it, and return the new workbook."""
+    data = folder / "data"
+    result = run_cli("extract", saved, "--out", data)
+    assert result.returncode == 0, result.stderr
+    rebuilt = folder / "rebuilt.xlsx"
+    result = run_cli("build", "--data", data, "--out", rebuilt)
+    assert result.returncode == 0, result.stderr
+    return rebuilt
+
+
 def row_of(path: Path, table: Table, *keys: object) -> int:
     """The sheet row of the table row whose first cells are ``keys``."""
     sheet = open_workbook(path)[table.sheet]

@@ -1,7 +1,8 @@
 """The Categories sheet: exports by state and NAICS-3 category, national totals, the largest categories.
 
 The matrix is a heat map of live SUMIFS over the CensusExports table for the
-snapshot year; the national totals and their ranks are a table of their own, and
+snapshot year, each over its state's rows alone (found by helper columns folded
+away beside the matrix); the national totals and their ranks are a table of their own, and
 the chart reads a small ranked block that follows them, so the whole sheet follows
 the SnapshotYear and TechCategory inputs and every edited figure.
 """
@@ -14,7 +15,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
-from workbook.sheets.data_tables import CATEGORY_LIST, EXPORTS, STATE_LIST, header, year_column
+from workbook.model.census_rows import export_rows
+from workbook.sheets.data_tables import (CATEGORY_LIST, EXPORTS, STATE_LIST, header, state_exports, state_rows_formulas,
+                                        state_year_block, year_column)
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, number_format,
                            print_setup, string_literal, this_row_ref, write_formula, write_table, write_value,
@@ -81,7 +84,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     _summary(book, sheet, figures, words)
 
-    last_matrix_row, last_col = _matrix(book, sheet, figures, words)
+    last_matrix_row, last_col = _matrix(book, sheet, model, figures, words)
     totals_heading_row = last_matrix_row + 2
     # The national totals and the chart start a page of their own: the chart is never cut.
     sheet.set_h_pagebreaks([totals_heading_row])
@@ -142,12 +145,13 @@ def _or_not_ranked(value: object, not_ranked: str) -> object:
 
 # ---------------------------------------------------------------- matrix
 
-def _matrix(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict) -> tuple[int, int]:
+def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: dict) -> tuple[int, int]:
     """The state x category matrix with its heat map; return its last row and column."""
     formats = book.formats
     columns = words["matrix_columns"]
     exports, states = EXPORTS.table_name, STATE_LIST.table_name
     matrix = figures.matrix
+    blocks = model.figures(export_rows)
     header_row = MATRIX_HEADER_ROW
     first_row, last_row = header_row + 1, header_row + len(matrix.index)
     last_col = FIRST_CATEGORY_COL + len(matrix.columns) - 1
@@ -162,21 +166,35 @@ def _matrix(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict)
         sheet.write_number(header_row, FIRST_CATEGORY_COL + offset, int(code), formats[style])
     sheet.set_row(header_row, 2 * LINE_HEIGHT)
 
-    year = year_column(exports, "SnapshotYear")
+    # Beside the matrix, folded away: where each state's rows lie in CensusExports.
+    rows_col = last_col + 1
+    first_col, last_row_col = rows_col + 1, rows_col + 2
+    row_words = wording("state_rows")
+    for col, key in zip((rows_col, first_col, last_row_col), ("rows", "first", "last")):
+        sheet.write_string(header_row, col, row_words[key], formats["header_number"])
+    sheet.set_column(rows_col, last_row_col, column_width("rank"), None, {"level": 1, "hidden": True})
+    sheet.set_column(last_row_col + 1, last_row_col + 1, None, None, {"collapsed": True})
+
     for index, (state_code, values) in enumerate(matrix.iterrows()):
         row = first_row + index
         code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
+        rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True)
+                                            for col in (rows_col, first_col, last_row_col))
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
         write_formula(sheet, row, NAME_COL,
                       f"INDEX({column_ref(states, header('state_name'))},"
                       f"MATCH({code_cell},{column_ref(states, header('state_code'))},0))",
                       formats["formula_text"], figures.state_names[state_code])
+        block = blocks[state_code]
+        helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
+        for col, key, value in ((rows_col, "rows", block.rows), (first_col, "first", block.first_row),
+                                (last_row_col, "last", block.last_row)):
+            write_formula(sheet, row, col, helpers[key], formats["rank"], value)
+        year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
         for offset, value in enumerate(values):
             col = FIRST_CATEGORY_COL + offset
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
-            write_formula(sheet, row, col,
-                          f"SUMIFS({year},{column_ref(exports, header('state_code'))},{code_cell},"
-                          f"{column_ref(exports, header('naics3'))},{category_cell})",
+            write_formula(sheet, row, col, state_exports(year, code_cell, category_cell, first_cell, last_cell),
                           formats["usd_compact"], value)
 
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))

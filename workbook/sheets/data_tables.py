@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook import schema
 from workbook.model import SnapshotModel
+from workbook.model.census_rows import wide_by_year
 from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import wording
@@ -146,18 +147,6 @@ def header(column: str | int) -> str:
     return wording("data_columns")[column]
 
 
-def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
-    """Long trade rows (year, state, category, value) as one row per state and category, a column per year.
-
-    A year without trade reported is NaN here and a blank cell in the sheet (see
-    :func:`cell_values`), not 0: blank is what the data says.
-    """
-    wide = trade.pivot(index=["state_code", "naics3"], columns="year", values="value_usd")
-    wide = wide.reindex(columns=sorted(wide.columns))
-    wide.columns = [int(year) for year in wide.columns]
-    return wide.reset_index()
-
-
 def cell_values(column: pd.Series) -> list:
     """A column's values as the cells hold them: a missing number is None, a blank cell.
 
@@ -176,6 +165,45 @@ def year_column(table: str, year: str) -> str:
     LibreOffice computes; the short ``Table[#Headers]`` gives #VALUE! there.
     """
     return f"INDEX({table}[[#Data]],0,MATCH(({year})&\"\",{table}[[#Headers]],0))"
+
+
+def state_rows_formulas(code: str, rows: str, first: str) -> dict[str, str]:
+    """Formulas of the three helper cells that find a state's block of CensusExports rows.
+
+    ``code`` is the cell of the state code; ``rows`` and ``first`` are the cells that
+    hold the first two formulas. The table is sorted by state, so a state's rows are
+    one block: ``first`` finds where it starts, and ``last`` where it ends. Where an
+    analyst has added a row of the state elsewhere in the table, the block is not
+    whole and ``last`` is the table's last row: the sums stay right, only slower.
+    A state with no rows gets a block of row 1 alone, which is not its own, so its
+    sums are 0.
+    """
+    codes = column_ref(EXPORTS.table_name, header("state_code"))
+    end = f"{first}+MAX({rows},1)-1"
+    return {
+        "rows": f"COUNTIF({codes},{code})",
+        "first": f"IFERROR(MATCH({code},{codes},0),1)",
+        "last": f"IF(COUNTIF(INDEX({codes},{first}):INDEX({codes},{end}),{code})={rows},{end},ROWS({codes}))",
+    }
+
+
+def state_block(column: str, first: str, last: str) -> str:
+    """The cells of a CensusExports column (a structured reference) from row ``first`` to ``last``."""
+    return f"INDEX({column},{first}):INDEX({column},{last})"
+
+
+def state_year_block(table: str, year: str, first: str, last: str) -> str:
+    """The cells of the wide table's column for the year ``year`` (a formula), rows ``first`` to ``last``."""
+    column = f"MATCH(({year})&\"\",{table}[[#Headers]],0)"
+    return f"INDEX({table}[[#Data]],{first},{column}):INDEX({table}[[#Data]],{last},{column})"
+
+
+def state_exports(year_block: str, code: str, naics3: str, first: str, last: str) -> str:
+    """SUMIFS of a state's exports of a category over the state's block of CensusExports rows alone."""
+    exports = EXPORTS.table_name
+    return (f"SUMIFS({year_block},"
+            f"{state_block(column_ref(exports, header('state_code')), first, last)},{code},"
+            f"{state_block(column_ref(exports, header('naics3')), first, last)},{naics3})")
 
 
 def has_year_column(table: str, year: str) -> str:

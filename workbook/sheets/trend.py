@@ -1,7 +1,8 @@
 """The Trend sheet: tech exports by state for every year of the data, U.S. totals, change and a line chart.
 
 Each year's figures are SUMIFS over that year's column of the CensusExports
-table, for the TechCategory input; the snapshot year's column is highlighted by
+table, for the TechCategory input (a state's over its own rows alone, found by
+helper columns folded away at the end of its table); the snapshot year's column is highlighted by
 a rule that follows the SnapshotYear input.
 """
 
@@ -13,8 +14,10 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
+from workbook.model.census_rows import export_rows
 from workbook.model.trend import TrendFigures, trend_figures
-from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
+from workbook.sheets.data_tables import (EXPORTS, STATE_LIST, has_year_column, header, state_block, state_exports,
+                                        state_rows_formulas, year_column)
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, print_setup,
                            string_literal, this_row_ref, write_formula, write_table)
@@ -60,7 +63,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
     header_row = states_heading_row + 1
-    last_row, sparkline_col = _state_table(book, sheet, figures, words, header_row)
+    last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
     notes_row = last_row + 2
     for line in words["notes"]:
@@ -69,8 +72,6 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     notes_row -= 1
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("name"))
-    sheet.set_column(FIRST_YEAR_COL, sparkline_col - 1, column_width("matrix") + 2)
-    sheet.set_column(sparkline_col, sparkline_col, column_width("usd"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
     print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
 
@@ -153,11 +154,13 @@ def _chart(book: Book, sheet: Worksheet, words: dict, first: int, last: int) -> 
 
 # ---------------------------------------------------------------- by state
 
-def _state_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict, header_row: int) -> tuple[int, int]:
+def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: TrendFigures, words: dict,
+                 header_row: int) -> tuple[int, int]:
     """The state x year table with a sparkline per state; return its last row and the sparklines' column."""
     col = words["state_columns"]
     exports, states = EXPORTS.table_name, STATE_LIST.table_name
     code = this_row_ref(STATE_TABLE, col["state_code"])
+    model_rows = model.figures(export_rows)
     table = figures.table
     columns = [
         TableColumn(header=col["state_code"], style="formula_text", values=table.index.tolist()),
@@ -165,30 +168,47 @@ def _state_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dic
                     formula=(f"INDEX({column_ref(states, header('state_name'))},"
                              f"MATCH({code},{column_ref(states, header('state_code'))},0))")),
     ]
+    # Where each state's rows lie in CensusExports: the year columns sum only those rows.
+    row_words = wording("state_rows")
+    rows, first_row, last_row = (this_row_ref(STATE_TABLE, row_words[key]) for key in ("rows", "first", "last"))
+    helpers = state_rows_formulas(code, rows, first_row)
+    blocks = [model_rows[state] for state in table.index]
+    row_columns = [
+        TableColumn(header=row_words[key], style="rank", header_style="header_number", formula=helpers[key],
+                    values=[getattr(block, field) for block in blocks])
+        for key, field in (("rows", "rows"), ("first", "first_row"), ("last", "last_row"))
+    ]
     # One column per year of the data, each read from that year's column of CensusExports.
     for year in figures.years:
+        year_block = state_block(column_ref(exports, header(year)), first_row, last_row)
         columns.append(TableColumn(
             header=header(year), style="usd_compact", header_style="header_number", values=table[year].tolist(),
-            formula=(f"SUMIFS({column_ref(exports, header(year))},"
-                     f"{column_ref(exports, header('state_code'))},{code},"
-                     f"{column_ref(exports, header('naics3'))},TechCategory)")))
-    first, last = write_table(book, sheet, header_row, STATE_TABLE, columns)
+            formula=state_exports(year_block, code, "TechCategory", first_row, last_row)))
+    first, last = write_table(book, sheet, header_row, STATE_TABLE, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
+    sheet.set_column(FIRST_YEAR_COL, last_year_col, column_width("matrix") + 2)
+    # The helper columns are folded away: a reader sees the years, then the sparklines.
+    sheet.set_column(last_year_col + 1, last_year_col + len(row_columns), column_width("rank"), None,
+                     {"level": 1, "hidden": True})
 
     # Sparklines are drawn in the column beside the table: the table has no empty column.
-    sparkline_col = last_year_col + 1
+    sparkline_col = last_year_col + len(row_columns) + 1
+    sheet.set_column(sparkline_col, sparkline_col, column_width("usd"), None, {"collapsed": True})
     sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header"])
     name = quote_sheetname(sheet.get_name())
-    for row in range(first, last + 1):
-        sheet.add_sparkline(row, sparkline_col, {
-            "range": f"{name}!{xl_rowcol_to_cell(row, FIRST_YEAR_COL)}:{xl_rowcol_to_cell(row, last_year_col)}",
-            "series_color": chart_style("series_1"),
-            # Markers too: LibreOffice 7.4 prints a sparkline's markers but not its line.
-            "markers": True,
-            "markers_color": chart_style("series_1"),
-            "high_point": True,
-            "high_color": chart_style("series_2"),
-        })
+    rows = range(first, last + 1)
+    # One group of sparklines, one per state: styled once, and one element in the file.
+    sheet.add_sparkline(first, sparkline_col, {
+        "location": [xl_rowcol_to_cell(row, sparkline_col) for row in rows],
+        "range": [f"{name}!{xl_rowcol_to_cell(row, FIRST_YEAR_COL)}:{xl_rowcol_to_cell(row, last_year_col)}"
+                  for row in rows],
+        "series_color": chart_style("series_1"),
+        # Markers too: LibreOffice 7.4 prints a sparkline's markers but not its line.
+        "markers": True,
+        "markers_color": chart_style("series_1"),
+        "high_point": True,
+        "high_color": chart_style("series_2"),
+    })
 
     # The snapshot year's column, following the SnapshotYear input (headers are text).
     first_header = xl_rowcol_to_cell(header_row, FIRST_YEAR_COL, row_abs=True)

@@ -1,0 +1,58 @@
+"""Where each state's rows lie in the workbook's Census exports table.
+
+The table holds one row per state and category, sorted by state code and then
+category (:func:`wide_by_year`), so each state's rows are one block. The Categories
+matrix and the Trend state table sum a state's figures over its block only, which
+two cells per state find (its first and last row): one SUMIFS per cell over the
+whole table would make opening the workbook cost the square of the data's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
+    """Long trade rows (year, state, category, value) as one row per state and category, a column per year.
+
+    A year without trade reported is NaN here and a blank cell in the sheet, not 0:
+    blank is what the data says.
+    """
+    wide = trade.pivot(index=["state_code", "naics3"], columns="year", values="value_usd")
+    wide = wide.reindex(columns=sorted(wide.columns))
+    wide.columns = [int(year) for year in wide.columns]
+    return wide.reset_index()
+
+
+@dataclass(frozen=True)
+class StateRows:
+    """One state's block of rows in the wide Census table, counted from 1 (its first data row)."""
+
+    #: How many rows the state has; 0 for a state with no trade in the data.
+    rows: int
+    first_row: int
+    last_row: int
+
+
+def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
+    """Each state's block in ``wide_by_year(trade)``, as the workbook's helper cells compute it.
+
+    A state with no rows gets row 1 for both ends, as the workbook's formula does
+    (a block of one row that is not the state's, so its sums are 0).
+    """
+    # The same order as the wide table's rows: its index is sorted by state, then category.
+    counts = trade[["state_code", "naics3"]].drop_duplicates().groupby("state_code").size().sort_index()
+    firsts = counts.cumsum() - counts + 1
+    spans = {}
+    for code in states:
+        rows = int(counts.get(code, 0))
+        first = int(firsts[code]) if rows else 1
+        spans[code] = StateRows(rows=rows, first_row=first, last_row=first + max(rows, 1) - 1)
+    return spans
+
+
+def export_rows(model) -> dict[str, StateRows]:
+    """Each state's block of the CensusExports table (``model.figures(export_rows)``)."""
+    return state_rows(model.data.exports, pd.Index(model.data.states["state_code"]))
