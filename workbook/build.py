@@ -22,6 +22,7 @@ from workbook.errors import TechTradeError
 from workbook.inputs import fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
+from workbook.seal import is_sealed_and_untouched
 from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
                              trend)
 from workbook.templates_loader import wording
@@ -93,6 +94,9 @@ def cycle_collection_paused() -> Iterator[None]:
 def refuse_to_overwrite_edits(out: Path) -> None:
     """Raise unless ``out`` is absent or a workbook this tool wrote and nobody has edited since."""
     if not out.exists():
+        return
+    # A file exactly as the tool wrote it holds no edits: no need to read it back.
+    if is_sealed_and_untouched(out):
         return
     advice = f"keep it, or use --force to replace it; `tech-trade extract {out} --out DIR` takes its inputs back as data"
     try:

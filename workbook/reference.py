@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import us
-
 #: A tile-grid map of the United States: one tile per state, district or territory,
 #: placed so that neighbours stay roughly neighbours. Each line is a map row; each
 #: tile is two letters, and ``..`` is an empty tile. Puerto Rico and the U.S. Virgin
@@ -38,6 +36,8 @@ def tile_positions() -> dict[str, tuple[int, int]]:
 
 def state_name(code: str) -> str | None:
     """The state's name as the ``us`` package knows it, or None for an unknown code."""
+    import us  # Only importing Census data needs it; a build should not wait for it to load.
+
     state = us.states.lookup(code, field="abbr")
     return state.name if state else None
 
@@ -46,6 +46,8 @@ def state_kind(code: str) -> str:
     """state, district (DC) or territory."""
     if code == "DC":
         return "district"
+    import us
+
     state = us.states.lookup(code, field="abbr")
     return "territory" if state is not None and state.is_territory else "state"
 

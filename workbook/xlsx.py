@@ -6,6 +6,7 @@ XlsxWriter options or parse templates themselves.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -14,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import FormatLimitError
+from workbook.seal import SEAL_PROPERTY, SealingWorkbook
 from workbook.templates_loader import styles, wording
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
@@ -57,7 +58,8 @@ _CLASSIC_FUNCTIONS = frozenset({
     "SUMPRODUCT", "TEXT",
 })
 #: Every name followed by "(" (string literals included, which only errs on the safe side).
-_FUNCTION_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9._]*(?=\()")
+# \b: a name is tried from its first letter only, not from each letter inside it.
+_FUNCTION_CALL = re.compile(r"\b[A-Za-z_][A-Za-z0-9._]*(?=\()")
 
 
 def utf16_length(text: str) -> int:
@@ -142,7 +144,7 @@ class LimitedWorksheet(Worksheet):
         # functions) to prefix the newer functions: most of the time of writing a formula,
         # for tens of thousands of formulas. One that calls only classic functions needs
         # none of them; it is stripped of "=" and array braces as XlsxWriter strips it.
-        if all(name in _CLASSIC_FUNCTIONS for name in _FUNCTION_CALL.findall(formula)):
+        if _calls_only_classic_functions(formula):
             if formula.startswith("{"):
                 formula = formula[1:]
             if formula.startswith("="):
@@ -151,6 +153,12 @@ class LimitedWorksheet(Worksheet):
                 formula = formula[:-1]
             return formula
         return super()._prepare_formula(formula, expand_future_functions)
+
+
+@functools.lru_cache(maxsize=256)
+def _calls_only_classic_functions(formula: str) -> bool:
+    # Cached: a table's column formula is the same text on each of its rows.
+    return all(name in _CLASSIC_FUNCTIONS for name in _FUNCTION_CALL.findall(formula))
 
 
 def _check_text(sheet: Worksheet, row: int, col: int, text: str) -> None:
@@ -184,7 +192,7 @@ class Book:
 
     @classmethod
     def create(cls, path: Path, protect: bool = False, in_memory: bool = False) -> Book:
-        workbook = xlsxwriter.Workbook(str(path), {
+        workbook = SealingWorkbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -253,6 +261,8 @@ class Book:
                 for sheet in self.workbook.worksheets()}
 
     def close(self) -> None:
+        # Room for the seal, which the packager fills in once every other part is written.
+        self.workbook.set_custom_property(SEAL_PROPERTY, "pending")
         self.workbook.close()
 
 

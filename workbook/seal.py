@@ -1,0 +1,124 @@
+"""A seal on each workbook the tool writes: a digest of every part of the file, kept in the file.
+
+Before ``build`` replaces a workbook it must know that nobody has edited it since
+the tool wrote it. Reading the workbook's inputs back to compare their fingerprint
+(:mod:`workbook.inputs`) is the careful answer, and it takes longer than the build
+itself. The seal answers the common case in milliseconds: a file whose parts are
+byte for byte what the tool wrote holds no edits. Any other file (re-saved by
+Excel or LibreOffice, edited, or written by an older version of the tool) falls
+back to the careful comparison, so the seal can only make ``build`` quicker, never
+let an edit be overwritten.
+
+The digest covers every part except ``docProps/custom.xml``, the part that holds it.
+XlsxWriter assembles the parts before it zips them; :class:`SealingWorkbook` has
+its packager write the custom properties last, once the digest of the others is
+known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from io import BytesIO, StringIO
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import xlsxwriter
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from xlsxwriter.packager import Packager
+
+from workbook.errors import TechTradeError
+from workbook.safe_read import open_workbook_safely
+
+#: The custom document property that holds the seal.
+SEAL_PROPERTY = "tech-trade parts"
+#: The part that holds the custom properties, and so the seal: the one part it does not cover.
+CUSTOM_PART = "docProps/custom.xml"
+_PROPERTY_NAMESPACES = {
+    "p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+}
+
+
+def parts_digest(names: Iterable[str], read: Callable[[str], bytes]) -> str:
+    """SHA-256 over the parts in order of name, each part's name and length before its bytes.
+
+    ``read(name)`` gives a part's bytes; one part is held at a time.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        if name == CUSTOM_PART:
+            continue
+        content = read(name)
+        encoded = name.encode()
+        digest.update(len(encoded).to_bytes(8, "little") + encoded + len(content).to_bytes(8, "little"))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+class SealingWorkbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook whose file carries the seal in its custom properties.
+
+    The property must be set (to any value) before the workbook is closed: it is what
+    makes XlsxWriter write the custom properties part at all.
+    """
+
+    def _get_packager(self):
+        # XlsxWriter's documented way to put another packager in its place.
+        return _SealingPackager()
+
+
+class _SealingPackager(Packager):
+    def _write_custom_file(self) -> None:
+        # Deferred to the end of _create_package, when every other part exists.
+        pass
+
+    def _create_package(self):
+        super()._create_package()
+        sources = {name: (source, binary) for source, name, binary in self.filenames}
+        seal = parts_digest(sources, lambda name: _content(*sources[name]))
+        properties = self.workbook.custom_properties
+        if not any(name == SEAL_PROPERTY for name, _, _ in properties):
+            raise ValueError(f"set the {SEAL_PROPERTY!r} property before closing: it makes room for the seal")
+        self.workbook.custom_properties = [(name, seal if name == SEAL_PROPERTY else value, kind)
+                                           for name, value, kind in properties]
+        Packager._write_custom_file(self)
+        return self.filenames
+
+
+def _content(source: StringIO | BytesIO | str, binary: bool) -> bytes:
+    """A part's bytes as XlsxWriter will store them: text parts in UTF-8."""
+    if isinstance(source, (StringIO, BytesIO)):
+        value = source.getvalue()
+        return value if binary else value.encode("utf-8")
+    return Path(source).read_bytes()
+
+
+def is_sealed_and_untouched(path: Path) -> bool:
+    """True where ``path`` holds every part exactly as the tool wrote it (its seal matches).
+
+    False for a workbook without a seal or whose parts differ in any byte: that is not
+    an edit yet, only a file that needs the careful comparison. Raises TechTradeError for
+    a file that is not a safe workbook, as reading it any other way would.
+    """
+    with open_workbook_safely(path) as archive:
+        names = archive.namelist()
+        if CUSTOM_PART not in names:
+            return False
+        stored = _stored_seal(path, archive.read(CUSTOM_PART))
+        if stored is None:
+            return False
+        return parts_digest(names, archive.read) == stored
+
+
+def _stored_seal(path: Path, custom_xml: bytes) -> str | None:
+    try:
+        root = fromstring(custom_xml)
+    except (ParseError, DefusedXmlException) as error:
+        raise TechTradeError(f"{path}: its custom document properties cannot be read ({error})") from None
+    for prop in root.findall("p:property", _PROPERTY_NAMESPACES):
+        if prop.get("name") == SEAL_PROPERTY:
+            value = prop.find("vt:lpwstr", _PROPERTY_NAMESPACES)
+            return value.text if value is not None else None
+    return None
