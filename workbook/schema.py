@@ -39,6 +39,8 @@ PUBLISHED_FIGURES = (
     "top_destination_products",
     "top_destination_services",
 )
+#: The published figure of the top destinations of a flow of destinations.csv is this prefix + the flow.
+DESTINATION_FIGURE_PREFIX = "top_destination_"
 #: Published figures about one state: their subject is a code listed in states.csv.
 STATE_FIGURES = ("state_tech_exports", "state_tech_leading")
 

@@ -71,12 +71,10 @@ import us
 from workbook.data_files import write_data_file
 from workbook.errors import InputError
 from workbook.load import read_table
-from workbook.schema import DESTINATIONS, PUBLISHED
+from workbook.schema import DESTINATION_FIGURE_PREFIX, DESTINATIONS, PUBLISHED
 
 #: The year the release reports on; figures are for it unless their sentence says otherwise.
 REPORT_YEAR = 2020
-#: The figure of the destinations of a flow of destinations.csv is this prefix + the flow.
-DESTINATION_FIGURE_PREFIX = "top_destination_"
 
 # Fragments of the patterns below: how the release writes each kind of value.
 DOLLARS = r"\$\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)|\$\d[\d,]*(?:\.\d+)?"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.importers.release import DESTINATION_FIGURE_PREFIX
 from workbook.model.published import published_value
+from workbook.schema import DESTINATION_FIGURE_PREFIX
 
 #: The share of a destination whose value is not entered, or whose flow has no value at all.
 NO_SHARE = ""

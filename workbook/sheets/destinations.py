@@ -12,11 +12,10 @@ import textwrap
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.importers.release import DESTINATION_FIGURE_PREFIX
 from workbook.model import SnapshotModel
 from workbook.model.destinations import destination_figures
 from workbook.model.published import not_published
-from workbook.schema import DESTINATIONS
+from workbook.schema import DESTINATION_FIGURE_PREFIX, DESTINATIONS
 from workbook.sheets.data_tables import PUBLISHED, header
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, column_ref, column_width, literal_criterion_of, print_setup,
