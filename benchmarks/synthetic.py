@@ -15,6 +15,7 @@ Run on its own to write a folder: ``python3 benchmarks/synthetic.py 10 /tmp/data
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("factor", type=float, help="multiple of the real Census rows, e.g. 10")
     parser.add_argument("folder", type=Path, help="the data folder to write")
     args = parser.parse_args(argv)
-    print(write_folder(shape_for(args.factor), args.folder))
+    print(json.dumps(write_folder(shape_for(args.factor), args.folder)))
     return 0
 
 

@@ -14,6 +14,7 @@ import pytest
 from helpers import open_workbook, run_cli, set_number
 from workbook import build
 from workbook.seal import CUSTOM_PART, SEAL_PROPERTY, is_sealed_and_untouched
+from workbook.xlsx import Book
 
 
 @pytest.fixture
@@ -89,3 +90,13 @@ def test_an_edit_under_an_intact_seal_is_still_refused(built: Path, tmp_path: Pa
     result = run_cli("build", "--out", edited)
     assert result.returncode == 2 and "has been edited" in result.stderr
     assert edited.read_bytes() == before
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["parts in memory", "parts in temporary files"])
+def test_the_seal_is_written_whether_the_parts_are_held_in_memory_or_in_files(tmp_path: Path, in_memory: bool):
+    # Large workbooks are assembled in temporary files (see IN_MEMORY_ROWS), small ones in memory.
+    path = tmp_path / "small.xlsx"
+    book = Book.create(path, in_memory=in_memory)
+    book.add_sheet("Figures").write_number(0, 0, 1)
+    book.close()
+    assert is_sealed_and_untouched(path)

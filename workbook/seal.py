@@ -18,7 +18,8 @@ known.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO, StringIO
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -35,25 +36,29 @@ from workbook.safe_read import open_workbook_safely
 SEAL_PROPERTY = "tech-trade parts"
 #: The part that holds the custom properties, and so the seal: the one part it does not cover.
 CUSTOM_PART = "docProps/custom.xml"
+#: Bytes of a part hashed at a time.
+_CHUNK = 1024 * 1024
 _PROPERTY_NAMESPACES = {
     "p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
     "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
 
 
-def parts_digest(names: Iterable[str], read: Callable[[str], bytes]) -> str:
-    """SHA-256 over the parts in order of name, each part's name and length before its bytes.
+def parts_digest(names: Iterable[str], size_of: Callable[[str], int],
+                 chunks_of: Callable[[str], Iterable[bytes]]) -> str:
+    """SHA-256 over the parts in order of name: each part's name and size, then its bytes.
 
-    ``read(name)`` gives a part's bytes; one part is held at a time.
+    ``size_of(name)`` is a part's size in bytes and ``chunks_of(name)`` its bytes, a
+    piece at a time: a part of a million-row sheet is never held whole.
     """
     digest = hashlib.sha256()
     for name in sorted(names):
         if name == CUSTOM_PART:
             continue
-        content = read(name)
         encoded = name.encode()
-        digest.update(len(encoded).to_bytes(8, "little") + encoded + len(content).to_bytes(8, "little"))
-        digest.update(content)
+        digest.update(len(encoded).to_bytes(8, "little") + encoded + size_of(name).to_bytes(8, "little"))
+        for chunk in chunks_of(name):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -76,8 +81,8 @@ class _SealingPackager(Packager):
 
     def _create_package(self):
         super()._create_package()
-        sources = {name: (source, binary) for source, name, binary in self.filenames}
-        seal = parts_digest(sources, lambda name: _content(*sources[name]))
+        parts = {name: _Part(source, binary) for source, name, binary in self.filenames}
+        seal = parts_digest(parts, lambda name: parts[name].size, lambda name: parts[name].chunks())
         properties = self.workbook.custom_properties
         if not any(name == SEAL_PROPERTY for name, _, _ in properties):
             raise ValueError(f"set the {SEAL_PROPERTY!r} property before closing: it makes room for the seal")
@@ -87,12 +92,26 @@ class _SealingPackager(Packager):
         return self.filenames
 
 
-def _content(source: StringIO | BytesIO | str, binary: bool) -> bytes:
-    """A part's bytes as XlsxWriter will store them: text parts in UTF-8."""
-    if isinstance(source, (StringIO, BytesIO)):
-        value = source.getvalue()
-        return value if binary else value.encode("utf-8")
-    return Path(source).read_bytes()
+class _Part:
+    """A part as XlsxWriter holds it before zipping: text in memory (stored as UTF-8) or a file."""
+
+    def __init__(self, source: StringIO | BytesIO | str, binary: bool):
+        self.source = source
+        if isinstance(source, (StringIO, BytesIO)):
+            value = source.getvalue()
+            self.content = value if binary else value.encode("utf-8")
+            self.size = len(self.content)
+        else:
+            self.content = None
+            self.size = os.path.getsize(source)
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.content is not None:
+            yield self.content
+            return
+        with open(self.source, "rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
 
 
 def is_sealed_and_untouched(path: Path) -> bool:
@@ -109,7 +128,12 @@ def is_sealed_and_untouched(path: Path) -> bool:
         stored = _stored_seal(path, archive.read(CUSTOM_PART))
         if stored is None:
             return False
-        return parts_digest(names, archive.read) == stored
+        def chunks_of(name: str) -> Iterator[bytes]:
+            with archive.open(name) as stream:
+                while chunk := stream.read(_CHUNK):
+                    yield chunk
+
+        return parts_digest(names, lambda name: archive.getinfo(name).file_size, chunks_of) == stored
 
 
 def _stored_seal(path: Path, custom_xml: bytes) -> str | None:
