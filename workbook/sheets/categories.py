@@ -69,6 +69,8 @@ LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
 #: Arial's average letter is narrower than a digit.
 TEXT_PER_WIDTH = 1.2
+#: The helper columns beside the matrix, in order: a state's Census rows, its first and its last row.
+HELPER_KEYS = ("rows", "first", "last")
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90
@@ -167,19 +169,17 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.set_row(header_row, 2 * LINE_HEIGHT)
 
     # Beside the matrix, folded away: where each state's rows lie in CensusExports.
-    rows_col = last_col + 1
-    first_col, last_row_col = rows_col + 1, rows_col + 2
+    helper_cols = (last_col + 1, last_col + 2, last_col + 3)  # rows, first row, last row
     row_words = wording("state_rows")
-    for col, key in zip((rows_col, first_col, last_row_col), ("rows", "first", "last")):
+    for col, key in zip(helper_cols, HELPER_KEYS):
         sheet.write_string(header_row, col, row_words[key], formats["header_number"])
-    sheet.set_column(rows_col, last_row_col, column_width("rank"), None, {"level": 1, "hidden": True})
-    sheet.set_column(last_row_col + 1, last_row_col + 1, None, None, {"collapsed": True})
+    sheet.set_column(helper_cols[0], helper_cols[-1], column_width("rank"), None, {"level": 1, "hidden": True})
+    sheet.set_column(helper_cols[-1] + 1, helper_cols[-1] + 1, None, None, {"collapsed": True})
 
     for index, (state_code, values) in enumerate(matrix.iterrows()):
         row = first_row + index
         code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
-        rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True)
-                                            for col in (rows_col, first_col, last_row_col))
+        rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
         write_formula(sheet, row, NAME_COL,
                       f"INDEX({column_ref(states, header('state_name'))},"
@@ -187,8 +187,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
                       formats["formula_text"], figures.state_names[state_code])
         block = blocks[state_code]
         helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
-        for col, key, value in ((rows_col, "rows", block.rows), (first_col, "first", block.first_row),
-                                (last_row_col, "last", block.last_row)):
+        for col, key, value in zip(helper_cols, HELPER_KEYS, (block.rows, block.first_row, block.last_row)):
             write_formula(sheet, row, col, helpers[key], formats["rank"], value)
         year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
         for offset, value in enumerate(values):
