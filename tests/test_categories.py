@@ -30,52 +30,40 @@ def categories() -> pd.DataFrame:
     return pd.read_csv(DATA / "categories.csv")
 
 
-def matrix(book) -> dict[tuple[str, int], object]:
-    """(state code, category code) -> the matrix cell (cached value or formula, as ``book`` was read)."""
-    sheet = book[SHEET]
-    rows = list(sheet.iter_rows())
+def matrix_rows(book) -> tuple[tuple, list[tuple]]:
+    """The matrix's header row and its state rows (each starting with a two-letter code), as cells."""
+    rows = list(book[SHEET].iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
-    header = rows[header_index]
-    cells = {}
-    for row in rows[header_index + 1:]:
-        if not isinstance(row[0].value, str) or len(row[0].value) != 2:
-            break
-        for cell, category in zip(row[2:], header[2:]):
-            if isinstance(category.value, int):
-                cells[(row[0].value, category.value)] = cell.value
-    return cells
-
-
-def matrix_header(book) -> tuple[list[str], list[int], list]:
-    """The matrix's state codes (in row order), category codes (in column order) and header cells."""
-    sheet = book[SHEET]
-    rows = list(sheet.iter_rows())
-    header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
-    header_cells = [cell for cell in rows[header_index][2:] if isinstance(cell.value, int)]
     states = []
     for row in rows[header_index + 1:]:
         if not isinstance(row[0].value, str) or len(row[0].value) != 2:
             break
-        states.append(row[0].value)
-    return states, [cell.value for cell in header_cells], header_cells
+        states.append(row)
+    return rows[header_index], states
+
+
+def matrix(book) -> dict[tuple[str, int], object]:
+    """(state code, category code) -> the matrix cell (cached value or formula, as ``book`` was read)."""
+    header, states = matrix_rows(book)
+    return {(row[0].value, category.value): cell.value for row in states
+            for cell, category in zip(row[2:], header[2:]) if isinstance(category.value, int)}
+
+
+def matrix_header(book) -> tuple[list[str], list[int], list]:
+    """The matrix's state codes (in row order), category codes (in column order) and header cells."""
+    header, states = matrix_rows(book)
+    header_cells = [cell for cell in header[2:] if isinstance(cell.value, int)]
+    return [row[0].value for row in states], [cell.value for cell in header_cells], header_cells
 
 
 def helper_columns(book) -> dict[str, dict[str, tuple[str, int, object]]]:
     """Helper key (rows, first, last) -> state code -> (column letter, row, cell value) beside the matrix."""
-    sheet = book[SHEET]
-    rows = list(sheet.iter_rows())
-    header_index = next(i for i, row in enumerate(rows) if row[0].value == "Code" and row[1].value == "State")
+    header, states = matrix_rows(book)
     words = wording("state_rows")
-    columns = {key: next(cell.column_letter for cell in rows[header_index] if cell.value == words[key])
+    columns = {key: next(cell for cell in header if cell.value == words[key]).column - 1
                for key in ("rows", "first", "last")}
-    found = {key: {} for key in columns}
-    for row in rows[header_index + 1:]:
-        if not isinstance(row[0].value, str) or len(row[0].value) != 2:
-            break
-        for key, letter in columns.items():
-            cell = sheet[f"{letter}{row[0].row}"]
-            found[key][row[0].value] = (letter, row[0].row, cell.value)
-    return found
+    return {key: {row[0].value: (row[col].column_letter, row[col].row, row[col].value) for row in states}
+            for key, col in columns.items()}
 
 
 def national_totals(census: pd.DataFrame, year: int) -> pd.Series:

@@ -171,3 +171,11 @@ def test_checks_flag_a_formula_typed_over_after_recalculation(built: Path, tmp_p
     statuses = {row[0]: row[rows[0].index("Status")] for row in rows[1:]}
     assert statuses["Tech exports of the states sum to the U.S. total of the data"] == "broken"
     assert statuses["Shares of the U.S. sum to 100%"] == "holds"
+
+
+def test_build_refuses_to_overwrite_a_file_that_is_no_workbook_at_all(tmp_path: Path):
+    other = tmp_path / "snapshot.xlsx"
+    other.write_text("notes, not a workbook\n")
+    result = run_cli("build", "--out", other)
+    assert result.returncode == 2 and "not a workbook tech-trade wrote" in result.stderr and "--force" in result.stderr
+    assert other.read_text() == "notes, not a workbook\n"

@@ -95,11 +95,11 @@ def refuse_to_overwrite_edits(out: Path) -> None:
     """Raise unless ``out`` is absent or a workbook this tool wrote and nobody has edited since."""
     if not out.exists():
         return
-    # A file exactly as the tool wrote it holds no edits: no need to read it back.
-    if is_sealed_and_untouched(out):
-        return
     advice = f"keep it, or use --force to replace it; `tech-trade extract {out} --out DIR` takes its inputs back as data"
     try:
+        # A file exactly as the tool wrote it holds no edits: no need to read it back.
+        if is_sealed_and_untouched(out):
+            return
         existing = read_inputs(out)
     except TechTradeError:
         raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}") from None

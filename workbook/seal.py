@@ -63,11 +63,13 @@ def parts_digest(names: Iterable[str], size_of: Callable[[str], int],
 
 
 class SealingWorkbook(xlsxwriter.Workbook):
-    """An XlsxWriter workbook whose file carries the seal in its custom properties.
+    """An XlsxWriter workbook whose file carries the seal in its custom properties."""
 
-    The property must be set (to any value) before the workbook is closed: it is what
-    makes XlsxWriter write the custom properties part at all.
-    """
+    def close(self) -> None:
+        # Room for the seal, filled in by the packager once every other part is written. A
+        # property set before packaging also makes XlsxWriter write the custom properties part.
+        self.set_custom_property(SEAL_PROPERTY, "pending")
+        super().close()
 
     def _get_packager(self):
         # XlsxWriter's documented way to put another packager in its place.
@@ -83,11 +85,8 @@ class _SealingPackager(Packager):
         super()._create_package()
         parts = {name: _Part(source, binary) for source, name, binary in self.filenames}
         seal = parts_digest(parts, lambda name: parts[name].size, lambda name: parts[name].chunks())
-        properties = self.workbook.custom_properties
-        if not any(name == SEAL_PROPERTY for name, _, _ in properties):
-            raise ValueError(f"set the {SEAL_PROPERTY!r} property before closing: it makes room for the seal")
         self.workbook.custom_properties = [(name, seal if name == SEAL_PROPERTY else value, kind)
-                                           for name, value, kind in properties]
+                                           for name, value, kind in self.workbook.custom_properties]
         Packager._write_custom_file(self)
         return self.filenames
 
@@ -110,8 +109,12 @@ class _Part:
             yield self.content
             return
         with open(self.source, "rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                yield chunk
+            yield from _in_chunks(stream)
+
+
+def _in_chunks(stream) -> Iterator[bytes]:
+    while chunk := stream.read(_CHUNK):
+        yield chunk
 
 
 def is_sealed_and_untouched(path: Path) -> bool:
@@ -128,10 +131,10 @@ def is_sealed_and_untouched(path: Path) -> bool:
         stored = _stored_seal(path, archive.read(CUSTOM_PART))
         if stored is None:
             return False
+
         def chunks_of(name: str) -> Iterator[bytes]:
             with archive.open(name) as stream:
-                while chunk := stream.read(_CHUNK):
-                    yield chunk
+                yield from _in_chunks(stream)
 
         return parts_digest(names, lambda name: archive.getinfo(name).file_size, chunks_of) == stored
 

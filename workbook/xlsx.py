@@ -20,7 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import FormatLimitError
-from workbook.seal import SEAL_PROPERTY, SealingWorkbook
+from workbook.seal import SealingWorkbook
 from workbook.templates_loader import styles, wording
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
@@ -261,8 +261,6 @@ class Book:
                 for sheet in self.workbook.worksheets()}
 
     def close(self) -> None:
-        # Room for the seal, which the packager fills in once every other part is written.
-        self.workbook.set_custom_property(SEAL_PROPERTY, "pending")
         self.workbook.close()
 
 
@@ -271,6 +269,15 @@ def _make_formats(workbook: Workbook) -> dict:
     base = theme["base"]
     skip = {"theme", "column_widths", "base", "chart"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
+
+
+def fold_columns(sheet: Worksheet, first_col: int, last_col: int, width: float, next_width: float | None = None) -> None:
+    """Hide columns in an outline group, folded: the + above the column after them unfolds them.
+
+    ``next_width`` is the width of that next column, which carries the group's folded mark.
+    """
+    sheet.set_column(first_col, last_col, width, None, {"level": 1, "hidden": True})
+    sheet.set_column(last_col + 1, last_col + 1, next_width, None, {"collapsed": True})
 
 
 def column_width(kind: str) -> int:

@@ -26,14 +26,22 @@ def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
+#: A state's helper cells in the workbook, in order; also the names of their wording and formulas.
+STATE_ROW_KEYS = ("rows", "first", "last")
+
+
 @dataclass(frozen=True)
 class StateRows:
     """One state's block of rows in the wide Census table, counted from 1 (its first data row)."""
 
     #: How many rows the state has; 0 for a state with no trade in the data.
     rows: int
-    first_row: int
-    last_row: int
+    first: int
+    last: int
+
+    def value(self, key: str) -> int:
+        """The helper cell ``key`` (one of STATE_ROW_KEYS)."""
+        return getattr(self, key)
 
 
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
@@ -49,7 +57,7 @@ def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
     for code in states:
         rows = int(counts.get(code, 0))
         first = int(firsts[code]) if rows else 1
-        spans[code] = StateRows(rows=rows, first_row=first, last_row=first + max(rows, 1) - 1)
+        spans[code] = StateRows(rows=rows, first=first, last=first + max(rows, 1) - 1)
     return spans
 
 

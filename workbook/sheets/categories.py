@@ -15,12 +15,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
-from workbook.model.census_rows import export_rows
+from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.sheets.data_tables import (CATEGORY_LIST, EXPORTS, STATE_LIST, header, state_exports, state_rows_formulas,
                                         state_year_block, year_column)
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, number_format,
-                           print_setup, string_literal, this_row_ref, write_formula, write_table, write_value,
+from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, fold_columns,
+                           number_format, print_setup, string_literal, this_row_ref, write_formula, write_table, write_value,
                            year_title_formula)
 
 WORDING = "categories"
@@ -69,8 +69,6 @@ LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
 #: Arial's average letter is narrower than a digit.
 TEXT_PER_WIDTH = 1.2
-#: The helper columns beside the matrix, in order: a state's Census rows, its first and its last row.
-HELPER_KEYS = ("rows", "first", "last")
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90
@@ -169,12 +167,11 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.set_row(header_row, 2 * LINE_HEIGHT)
 
     # Beside the matrix, folded away: where each state's rows lie in CensusExports.
-    helper_cols = (last_col + 1, last_col + 2, last_col + 3)  # rows, first row, last row
+    helper_cols = tuple(last_col + 1 + offset for offset in range(len(STATE_ROW_KEYS)))
     row_words = wording("state_rows")
-    for col, key in zip(helper_cols, HELPER_KEYS):
+    for col, key in zip(helper_cols, STATE_ROW_KEYS):
         sheet.write_string(header_row, col, row_words[key], formats["header_number"])
-    sheet.set_column(helper_cols[0], helper_cols[-1], column_width("rank"), None, {"level": 1, "hidden": True})
-    sheet.set_column(helper_cols[-1] + 1, helper_cols[-1] + 1, None, None, {"collapsed": True})
+    fold_columns(sheet, helper_cols[0], helper_cols[-1], column_width("rank"))
 
     for index, (state_code, values) in enumerate(matrix.iterrows()):
         row = first_row + index
@@ -187,8 +184,8 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
                       formats["formula_text"], figures.state_names[state_code])
         block = blocks[state_code]
         helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
-        for col, key, value in zip(helper_cols, HELPER_KEYS, (block.rows, block.first_row, block.last_row)):
-            write_formula(sheet, row, col, helpers[key], formats["rank"], value)
+        for col, key in zip(helper_cols, STATE_ROW_KEYS):
+            write_formula(sheet, row, col, helpers[key], formats["rank"], block.value(key))
         year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
         for offset, value in enumerate(values):
             col = FIRST_CATEGORY_COL + offset

@@ -14,13 +14,13 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.census_rows import export_rows
+from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.model.trend import TrendFigures, trend_figures
 from workbook.sheets.data_tables import (EXPORTS, STATE_LIST, has_year_column, header, state_block, state_exports,
                                         state_rows_formulas, year_column)
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, print_setup,
-                           string_literal, this_row_ref, write_formula, write_table)
+from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, fold_columns,
+                           print_setup, string_literal, this_row_ref, write_formula, write_table)
 
 WORDING = "trend"
 US_TABLE = "TechTrendUS"
@@ -170,13 +170,12 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     ]
     # Where each state's rows lie in CensusExports: the year columns sum only those rows.
     row_words = wording("state_rows")
-    rows, first_row, last_row = (this_row_ref(STATE_TABLE, row_words[key]) for key in ("rows", "first", "last"))
-    helpers = state_rows_formulas(code, rows, first_row)
-    blocks = [model_rows[state] for state in table.index]
+    count, first_row, last_row = (this_row_ref(STATE_TABLE, row_words[key]) for key in STATE_ROW_KEYS)
+    helpers = state_rows_formulas(code, count, first_row)
     row_columns = [
         TableColumn(header=row_words[key], style="rank", header_style="header_number", formula=helpers[key],
-                    values=[getattr(block, field) for block in blocks])
-        for key, field in (("rows", "rows"), ("first", "first_row"), ("last", "last_row"))
+                    values=[model_rows[state].value(key) for state in table.index])
+        for key in STATE_ROW_KEYS
     ]
     # One column per year of the data, each read from that year's column of CensusExports.
     for year in figures.years:
@@ -187,13 +186,10 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     first, last = write_table(book, sheet, header_row, STATE_TABLE, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
     sheet.set_column(FIRST_YEAR_COL, last_year_col, column_width("matrix") + 2)
-    # The helper columns are folded away: a reader sees the years, then the sparklines.
-    sheet.set_column(last_year_col + 1, last_year_col + len(row_columns), column_width("rank"), None,
-                     {"level": 1, "hidden": True})
-
     # Sparklines are drawn in the column beside the table: the table has no empty column.
+    # The helper columns before them are folded away: a reader sees the years, then the sparklines.
     sparkline_col = last_year_col + len(row_columns) + 1
-    sheet.set_column(sparkline_col, sparkline_col, column_width("usd"), None, {"collapsed": True})
+    fold_columns(sheet, last_year_col + 1, sparkline_col - 1, column_width("rank"), column_width("usd"))
     sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header"])
     name = quote_sheetname(sheet.get_name())
     rows = range(first, last + 1)
