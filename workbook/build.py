@@ -17,12 +17,14 @@ from workbook import progress
 from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
+from workbook.own import OwnContent, load_own, parts_properties
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
 from workbook.inputs import fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
 from workbook.seal import is_sealed_and_untouched
+from workbook.sheets import own_sheets
 from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
                              trend)
 from workbook.templates_loader import wording
@@ -59,6 +61,7 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     """
     with progress.step(f"loaded and checked {data_dir}") as step:
         data = load_dataset(Path(data_dir))
+        own = load_own(Path(data_dir))
         step.result = f"years {data.years[0]}–{data.years[-1]}" if data.years else "no years"
     with progress.step("set up the model") as step:
         model = build_model(data, year)
@@ -69,7 +72,7 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
             refuse_to_overwrite_edits(out)
     with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp, \
             cycle_collection_paused():
-        write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect)
+        write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect, own=own)
     return out
 
 
@@ -105,6 +108,10 @@ def refuse_to_overwrite_edits(out: Path) -> None:
         raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}") from None
     if not existing.made_by_tool:
         raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}")
+    if existing.own:
+        raise TechTradeError(f"{out}: holds the analyst's own sheets, notes or names; keep it, or use --force to "
+                             f"replace it; `tech-trade extract {out} --out DIR` now keeps them with the inputs, "
+                             "and `build --data DIR` puts them back")
     if existing.fingerprint() != existing.stored_fingerprint:
         raise TechTradeError(f"{out}: has been edited since tech-trade wrote it (inputs or formulas changed); {advice}")
 
@@ -138,7 +145,8 @@ def data_checksum(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: bool = False) -> None:
+def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: bool = False,
+                   own: OwnContent | None = None) -> None:
     rows = len(model.data.exports) + len(model.data.imports)
     book = Book.create(path, protect=protect, in_memory=rows <= IN_MEMORY_ROWS)
     # Sheets are added in reading order first; About is filled in last because it
@@ -162,6 +170,11 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
                 for key in ("about", *(module.WORDING for module in REPORT_SHEETS))]
     contents += [about.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     about.write(book, about_sheet, model, contents, checksum, years_range)
+    # What is the tool's, listed before the analyst's own work is put back after it.
+    for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
+                                        [entry[0] for entry in book.workbook.defined_names]).items():
+        book.workbook.set_custom_property(name, value)
+    own_sheets.write_own(book, own or OwnContent())
     # The marks by which build, extract and diff know their own workbooks, and an edited one.
     written = fingerprint(model_inputs(model), model_settings(model), book.formula_counts())
     for name, value in made_by_properties(written).items():

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from workbook import __version__, progress
-from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
+from workbook.errors import (EXIT_WOULD_LOSE, WouldLoseError, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
                              TechTradeError, one_line)
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
     extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
     extract.add_argument("--out", type=Path, required=True, help="folder to write the data files into")
+    extract.add_argument("--allow-loss", action="store_true",
+                         help="carry what can be carried when an own sheet holds a chart, picture, pivot table "
+                              "or form control (listed on standard error), rather than write nothing")
 
     diff = commands.add_parser("diff", help="list the input cells whose values differ between two workbooks")
     diff.add_argument("old", type=Path, help="the workbook before")
@@ -162,7 +165,16 @@ def _import_release(args: argparse.Namespace) -> int:
 def _extract(args: argparse.Namespace) -> int:
     from workbook.extract import extract_workbook
 
-    for path in extract_workbook(args.file, args.out):
+    try:
+        paths = extract_workbook(args.file, args.out, allow_loss=args.allow_loss)
+    except WouldLoseError as error:
+        for loss in error.losses:
+            print(f"tech-trade: {loss}", file=sys.stderr)
+        print(f"tech-trade: error: {args.file}: nothing was written, since {len(error.losses)} thing(s) above "
+              "cannot be carried into data files; remove them, or use --allow-loss to carry the rest",
+              file=sys.stderr)
+        return EXIT_WOULD_LOSE
+    for path in paths:
         _say(args, f"wrote {path}")
     return EXIT_OK
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
+from workbook.own import OwnContent, OwnSheet
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
-    """One line per input that differs: ``sheet!cell: label: old -> new``, in table order."""
+    """One line per input that differs: ``sheet!cell: label: old -> new``, in table order;
+    then the analyst's own sheets, notes and names that were added, removed or changed."""
     old, new = read_own_workbook(old_path), read_own_workbook(new_path)
     lines = _settings_lines(old, new)
     for key in _ordered_keys(old, new):
@@ -23,7 +25,44 @@ def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
                 lines.append(_line(before, _shown(before.value), "(removed)"))
             elif _canonical(before.value) != _canonical(after.value):
                 lines.append(_line(after, _shown(before.value), _shown(after.value)))
+    return lines + own_differences(old.own, new.own)
+
+
+def own_differences(old: OwnContent, new: OwnContent) -> list[str]:
+    """The analyst's own work compared: sheets (cell by cell), notes (by where they stand), names."""
+    lines = []
+    old_sheets, new_sheets = {sheet.name: sheet for sheet in old.sheets}, {sheet.name: sheet for sheet in new.sheets}
+    for name in [*old_sheets, *(name for name in new_sheets if name not in old_sheets)]:
+        if name not in new_sheets:
+            lines.append(f"{_sheet_ref(name)}: own sheet removed")
+        elif name not in old_sheets:
+            lines.append(f"{_sheet_ref(name)}: own sheet added")
+        else:
+            lines += _sheet_lines(old_sheets[name], new_sheets[name])
+    old_notes, new_notes = {note.place: note for note in old.notes}, {note.place: note for note in new.notes}
+    for place in [*old_notes, *(place for place in new_notes if place not in old_notes)]:
+        before, after = old_notes.get(place), new_notes.get(place)
+        if before is None or after is None or before.text != after.text:
+            lines.append(f"note at {place}: {_shown(before.text if before else None)} -> "
+                         f"{_shown(after.text if after else None) if after else '(removed)'}")
+    old_names, new_names = {n.name: n.refers_to for n in old.names}, {n.name: n.refers_to for n in new.names}
+    for name in sorted(set(old_names) | set(new_names)):
+        if old_names.get(name) != new_names.get(name):
+            lines.append(f"own name {name}: {_shown(old_names.get(name))} -> "
+                         f"{_shown(new_names.get(name)) if name in new_names else '(removed)'}")
     return lines
+
+
+def _sheet_lines(old: OwnSheet, new: OwnSheet) -> list[str]:
+    def content(sheet: OwnSheet) -> dict[str, object]:
+        return {cell.cell: cell.formula if cell.formula is not None else cell.value for cell in sheet.cells
+                if cell.formula is not None or cell.value not in (None, "")}
+
+    before, after = content(old), content(new)
+    return [f"{_sheet_ref(new.name)}!{cell}: own sheet: {_shown(before.get(cell))} -> "
+            f"{_shown(after.get(cell)) if cell in after else '(removed)'}"
+            for cell in [*before, *(cell for cell in after if cell not in before)]
+            if _canonical(before.get(cell)) != _canonical(after.get(cell))]
 
 
 def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list:

@@ -9,6 +9,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_PROBLEMS_FOUND = 1
 EXIT_USAGE_OR_INPUT = 2
+#: ``extract`` found the analyst's work that cannot be carried (a chart on an own sheet) and wrote nothing.
+EXIT_WOULD_LOSE = 3
 #: Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal's number, as shells report it.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -25,6 +27,14 @@ class MissingToolError(TechTradeError):
 class FormatLimitError(TechTradeError):
     """Something the workbook would hold breaks a limit of the .xlsx format (a sheet name,
     a cell's text, the rows of a sheet, a defined name); raised before it is written."""
+
+
+class WouldLoseError(TechTradeError):
+    """Taking a workbook's edits back would drop some of the analyst's work (listed, one line each)."""
+
+    def __init__(self, losses: list[str]) -> None:
+        self.losses = losses
+        super().__init__("\n".join(losses))
 
 
 class UnsafeWorkbookError(TechTradeError):

@@ -8,20 +8,33 @@ then writes them into the output folder, so a refused workbook writes nothing.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from workbook.data_files import write_data_file
-from workbook.errors import InputError, TechTradeError
+from workbook.errors import InputError, TechTradeError, WouldLoseError
 from workbook.inputs import WorkbookInputs, input_tables, read_inputs
 from workbook.load import load_dataset
+from workbook.own import OWN_FOLDER, load_own, write_own
 from workbook.schema import SETTINGS
 
 
-def extract_workbook(path: Path, out_dir: Path) -> list[Path]:
+def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> list[Path]:
+    """Write the inputs of ``path``, and the analyst's own work in it, into ``out_dir``.
+
+    Own sheets holding what data files cannot carry (charts, pictures, pivot tables, form
+    controls) stop it before anything is written, unless ``allow_loss``; then each loss is
+    still said on standard error.
+    """
     inputs = read_own_workbook(path)
+    if inputs.own.losses and not allow_loss:
+        raise WouldLoseError(inputs.own.losses)
+    for loss in inputs.own.losses:
+        print(f"tech-trade: not carried: {loss}", file=sys.stderr)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".tech-trade-extract-", dir=out_dir) as staging_name:
@@ -30,19 +43,32 @@ def extract_workbook(path: Path, out_dir: Path) -> list[Path]:
                   for spec in input_tables()]
         settings = pd.DataFrame({"setting": list(inputs.settings), "value": list(inputs.settings.values())})
         staged.append(write_data_file(settings, SETTINGS, staging))
+        if inputs.own:
+            write_own(inputs.own, staging)
         try:
             load_dataset(staging)
+            load_own(staging)
         except InputError as error:
             raise TechTradeError(
                 f"{path}: {_table_of(Path(error.file).name)} does not pass the data checks, so nothing was written: "
                 f"{str(error).replace(str(staging) + os.sep, '')}") from None
-        return [Path(os.replace(file, out_dir / file.name) or out_dir / file.name) for file in staged]
+        written = [Path(os.replace(file, out_dir / file.name) or out_dir / file.name) for file in staged]
+        # The own folder is replaced whole: what the analyst removed from the workbook stays removed.
+        own_folder = out_dir / OWN_FOLDER
+        if own_folder.exists():
+            shutil.rmtree(own_folder)
+        if inputs.own:
+            os.replace(staging / OWN_FOLDER, own_folder)
+            written += sorted(own_folder.iterdir())
+    return written
 
 
 def _table_of(filename: str) -> str:
     """The workbook table a data file is extracted from, to name it in a message."""
     tables = {spec.schema.filename: spec.table for spec in input_tables()}
-    return f"the {tables[filename]} table" if filename in tables else "the settings on About"
+    if filename in tables:
+        return f"the {tables[filename]} table"
+    return "the settings on About" if filename == SETTINGS.filename else "the analyst's own sheets and notes"
 
 
 def read_own_workbook(path: Path) -> WorkbookInputs:

@@ -16,7 +16,7 @@ import json
 import math
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 
 from workbook import __version__
 from workbook.errors import TechTradeError
+from workbook.own import OwnContent, read_own
 from workbook.safe_read import check_workbook_file
 from workbook.sheets.destinations import TABLE as DESTINATIONS_TABLE
 from workbook.schema import CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, FileSchema
@@ -86,6 +87,8 @@ class WorkbookInputs:
     cells: dict[tuple[str, tuple], list[InputCell]]
     formula_counts: dict[str, int]
     properties: dict[str, str]
+    #: What the analyst added that the tool did not write: sheets, notes, defined names.
+    own: OwnContent = field(default_factory=OwnContent)
 
     @property
     def made_by_tool(self) -> bool:
@@ -125,8 +128,28 @@ def read_inputs(path: Path) -> WorkbookInputs:
         frame, table_cells = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
+    own = read_own(path, book, lambda: _values_book(path), properties, _key_headers())
     return WorkbookInputs(path=path, frames=frames, settings=_read_settings(book), cells=cells,
-                          formula_counts=_formula_counts(book), properties=properties)
+                          formula_counts=_formula_counts(book), properties=properties, own=own)
+
+
+def _values_book(path: Path):
+    """The workbook with the cached values of its formulas, read only when an own sheet has formulas."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
+        return openpyxl.load_workbook(path, data_only=True)
+
+
+def _key_headers() -> dict[str, tuple[str, ...]]:
+    """The headers of each input table's key columns, by which a note on a row is kept."""
+    keys = {}
+    for spec in input_tables():
+        header_of = {column: header for header, column in spec.headers.items()}
+        keys[spec.table] = tuple(header_of[column] for column in spec.schema.key
+                                 if column in header_of and not (spec.wide_by_year and column == "year"))
+    return keys
 
 
 def _read_table(sheet, spec: InputTable) -> tuple[pd.DataFrame, dict]:

@@ -30,6 +30,10 @@ Every action gets one entry in ``results``, in order. Actions:
 ``formula``        sheet, cell: the cell's formula as Calc shows it (or its value if none)
 ``table_range``    table: the range of a table (a database range to Calc), e.g. "A4:M1685"
 ``save``           path: store as .xlsx (filter "Calc MS Excel 2007 XML")
+``add_sheet``      name, and ``position`` (0-based; default: after the last sheet)
+``comment``        sheet, cell, text: a note on the cell, as Insert -> Comment does
+``column_width``   sheet, ``column`` (letters), ``width`` in 1/100 mm
+``number_format``  sheet, ``cell`` (or a range), ``format`` (a format code, en-US)
 
 Before the first ``read``, ``read_name`` or ``save`` after an edit, every formula
 is recalculated (``calculateAll``, as Ctrl+Shift+F9 does). Values read are
@@ -280,6 +284,30 @@ class Session:
         area = ranges.getByName(action["table"]).getDataArea()
         first = f"{_column_letters(area.StartColumn)}{area.StartRow + 1}"
         return f"{first}:{_column_letters(area.EndColumn)}{area.EndRow + 1}"
+
+    def op_add_sheet(self, action):
+        sheets = self.doc.Sheets
+        sheets.insertNewByName(action["name"], int(action.get("position", sheets.getCount())))
+        self.dirty = True
+
+    def op_comment(self, action):
+        sheet = self.sheet(action["sheet"])
+        address = sheet.getCellRangeByName(action["cell"]).getCellAddress()
+        sheet.getAnnotations().insertNew(address, action["text"])
+
+    def op_column_width(self, action):
+        sheet = self.sheet(action["sheet"])
+        index = sheet.getCellRangeByName(f"{action['column']}1").getCellAddress().Column
+        sheet.getColumns().getByIndex(index).Width = int(action["width"])
+
+    def op_number_format(self, action):
+        locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+        locale.Language, locale.Country = "en", "US"
+        formats = self.doc.getNumberFormats()
+        key = formats.queryKey(action["format"], locale, False)
+        if key == -1:
+            key = formats.addNew(action["format"], locale)
+        self.sheet(action["sheet"]).getCellRangeByName(action["cell"]).NumberFormat = key
 
     def op_save(self, action):
         self.recalculate()
