@@ -41,7 +41,9 @@ def data_with(case: Path, folder: Path) -> Path:
     """A copy of data/ with the case's files in place of the bundled ones."""
     data = copy_of_data(folder)
     for replacement in case.iterdir():
-        if replacement.name != "case.toml":
+        if replacement.is_dir():
+            shutil.copytree(replacement, data / replacement.name)
+        elif replacement.name != "case.toml":
             shutil.copyfile(replacement, data / replacement.name)
     for name in manifest(case).get("removes", []):
         (data / name).unlink()

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from importlib import resources
@@ -20,7 +21,7 @@ from workbook.load import load_dataset
 from workbook.own import OwnContent, load_own, parts_properties
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
-from workbook.inputs import fingerprint, made_by_properties, read_inputs
+from workbook.inputs import data_digest, fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
 from workbook.seal import is_sealed_and_untouched
@@ -70,6 +71,13 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     if not force:
         with progress.step(f"checked {out} holds no edits to keep"):
             refuse_to_overwrite_edits(out)
+    if own.has_formulas and own.inputs_digest != data_digest(model_inputs(model), model_settings(model)):
+        # The analyst's formulas carry the values they had when extracted; over other data
+        # they are right only once recalculated, which Excel does on opening (the file asks
+        # it to) and LibreOffice does when told to.
+        print(f"tech-trade: note: the data differ from those the own sheets' formulas were last computed on; "
+              f"their values show once {out} is recalculated (Excel does so on opening; in LibreOffice, "
+              "Data > Calculate > Recalculate Hard), and `tech-trade check` lists them until then", file=sys.stderr)
     with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp, \
             cycle_collection_paused():
         write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect, own=own)

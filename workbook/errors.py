@@ -55,6 +55,8 @@ class InputError(TechTradeError):
     row: int | None = None
     column: str | None = None
     value: object = None
+    #: Where in a file that is not a table the value stands (a sheet and cell of a kept own sheet).
+    place: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -65,6 +67,8 @@ class InputError(TechTradeError):
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column}")
+        if self.place is not None:
+            where.append(self.place)
         found = "" if self.value is None else f"{_shorten(self.value)!r}: "
         return one_line(f"{', '.join(where)}: {found}{self.expected}")
 

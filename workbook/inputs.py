@@ -128,8 +128,11 @@ def read_inputs(path: Path) -> WorkbookInputs:
         frame, table_cells = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
+    settings = _read_settings(book)
     own = read_own(path, book, lambda: _values_book(path), properties, _key_headers())
-    return WorkbookInputs(path=path, frames=frames, settings=_read_settings(book), cells=cells,
+    if own.has_formulas:
+        own.inputs_digest = data_digest(frames, settings)
+    return WorkbookInputs(path=path, frames=frames, settings=settings, cells=cells,
                           formula_counts=_formula_counts(book), properties=properties, own=own)
 
 
@@ -281,6 +284,11 @@ def fingerprint(frames: dict[str, pd.DataFrame], settings: dict[str, object], fo
             digest.update(piece)
     digest.update(b"}}")
     return digest.hexdigest()
+
+
+def data_digest(frames: dict[str, pd.DataFrame], settings: dict[str, object]) -> str:
+    """The fingerprint of the inputs alone, whatever sheets and formulas hold them."""
+    return fingerprint(frames, settings, {})
 
 
 def made_by_properties(checksum: str) -> dict[str, str]:

@@ -44,7 +44,7 @@ _EXTERNAL_LINK = re.compile(r"\[\d+\]|\[[^\]]*\.(?:xl[a-z]*|ods|csv)\]|(?:https?
 #: cells, sheet-qualified references or text in quotes).
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'!")
-_TABLE_REF = re.compile(r"\b([A-Za-z_\\][A-Za-z0-9_.]*)\[")
+_TABLE_REF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_.]*)\[")
 _NAME = re.compile(r"(?<![A-Za-z0-9_.!$\]\[])([A-Za-z_\\][A-Za-z0-9_.]*)(?![A-Za-z0-9_.(!\[])")
 _CELL = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+|[A-Za-z]{1,3}|TRUE|FALSE", re.IGNORECASE)
 _COLUMN_IN_BRACKETS = re.compile(r"\[([^\[\]#@]+)\]")
@@ -88,6 +88,8 @@ class OwnSheet:
     merged: tuple[str, ...] = ()
     frozen: str | None = None
     tables: tuple[OwnTable, ...] = ()
+    #: The file of data/own it was read from, to name in a message.
+    source: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,13 @@ class OwnContent:
     names: list[OwnName] = field(default_factory=list)
     #: One line per thing that cannot be carried: sheet and object.
     losses: list[str] = field(default_factory=list)
+    #: The digest of the inputs the own formulas' values were computed from (see
+    #: :func:`workbook.inputs.data_digest`): a build from other data cannot vouch for them.
+    inputs_digest: str | None = None
+
+    @property
+    def has_formulas(self) -> bool:
+        return any(cell.formula is not None for sheet in self.sheets for cell in sheet.cells)
 
     def __bool__(self) -> bool:
         return bool(self.sheets or self.notes or self.names)
@@ -388,6 +397,7 @@ def write_own(content: OwnContent, data_dir: Path) -> list[Path]:
         }))
     written.append(_write_json(folder / MANIFEST, {
         "format": OWN_FORMAT,
+        "inputs_digest": content.inputs_digest,
         "sheets": sheets,
         "notes": [_without_defaults(asdict(note)) for note in content.notes],
         "names": [asdict(name) for name in content.names],
@@ -415,26 +425,26 @@ def load_own(data_dir: Path) -> OwnContent:
         return OwnContent()
     manifest = _read_json(manifest_path)
     if manifest.get("format") != OWN_FORMAT:
-        raise InputError(manifest_path, f"expected format {OWN_FORMAT}", column="format", value=manifest.get("format"))
-    content = OwnContent()
+        raise InputError(manifest_path, f"expected format {OWN_FORMAT}", place="format", value=manifest.get("format"))
+    content = OwnContent(inputs_digest=manifest.get("inputs_digest"))
     names: list[str] = []
     for entry in manifest.get("sheets", []):
         path = folder / str(entry.get("file", ""))
         if not path.is_file() or path.parent != folder:
-            raise InputError(manifest_path, "expected a sheet file in the same folder", column="sheets",
+            raise InputError(manifest_path, "expected a sheet file in the same folder", place="sheets",
                              value=entry.get("file"))
         sheet = _sheet_from(path, _read_json(path))
         try:
             check_sheet_name(sheet.name, names)
         except Exception as error:
-            raise InputError(path, str(error), column="name", value=sheet.name) from None
+            raise InputError(path, str(error), place="name") from None
         names.append(sheet.name)
         content.sheets.append(sheet)
     for index, note in enumerate(manifest.get("notes", []), start=1):
         content.notes.append(_note_from(manifest_path, index, note))
     for index, name in enumerate(manifest.get("names", []), start=1):
         refers_to = str(name.get("refers_to", ""))
-        _check_formula(manifest_path, f"names[{index}]", refers_to)
+        _check_formula(manifest_path, f"name {index} ({name.get('name')})", refers_to)
         content.names.append(OwnName(str(name.get("name", "")), refers_to))
     return content
 
@@ -454,42 +464,46 @@ def _sheet_from(path: Path, document: dict) -> OwnSheet:
     for record in document.get("cells", []):
         cell = OwnCell(**{key: record[key] for key in OwnCell.__dataclass_fields__ if key in record})
         if cell.formula is not None:
-            _check_formula(path, f"{document.get('name')}!{cell.cell}", cell.formula)
-        for text in (cell.value, cell.formula):
-            if isinstance(text, str) and utf16_length(text) > MAX_CELL_TEXT:
-                raise InputError(path, f"expected at most {MAX_CELL_TEXT:,} characters in a cell",
-                                 column=f"{document.get('name')}!{cell.cell}", value=text)
+            _check_formula(path, _cell_place(document, cell.cell), cell.formula)
+        if isinstance(cell.value, str) and utf16_length(cell.value) > MAX_CELL_TEXT:
+            raise InputError(path, f"expected at most {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds",
+                             place=_cell_place(document, cell.cell), value=cell.value)
         cells.append(cell)
     tables = tuple(OwnTable(table["name"], table["ref"], tuple(table["headers"]), table.get("style"))
                    for table in document.get("tables", []))
     return OwnSheet(str(document.get("name", "")), tuple(cells),
                     {str(key): float(value) for key, value in document.get("column_widths", {}).items()},
                     {int(key): float(value) for key, value in document.get("row_heights", {}).items()},
-                    tuple(document.get("merged", [])), document.get("frozen"), tables)
+                    tuple(document.get("merged", [])), document.get("frozen"), tables, source=str(path))
+
+
+def _cell_place(document: dict, cell: str) -> str:
+    return f"sheet {str(document.get('name'))!r}, cell {cell}"
 
 
 def _note_from(path: Path, index: int, record: dict) -> OwnNote:
     note = OwnNote(**{key: record[key] for key in OwnNote.__dataclass_fields__ if key in record})
     if utf16_length(note.text) > MAX_CELL_TEXT:
         raise InputError(path, f"expected at most {MAX_CELL_TEXT:,} characters in a note",
-                         column=f"notes[{index}]", value=note.text)
+                         place=f"note {index} ({note.place})", value=note.text)
     return note
 
 
 def _check_formula(path: Path, where: str, formula: str) -> None:
     if len(formula) > MAX_FORMULA_LENGTH:
-        raise InputError(path, f"expected a formula of at most {MAX_FORMULA_LENGTH:,} characters", column=where,
+        raise InputError(path, f"expected a formula of at most {MAX_FORMULA_LENGTH:,} characters", place=where,
                          value=formula)
-    if _EXTERNAL_LINK.search(_STRING.sub('""', formula)):
-        raise InputError(path, "expected no link to another file or program in a formula", column=where,
+    # Table columns such as CensusExports[2020] are no links: they are set aside first.
+    if _EXTERNAL_LINK.search(_table_references(_STRING.sub('""', formula))[1]):
+        raise InputError(path, "expected no link to another file or program in a formula", place=where,
                          value=formula)
 
 
 # ---------------------------------------------------------------- names an own formula uses
 
-def names_used(formula: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """The tables (with each column named, if any) and the bare names that ``formula`` refers to."""
-    text = _QUOTED_SHEET.sub("S!", _STRING.sub('""', formula.lstrip("=")))
+def _table_references(text: str) -> tuple[list[tuple[str, str | None]], str]:
+    """The structured references of ``text`` (table, column named or None) and the text
+    with each replaced by ``0``; brackets nest (``T[[#This Row],[2020]]``)."""
     tables: list[tuple[str, str | None]] = []
     rest, position = [], 0
     for found in _TABLE_REF.finditer(text):
@@ -506,8 +520,13 @@ def names_used(formula: str) -> tuple[list[tuple[str, str | None]], list[str]]:
         rest.append(text[position:found.start()] + "0")
         position = end + 1
     rest.append(text[position:])
-    bare = [name for name in _NAME.findall("".join(rest)) if not _CELL.fullmatch(name)]
-    return tables, bare
+    return tables, "".join(rest)
+
+
+def names_used(formula: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The tables (with each column named, if any) and the bare names that ``formula`` refers to."""
+    tables, rest = _table_references(_QUOTED_SHEET.sub("S!", _STRING.sub('""', formula.lstrip("="))))
+    return tables, [name for name in _NAME.findall(rest) if not _CELL.fullmatch(name)]
 
 
 def rewrite_renamed(formula: str, renames: dict[str, str]) -> str:

@@ -34,6 +34,7 @@ Every action gets one entry in ``results``, in order. Actions:
 ``comment``        sheet, cell, text: a note on the cell, as Insert -> Comment does
 ``column_width``   sheet, ``column`` (letters), ``width`` in 1/100 mm
 ``number_format``  sheet, ``cell`` (or a range), ``format`` (a format code, en-US)
+``add_chart``      sheet, name, ``range``: a chart of the range, as Insert -> Chart does
 
 Before the first ``read``, ``read_name`` or ``save`` after an edit, every formula
 is recalculated (``calculateAll``, as Ctrl+Shift+F9 does). Values read are
@@ -308,6 +309,13 @@ class Session:
         if key == -1:
             key = formats.addNew(action["format"], locale)
         self.sheet(action["sheet"]).getCellRangeByName(action["cell"]).NumberFormat = key
+
+    def op_add_chart(self, action):
+        sheet = self.sheet(action["sheet"])
+        place = uno.createUnoStruct("com.sun.star.awt.Rectangle")
+        place.X, place.Y, place.Width, place.Height = 1000, 4000, 12000, 7000
+        address = sheet.getCellRangeByName(action["range"]).getRangeAddress()
+        sheet.getCharts().addNewByName(action["name"], place, (address,), True, True)
 
     def op_save(self, action):
         self.recalculate()

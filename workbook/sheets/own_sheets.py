@@ -55,9 +55,10 @@ def _check_references(book: Book, sheets: list[OwnSheet], names: list[tuple[str,
             if cell.formula:
                 missing = _missing(cell.formula, tables, defined)
                 if missing:
+                    where = f"{sheet.source}, " if sheet.source else ""
                     raise TechTradeError(
-                        f"own sheet {sheet.name!r}, cell {cell.cell}: the formula {cell.formula} names {missing}, "
-                        "which the rebuilt workbook does not have; change the formula in data/own or in the workbook")
+                        f"{where}sheet {sheet.name!r}, cell {cell.cell}: the formula {cell.formula} refers to {missing}, "
+                        "which the rebuilt workbook does not define; change the formula there or in the workbook")
 
 
 def _missing(formula: str, tables: dict[str, set[str]], defined: set[str]) -> str | None:
