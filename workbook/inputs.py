@@ -2,7 +2,7 @@
 
 A built workbook holds its inputs in named places: the settings on About (defined
 names) and the input tables (StateList, CategoryList, CensusExports, CensusImports,
-PublishedFigures, Destinations). This module reads them from any workbook the tool
+PublishedFigures, Destinations, PartnerExports, PartnerImports). This module reads them from any workbook the tool
 made, after edits in Excel or LibreOffice, as data frames of the project's schema,
 and each value with the cell it came from. ``extract`` writes them as ``data/``
 files, ``diff`` compares two workbooks' inputs, and ``build`` uses their fingerprint
@@ -26,7 +26,8 @@ from workbook import __version__
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
 from workbook.sheets.destinations import TABLE as DESTINATIONS_TABLE
-from workbook.schema import CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, FileSchema
+from workbook.schema import (CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, PUBLISHED,
+                             STATES, FileSchema)
 from workbook.templates_loader import wording
 
 #: Custom document properties that mark a workbook as made by this tool.
@@ -62,6 +63,9 @@ def input_tables() -> tuple[InputTable, ...]:
         InputTable(wording("data_imports")["table"], IMPORTS, data_headers, wide_by_year=True),
         InputTable(wording("data_published")["table"], PUBLISHED, data_headers),
         InputTable(DESTINATIONS_TABLE, DESTINATIONS, destination_headers),
+        # The tech category's partner rows: what the workbook holds of data/'s partner files.
+        InputTable(wording("data_partner_exports")["table"], PARTNER_EXPORTS, data_headers, wide_by_year=True),
+        InputTable(wording("data_partner_imports")["table"], PARTNER_IMPORTS, data_headers, wide_by_year=True),
     )
 
 
