@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
                                     balance_figures)
+from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
 from workbook.templates_loader import wording
@@ -54,6 +55,18 @@ CHART_ROW = NOTES_ROW + 2
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: The national goods trade (Census partner totals) beside the sums over states, below the chart.
+NATIONAL_HEADING_ROW = CHART_ROW + CHART_ROWS + 1
+NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
+NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
+#: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
+NATIONAL_ROWS = (
+    ("exports", "TechExportsNational", "TechGoodsExports"),
+    ("imports", "TechImportsNational", "TechGoodsImports"),
+    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+)
+NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
+NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
 #: Height in points of a summary row: its source or arithmetic wraps onto three lines.
 SUMMARY_ROW_HEIGHT = 13 * 3
 
@@ -207,9 +220,38 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
     _chart(book, sheet, words)
-    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
+    end_row = _national(book, sheet, model, words)
+    print_setup(sheet, end_row, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
+
+
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> int:
+    """National goods trade (the partner totals) beside the sums over states; returns the last row written."""
+    formats = book.formats
+    figures, partners = model.figures(balance_figures), model.figures(partner_figures)
+    national = {"exports": partners.world_exports, "imports": partners.world_imports,
+                "balance": partners.world_balance}
+    states = {"exports": figures.goods_exports, "imports": figures.goods_imports, "balance": figures.goods_balance}
+    sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
+    sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
+    sheet.set_row(NATIONAL_HEADER_ROW, HEADER_ROW_HEIGHT)
+    for col, key in enumerate(NATIONAL_COLUMNS):
+        sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
+    for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
+        row = NATIONAL_HEADER_ROW + 1 + offset
+        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
+        write_formula(sheet, row, 1, national_name, style, national[key])
+        write_formula(sheet, row, 2, states_name, style, states[key])
+        difference = "" if isinstance(national[key], str) else national[key] - states[key]
+        write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
+                      formats["change_billions"], difference)
+    row = NATIONAL_NOTES_ROW
+    for line in words["national_notes"]:
+        sheet.write_string(row, 0, line, formats["note"])
+        row += 1
+    return row - 1
 
 
 def _columns(sheet: Worksheet) -> None:
