@@ -21,7 +21,7 @@ import pandas as pd
 
 from workbook.data_files import write_data_file
 from workbook.errors import InputError
-from workbook.load import read_table
+from workbook.load import _check_reference, _read_table_lines, read_table
 from workbook.schema import CATEGORIES, NAICS3, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR, Column, FileSchema
 
 #: The value column of each flow in the tidy Census tables.
@@ -53,9 +53,14 @@ def partner_frame(tidy: pd.DataFrame, value_column: str) -> pd.DataFrame:
 
 def import_partners(exports_path: Path, imports_path: Path, data_dir: Path) -> list[Path]:
     """Read both tidy Census tables, check them, and write the two partner files."""
+    data_dir = Path(data_dir)
+    known = _known_categories(data_dir)
     tidy = {}
     for flow, path in (("exports", Path(exports_path)), ("imports", Path(imports_path))):
-        tidy[flow] = read_table(path, partner_source_schema(path.name, VALUE_COLUMNS[flow]))
+        tidy[flow], lines = _read_table_lines(path, partner_source_schema(path.name, VALUE_COLUMNS[flow]))
+        if known is not None:
+            # Named by the source's own row, which the user can open.
+            _check_reference(path, tidy[flow], "naics3", known, CATEGORIES.filename, lines)
     return write_partner_files(partner_frame(tidy["exports"], VALUE_COLUMNS["exports"]),
                                partner_frame(tidy["imports"], VALUE_COLUMNS["imports"]), Path(data_dir))
 
@@ -68,24 +73,27 @@ def write_partner_files(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: 
     either replaces a file: a problem in one leaves both files as they were.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    categories = data_dir / CATEGORIES.filename
-    known = set(read_table(categories, CATEGORIES)["naics3"]) if categories.exists() else None
+    known = _known_categories(data_dir)
     with tempfile.TemporaryDirectory(prefix=".tech-trade-partners-", dir=data_dir) as staging_name:
         staging = Path(staging_name)
         staged = []
         for frame, schema in ((exports, PARTNER_EXPORTS), (imports, PARTNER_IMPORTS)):
             path = write_data_file(frame, schema, staging)
             try:
-                checked = read_table(path, schema)
+                checked, lines = _read_table_lines(path, schema)
             except InputError as error:
                 # Named as the file it would have become; its rows are that file's lines.
                 raise dataclasses.replace(error, file=data_dir / schema.filename) from None
             if known is not None:
-                unknown = ~checked["naics3"].isin(known)
-                if bool(unknown.any()):
-                    index = int(unknown.to_numpy().nonzero()[0][0])
-                    raise InputError(data_dir / schema.filename, row=index + 2, column="naics3",
-                                     value=str(checked["naics3"].iloc[index]),
-                                     expected=f"unknown code (expected one listed in {CATEGORIES.filename})")
+                try:
+                    _check_reference(path, checked, "naics3", known, CATEGORIES.filename, lines)
+                except InputError as error:
+                    raise dataclasses.replace(error, file=data_dir / schema.filename) from None
             staged.append(path)
         return [Path(os.replace(path, data_dir / path.name) or data_dir / path.name) for path in staged]
+
+
+def _known_categories(data_dir: Path) -> pd.Series | None:
+    """The categories of the folder's ``categories.csv``, or None where it has none yet."""
+    path = data_dir / CATEGORIES.filename
+    return read_table(path, CATEGORIES)["naics3"] if path.exists() else None

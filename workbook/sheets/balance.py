@@ -50,13 +50,8 @@ DERIVATION_STEPS = (
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
 NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
-CHART_ROW = NOTES_ROW + 2
-#: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
-CHART_WIDTH, CHART_HEIGHT = 900, 360
-#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: The national goods trade (Census partner totals) beside the sums over states, below the chart.
-NATIONAL_HEADING_ROW = CHART_ROW + CHART_ROWS + 1
+#: The national goods trade (Census partner totals) beside the sums over states, above the chart.
+NATIONAL_HEADING_ROW = NOTES_ROW + 2
 NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
 NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
 #: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
@@ -67,6 +62,13 @@ NATIONAL_ROWS = (
 )
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
+#: Lines of notes under the national comparison (wording: national_notes).
+NATIONAL_NOTE_LINES = 2
+CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
+#: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
+CHART_WIDTH, CHART_HEIGHT = 900, 360
+#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
+CHART_ROWS = CHART_HEIGHT // 20 + 1
 #: Height in points of a summary row: its source or arithmetic wraps onto three lines.
 SUMMARY_ROW_HEIGHT = 13 * 3
 
@@ -219,15 +221,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
+    _national(book, sheet, model, words)
     _chart(book, sheet, words)
-    end_row = _national(book, sheet, model, words)
-    print_setup(sheet, end_row, HOW_COL)
+    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
 
 
-def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> int:
-    """National goods trade (the partner totals) beside the sums over states; returns the last row written."""
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+    """National goods trade (the partner totals) beside the sums over states, with why they differ."""
     formats = book.formats
     figures, partners = model.figures(balance_figures), model.figures(partner_figures)
     national = {"exports": partners.world_exports, "imports": partners.world_imports,
@@ -247,11 +249,10 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
         difference = "" if isinstance(national[key], str) else national[key] - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats["change_billions"], difference)
-    row = NATIONAL_NOTES_ROW
-    for line in words["national_notes"]:
-        sheet.write_string(row, 0, line, formats["note"])
-        row += 1
-    return row - 1
+    if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
+        raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
+    for offset, line in enumerate(words["national_notes"]):
+        sheet.write_string(NATIONAL_NOTES_ROW + offset, 0, line, formats["note"])
 
 
 def _columns(sheet: Worksheet) -> None:
