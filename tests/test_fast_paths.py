@@ -147,6 +147,22 @@ def test_formulas_are_prepared_as_xlsxwriter_prepares_them(tmp_path: Path, formu
     workbook.close()
 
 
+@pytest.mark.parametrize("formula", [
+    "=SUMIFS(INDEX(CensusExports[[#Data]],0,MATCH((SnapshotYear)&\"\",CensusExports[[#Headers]],0)),"
+    "CensusExports[State code],$A15,CensusExports[NAICS3],C$14)",
+    "{=SUM(A1:A3)}", "SUM(A1)", "=FILTER(A1:A3,B1:B3)", "=SORT(A1:A3)", '=IF(A1>0,"SORT(","No")', "=X.SORT(A1)",
+    "=RANK(A1,A1:A3)", "=LAMBDA(x,x)(1)",
+])
+def test_formulas_are_stored_as_xlsxwriter_stores_them(tmp_path: Path, formula: str):
+    workbook = xlsxwriter.Workbook(str(tmp_path / "book.xlsx"))
+    ours = workbook.add_worksheet("ours", worksheet_class=LimitedWorksheet)
+    theirs = workbook.add_worksheet("theirs")
+    assert ours.write_formula(2, 3, formula, None, 7) == theirs.write_formula(2, 3, formula, None, 7)
+    assert ours.table == theirs.table
+    assert (ours.dim_rowmin, ours.dim_colmax) == (theirs.dim_rowmin, theirs.dim_colmax)
+    workbook.close()
+
+
 def test_census_tables_are_pivoted_with_a_blank_for_a_year_without_trade():
     trade = pd.DataFrame({"year": [2016, 2017, 2016], "state_code": ["AK", "AK", "AL"], "naics3": [111, 111, 111],
                           "value_usd": [1.0, 2.0, 3.0]})

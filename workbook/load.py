@@ -50,8 +50,8 @@ _ASTRAL = "[\U00010000-\U0010ffff]"
 _CHOICES_LISTED = 8
 #: Kinds of column that :func:`_read_plain_table` reads.
 _PLAIN_KINDS = ("year", "integer", "amount", "number", "code", "text")
-#: A quoted field that pandas and the csv module read alike: a whole field, no quote or line break inside.
-_SIMPLE_QUOTED_FIELD = re.compile(r'(?:^|(?<=,))"[^"\r\n]*"(?=,|\r?$)', re.MULTILINE)
+#: A quoted stretch with no quote or line break inside; a whole field when a comma or line bounds it.
+_QUOTED_STRETCH = re.compile(r'"[^"\r\n]*"')
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
         return None
     text = _read_text(path, schema)
     quoted = '"' in text
-    if quoted and '"' in _SIMPLE_QUOTED_FIELD.sub("", text):
+    if quoted and not _quotes_are_whole_fields(text):
         return None
     if text.count("\r") != text.count("\r\n") or re.search(_CONTROL_CHARACTERS, text):
         return None
@@ -221,6 +221,18 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     frame = pd.DataFrame(parsed)
     _check_unique_key(path, frame, schema)
     return frame.reset_index(drop=True), lines
+
+
+def _quotes_are_whole_fields(text: str) -> bool:
+    """Every quote of ``text`` opens or closes a whole quoted field without quotes or line breaks
+    inside, which pandas and the csv module read alike (a country "Korea, South")."""
+    quotes = 0
+    for found in _QUOTED_STRETCH.finditer(text):
+        start, end = found.span()
+        if (start and text[start - 1] not in ",\n") or (end < len(text) and text[end] not in ",\r\n"):
+            return False
+        quotes += 2
+    return quotes == text.count('"')
 
 
 def _within(values: pd.Series, column: Column) -> bool:
