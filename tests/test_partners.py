@@ -283,3 +283,18 @@ def test_an_edited_partner_figure_is_listed_by_diff_and_taken_back_by_extract(de
     assert mexico["value_usd"].tolist() == [40e9]
     rebuilt = open_workbook(build_workbook(tmp_path / "rebuilt.xlsx", 2020, data=out), data_only=True)
     assert partners_by_country(rebuilt)["Mexico"][COLUMNS["exports"]] == 40e9
+
+
+def test_a_country_spelt_in_another_case_in_one_file_is_one_partner_as_formulas_match_it(tmp_path):
+    from workbook.model import build_model
+    from workbook.model.partners import partner_figures
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("README.md", "__init__.py", "__pycache__"))
+    imports = data / PARTNER_IMPORTS.filename
+    imports.write_text(imports.read_text(encoding="utf-8").replace(",Canada,", ",CANADA,"), encoding="utf-8")
+    figures = build_model(load_dataset(data), 2020).figures(partner_figures)
+    canada = figures.table[figures.table["country"].str.casefold() == "canada"]
+    assert len(canada) == 1
+    assert round(canada["exports"].iloc[0] / BILLION, 2) == 22.69
+    assert canada["imports"].iloc[0] == pytest.approx(5_693_784_088)

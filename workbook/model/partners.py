@@ -71,7 +71,11 @@ def partner_figures(model) -> PartnerFigures:
     data, year, tech = model.data, model.year, model.tech_naics3
     exports = tech_partner_rows(data.partner_exports, tech)
     imports = tech_partner_rows(data.partner_imports, tech)
-    countries = sorted(set(exports["country"]) | set(imports["country"]))
+    # One row per country as formulas match it, ignoring case (the spelling met first is kept).
+    spellings = {}
+    for country in sorted(set(exports["country"]) | set(imports["country"])):
+        spellings.setdefault(country.casefold(), country)
+    countries = list(spellings.values())
     # A year is covered where both of the workbook's tables have its column.
     has_data = year in partner_years(exports) and year in partner_years(imports)
     table = pd.DataFrame({"country": countries})
@@ -101,5 +105,8 @@ def partner_figures(model) -> PartnerFigures:
 
 
 def _by_country(trade: pd.DataFrame, year: int, countries: list[str]) -> pd.Series:
+    """The year's trade with each of ``countries``, matched ignoring case as SUMIFS matches."""
     rows = trade[trade["year"] == year]
-    return rows.groupby("country")["value_usd"].sum().reindex(countries, fill_value=0.0).astype(float)
+    sums = rows.groupby(rows["country"].str.casefold())["value_usd"].sum()
+    values = sums.reindex([country.casefold() for country in countries], fill_value=0.0).astype(float)
+    return pd.Series(values.to_numpy(), index=countries)
