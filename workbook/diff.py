@@ -6,6 +6,7 @@ from pathlib import Path
 
 from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
+from workbook.spreadsheet import quote_sheet_name
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
@@ -42,11 +43,7 @@ def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
 
 
 def _line(cell: InputCell, before: str, after: str) -> str:
-    return f"{_sheet_ref(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
-
-
-def _sheet_ref(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f"{quote_sheet_name(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
 
 
 def _shown(value: object) -> str:
