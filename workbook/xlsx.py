@@ -20,6 +20,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import FormatLimitError
+from workbook.formula_names import check_workbook_references
 from workbook.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                    MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
@@ -98,6 +99,12 @@ class LimitedWorksheet(Worksheet):
     showing cut text would mislead its reader, so here both stop the build.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Each distinct formula text written on the sheet, and the first cell that holds it:
+        #: what the check of the names formulas use reads when the workbook is closed.
+        self.formula_cells: dict[str, tuple[int, int]] = {}
+
     def _check_dimensions(self, row: int, col: int, ignore_row=False, ignore_col=False) -> int:
         if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
             raise FormatLimitError(
@@ -115,6 +122,8 @@ class LimitedWorksheet(Worksheet):
                                    f"{len(formula):,} characters, but a formula holds at most {MAX_FORMULA_LENGTH:,}")
         if isinstance(value, str):
             _check_text(self, row, col, value)
+        if formula is not None and formula not in self.formula_cells:
+            self.formula_cells[formula] = (row, col)
         return super()._write_formula(row, col, formula, cell_format, value)
 
     def _xml_formula_element(self, formula, result, attributes=()):
@@ -253,6 +262,9 @@ class Book:
                 for sheet in self.workbook.worksheets()}
 
     def close(self) -> None:
+        """Check that every formula names only tables, columns and names the workbook defines
+        (whatever order the sheets were written in), then write the file."""
+        check_workbook_references(self.workbook)
         self.workbook.close()
 
 
