@@ -49,11 +49,8 @@ class InputTable:
 
 def input_tables() -> tuple[InputTable, ...]:
     """The register's tables of inputs, each with the header of each of its data file's columns."""
-    return tuple(
-        InputTable(table.name, table.data_file,
-                   {table.header(column): column for column in table.data_file.column_names if column in table.headers()},
-                   wide_by_year=table.year_columns)
-        for table in register.INPUT_TABLES if table.data_file is not None)
+    return tuple(InputTable(table.name, table.data_file, table.data_headers(), wide_by_year=table.year_columns)
+                 for table in register.INPUT_TABLES if table.data_file is not None)
 
 
 @dataclass(frozen=True)

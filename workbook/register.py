@@ -82,6 +82,14 @@ class Table:
         """
         return f"{self.name}[[#This Row],[{self.header(key)}]]"
 
+    def data_headers(self) -> dict[str, str]:
+        """Header -> column of the data file, for each column of the data file the table holds
+        under a header of its own (a wide Census table holds years and amounts as year columns)."""
+        if self.data_file is None:
+            return {}
+        headers = self.headers()
+        return {headers[column]: column for column in self.data_file.column_names if column in headers}
+
     def published_headers(self) -> list[str]:
         return [header for key, header in self.headers().items() if key not in self.internal_keys]
 

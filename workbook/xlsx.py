@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.errors import FormatLimitError
 from workbook.formula_names import check_workbook_references
 from workbook.seal import SealingWorkbook
@@ -355,7 +356,8 @@ def literal_criterion_of(reference: str) -> str:
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
     before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
+    parts = [string_literal(before) if before else None, register.SNAPSHOT_YEAR,
+             string_literal(after) if after else None]
     return "&".join(part for part in parts if part)
 
 

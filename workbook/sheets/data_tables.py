@@ -219,7 +219,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
     sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
     columns = [
-        TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1], values=cell_values(frame[name]))
+        TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
+                    values=cell_values(frame[name]))
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
