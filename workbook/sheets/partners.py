@@ -15,16 +15,16 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
-from workbook.sheets.data_tables import PARTNER_EXPORTS, PARTNER_IMPORTS, has_year_column, header, year_column
+from workbook.sheets.data_tables import has_year_column, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, literal_criterion_of, print_setup, this_row_ref,
-                           write_formula, write_table, year_title_formula)
+from workbook.xlsx import Book, TableColumn, literal_criterion_of, print_setup, write_formula, write_table, year_title_formula
 
 WORDING = "partners"
-TABLE = "Partners"
+TABLE = register.PARTNERS.name
 #: Summary values sit right of their labels, which overflow into the empty cells between.
 SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3
 #: (defined name, wording key, model attribute) of the totals over all partner countries.
@@ -53,8 +53,8 @@ _LOOK = {
 
 def has_partner_data_formula() -> str:
     """1 where both partner tables have a column for the snapshot year, else 0."""
-    return (f"IF(AND({has_year_column(PARTNER_EXPORTS.table_name, 'SnapshotYear')},"
-            f"{has_year_column(PARTNER_IMPORTS.table_name, 'SnapshotYear')}),1,0)")
+    return (f"IF(AND({has_year_column(register.PARTNER_EXPORTS.name, 'SnapshotYear')},"
+            f"{has_year_column(register.PARTNER_IMPORTS.name, 'SnapshotYear')}),1,0)")
 
 
 def no_data_formula() -> str:
@@ -62,34 +62,33 @@ def no_data_formula() -> str:
     return year_title_formula(wording(WORDING)["no_data"])
 
 
-def partner_sum(table: str, year: str, country: str) -> str:
+def partner_sum(table: register.Table, year: str, country: str) -> str:
     """SUMIFS of a partner table's tech rows for one country (``country`` is a formula of its text)."""
-    return (f"SUMIFS({year_column(table, year)},{column_ref(table, header('country'))},"
-            f"{literal_criterion_of(country)},{column_ref(table, header('naics3'))},TechCategory)")
+    return (f"SUMIFS({year_column(table.name, year)},{table.column('country')},"
+            f"{literal_criterion_of(country)},{table.column('naics3')},{register.TECH_CATEGORY})")
 
 
 def country_lookup(column: str, country: str) -> str:
     """The value of ``column`` of the Partners table in the row of ``country`` (a formula of its text)."""
-    return (f"SUMIFS({column_ref(TABLE, wording(WORDING)['columns'][column])},"
-            f"{column_ref(TABLE, wording(WORDING)['columns']['country'])},{literal_criterion_of(country)})")
+    return (f"SUMIFS({register.PARTNERS.column(column)},{register.PARTNERS.column('country')},"
+            f"{literal_criterion_of(country)})")
 
 
 def country_listed(country: str) -> str:
     """How many rows of the Partners table are ``country``'s (0 or 1; a formula)."""
-    return (f"COUNTIFS({column_ref(TABLE, wording(WORDING)['columns']['country'])},"
-            f"{literal_criterion_of(country)})")
+    return f"COUNTIFS({register.PARTNERS.column('country')},{literal_criterion_of(country)})"
 
 
-def _formulas(col: dict[str, str]) -> dict[str, str]:
-    row = {key: this_row_ref(TABLE, name) for key, name in col.items()}
+def _formulas() -> dict[str, str]:
+    row = {key: register.PARTNERS.this_row(key) for key in COLUMNS}
     formulas = {}
-    for flow, table, total in (("export", PARTNER_EXPORTS.table_name, "TechExportsNational"),
-                               ("import", PARTNER_IMPORTS.table_name, "TechImportsNational")):
+    for flow, table, total in (("export", register.PARTNER_EXPORTS, register.TECH_EXPORTS_NATIONAL),
+                               ("import", register.PARTNER_IMPORTS, register.TECH_IMPORTS_NATIONAL)):
         value = row[f"{flow}s"]
         formulas[f"{flow}s"] = (f"IF(HasPartnerData=1,{partner_sum(table, 'SnapshotYear', row['country'])},"
                                 f"{no_data_formula()})")
         formulas[f"{flow}_share"] = f'IF(ISNUMBER({value}),IF({total}=0,"",{value}/{total}),"")'
-        formulas[f"{flow}_rank"] = f'IF(ISNUMBER({value}),RANK({value},{column_ref(TABLE, col[f"{flow}s"])}),"")'
+        formulas[f"{flow}_rank"] = f'IF(ISNUMBER({value}),RANK({value},{register.PARTNERS.column(f"{flow}s")}),"")'
         # Blank where the year before has no column (MATCH fails) or no trade with the country (division by 0).
         formulas[f"{flow}_change"] = (f'IF(ISNUMBER({value}),IFERROR({value}/'
                                       f'{partner_sum(table, "SnapshotYear-1", row["country"])}-1,""),"")')
@@ -99,13 +98,13 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
 
 
 def _summary_formulas() -> dict[str, str]:
-    def total(table: str) -> str:
-        return (f"IF(HasPartnerData=1,SUMIFS({year_column(table, 'SnapshotYear')},"
-                f"{column_ref(table, header('naics3'))},TechCategory),{no_data_formula()})")
+    def total(table: register.Table) -> str:
+        return (f"IF(HasPartnerData=1,SUMIFS({year_column(table.name, 'SnapshotYear')},"
+                f"{table.column('naics3')},{register.TECH_CATEGORY}),{no_data_formula()})")
 
     return {
-        "exports": total(PARTNER_EXPORTS.table_name),
-        "imports": total(PARTNER_IMPORTS.table_name),
+        "exports": total(register.PARTNER_EXPORTS),
+        "imports": total(register.PARTNER_IMPORTS),
         "balance": ('IF(AND(ISNUMBER(TechExportsNational),ISNUMBER(TechImportsNational)),'
                     f'TechExportsNational-TechImportsNational,{no_data_formula()})'),
     }
@@ -146,7 +145,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["table_heading"])
     layout.note(words["table_note"])
     header_row = layout.row
-    formulas = _formulas(col)
+    formulas = _formulas()
     table = figures.table
     columns = [TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(),
                            formula=formulas.get(key),
