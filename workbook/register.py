@@ -117,9 +117,9 @@ PUBLISHED_FIGURES = Table("PublishedFigures", "data_published", _DATA_COLUMNS,
 DESTINATIONS = Table("Destinations", "destinations", (("destinations", "columns"),), data_file=schema.DESTINATIONS)
 #: The tech category's rows of data/'s partner files: one row per country and category, a column per year.
 PARTNER_EXPORTS = Table("PartnerExports", "data_partner_exports", _DATA_COLUMNS, keys=("country", "naics3"),
-                        year_columns=True, data_file=schema.PARTNER_EXPORTS)
+                        years_after=2, data_file=schema.PARTNER_EXPORTS)
 PARTNER_IMPORTS = Table("PartnerImports", "data_partner_imports", _DATA_COLUMNS, keys=("country", "naics3"),
-                        year_columns=True, data_file=schema.PARTNER_IMPORTS)
+                        years_after=2, data_file=schema.PARTNER_IMPORTS)
 PARTNERS = Table("Partners", "partners", (("partners", "columns"),))
 STATE_SUMMARY = Table("StateSummary", "states", (("states", "columns"),))
 CATEGORY_TOTALS = Table("CategoryTotals", "categories", (("categories", "totals_columns"),))
