@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbook import register
 from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
 from workbook.own import OwnContent, OwnSheet
+from workbook.spreadsheet import quote_sheet_name
+from workbook.templates_loader import wording
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
@@ -34,9 +37,9 @@ def own_differences(old: OwnContent, new: OwnContent) -> list[str]:
     old_sheets, new_sheets = {sheet.name: sheet for sheet in old.sheets}, {sheet.name: sheet for sheet in new.sheets}
     for name in [*old_sheets, *(name for name in new_sheets if name not in old_sheets)]:
         if name not in new_sheets:
-            lines.append(f"{_sheet_ref(name)}: own sheet removed")
+            lines.append(f"{quote_sheet_name(name)}: own sheet removed")
         elif name not in old_sheets:
-            lines.append(f"{_sheet_ref(name)}: own sheet added")
+            lines.append(f"{quote_sheet_name(name)}: own sheet added")
         else:
             lines += _sheet_lines(old_sheets[name], new_sheets[name])
     old_notes, new_notes = {note.place: note for note in old.notes}, {note.place: note for note in new.notes}
@@ -59,7 +62,7 @@ def _sheet_lines(old: OwnSheet, new: OwnSheet) -> list[str]:
                 if cell.formula is not None or cell.value not in (None, "")}
 
     before, after = content(old), content(new)
-    return [f"{_sheet_ref(new.name)}!{cell}: own sheet: {_shown(before.get(cell))} -> "
+    return [f"{quote_sheet_name(new.name)}!{cell}: own sheet: {_shown(before.get(cell))} -> "
             f"{_shown(after.get(cell)) if cell in after else '(removed)'}"
             for cell in [*before, *(cell for cell in after if cell not in before)]
             if _canonical(before.get(cell)) != _canonical(after.get(cell))]
@@ -73,19 +76,16 @@ def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list:
 
 def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
     lines = []
-    for name in sorted(set(old.settings) | set(new.settings)):
-        before, after = old.settings.get(name), new.settings.get(name)
+    for setting in sorted(register.SETTINGS, key=lambda setting: setting.setting):
+        before, after = old.settings.get(setting.setting), new.settings.get(setting.setting)
         if _canonical(before) != _canonical(after):
-            lines.append(f"About: setting {name}: {_shown(before)} -> {_shown(after)}")
+            sheet = quote_sheet_name(wording(setting.sheet)["sheet"])
+            lines.append(f"{sheet}: setting {setting.setting}: {_shown(before)} -> {_shown(after)}")
     return lines
 
 
 def _line(cell: InputCell, before: str, after: str) -> str:
-    return f"{_sheet_ref(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
-
-
-def _sheet_ref(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f"{quote_sheet_name(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
 
 
 def _shown(value: object) -> str:

@@ -35,6 +35,9 @@ class WouldLoseError(TechTradeError):
     def __init__(self, losses: list[str]) -> None:
         self.losses = losses
         super().__init__("\n".join(losses))
+class UndefinedReferenceError(TechTradeError):
+    """A formula names a table, a column of a table or a defined name that the workbook being
+    written does not define; raised before the file is written, naming the formula and its cell."""
 
 
 class UnsafeWorkbookError(TechTradeError):
