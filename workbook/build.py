@@ -74,6 +74,9 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     if not force:
         with progress.step(f"checked {out} holds no edits to keep"):
             refuse_to_overwrite_edits(out)
+    with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp, \
+            cycle_collection_paused():
+        write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect, own=own)
     if own.has_formulas and own.inputs_digest != data_digest(model_inputs(model), model_settings(model)):
         # The analyst's formulas carry the values they had when extracted; over other data
         # they are right only once recalculated, which Excel does on opening (the file asks
@@ -81,9 +84,6 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
         print(f"tech-trade: note: the data differ from those the own sheets' formulas were last computed on; "
               f"their values show once {out} is recalculated (Excel does so on opening; in LibreOffice, "
               "Data > Calculate > Recalculate Hard), and `tech-trade check` lists them until then", file=sys.stderr)
-    with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp, \
-            cycle_collection_paused():
-        write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect, own=own)
     return out
 
 
