@@ -23,8 +23,8 @@ from workbook.inputs import fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
 from workbook.seal import is_sealed_and_untouched
-from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
-                             trend)
+from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, key_findings,
+                             states, tile_map, trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
@@ -38,6 +38,7 @@ IN_MEMORY_ROWS = 100_000
 #: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
 REPORT_SHEETS = (
     dashboard,
+    key_findings,
     states,
     categories,
     destinations,
