@@ -38,11 +38,11 @@ TABLE = "KeyFindings"
 
 #: Style and width (characters) of each column of the findings table, by wording key.
 LOOK = {
-    "finding": ("label_wrapped", 20),
-    "draft": ("wrapped", 58),
-    "published": ("wrapped", 52),
+    "finding": ("label_wrapped", 18),
+    "draft": ("wrapped", 50),
+    "published": ("wrapped", 46),
     "published_year": ("year", 9),
-    "status": ("check", 12),
+    "status": ("check", 11),
 }
 #: Characters a unit of column width holds, and points a wrapped line takes: for row heights.
 TEXT_PER_WIDTH = 1.3
