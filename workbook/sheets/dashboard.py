@@ -12,6 +12,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
@@ -21,12 +22,10 @@ from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
 from workbook.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
                             year_phrase)
-from workbook.sheets.data_tables import (EXPORTS, IMPORTS, PUBLISHED, header, published_criteria, published_sum,
-                                         year_column)
+from workbook.sheets.data_tables import published_criteria, published_sum, year_column
 from workbook.sheets.key_findings import status_from_checks
-from workbook.sheets.states import TABLE as STATES_TABLE
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, column_ref, number_format, string_literal, write_formula, write_value
+from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
 SUMMARISES_OTHERS = True
@@ -117,8 +116,8 @@ class _ChartData:
         sheet.write_string(row, 0, self.words["top_ten_heading"], formats["heading"])
         self._header(row + 1, self.words["top_ten_columns"])
         first = row + 2
-        exports = column_ref(STATES_TABLE, "Tech exports")
-        names = column_ref(STATES_TABLE, "State")
+        exports = register.STATE_SUMMARY.column("tech_exports")
+        names = register.STATE_SUMMARY.column("state_name")
         for offset, entry in enumerate(top.itertuples()):
             r = first + offset
             sheet.write_number(r, 0, entry.rank, formats["rank"])
@@ -160,8 +159,8 @@ class _ChartData:
         formula, which every engine evaluates as one (SUMPRODUCT(MAX(...)) is not, in Gnumeric)."""
         formats = self.book.formats
         self.sheet.write_string(row, 0, self.words["jobs_year_label"], formats["label"])
-        table = PUBLISHED.table_name
-        figures, years = column_ref(table, header("figure")), column_ref(table, header("year"))
+        published = register.PUBLISHED_FIGURES
+        figures, years = published.column("figure"), published.column("year")
         formula = f'{{=MAX(IF(({figures}="{JOBS}")*({years}<=SnapshotYear),{years},0))}}'
         self.sheet.write_array_formula(row, 1, row, 1, formula, formats["year"], latest_published_year(self.model, JOBS))
         return xl_rowcol_to_cell(row, 1)
@@ -177,9 +176,9 @@ class _ChartData:
             r = first + offset
             write_value(sheet, r, 0, entry.year, formats["year"])
             year_cell = xl_rowcol_to_cell(r, 0)
-            for col, table, value in ((1, EXPORTS.table_name, entry.exports), (2, IMPORTS.table_name, entry.imports)):
-                formula = (f"SUMIFS({year_column(table, year_cell)},"
-                           f"{column_ref(table, header('naics3'))},TechCategory)")
+            for col, table, value in ((1, register.CENSUS_EXPORTS, entry.exports),
+                                      (2, register.CENSUS_IMPORTS, entry.imports)):
+                formula = f"SUMIFS({year_column(table.name, year_cell)},{table.column('naics3')},TechCategory)"
                 write_formula(sheet, r, col, formula, formats["usd_billions"], value)
             write_formula(sheet, r, 3, f"IF({year_cell}=SnapshotYear,{xl_rowcol_to_cell(r, 1)},0)", mark_style,
                           entry.exports if entry.year == self.model.year else 0.0)
@@ -239,7 +238,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row:
              pct=percent(growth_sum, _number(growth_value))))
 
     jobs_year, jobs_value = headline_published(model, JOBS, True)
-    jobs_sum = f"SUMIFS({column_ref(PUBLISHED.table_name, header('value'))},{published_criteria(JOBS, jobs_year_cell)})"
+    jobs_sum = f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(JOBS, jobs_year_cell)})"
 
     def billions_text(formula: str, amount: object) -> Phrase:
         return joined(literal("$"), billions(formula, _number(amount)), literal("B"))

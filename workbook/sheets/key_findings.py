@@ -18,6 +18,7 @@ import math
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
@@ -26,15 +27,12 @@ from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_st
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
 from workbook.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole, year_phrase)
-from workbook.sheets.checks import PUBLISHED_TABLE as CHECKS_TABLE
-from workbook.sheets.data_tables import PUBLISHED, header, published_criteria
-from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, column_ref, string_literal, write_formula, write_table
+from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
 SUMMARISES_OTHERS = True
-TABLE = "KeyFindings"
 
 #: Style and width (characters) of each column of the findings table, by wording key.
 LOOK = {
@@ -57,11 +55,9 @@ def status_from_checks(figure: str) -> str:
     Read from Checks' table by figure key with COUNTIFS: "not published" where it has no row
     for the year, else "differs" if any row differs, "matches" if any matches, else "quoted".
     """
-    checks = wording("checks")
-    col = checks["columns"]
-    criteria = (f"{column_ref(CHECKS_TABLE, col['figure'])},{string_literal(figure)},"
-                f"{column_ref(CHECKS_TABLE, col['year'])},SnapshotYear")
-    status = column_ref(CHECKS_TABLE, col["status"])
+    checks, table = wording("checks"), register.PUBLISHED_CHECKS
+    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},SnapshotYear"
+    status = table.column("status")
 
     def count_with(word: str) -> str:
         return f"COUNTIFS({criteria},{status},{string_literal(word)})"
@@ -84,11 +80,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     helpers = _Helpers(book, sheet, model, words, notes_first + len(words["notes"]) + HELPERS_GAP)
     drafts = _drafts(book, model, words, helpers)
 
-    col = words["columns"]
+    col = register.KEY_FINDINGS.headers()
     rows = {"finding": [], "draft": [], "published": [], "published_year": [], "status": []}
     formulas = {"draft": [], "published": [], "published_year": [], "status": []}
-    table = PUBLISHED.table_name
-    figure_column = column_ref(table, header("figure"))
+    published = register.PUBLISHED_FIGURES
+    figure_column = published.column("figure")
     for key, finding in findings.items():
         figure = finding["figure"]
         quote, quote_year = published_quote(model, figure)
@@ -99,16 +95,16 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         formulas["draft"].append(drafts[key].formula)
         rows["published"].append(quote or words["drafts"]["no_quote"])
         formulas["published"].append(f"IF({found},{string_literal(words['drafts']['no_quote'])},"
-                                     f"INDEX({column_ref(table, header('quote'))},{match}))")
+                                     f"INDEX({published.column('quote')},{match}))")
         rows["published_year"].append(quote_year)
-        formulas["published_year"].append(f'IF({found},"",INDEX({column_ref(table, header("year"))},{match}))')
+        formulas["published_year"].append(f'IF({found},"",INDEX({published.column("year")},{match}))')
         rows["status"].append(check_status(model, figure))
         formulas["status"].append(status_from_checks(figure))
     columns = [
         TableColumn(header=col[key], style=style, values=rows[key], row_formulas=formulas.get(key))
         for key, (style, _) in LOOK.items()
     ]
-    first, last = write_table(book, sheet, header_row, TABLE, columns)
+    first, last = write_table(book, sheet, header_row, register.KEY_FINDINGS.name, columns)
     for offset, (key, (_, width)) in enumerate(LOOK.items()):
         sheet.set_column(offset, offset, width)
     for index in range(len(findings)):
@@ -178,7 +174,8 @@ class _Helpers:
     def _largest(self) -> None:
         formats, sheet = self.book.formats, self.sheet
         self._header(self.largest_first - 1, self.words["largest_columns"])
-        exports, names = column_ref(STATES_TABLE, "Tech exports"), column_ref(STATES_TABLE, "State")
+        states = register.STATE_SUMMARY
+        exports, names = states.column("tech_exports"), states.column("state_name")
         for entry in self.figures.largest.itertuples():
             row = self.largest_first + entry.rank - 1
             sheet.write_number(row, 0, entry.rank, formats["rank"])
@@ -191,9 +188,9 @@ class _Helpers:
         """Rank k's country for each flow (an explicit array formula: three criteria), and the running list."""
         formats, sheet = self.book.formats, self.sheet
         self._header(self.destinations_first - 1, self.words["destinations_columns"])
-        table = PUBLISHED.table_name
-        figure, year = column_ref(table, header("figure")), column_ref(table, header("year"))
-        value, subject = column_ref(table, header("value")), column_ref(table, header("subject"))
+        published = register.PUBLISHED_FIGURES
+        figure, year = published.column("figure"), published.column("year")
+        value, subject = published.column("value"), published.column("subject")
         for flow, name_col in (("products", 1), ("services", 3)):
             names = self.figures.destinations[flow]
             key = f"top_destination_{flow}"
@@ -219,11 +216,11 @@ class _Helpers:
     def _lists(self) -> None:
         formats, sheet, words = self.book.formats, self.sheet, self.words
         self._header(self.lists_header, words["helpers_columns"])
-        columns = wording("states")["columns"]
         codes = self.states.index.tolist()
+        states = register.STATE_SUMMARY
         for which, flag_column, count_col, total_name in (
-                ("top_three", columns["tech_top_three"], 2, "StatesTechTopThree"),
-                ("leading", columns["tech_leading"], 4, "StatesTechLeading")):
+                ("top_three", states.column("tech_top_three"), 2, "StatesTechTopThree"),
+                ("leading", states.column("tech_leading"), 4, "StatesTechLeading")):
             flags = self.states["tech_top_three" if which == "top_three" else "tech_leading"].tolist()
             total = sum(1 for flag in flags if flag == YES)
             count, listed = 0, ""
@@ -232,9 +229,9 @@ class _Helpers:
                 number_cell, code_cell = xl_rowcol_to_cell(row, 0), xl_rowcol_to_cell(row, 1)
                 if which == "top_three":
                     sheet.write_number(row, 0, index + 1, formats["rank"])
-                    write_formula(sheet, row, 1, f"INDEX({column_ref(STATES_TABLE, columns['state_code'])},{number_cell})",
+                    write_formula(sheet, row, 1, f"INDEX({states.column('state_code')},{number_cell})",
                                   formats["text"], code)
-                is_flagged = f'INDEX({column_ref(STATES_TABLE, flag_column)},{number_cell})="{YES}"'
+                is_flagged = f'INDEX({flag_column},{number_cell})="{YES}"'
                 previous_count = "0" if index == 0 else xl_rowcol_to_cell(row - 1, count_col)
                 count += flag == YES
                 write_formula(sheet, row, count_col, f"{previous_count}+IF({is_flagged},1,0)", formats["count"], count)

@@ -20,7 +20,7 @@ from workbook.charts import HouseChart
 from workbook.sheets.data_tables import (EXPORTS, STATE_LIST, has_year_column, header, state_block, state_exports,
                                         state_rows_formulas, year_column)
 from workbook.templates_loader import chart_style, wording
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, fill_colour, fold_columns, number_format,
+from workbook.xlsx import (Book, TableColumn, column_ref, column_width, fold_columns, number_format,
                            print_setup, string_literal, theme_colour, this_row_ref, write_formula, write_table)
 
 WORDING = "trend"
