@@ -18,7 +18,8 @@ from workbook.model.balance import balance_figures
 from workbook.model.categories import category_figures
 from workbook.model.checks import published_status, tolerance
 from workbook.model.dashboard import top_states
-from workbook.model.destinations import destination_figure
+from workbook.model.destinations import CENSUS_FLOW, destination_figure
+from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
 from workbook.templates_loader import wording
@@ -82,12 +83,11 @@ def check_status(model, figure: str) -> str:
     if rows.empty:
         return not_published()
     words = wording("checks")
-    compute = WORKBOOK_VALUES.get(figure)
     statuses = set()
     for entry in rows.itertuples():
-        value = compute(model) if compute is not None else None
+        value = _workbook_value(model, figure, entry.subject)
         if value is None or isinstance(value, str):
-            statuses.add(words["quoted"] if value is None else not_published())
+            statuses.add(words["quoted"])
             continue
         difference = value - entry.value
         statuses.add(published_status(value, difference, tolerance(entry.unit, entry.value), entry.year, model.year))
@@ -95,6 +95,17 @@ def check_status(model, figure: str) -> str:
         if status in statuses:
             return status
     return words["quoted"]
+
+
+def _workbook_value(model, figure: str, subject: str) -> object:
+    """The workbook's own value Checks compares a published figure with, or None (quoted)."""
+    if figure == destination_figure(CENSUS_FLOW):
+        # A destination's rank from Census partner data, where the data has the year.
+        partners = model.figures(partner_figures)
+        row = partners.country(subject) if partners.has_data else None
+        return None if row is None else int(row["export_rank"])
+    compute = WORKBOOK_VALUES.get(figure)
+    return compute(model) if compute is not None else None
 
 
 def published_quote(model, figure: str) -> tuple[str, int | str]:
