@@ -8,10 +8,13 @@ they came from.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from workbook.errors import InputError
 
 #: The flows Census reports, and the measure each stands for.
 EXPORTS, IMPORTS = "exports", "imports"
@@ -72,3 +75,17 @@ def tidy_frame(rows: dict[str, list], level: str, flow: str) -> pd.DataFrame:
         if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
             frame[name] = frame[name].astype(object)
     return frame.sort_values(tidy_key(level), kind="stable").reset_index(drop=True)
+
+
+def check_state_code(path: Path, row: int, column: str, code: str) -> None:
+    """A state code the workbook can show: known to the ``us`` package and on the tile-grid map."""
+    if code not in _known_state_codes():
+        raise InputError(path, row=row, column=column, value=code,
+                         expected="not a USPS code of a state, DC or a territory on the map")
+
+
+@functools.cache
+def _known_state_codes() -> frozenset[str]:
+    from workbook.reference import state_name, tile_positions
+
+    return frozenset(code for code in tile_positions() if state_name(code) is not None)

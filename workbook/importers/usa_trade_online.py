@@ -19,7 +19,8 @@ import re
 from pathlib import Path
 
 from workbook.errors import InputError
-from workbook.importers.census_tables import EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable, tidy_frame, value_column
+from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable, check_state_code,
+                                              tidy_frame, value_column)
 from workbook.load import _read_rows
 from workbook.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
 
@@ -265,6 +266,7 @@ def _table(path: Path, parsed: dict, flow: str, level: str, partial_years: bool)
                     raise InputError(path, row=line, column="State", value=state, expected=(
                         "expected the name of a state, the District of Columbia or a territory as USA Trade Online "
                         "writes it"))
+                check_state_code(path, line, "State", found.abbr)
                 codes[state] = found.abbr
             rows["state_code"].append(codes[state])
             rows["state_name"].append(state)
