@@ -230,9 +230,10 @@ def _check_totals(path: Path, parsed: dict, level: str) -> None:
         if country != WORLD_TOTAL and level == PARTNER:
             total = (state, commodity, WORLD_TOTAL, time)
             by_country[total] = by_country.get(total, 0) + value
-    for key in sorted(values, key=lines.__getitem__):
-        for sums, parts, column in ((by_category, "categories", "Commodity"), (by_country, "countries", "Country")):
-            if key in sums and values[key] != sums[key]:
+    # A country's All Commodities first: an edited row shows there before in the World Total it also feeds.
+    for sums, parts, column in ((by_category, "categories", "Commodity"), (by_country, "countries", "Country")):
+        for key in sorted(sums.keys() & values.keys(), key=lines.__getitem__):
+            if values[key] != sums[key]:
                 raise InputError(path, row=lines[key], column=column, value=f"{values[key]:,}", expected=(
                     f"the total differs from the sum of its {parts} ({sums[key]:,}) by "
                     f"{values[key] - sums[key]:+,}: a row is missing or a value was changed"))
