@@ -223,7 +223,7 @@ def _not_a_response(body: bytes) -> str | None:
     try:
         records = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        if isinstance(error, json.JSONDecodeError) and error.pos >= len(body.rstrip()):
+        if body.lstrip().startswith(b"[") and not body.rstrip().endswith(b"]"):
             return f"the response was cut short after {len(body):,} bytes"
         return "the response is not JSON"
     if not (isinstance(records, list) and records and all(isinstance(record, list) for record in records)):

@@ -173,7 +173,7 @@ def _records(path: Path, text: str) -> list[list]:
     try:
         records = json.loads(text)
     except json.JSONDecodeError as error:
-        cut = error.pos >= len(text.rstrip())
+        cut = text.lstrip().startswith("[") and not text.rstrip().endswith("]")
         raise InputError(path, row=error.lineno, expected=(
             "expected a complete JSON array, but the file ends in the middle of it (the response was cut short: "
             "fetch it again)" if cut else f"expected JSON as the API writes it ({error.msg}, column {error.colno})"
