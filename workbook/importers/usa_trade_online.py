@@ -230,13 +230,26 @@ def _check_totals(path: Path, parsed: dict, level: str) -> None:
         if country != WORLD_TOTAL and level == PARTNER:
             total = (state, commodity, WORLD_TOTAL, time)
             by_country[total] = by_country.get(total, 0) + value
-    # A country's All Commodities first: an edited row shows there before in the World Total it also feeds.
+    mismatches = {}
     for sums, parts, column in ((by_category, "categories", "Commodity"), (by_country, "countries", "Country")):
-        for key in sorted(sums.keys() & values.keys(), key=lines.__getitem__):
-            if values[key] != sums[key]:
-                raise InputError(path, row=lines[key], column=column, value=f"{values[key]:,}", expected=(
-                    f"the total differs from the sum of its {parts} ({sums[key]:,}) by "
-                    f"{values[key] - sums[key]:+,}: a row is missing or a value was changed"))
+        for key in sums.keys() & values.keys():
+            if values[key] != sums[key] and key not in mismatches:
+                mismatches[key] = (sums[key], parts, column)
+    if not mismatches:
+        return
+    # An edited total fails twice: against its own parts, and as a part of the total above it.
+    # Name that one; a changed category or country row shows only in the totals above it.
+    def above(key: tuple) -> list[tuple]:
+        state, commodity, country, time = key
+        return [*([(state, None, country, time)] if commodity is not None else []),
+                *([(state, commodity, WORLD_TOTAL, time)] if country != WORLD_TOTAL and level == PARTNER else [])]
+
+    ordered = sorted(mismatches, key=lines.__getitem__)
+    key = next((key for key in ordered if any(total in mismatches for total in above(key))), ordered[0])
+    summed, parts, column = mismatches[key]
+    raise InputError(path, row=lines[key], column=column, value=f"{values[key]:,}", expected=(
+        f"the total differs from the sum of its {parts} ({summed:,}) by {values[key] - summed:+,}: a row is missing "
+        "or a value was changed"))
 
 
 def _table(path: Path, parsed: dict, flow: str, level: str, partial_years: bool) -> CensusTable:
