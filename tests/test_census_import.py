@@ -196,3 +196,25 @@ def test_api_rows_of_trade_no_state_was_given_are_left_out(tmp_path: Path):
     table = read_census_file(path)
     assert "XX" not in set(table.frame["state_code"])
     assert len(table.frame) == len(records) - 2
+
+
+def test_the_two_downloads_import_to_partner_files_of_the_shared_tables_rows(tmp_path: Path, capsys):
+    status, out, err = import_census(capsys, USA_TRADE_ONLINE["exports"], USA_TRADE_ONLINE["imports"],
+                                     "--data", tmp_path / "data")
+    assert status == EXIT_OK
+    assert err.splitlines() == [f"tech-trade: note: left out 2026 through January, a partial year, from "
+                                f"{USA_TRADE_ONLINE[flow]} (--partial-years takes it in)" for flow in ("exports", "imports")]
+    assert out.splitlines() == [f"wrote {tmp_path / 'data' / name}"
+                                for name in ("partner_exports.csv", "partner_imports.csv")]
+    for flow in ("exports", "imports"):
+        written = pd.read_csv(tmp_path / "data" / f"partner_{flow}.csv", keep_default_na=False)
+        tidy = shared_table(PARTNER_FILES[flow])[["year", "naics3", "country", f"{flow}_usd"]]
+        assert sorted(rows(written)) == sorted(rows(tidy)), flow
+
+
+def test_partial_years_takes_the_year_to_date_of_a_download_in():
+    table = read_usa_trade_online(USA_TRADE_ONLINE["exports"], partial_years=True)
+    assert table.partial == {2026: "2026 through January"} and table.partial_kept
+    january = table.frame[table.frame["year"] == 2026]
+    canada = january[(january["naics3"] == 334) & (january["country"] == "Canada")]
+    assert len(canada) == 1 and len(january) > 0
