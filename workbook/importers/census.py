@@ -166,7 +166,11 @@ def partial_year_notes(tables: list[CensusTable]) -> list[str]:
 
 def import_census(paths: list[Path], data_dir: Path, partial_years: bool = False) -> CensusImport:
     """Read every file, check it, put the tables of each kind together, and write ``data/``."""
-    tables = read_census_files([Path(path) for path in paths], partial_years)
+    return import_tables(read_census_files([Path(path) for path in paths], partial_years), Path(data_dir))
+
+
+def import_tables(tables: list[CensusTable], data_dir: Path) -> CensusImport:
+    """Put the tables of each kind together, check them together, and write ``data/``."""
     result = CensusImport(notes=partial_year_notes(tables))
     frames = {(level, flow): combine(tables, level, flow) for level in (STATE, PARTNER) for flow in (EXPORTS, IMPORTS)}
     for level in (STATE, PARTNER):
@@ -189,12 +193,14 @@ def import_census(paths: list[Path], data_dir: Path, partial_years: bool = False
 def import_census_pair(exports_path: Path, imports_path: Path, data_dir: Path,
                        partial_years: bool = False) -> CensusImport:
     """``--exports FILE --imports FILE``: as :func:`import_census`, each file checked to be the flow it is given as."""
+    tables = []
     for path, flow in ((Path(exports_path), EXPORTS), (Path(imports_path), IMPORTS)):
         table = read_census_file(path, partial_years)
         if table.flow != flow:
             option = "--exports" if flow == EXPORTS else "--imports"
             raise InputError(path, expected=f"the file holds {table.flow}, but was given as {option}")
-    return import_census([exports_path, imports_path], data_dir, partial_years)
+        tables.append(table)
+    return import_tables(tables, Path(data_dir))
 
 
 def _check_partner_categories(tables: list[CensusTable], frames: dict) -> None:
