@@ -52,7 +52,8 @@ def country_codes() -> dict[str, str]:
 
 def partner_response(flow: str, year: int, naics3: int = 334) -> bytes:
     """``timeseries/intltrade/FLOW/naics?get=CTY_CODE,CTY_NAME,NAICS_LDESC,VALUE&NAICS=334&COMM_LVL=NA3&time=YEAR-12``,
-    with the total for all countries (``-``) and a grouping of countries, as the API gives them."""
+    with the total for all countries (``-``) and a grouping of countries, as the API gives them, the predicates'
+    values after the variables'."""
     table = shared_table(PARTNER_FILES[flow])
     rows = table[(table["year"] == year) & (table["naics3"] == naics3)]
     value = f"{flow}_usd"
@@ -61,7 +62,8 @@ def partner_response(flow: str, year: int, naics3: int = 334) -> bytes:
     tail = [str(naics3), "NA3", f"{year}-12"]
     records = [["-", "TOTAL FOR ALL COUNTRIES", label, str(int(rows[value].sum())), *tail],
                ["0003", "EUROPEAN UNION", label, "1", *tail]]
-    records += [[country_codes()[row.country], row.country, label, str(getattr(row, value)), *tail]
+    # The API writes country names in capitals ("KOREA, SOUTH").
+    records += [[country_codes()[row.country], row.country.upper(), label, str(getattr(row, value)), *tail]
                 for row in rows.itertuples()]
     return as_api_writes_it([header, *records])
 
