@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from census_responses import (PARTNER_FILES, STATE_FILES, USA_TRADE_ONLINE, as_api_writes_it, shared_table,
-                              state_response, write_state_responses)
+from census_responses import (PARTNER_FILES, STATE_FILES, USA_TRADE_ONLINE, as_api_writes_it, partner_response,
+                              shared_table, state_response, write_state_responses)
 from helpers import DATA, run_cli
 from workbook.cli import main
 from workbook.errors import EXIT_OK, EXIT_USAGE_OR_INPUT, InputError
@@ -218,3 +218,26 @@ def test_partial_years_takes_the_year_to_date_of_a_download_in():
     january = table.frame[table.frame["year"] == 2026]
     canada = january[(january["naics3"] == 334) & (january["country"] == "Canada")]
     assert len(canada) == 1 and len(january) > 0
+
+
+def test_an_api_response_by_partner_country_leaves_totals_and_groupings_out(tmp_path: Path):
+    path = tmp_path / "exports-naics334-2020-12.json"
+    path.write_bytes(partner_response("exports", 2020))
+    table = read_census_file(path)
+    assert (table.flow, table.level) == ("exports", PARTNER)
+    tidy = shared_table(PARTNER_FILES["exports"]).query("year == 2020 and naics3 == 334")
+    assert rows(table.frame) == sorted((year, naics3, label, country.upper(), value)
+                                       for year, naics3, label, country, value in rows(tidy))
+
+
+def test_an_api_total_for_all_countries_that_is_not_their_sum_is_named(tmp_path: Path):
+    records = json.loads(partner_response("imports", 2021))
+    assert records[1][:2] == ["-", "TOTAL FOR ALL COUNTRIES"]
+    records[1][3] = str(int(records[1][3]) + 7)
+    path = tmp_path / "imports.json"
+    path.write_bytes(as_api_writes_it(records))
+    with pytest.raises(InputError) as raised:
+        read_census_file(path)
+    assert str(raised.value).startswith(f"{path}, row 2, column GEN_VAL_YR: '{records[1][3]}': the total for all "
+                                        "countries differs from the sum of the countries (")
+    assert str(raised.value).endswith(") by +7: a record is missing or a value was changed")
