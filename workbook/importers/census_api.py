@@ -33,6 +33,7 @@ from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER,
                                               tidy_frame, value_column)
 from workbook.load import _read_text
 from workbook.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
+from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
 
 #: The year-to-date value of each flow that the workbook's figures are.
 MEASURES = {"ALL_VAL_YR": EXPORTS, "GEN_VAL_YR": IMPORTS}
@@ -56,7 +57,7 @@ _PARTNER_COLUMNS = ("CTY_CODE", "CTY_NAME", "NAICS", "NAICS_LDESC", "time")
 _TIME = re.compile(r"(\d{4})-(\d{2})")
 _DIGITS = re.compile(r"\d+")
 _COUNTRY_CODE = re.compile(r"[1-9]\d{3}")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
 _RESPONSE = FileSchema(
     filename="",
@@ -102,6 +103,9 @@ def read_census_api(path: Path, partial_years: bool = False) -> CensusTable:
             if _CONTROL_CHARACTERS.search(value):
                 raise InputError(path, row=row_number, column=name, value=value,
                                  expected="expected text without control characters (a spreadsheet cannot hold them)")
+            if value.strip().upper() in ERROR_VALUES:
+                raise InputError(path, row=row_number, column=name, value=value, expected=(
+                    "expected text, not a spreadsheet error value (a formula showing it would look broken)"))
         year, partial_label = _time(path, row_number, field["time"])
         if partial_label is not None:
             partial[year] = partial_label

@@ -23,6 +23,7 @@ from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER,
                                               tidy_frame, value_column)
 from workbook.load import _read_rows
 from workbook.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
+from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
 
 HEADER = ("State", "Commodity", "Country", "Time")
 ALL_STATES, ALL_COMMODITIES, WORLD_TOTAL = "All States", "All Commodities", "World Total"
@@ -47,7 +48,7 @@ _COMMODITY = re.compile(r"(\d{3}) (\S.*)")
 _YEAR = re.compile(r"\d{4}")
 _YEAR_TO_DATE = re.compile(rf"(\d{{4}}) through ({'|'.join(MONTHS)})")
 _VALUE = re.compile(r"\d{1,3}(,\d{3})*|\d+")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
 _DOWNLOAD = FileSchema(
     filename="",
@@ -134,6 +135,9 @@ def _check_text(path: Path, line: int, column: str, text: str) -> None:
     if _CONTROL_CHARACTERS.search(text):
         raise InputError(path, row=line, column=column, value=text,
                          expected="expected text without control characters (a spreadsheet cannot hold them)")
+    if text.upper() in ERROR_VALUES:
+        raise InputError(path, row=line, column=column, value=text,
+                         expected="expected text, not a spreadsheet error value (a formula showing it would look broken)")
     if len(text) > MATCHED_TEXT_LENGTH:
         raise InputError(path, row=line, column=column, value=text, expected=(
             f"expected at most {MATCHED_TEXT_LENGTH} characters (formulas match this text, and Excel matches "
