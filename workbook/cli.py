@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--partial-years", action="store_true",
                        help="take in years that are partial (year to date) instead of leaving them out")
     fetch.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    partners = commands.add_parser("import-partners",
+                                   help="write data/ files from Census U.S. trade by NAICS-3 and partner country")
+    partners.add_argument("--exports", type=Path, required=True, help="Census exports by partner country CSV")
+    partners.add_argument("--imports", type=Path, required=True, help="Census imports by partner country CSV")
+    partners.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
 
     extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
     extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
@@ -228,6 +233,14 @@ def _fetch_census(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_partners(args: argparse.Namespace) -> int:
+    from workbook.importers.partners import import_partners
+
+    for path in import_partners(args.exports, args.imports, args.data):
+        _say(args, f"wrote {path}")
+    return EXIT_OK
+
+
 def _import_release(args: argparse.Namespace) -> int:
     from workbook.importers.release import import_release
 
@@ -260,5 +273,6 @@ _COMMANDS = {
     "check": _check,
     "import-census": _import_census,
     "fetch-census": _fetch_census,
+    "import-partners": _import_partners,
     "import-release": _import_release,
 }
