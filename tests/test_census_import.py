@@ -241,3 +241,20 @@ def test_an_api_total_for_all_countries_that_is_not_their_sum_is_named(tmp_path:
     assert str(raised.value).startswith(f"{path}, row 2, column GEN_VAL_YR: '{records[1][3]}': the total for all "
                                         "countries differs from the sum of the countries (")
     assert str(raised.value).endswith(") by +7: a record is missing or a value was changed")
+
+
+def test_countries_the_partner_data_does_not_spell_are_kept_as_the_api_writes_them_with_a_note(tmp_path: Path, capsys):
+    responses = {}
+    for flow in ("exports", "imports"):
+        records = json.loads(partner_response(flow, 2021))
+        records.append(["9999", "ATLANTIS", records[2][2], "5", "334", "NA3", "2021-12"])
+        records[1][3] = str(int(records[1][3]) + 5)
+        responses[flow] = tmp_path / f"{flow}.json"
+        responses[flow].write_bytes(as_api_writes_it(records))
+    status, _, err = import_census(capsys, *responses.values(), "--data", tmp_path / "data")
+    assert status == EXIT_OK
+    assert err.splitlines() == [f"tech-trade: note: kept 1 country name(s) as the API writes them, from "
+                                f"{responses[flow]} (no earlier partner data spells them): ATLANTIS"
+                                for flow in ("exports", "imports")]
+    countries = set(pd.read_csv(tmp_path / "data" / "partner_exports.csv", keep_default_na=False)["country"])
+    assert {"ATLANTIS", "Mexico", "Korea, South"} <= countries and "MEXICO" not in countries

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from census_responses import partner_response, state_response
+from census_responses import PARTNER_FILES, partner_response, shared_table, state_response
 from helpers import DATA, run_cli
 from workbook import progress
 from workbook.cli import main
@@ -162,6 +162,12 @@ def test_fetch_asks_for_every_response_keeps_each_and_imports_them(api: StandIn,
     assert out.splitlines()[0] == f"fetched 8 response(s) from the API and took 0 from the cache {tmp_path / 'cache'}"
     for name in ("census_exports.csv", "census_imports.csv"):
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data" / name), state_rows(DATA, name, {2020, 2021}))
+    # The API's capitals ("KOREA, SOUTH") spelt as the partner data spells the countries ("Korea, South").
+    for flow in ("exports", "imports"):
+        written = pd.read_csv(tmp_path / "data" / f"partner_{flow}.csv", keep_default_na=False)
+        shared = shared_table(PARTNER_FILES[flow]).query("year in (2020, 2021) and naics3 == 334")
+        assert sorted(map(tuple, written.astype(object).to_numpy().tolist())) == sorted(
+            map(tuple, shared[["year", "naics3", "country", f"{flow}_usd"]].astype(object).to_numpy().tolist()))
 
 
 def test_a_second_run_takes_the_cache_and_asks_nothing(api: StandIn, tmp_path: Path, capsys):

@@ -27,14 +27,16 @@ import pandas as pd
 
 from workbook.data_files import write_data_file
 from workbook.errors import InputError
-from workbook.importers.census_api import looks_like_census_api, read_census_api
+from workbook.importers.census_api import API_LAYOUT, looks_like_census_api, read_census_api
 from workbook.importers.census_tables import (EXPORTS, IMPORTS, PARTNER, STATE, CensusTable, check_state_code,
                                               tidy_columns, tidy_key, value_column)
+from workbook.importers.partners import partner_frame, partner_source_schema, write_partner_files
 from workbook.importers.usa_trade_online import looks_like_usa_trade_online, read_usa_trade_online
 from workbook.load import FIRST_DATA_LINE, _read_text, read_table
 from workbook.reference import category_kind, state_kind, state_name, tile_positions
-from workbook.schema import (CATEGORIES, EXPORTS as EXPORTS_FILE, IMPORTS as IMPORTS_FILE, MATCHED_TEXT_LENGTH, NAICS3,
-                             STATE_CODE, STATES, YEAR, Column, FileSchema)
+from workbook.schema import (CATEGORIES, EXPORTS as EXPORTS_FILE, IMPORTS as IMPORTS_FILE, NAICS3,
+                             PARTNER_EXPORTS as PARTNER_EXPORTS_FILE, PARTNER_IMPORTS as PARTNER_IMPORTS_FILE, STATE_CODE,
+                             STATES, YEAR, Column, FileSchema)
 
 _ANY_CENSUS_FILE = FileSchema(
     filename="",
@@ -60,23 +62,6 @@ def census_source_schema(filename: str, value_column: str) -> FileSchema:
                    maximum=EXPORTS_FILE.column("value_usd").maximum),
         ),
         key=("year", "state_code", "naics3"),
-    )
-
-
-def partner_tidy_schema(filename: str, value_column: str) -> FileSchema:
-    """The tidy layout of Census U.S. trade by NAICS-3 and partner country."""
-    return FileSchema(
-        filename=filename,
-        description=f"Census trade by NAICS-3 and partner country with columns year, naics3, naics3_label, country, "
-                    f"{value_column}",
-        columns=(
-            YEAR, NAICS3,
-            Column("naics3_label", "text", "Category label"),
-            Column("country", "text", "Partner country", max_length=MATCHED_TEXT_LENGTH),
-            Column(value_column, "amount", "Value in U.S. dollars", minimum=0,
-                   maximum=EXPORTS_FILE.column("value_usd").maximum),
-        ),
-        key=("year", "naics3", "country"),
     )
 
 
@@ -118,7 +103,7 @@ def _first_rows(text: str) -> list[list[str]]:
 
 
 def read_tidy(path: Path, level: str, flow: str) -> CensusTable:
-    schema = (census_source_schema if level == STATE else partner_tidy_schema)(Path(path).name, value_column(flow))
+    schema = (census_source_schema if level == STATE else partner_source_schema)(Path(path).name, value_column(flow))
     frame = read_table(Path(path), schema)
     if level == STATE:
         for index, code in enumerate(frame["state_code"]):
@@ -172,6 +157,7 @@ def import_census(paths: list[Path], data_dir: Path, partial_years: bool = False
 def import_tables(tables: list[CensusTable], data_dir: Path) -> CensusImport:
     """Put the tables of each kind together, check them together, and write ``data/``."""
     result = CensusImport(notes=partial_year_notes(tables))
+    result.notes += respell_countries(tables, data_dir)
     frames = {(level, flow): combine(tables, level, flow) for level in (STATE, PARTNER) for flow in (EXPORTS, IMPORTS)}
     for level in (STATE, PARTNER):
         given = [flow for flow in (EXPORTS, IMPORTS) if frames[(level, flow)] is not None]
@@ -188,6 +174,48 @@ def import_tables(tables: list[CensusTable], data_dir: Path) -> CensusImport:
     if frames[(PARTNER, EXPORTS)] is not None:
         result.written += write_partner_trade(frames[(PARTNER, EXPORTS)], frames[(PARTNER, IMPORTS)], data_dir)
     return result
+
+
+def respell_countries(tables: list[CensusTable], data_dir: Path) -> list[str]:
+    """Countries from API responses spelt as the partner data already spells them.
+
+    The API writes country names in capitals ("KOREA, SOUTH"), USA Trade Online as names
+    ("Korea, South"); the workbook's formulas match names ignoring case but show them as
+    written, so one spelling is kept: the one of the partner files of the bundled data and
+    of ``data_dir``. A name neither knows is kept as the API writes it, and a note says so.
+    """
+    api_tables = [table for table in tables if table.level == PARTNER and table.layout == API_LAYOUT]
+    if not api_tables:
+        return []
+    spellings = _country_spellings([_bundled_data_dir(), Path(data_dir)])
+    notes = []
+    for table in api_tables:
+        served = table.frame["country"]
+        table.frame["country"] = served.map(lambda name: spellings.get(name.casefold(), name)).astype(object)
+        unknown = sorted({name for name in served if name.casefold() not in spellings})
+        if unknown:
+            shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+            notes.append(f"kept {len(unknown)} country name(s) as the API writes them, from {table.path} (no earlier "
+                         f"partner data spells them): {shown}")
+    return notes
+
+
+def _country_spellings(folders: list[Path]) -> dict[str, str]:
+    """Casefolded country name -> its spelling in the partner files of ``folders`` (the first found wins)."""
+    spellings: dict[str, str] = {}
+    for folder in folders:
+        for schema in (PARTNER_EXPORTS_FILE, PARTNER_IMPORTS_FILE):
+            path = folder / schema.filename
+            if path.is_file():
+                for name in read_table(path, schema)["country"].unique():
+                    spellings.setdefault(name.casefold(), name)
+    return spellings
+
+
+def _bundled_data_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("workbook.data")))
 
 
 def import_census_pair(exports_path: Path, imports_path: Path, data_dir: Path,
@@ -231,8 +259,6 @@ def write_state_trade(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: Pa
 
 def write_partner_trade(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: Path) -> list[Path]:
     """The partner files of ``data/``, through the partner import path, which checks them first."""
-    from workbook.importers.partners import partner_frame, write_partner_files
-
     return write_partner_files(partner_frame(exports, value_column(EXPORTS)),
                                partner_frame(imports, value_column(IMPORTS)), Path(data_dir))
 

@@ -47,6 +47,7 @@ WRONG_MEASURES = {
     "CON_CIF_YR": "imports for consumption including cost, insurance and freight",
 }
 _MEASURES_WANTED = "ALL_VAL_YR (total exports, year to date) or GEN_VAL_YR (general imports, year to date)"
+API_LAYOUT = "an International Trade API response"
 #: Census's code for trade it could not assign to a state.
 UNIDENTIFIED_STATE = "XX"
 ALL_COUNTRIES = "-"
@@ -166,7 +167,7 @@ def read_census_api(path: Path, partial_years: bool = False) -> CensusTable:
     if level == STATE:
         frame = _named_states(frame)
     return CensusTable(path=path, flow=flow, level=level, frame=frame, partial=partial, partial_kept=partial_years,
-                       layout="an International Trade API response")
+                       layout=API_LAYOUT)
 
 
 def key_columns(level: str) -> tuple[str, ...]:
