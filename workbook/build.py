@@ -109,15 +109,18 @@ def refuse_to_overwrite_edits(out: Path) -> None:
         raise TechTradeError(f"{out}: has been edited since tech-trade wrote it (inputs or formulas changed); {advice}")
 
 
-def write_pdf(workbook_path: Path, pdf_path: Path) -> Path:
+def write_pdf(workbook_path: Path, pdf_path: Path, appendix: bool = False) -> Path:
     """Print the workbook to ``pdf_path`` through LibreOffice, as each sheet's print setup says.
 
-    LibreOffice writes into a private folder first, so an earlier PDF stays whole
-    until the new one is complete.
+    The PDF is the report a reader is sent: the reader's sheets only. The input tables
+    (the data sheets, thousands of rows of Census figures) follow them only with
+    ``appendix``. LibreOffice writes into a private folder first, so an earlier PDF
+    stays whole until the new one is complete.
     """
     pdf_path = Path(pdf_path)
+    leave_out = () if appendix else [spec.sheet_name for spec in data_tables.ALL_DATA_SHEETS]
     with tempfile.TemporaryDirectory(prefix=".tech-trade-pdf-", dir=pdf_path.parent or ".") as folder:
-        printed = convert_to_pdf(Path(workbook_path), Path(folder))
+        printed = convert_to_pdf(Path(workbook_path), Path(folder), leave_out=leave_out)
         os.replace(printed, pdf_path)
     return pdf_path
 

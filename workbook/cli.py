@@ -31,7 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--protect", action="store_true",
                        help="lock every cell but the inputs, so a formula is not typed over by mistake")
     build.add_argument("--pdf", action="store_true",
-                       help="also print the whole workbook to a PDF beside it, through LibreOffice")
+                       help="also print the report to a PDF beside it, through LibreOffice: the reader's sheets, "
+                            "without the input tables")
+    build.add_argument("--pdf-appendix", action="store_true",
+                       help="print the PDF with the input tables (the data sheets) after the report; implies --pdf")
 
     check = commands.add_parser(
         "check", help="recalculate a workbook in LibreOffice and validate it against the Office Open XML schema"
@@ -113,6 +116,8 @@ def _build(args: argparse.Namespace) -> int:
     from workbook.build import build_workbook, bundled_data_dir, write_pdf
     from workbook.libreoffice import find_soffice
 
+    # The appendix is part of a PDF: asking for it asks for the PDF.
+    args.pdf = args.pdf or args.pdf_appendix
     if args.pdf:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
@@ -120,7 +125,7 @@ def _build(args: argparse.Namespace) -> int:
                          protect=args.protect)
     _say(args, f"wrote {out}")
     if args.pdf:
-        pdf = write_pdf(out, out.with_suffix(".pdf"))
+        pdf = write_pdf(out, out.with_suffix(".pdf"), appendix=args.pdf_appendix)
         _say(args, f"wrote {pdf}")
     return EXIT_OK
 

@@ -8,12 +8,15 @@ the user has open, and can run beside other runs.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
@@ -76,9 +79,61 @@ def recalculate(path: Path, out_dir: Path) -> Path:
     return _convert(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx")
 
 
-def convert_to_pdf(path: Path, out_dir: Path) -> Path:
-    """Print ``path`` (recalculated) to a PDF in ``out_dir``, as its print setup says."""
-    return _convert(Path(path), Path(out_dir), PDF_FILTER, ".pdf")
+def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -> Path:
+    """Print ``path`` (recalculated) to a PDF in ``out_dir``, as its print setup says.
+
+    The sheets named in ``leave_out`` are not printed: LibreOffice prints a copy of the
+    workbook in which they are hidden (hidden sheets are not printed, and formulas still
+    read them). The workbook itself is never changed.
+    """
+    path = Path(path)
+    if not leave_out:
+        return _convert(path, Path(out_dir), PDF_FILTER, ".pdf")
+    with tempfile.TemporaryDirectory(prefix="tech-trade-print-") as folder:
+        copy = Path(folder) / path.name
+        hide_sheets(path, copy, leave_out)
+        return _convert(copy, Path(out_dir), PDF_FILTER, ".pdf")
+
+
+#: A sheet of the workbook part's list of sheets, with its name.
+_SHEET_ELEMENT = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?/>')
+#: A sheet's print area or print titles, by the sheet's place in the list (from 0).
+_PRINT_SETTING = re.compile(
+    r'<definedName name="_xlnm\.(?:Print_Area|Print_Titles)" localSheetId="(\d+)">[^<]*</definedName>')
+
+
+def hide_sheets(path: Path, copy: Path, names: Collection[str]) -> None:
+    """Write to ``copy`` the workbook ``path`` with the sheets ``names`` hidden and left unprinted.
+
+    LibreOffice prints a hidden sheet that has a print area, so their print areas (and
+    repeated rows) go too. Every other part is copied as it is. For the tool's own
+    workbooks, just written: the sheet list is XlsxWriter's, one element a sheet.
+    """
+    wanted = set(names)
+
+    def without_sheets(workbook_part: str) -> str:
+        places = {str(place) for place, found in enumerate(_SHEET_ELEMENT.finditer(workbook_part))
+                  if html.unescape(found.group(1)) in wanted}
+
+        def hidden(found: re.Match) -> str:
+            element = found.group(0)
+            if html.unescape(found.group(1)) not in wanted or " state=" in element:
+                return element
+            return element[:-2] + ' state="hidden"/>'
+
+        def unprinted(found: re.Match) -> str:
+            return "" if found.group(1) in places else found.group(0)
+
+        return _PRINT_SETTING.sub(unprinted, _SHEET_ELEMENT.sub(hidden, workbook_part))
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = without_sheets(data.decode("utf-8")).encode("utf-8")
+            # A fresh entry: the source's carries the size and checksum of the part before the change.
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
 
 
 @contextlib.contextmanager
