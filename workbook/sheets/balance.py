@@ -18,8 +18,10 @@ from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_
 from workbook.model.published import not_published
 from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
 from workbook.templates_loader import wording
+from workbook.layout import row_height_for
 from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, chart_style, column_ref, column_width, number_format,
-                           print_setup, string_literal, write_formula, write_value, year_title_formula)
+                           print_setup, show_small_values, string_literal, write_formula, write_value,
+                           year_title_formula)
 
 WORDING = "balance"
 
@@ -54,8 +56,8 @@ CHART_ROW = NOTES_ROW + 2
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: Height in points of a summary row: its source or arithmetic wraps onto three lines.
-SUMMARY_ROW_HEIGHT = 13 * 3
+#: Height in points of a summary row: its source or arithmetic wraps onto two lines.
+SUMMARY_ROW_HEIGHT = 13 * 2
 
 #: Defined name of each (summary row, column) cell.
 NAMES = {
@@ -161,7 +163,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
     sheet.set_row(SUMMARY_HEADER_ROW, HEADER_ROW_HEIGHT)
     for col, key in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats["header"])
+        header_style = "header_number" if col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL) else "header"
+        sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats[header_style])
     values = {
         ("goods", EXPORTS_COL): figures.goods_exports,
         ("goods", IMPORTS_COL): figures.goods_imports,
@@ -183,6 +186,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
             style = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
             if (key, col) in summary_formulas:
                 write_formula(sheet, row, col, summary_formulas[(key, col)], style, values[(key, col)])
+                show_small_values(book, sheet, row, col, row, col,
+                                  "change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions")
             else:
                 # The release publishes no balance of tech goods alone, for any year.
                 write_value(sheet, row, col, not_published(), style)
@@ -197,15 +202,22 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(DERIVATION_NOTE_ROW, 0, words["derivation_note"], formats["note"])
     sheet.set_row(DERIVATION_HEADER_ROW, HEADER_ROW_HEIGHT)
     for col, key in enumerate(("step", "value", "how")):
-        sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats["header"])
+        header_style = "header_number" if col == VALUE_COL else "header"
+        sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats[header_style])
     derivation_formulas = _derivation_formulas()
     for key, style in DERIVATION_STEPS:
         row = step_row(key)
         sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
         write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
+        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
-    sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
+    # Two lines at most: the row after them is the one left above the chart.
+    for offset, line in enumerate(words["notes"][:2]):
+        sheet.write_string(NOTES_ROW + offset, 0, line, formats["note"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
+                       (DERIVATION_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
     _chart(book, sheet, words)
     print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
@@ -213,9 +225,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
 
 def _columns(sheet: Worksheet) -> None:
-    sheet.set_column(LABEL_COL, LABEL_COL, column_width("label"))
-    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("usd"))
-    sheet.set_column(HOW_COL, HOW_COL, column_width("text"))
+    sheet.set_column(LABEL_COL, LABEL_COL, column_width("balance_label"))
+    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("figure"))
+    sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
 def _chart(book: Book, sheet: Worksheet, words: dict) -> None:

@@ -19,15 +19,18 @@ from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.sheets.data_tables import (CATEGORY_LIST, EXPORTS, STATE_LIST, header, state_exports, state_rows_formulas,
                                         state_year_block, year_column)
 from workbook.templates_loader import wording
+from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, fold_columns,
-                           number_format, print_setup, string_literal, this_row_ref, write_formula, write_table, write_value,
-                           year_title_formula)
+                           number_format, print_setup, show_small_values, string_literal, this_row_ref, write_formula,
+                           write_table, write_value, year_title_formula)
 
 WORDING = "categories"
 TOTALS_TABLE = "CategoryTotals"
 LARGEST_TABLE = "LargestCategories"
 
-TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW, SUMMARY_FIRST_ROW = 0, 1, 3, 4
+# The matrix comes first, right under the title, so that its 53 rows print on one page
+# (two pages wide); the U.S. summary opens the page of national totals after it.
+TITLE_ROW, SUBTITLE_ROW, MATRIX_HEADING_ROW, MATRIX_HEADER_ROW = 0, 1, 2, 3
 # Summary labels overflow into the empty name column, so values sit past it.
 SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 2
 CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
@@ -38,14 +41,19 @@ SUMMARY = (
     ("TechCategoryRankUS", "tech_rank_us", "rank"),
     ("TechShareOfGoodsUS", "tech_share_us", "ratio"),
 )
-MATRIX_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
-MATRIX_NOTE_ROW = MATRIX_HEADING_ROW + 1
-MATRIX_HEADER_ROW = MATRIX_NOTE_ROW + 1
+#: Printed size (percent): the largest at which the matrix's rows fit one landscape page.
+PRINT_SCALE = 73
+#: Category columns of the matrix on each printed page; the state columns repeat on each.
+CATEGORIES_PER_PAGE = 16
+#: Height in points of a row of the matrix: one line of its 10-point figures.
+MATRIX_ROW_HEIGHT = 12
+#: Where the matrix's note sits in its heading's row, clear of the heading.
+MATRIX_NOTE_COL = 7
 
 #: Style and width of each column of the national totals table, by wording key.
 TOTALS_LOOK = {
-    "code": ("code_number", "code"),
-    "label": ("wrapped", "label"),
+    "code": ("code_number", None),
+    "label": ("wrapped", None),
     "kind": ("formula_text", None),
     "exports": ("usd_billions", None),
     "share_of_goods": ("ratio", None),
@@ -61,9 +69,12 @@ LARGEST_LOOK = {
 #: Columns of figures, whose headers sit right-aligned over them.
 FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
 
-#: The chart sits beside the national totals, clear of the tables' columns.
-CHART_COL = len(TOTALS_LOOK) + 1
+#: The chart sits under the largest categories, on their page, left of where the matrix's
+#: second printed page starts.
+CHART_COL = 0
 CHART_WIDTH, CHART_HEIGHT = 680, 440
+#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
+CHART_ROWS = CHART_HEIGHT // 20 + 1
 #: Points per line of a wrapped category label.
 LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
@@ -82,37 +93,49 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    _summary(book, sheet, figures, words)
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (MATRIX_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
 
     last_matrix_row, last_col = _matrix(book, sheet, model, figures, words)
-    totals_heading_row = last_matrix_row + 2
-    # The national totals and the chart start a page of their own: the chart is never cut.
-    sheet.set_h_pagebreaks([totals_heading_row])
+    # The U.S. summary and the national totals start a page of their own.
+    summary_heading_row = last_matrix_row + 2
+    totals_heading_row = _summary(book, sheet, figures, words, summary_heading_row) + 2
     sheet.write_string(totals_heading_row, 0, words["totals_heading"], formats["heading"])
+    sheet.set_row(totals_heading_row, row_height_for("heading"))
     totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1)
 
+    # The largest categories and their chart on a page of their own: the chart is never cut.
     largest_heading_row = totals_last + 2
     write_formula(sheet, largest_heading_row, 0, year_title_formula(words["largest_heading"]), formats["heading"],
                   words["largest_heading"].format(year=model.year))
+    sheet.set_row(largest_heading_row, row_height_for("heading"))
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
-    _chart(book, sheet, words, largest_heading_row, largest_first, largest_last, totals_heading_row + 1)
+    chart_row = largest_last + 2
+    _chart(book, sheet, words, largest_heading_row, largest_first, largest_last, chart_row)
 
-    notes_row = largest_last + 2
+    # Below the chart's rows, so that the print area holds it whole.
+    notes_row = chart_row + CHART_ROWS
     for line in words["notes"]:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
-    notes_row -= 1
+    last_row = notes_row - 1
     # State code and name stay in view while the categories scroll by.
     sheet.freeze_panes(0, FIRST_CATEGORY_COL)
-    # No repeated header row: the matrix fits one page, and its header would mislabel the totals page.
-    print_setup(sheet, notes_row, last_col)
+    # No repeated header row: the matrix fits one page tall, and its header would mislabel the totals.
+    # The state code and name are written again where the matrix's second page starts.
+    print_setup(sheet, last_row, last_col, scale=PRINT_SCALE, row_breaks=[summary_heading_row, largest_heading_row],
+                col_breaks=[FIRST_CATEGORY_COL + CATEGORIES_PER_PAGE])
+    # Pages left to right, then down: the matrix's two halves, then the totals and the chart.
+    sheet.print_across()
 
 
 # ---------------------------------------------------------------- summary
 
-def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict) -> None:
+def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, heading_row: int) -> int:
+    """The U.S. summary under its heading at ``heading_row``; returns its last row."""
     formats = book.formats
-    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
+    sheet.set_row(heading_row, row_height_for("heading"))
     totals = words["totals_columns"]
     not_ranked = words["not_ranked"]
     tech_found = f"COUNTIF({column_ref(TOTALS_TABLE, totals['code'])},TechCategory)=0"
@@ -133,10 +156,12 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
         "tech_share_us": _or_not_ranked(figures.tech_share_of_goods_us, not_ranked),
     }
     for offset, (name, key, style) in enumerate(SUMMARY):
-        row = SUMMARY_FIRST_ROW + offset
+        row = heading_row + 1 + offset
         sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
+        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
+    return heading_row + len(SUMMARY)
 
 
 def _or_not_ranked(value: object, not_ranked: str) -> object:
@@ -144,6 +169,12 @@ def _or_not_ranked(value: object, not_ranked: str) -> object:
 
 
 # ---------------------------------------------------------------- matrix
+
+def category_col(offset: int) -> int:
+    """The column of the matrix's category number ``offset`` (from 0): the state's code and name
+    come again after the first page's categories, so that the second printed page has them."""
+    return FIRST_CATEGORY_COL + offset + (2 if offset >= CATEGORIES_PER_PAGE else 0)
+
 
 def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: dict) -> tuple[int, int]:
     """The state x category matrix with its heat map; return its last row and column."""
@@ -154,17 +185,23 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     blocks = model.figures(export_rows)
     header_row = MATRIX_HEADER_ROW
     first_row, last_row = header_row + 1, header_row + len(matrix.index)
-    last_col = FIRST_CATEGORY_COL + len(matrix.columns) - 1
+    category_cols = [category_col(offset) for offset in range(len(matrix.columns))]
+    last_col = category_cols[-1]
+    # The state's code and name again where the matrix's second printed page starts.
+    label_copies = [(CODE_COL, col) for col in (FIRST_CATEGORY_COL + CATEGORIES_PER_PAGE,) if col < last_col]
+    label_copies += [(NAME_COL, col + 1) for _, col in label_copies]
 
     sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
-    sheet.write_string(MATRIX_NOTE_ROW, 0, words["matrix_note"], formats["note"])
-    sheet.write_string(header_row, CODE_COL, columns["state_code"], formats["header"])
-    sheet.write_string(header_row, NAME_COL, columns["state_name"], formats["header"])
-    for offset, code in enumerate(matrix.columns):
+    # The note beside the heading: above or below the matrix, it would cost the matrix a printed row.
+    sheet.write_string(MATRIX_HEADING_ROW, MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+    for source, col in [(CODE_COL, CODE_COL), (NAME_COL, NAME_COL), *label_copies]:
+        key = "state_code" if source == CODE_COL else "state_name"
+        sheet.write_string(header_row, col, columns[key], formats["header"])
+    for code, col in zip(matrix.columns, category_cols):
         # A column is the category whose code is its header: the formulas below read it there.
         style = "header_code" if figures.is_product(code) else "header_special"
-        sheet.write_number(header_row, FIRST_CATEGORY_COL + offset, int(code), formats[style])
-    sheet.set_row(header_row, 2 * LINE_HEIGHT)
+        sheet.write_number(header_row, col, int(code), formats[style])
+    sheet.set_row(header_row, row_height_for("header"))
 
     # Beside the matrix, folded away: where each state's rows lie in CensusExports.
     helper_cols = tuple(last_col + 1 + offset for offset in range(len(STATE_ROW_KEYS)))
@@ -182,20 +219,29 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
                       f"INDEX({column_ref(states, header('state_name'))},"
                       f"MATCH({code_cell},{column_ref(states, header('state_code'))},0))",
                       formats["formula_text"], figures.state_names[state_code])
+        for source, col in label_copies:
+            write_formula(sheet, row, col, xl_rowcol_to_cell(row, source, col_abs=True), formats["formula_text"],
+                          state_code if source == CODE_COL else figures.state_names[state_code])
+        sheet.set_row(row, MATRIX_ROW_HEIGHT)
         block = blocks[state_code]
         helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
         for col, key in zip(helper_cols, STATE_ROW_KEYS):
             write_formula(sheet, row, col, helpers[key], formats["rank"], block.value(key))
         year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
-        for offset, value in enumerate(values):
-            col = FIRST_CATEGORY_COL + offset
+        for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
             write_formula(sheet, row, col, state_exports(year, code_cell, category_cell, first_cell, last_cell),
                           formats["usd_compact"], value)
 
-    sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
-    sheet.set_column(NAME_COL, NAME_COL, column_width("label"))
+    sheet.set_column(CODE_COL, CODE_COL, column_width("state_code"))
+    # State names in the matrix, category labels (wrapped) in the totals below it.
+    sheet.set_column(NAME_COL, NAME_COL, column_width("category_label"))
     sheet.set_column(FIRST_CATEGORY_COL, last_col, column_width("matrix"))
+    # The first category column also holds the U.S. summary's figures, on the totals page.
+    sheet.set_column(SUMMARY_VALUE_COL, SUMMARY_VALUE_COL, column_width("figure") - 2)
+    for source, col in label_copies:
+        sheet.set_column(col, col, column_width("state_code" if source == CODE_COL else "state_name"))
+    show_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "usd_compact")
     sheet.conditional_format(first_row, FIRST_CATEGORY_COL, last_row, last_col, {
         "type": "3_color_scale",
         "min_color": fill_colour("heat_scale_low"),
@@ -246,6 +292,9 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
         for key, (style, width) in TOTALS_LOOK.items()
     ]
     first, last = write_table(book, sheet, header_row, TOTALS_TABLE, columns)
+    # The rank's column is a matrix column too: a little wider, so that its header takes three lines.
+    rank_col = list(TOTALS_LOOK).index("rank")
+    sheet.set_column(rank_col, rank_col, column_width("matrix") + 1)
     _fit_labels(sheet, first, totals["label"].tolist())
     _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(TOTALS_LOOK).index("code"))
     return first, last
@@ -282,7 +331,7 @@ def _header_style(key: str) -> str:
 def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
     """Give a row two lines where its category label wraps in the label column."""
     for index, label in enumerate(labels):
-        if len(str(label)) > column_width("label") * TEXT_PER_WIDTH:
+        if len(str(label)) > column_width("category_label") * TEXT_PER_WIDTH:
             sheet.set_row(first_row + index, 2 * LINE_HEIGHT)
 
 

@@ -14,14 +14,15 @@ from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, he
 from workbook.templates_loader import wording
 from xlsxwriter.utility import xl_col_to_name
 
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, theme_colour, this_row_ref, write_formula,
-                           write_table, year_title_formula)
+from workbook.layout import row_height_for
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, show_small_values, theme_colour, this_row_ref,
+                           write_formula, write_table, write_units_row, year_title_formula)
 
 TABLE = "StateSummary"
 TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW = 0, 1, 3
 SUMMARY_FIRST_ROW = 4
 # Labels overflow into the empty cells to their right, so values sit past them.
-LABEL_COL, VALUE_COL = 0, 4
+LABEL_COL, VALUE_COL = 0, 5
 
 #: (defined name, wording key, style, model attribute) of the U.S. summary block, in order.
 SUMMARY = (
@@ -34,7 +35,9 @@ SUMMARY = (
     ("StatesTechLeading", "states_tech_leading", "count", "states_tech_leading"),
 )
 TABLE_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
-TABLE_HEADER_ROW = TABLE_HEADING_ROW + 1
+#: The columns' units sit in the row above the table's header.
+UNITS_ROW = TABLE_HEADING_ROW + 1
+TABLE_HEADER_ROW = UNITS_ROW + 1
 
 
 def _sumifs_tech(year: str, state: str) -> str:
@@ -76,21 +79,25 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
 
 #: Style and width of each column of the table.
 _LOOK = {
-    "state_code": ("formula_text", "code"),
-    "state_name": ("formula_text", "name"),
-    "tech_exports": ("usd_billions", "usd"),
-    "tech_exports_previous": ("usd_billions", "usd"),
-    "change": ("change_billions", "usd"),
-    "change_ratio": ("change_ratio", "ratio"),
-    "share_of_us": ("ratio", "ratio"),
-    "us_rank": ("rank", "rank"),
-    "goods_exports": ("usd_billions", "usd"),
-    "tech_share_of_goods": ("ratio", "ratio"),
-    "tech_category_rank": ("rank", "rank"),
-    "over_threshold": ("flag", "flag"),
-    "tech_top_three": ("flag", "flag"),
-    "tech_leading": ("flag", "flag"),
+    "state_code": ("formula_text", "state_code"),
+    "state_name": ("formula_text", "state_name"),
+    "tech_exports": ("usd_billions", "figure"),
+    "tech_exports_previous": ("usd_billions", "figure"),
+    "change": ("change_billions", "figure"),
+    "change_ratio": ("change_ratio", "figure"),
+    "share_of_us": ("ratio", "figure"),
+    "us_rank": ("rank", "narrow"),
+    "goods_exports": ("usd_billions", "figure"),
+    "tech_share_of_goods": ("ratio", "figure"),
+    "tech_category_rank": ("rank", "narrow"),
+    "over_threshold": ("flag", "narrow"),
+    "tech_top_three": ("flag", "narrow"),
+    "tech_leading": ("flag", "narrow"),
 }
+#: Columns whose figures take a colour by their sign (and so do their small figures' rules).
+SIGNED = ("change", "change_ratio")
+#: Colours of a figure below and above zero.
+SIGN_STYLES = {"<": "rule_bad", ">": "rule_ok"}
 
 
 def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
@@ -119,14 +126,19 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
+                       (TABLE_HEADING_ROW, "heading"), (UNITS_ROW, "units")):
+        sheet.set_row(row, row_height_for(style))
     summary_formulas = _summary_formulas(col)
     for offset, (name, key, style, attribute) in enumerate(SUMMARY):
         row = SUMMARY_FIRST_ROW + offset
         sheet.write_string(row, LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, VALUE_COL, summary_formulas[key], formats[style], getattr(figures, attribute))
+        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         book.define_name(name, sheet, row, VALUE_COL, words[key])
 
     sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
+    write_units_row(book, sheet, UNITS_ROW, 0, [words["units"].get(key) for key in _LOOK])
     table = figures.table.reset_index()
     formulas = _formulas(col)
     columns = [
@@ -135,11 +147,14 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         for key in _LOOK
     ]
     first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
+    for key, (style, _) in _LOOK.items():
+        col = _column(key)
+        show_small_values(book, sheet, first, col, last, col, style, SIGN_STYLES if key in SIGNED else None)
     _highlight(book, sheet, first, last)
     notes_row = last + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])
     sheet.freeze_panes(TABLE_HEADER_ROW + 1, 2)
-    print_setup(sheet, notes_row, len(columns) - 1, repeat_row=TABLE_HEADER_ROW)
+    print_setup(sheet, notes_row, len(columns) - 1, repeat_rows=(UNITS_ROW, TABLE_HEADER_ROW))
 
 
 def _column(key: str) -> int:
@@ -156,7 +171,7 @@ def _highlight(book: Book, sheet: Worksheet, first: int, last: int) -> None:
     exports = _column("tech_exports")
     sheet.conditional_format(first, exports, last, exports, {
         "type": "data_bar", "bar_color": theme_colour("data_bar"), "bar_solid": True})
-    for key in ("change", "change_ratio"):
+    for key in SIGNED:
         col = _column(key)
         sheet.conditional_format(first, col, last, col, {
             "type": "cell", "criteria": "<", "value": 0, "format": formats["rule_bad"]})
