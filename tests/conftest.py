@@ -78,3 +78,15 @@ def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def values_2019(workbook_2019: Path):
     """The 2019 build's cached values."""
     return open_workbook(workbook_2019, data_only=True)
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory: pytest.TempPathFactory, require_libreoffice) -> tuple[Path, Path]:
+    """``tech-trade build --pdf`` of the bundled data, once for the session (printing is slow): (workbook, PDF)."""
+    folder = tmp_path_factory.mktemp("pdf")
+    out = folder / "snapshot.xlsx"
+    result = run_cli("build", "--pdf", "--out", out)
+    assert result.returncode == 0, result.stderr
+    pdf = out.with_suffix(".pdf")
+    assert pdf.exists()
+    return out, pdf

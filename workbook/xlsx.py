@@ -518,17 +518,32 @@ PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
 FOOTER_MARGIN = 0.25
 
 
+def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[int, int]:
+    """The last row and column of a print area that holds every chart inserted on the sheet so far.
+
+    A chart is anchored to the cells it covers, as XlsxWriter works them out from the
+    column widths and row heights; a chart reaching past the print area is cut on paper.
+    """
+    for row, col, chart, x_offset, y_offset, x_scale, y_scale, anchor, *_ in sheet.charts:
+        position = sheet._position_object_pixels(col, row, x_offset, y_offset, chart.width * x_scale,
+                                                 chart.height * y_scale, anchor)
+        last_col, last_row = max(last_col, position[4]), max(last_row, position[5])
+    return last_row, last_col
+
+
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
                 landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
                 repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
                 row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = ()) -> None:
-    """Print area, orientation, margins and scale; header rows (and row labels) repeated on every page.
+    """Print area (holding every chart inserted so far), orientation, margins and scale; header rows
+    (and row labels) repeated on every page. Call it once the sheet's columns and charts are in place.
 
     By default a sheet prints one page wide, at whatever size that takes. A sheet too
     wide to print one page wide at a readable size gives a ``scale`` (percent) instead,
     with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
     repeated on each; ``row_breaks`` start a page at those rows.
     """
+    last_row, last_col = _covering_charts(sheet, last_row, last_col)
     sheet.print_area(0, 0, last_row, last_col)
     if landscape:
         sheet.set_landscape()

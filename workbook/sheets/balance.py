@@ -19,7 +19,7 @@ from workbook.model.published import not_published
 from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, chart_style, column_ref, column_width, number_format,
+from workbook.xlsx import (Book, chart_style, column_ref, column_width, number_format,
                            print_setup, show_small_values, string_literal, write_formula, write_value,
                            year_title_formula)
 
@@ -56,6 +56,8 @@ CHART_ROW = NOTES_ROW + 2
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: Height in points of a header row of two lines.
+TWO_LINE_HEADER_HEIGHT = 2 * 13
 #: Height in points of a summary row: its source or arithmetic wraps onto two lines.
 SUMMARY_ROW_HEIGHT = 13 * 2
 
@@ -161,7 +163,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     # The summary: goods, services and total, with the published balances next to the derived ones.
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
-    sheet.set_row(SUMMARY_HEADER_ROW, HEADER_ROW_HEIGHT)
+    # Headers of two lines: "Exports, $ billions" over its figures.
+    sheet.set_row(SUMMARY_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(SUMMARY_COLUMNS):
         header_style = "header_number" if col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL) else "header"
         sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats[header_style])
@@ -200,7 +203,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # The derivation, one step per row.
     sheet.write_string(DERIVATION_HEADING_ROW, 0, words["derivation_heading"], formats["heading"])
     sheet.write_string(DERIVATION_NOTE_ROW, 0, words["derivation_note"], formats["note"])
-    sheet.set_row(DERIVATION_HEADER_ROW, HEADER_ROW_HEIGHT)
+    sheet.set_row(DERIVATION_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(("step", "value", "how")):
         header_style = "header_number" if col == VALUE_COL else "header"
         sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats[header_style])

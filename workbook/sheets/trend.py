@@ -19,7 +19,8 @@ from workbook.model.trend import TrendFigures, trend_figures
 from workbook.sheets.data_tables import (EXPORTS, STATE_LIST, has_year_column, header, state_block, state_exports,
                                         state_rows_formulas, year_column)
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, chart_style, column_ref, column_width, fill_colour, fold_columns,
+from workbook.layout import row_height_for
+from workbook.xlsx import (Book, show_small_values, TableColumn, chart_style, column_ref, column_width, fill_colour, fold_columns,
                            print_setup, string_literal, this_row_ref, write_formula, write_table)
 
 WORDING = "trend"
@@ -28,6 +29,8 @@ STATE_TABLE = "TechTrend"
 
 TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
 US_HEADER_ROW = US_HEADING_ROW + 1
+#: Height in points of the U.S. table's header row: four lines of wrapped text.
+US_HEADER_HEIGHT = 52
 CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
 
 #: Style and width of each column of the U.S. table, by wording key.
@@ -58,10 +61,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
                   words["title"].format(first=first_year, last=last_year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (US_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
     _chart(book, sheet, words, us_first, us_last)
 
     states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
+    sheet.set_row(states_heading_row, row_height_for("heading"))
     header_row = states_heading_row + 1
     last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
@@ -71,7 +77,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         notes_row += 1
     notes_row -= 1
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
-    sheet.set_column(NAME_COL, NAME_COL, column_width("name"))
+    sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
     print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
 
@@ -119,6 +125,10 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) 
         for key, (style, width) in US_LOOK.items()
     ]
     first, last = write_table(book, sheet, US_HEADER_ROW, US_TABLE, columns)
+    # "Tech exports previous year" takes four lines over a year column of the state table.
+    sheet.set_row(US_HEADER_ROW, US_HEADER_HEIGHT)
+    for offset, (key, (style, _)) in enumerate(US_LOOK.items()):
+        show_small_values(book, sheet, first, offset, last, offset, style)
     exports_col = list(US_LOOK).index("exports")
     book.define_name("TechExportsUSFirstYear", sheet, first, exports_col, words["first_year_name"])
     book.define_name("TechExportsUSLastYear", sheet, last, exports_col, words["last_year_name"])
@@ -185,6 +195,7 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
             formula=state_exports(year_block, code, "TechCategory", first_row, last_row)))
     first, last = write_table(book, sheet, header_row, STATE_TABLE, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
+    show_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "usd_compact")
     sheet.set_column(FIRST_YEAR_COL, last_year_col, column_width("matrix") + 2)
     # Sparklines are drawn in the column beside the table: the table has no empty column.
     # The helper columns before them are folded away: a reader sees the years, then the sparklines.
