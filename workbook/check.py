@@ -34,10 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook import libreoffice, progress, validator
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
-
-#: Excel's error values, as openpyxl reads them.
-ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
@@ -45,6 +42,10 @@ _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 #: Numbers agree when this close: LibreOffice writes 15 significant digits, Python keeps 17.
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
+
+#: A chart's helper cell leaves a missing figure out of its chart with #N/A (drawn as a gap):
+#: a formula calling NA() whose cached result is #N/A, as LibreOffice's is, meant it.
+_DELIBERATE_GAP = re.compile(r"\bNA\(\)", re.IGNORECASE)
 
 # Results that change on every calculation cannot be compared with a cached one.
 _VOLATILE_FUNCTION = re.compile(r"\b(NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE)
@@ -125,6 +126,11 @@ def is_error_value(value: object, is_formula: bool = True) -> bool:
     return is_formula and (value in ERROR_VALUES or bool(_LIBREOFFICE_ERROR.match(value)))
 
 
+def is_deliberate_gap(formula: str | None, cached: object, recalculated: object) -> bool:
+    """Whether an #N/A is a chart's gap the workbook asked for: NA() in the formula, #N/A cached and recalculated."""
+    return bool(formula) and bool(_DELIBERATE_GAP.search(formula)) and cached == "#N/A" and recalculated == "#N/A"
+
+
 def _load(path: Path, data_only: bool) -> Workbook:
     with warnings.catch_warnings():
         for message in _HARMLESS_OPENPYXL_WARNINGS:
@@ -139,7 +145,7 @@ def _load(path: Path, data_only: bool) -> Workbook:
 def _cell_problems(formulas: Workbook, cached: Workbook, recalculated: Workbook) -> Iterator[Problem]:
     for sheet in formulas.worksheets:
         if sheet.title not in recalculated.sheetnames:
-            yield Problem(_quote_sheet(sheet.title), "sheet missing after recalculation in LibreOffice")
+            yield Problem(quote_sheet_name(sheet.title), "sheet missing after recalculation in LibreOffice")
             continue
         yield from _sheet_problems(sheet, cached[sheet.title], recalculated[sheet.title])
 
@@ -148,7 +154,7 @@ def _sheet_problems(formulas: Worksheet, cached: Worksheet, recalculated: Worksh
     formula_text = _formulas_by_position(formulas)
     positions = set(formula_text) | set(_error_positions(recalculated, formula_text))
     for row, column in sorted(positions):
-        location = f"{_quote_sheet(formulas.title)}!{get_column_letter(column)}{row}"
+        location = f"{quote_sheet_name(formulas.title)}!{get_column_letter(column)}{row}"
         problem = _cell_problem(
             formula_text.get((row, column)),
             cached.cell(row, column).value,
@@ -161,6 +167,8 @@ def _sheet_problems(formulas: Worksheet, cached: Worksheet, recalculated: Worksh
 def _cell_problem(formula: str | None, cached: object, recalculated: Cell) -> str | None:
     """What is wrong with one cell, or None."""
     shown = f" ({_shorten(formula)})" if formula else ""
+    if is_deliberate_gap(formula, cached, recalculated.value):
+        return None
     if _is_error_cell(recalculated, formula is not None):
         return f"error {recalculated.value} after recalculation{shown}"
     if formula is None or _VOLATILE_FUNCTION.search(formula):
@@ -250,13 +258,6 @@ def _describe(value: object) -> str:
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return str(value)
-
-
-def _quote_sheet(title: str) -> str:
-    """The sheet name as a formula would spell it: quoted when it is not a plain word."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title):
-        return title
-    return "'{}'".format(title.replace("'", "''"))
 
 
 def _shorten(formula: str) -> str:

@@ -3,39 +3,161 @@
 ``templates/styles.toml`` holds the cell styles; ``templates/wording/*.toml`` every
 word the workbook shows, one file per sheet (or group of sheets), each file a set of
 sections named after what they describe.
+
+The templates bundled with the tool are used unless :func:`use_templates` names
+another folder of the same layout (``tech-trade build --templates DIR``).
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from xlsxwriter.format import Format
+
+from workbook.errors import TechTradeError
+
+#: A folder chosen by use_templates(); None for the bundled templates.
+_chosen: Path | None = None
+
+#: Sections of styles.toml that are not cell styles: the palette, column widths, the chart style.
+STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "column_widths", "chart", "small_values"})
+
+
+class TemplateError(TechTradeError):
+    """A template that cannot be used as it is written (a misspelt or missing key)."""
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """The house chart style: styles.toml's [chart], with the cells' font from [theme].
+
+    Every chart of the workbook is drawn in it (``workbook.charts``), so that the charts
+    look alike, read in grey print, and speak in the cells' font.
+    """
+
+    font_name: str
+    font_size: float
+    title_font_size: float
+    text: str
+    gridlines: str
+    palette: tuple[str, ...]
+    highlight: str
+    patterns: tuple[str, ...]
+    markers: tuple[str, ...]
+    dash_types: tuple[str, ...]
+    line_width: float
+    marker_size: float
+    highlight_marker_size: float
+    axis_billions: str
 
 
 @cache
+def _bundled() -> Traversable:
+    return resources.files("workbook.templates")
+
+
+def templates_folder() -> Traversable:
+    """The folder the styles and wording are read from."""
+    return _chosen if _chosen is not None else _bundled()
+
+
+def use_templates(folder: Path | None) -> None:
+    """Read styles and wording from ``folder`` (a copy of ``templates/``), or again from the
+    bundled templates when None. A folder without ``styles.toml`` and ``wording/`` is refused."""
+    global _chosen
+    if folder is not None:
+        folder = Path(folder)
+        if not (folder / "styles.toml").is_file() or not (folder / "wording").is_dir():
+            raise TechTradeError(f"{folder}: not a templates folder (expected styles.toml and wording/ in it, "
+                                 "as in the tool's templates/)")
+    _chosen = folder
+    _template.cache_clear()
+    _all_wording.cache_clear()
+    _checked_styles.cache_clear()
+
+
 def template(name: str) -> dict:
     """The parsed ``templates/<name>.toml``."""
-    text = resources.files("workbook.templates").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return _template(templates_folder(), name)
 
 
 @cache
-def _all_wording() -> dict:
+def _template(folder: Traversable, name: str) -> dict:
+    entry = folder.joinpath(f"{name}.toml")
+    return _parse(entry, entry.read_text(encoding="utf-8"))
+
+
+@cache
+def _all_wording(folder: Traversable) -> dict:
     sections: dict = {}
-    folder = resources.files("workbook.templates").joinpath("wording")
-    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+    for entry in sorted(folder.joinpath("wording").iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".toml"):
-            for name, section in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+            for name, section in _parse(entry, entry.read_text(encoding="utf-8")).items():
                 if name in sections:
-                    raise ValueError(f"wording section [{name}] is defined twice (again in {entry.name})")
+                    raise TechTradeError(f"{entry}: wording section [{name}] is defined twice (again in {entry.name})")
                 sections[name] = section
     return sections
 
 
+def _parse(entry: Traversable, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TechTradeError(f"{entry}: not valid TOML ({error})") from None
+
+
 def wording(section: str) -> dict:
     """The titles, notes and labels of one section, e.g. one sheet."""
-    return _all_wording()[section]
+    return _all_wording(templates_folder())[section]
 
 
 def styles() -> dict:
-    return template("styles")
+    """styles.toml, its keys checked: a misspelt style property fails here, not in a built workbook."""
+    return _checked_styles(templates_folder())
+
+
+@cache
+def _checked_styles(folder: Traversable) -> dict:
+    theme = _template(folder, "styles")
+    check_styles(theme)
+    return theme
+
+
+def check_styles(theme: dict) -> None:
+    """Raise TemplateError for a cell style property XlsxWriter has no setter for, or a bad [chart]."""
+    for name, properties in theme.items():
+        if name in STYLE_SECTIONS_NOT_CELL_STYLES:
+            continue
+        if not isinstance(properties, dict):
+            raise TemplateError(f"styles.toml: [{name}] is not a table of format properties")
+        for key in properties:
+            if not callable(getattr(Format, f"set_{key}", None)):
+                raise TemplateError(f"styles.toml: [{name}] has {key!r}, which is not an XlsxWriter format property")
+    for style, rules in theme.get("small_values", {}).items():
+        if style not in theme or not all(isinstance(rule, list) and len(rule) == 2 and isinstance(rule[0], (int, float))
+                                         and isinstance(rule[1], str) for rule in rules):
+            raise TemplateError(f"styles.toml: [small_values] {style} must name a style and give "
+                                f"[threshold, number format] pairs")
+    _chart_style(theme)
+
+
+def chart_style() -> ChartStyle:
+    """The house chart style."""
+    return _chart_style(styles())
+
+
+def _chart_style(theme: dict) -> ChartStyle:
+    section = dict(theme.get("chart", {}))
+    expected = {field.name for field in fields(ChartStyle)} - {"font_name"}
+    unknown, missing = sorted(set(section) - expected), sorted(expected - set(section))
+    problems = ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) + \
+        ([f"no {', '.join(missing)}"] if missing else [])
+    if problems:
+        raise TemplateError(f"styles.toml: [chart] has {' and '.join(problems)}")
+    values = {key: tuple(value) if isinstance(value, list) else value for key, value in section.items()}
+    return ChartStyle(font_name=theme["theme"]["font_name"], **values)

@@ -83,10 +83,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, contents: list[Con
     row = _sources(sheet, formats, words, row)
     row = _notes(sheet, formats, words, row)
     row = _legend(sheet, formats, words, row)
+    # The report prints what a reader reads; how to extend the workbook, its names and build facts
+    # are for whoever maintains it, on screen.
+    last_printed = row - 1
     row = _steps(sheet, formats, words, row)
     row = _names(book, sheet, formats, words, row)
     row = _build_facts(sheet, formats, words, data_checksum, row)
-    print_setup(sheet, row, TEXT_COL, landscape=False)
+    print_setup(sheet, last_printed, TEXT_COL)
 
 
 def _heading(sheet: Worksheet, formats: dict, text: str, row: int) -> int:
