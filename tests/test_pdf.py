@@ -140,7 +140,8 @@ def test_no_chart_reaches_outside_its_sheets_print_area(default_pdf):
         for chart in sheet._charts:
             charts += 1
             assert sheet.print_area, f"{sheet.title} has a chart but no print area"
-            first_col, first_row, last_col, last_row = range_boundaries(sheet.print_area[0].split("!")[-1])
+            area = sheet.print_area if isinstance(sheet.print_area, str) else sheet.print_area[0]
+            first_col, first_row, last_col, last_row = range_boundaries(area.split(",")[0].split("!")[-1])
             end = chart.anchor._from if not hasattr(chart.anchor, "to") else chart.anchor.to
             # Anchors count from 0, print areas from 1.
             assert end.col + 1 <= last_col and end.row + 1 <= last_row, (

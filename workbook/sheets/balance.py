@@ -261,13 +261,16 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
         sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
         row = NATIONAL_HEADER_ROW + 1 + offset
-        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        style_key = "change_billions" if key == "balance" else "usd_billions_2"
+        style = formats[style_key]
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
         write_formula(sheet, row, 1, national_name, style, national[key])
         write_formula(sheet, row, 2, states_name, style, states[key])
         difference = "" if isinstance(national[key], str) else national[key] - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats["change_billions"], difference)
+        for col, small in ((1, style_key), (2, style_key), (3, "change_billions")):
+            show_small_values(book, sheet, row, col, row, col, small)
     if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
         raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
     for offset, line in enumerate(words["national_notes"]):

@@ -21,7 +21,8 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import has_year_column, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, literal_criterion_of, print_setup, write_formula, write_table, year_title_formula
+from workbook.xlsx import (Book, TableColumn, literal_criterion_of, print_setup, show_small_values, write_formula,
+                           write_table, year_title_formula)
 
 WORDING = "partners"
 TABLE = register.PARTNERS.name
@@ -142,6 +143,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
         style = formats["change_billions" if key == "balance" else "usd_billions_2"]
         write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], style, getattr(figures, attribute))
+        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL,
+                          "change_billions" if key == "balance" else "usd_billions_2")
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
         layout.skip()
     layout.skip()
@@ -156,6 +159,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                            header_style="header" if key == "country" else "header_number")
                for key, (style, width) in _LOOK.items()]
     first, last = write_table(book, sheet, header_row, TABLE, columns)
+    # Small figures in a finer format ($30.0M, not $0.0B), before the rules that colour the top ten.
+    for offset, (style, _) in enumerate(_LOOK.values()):
+        show_small_values(book, sheet, first, offset, last, offset, style)
     _highlight_top(book, sheet, first, last)
     layout.row = last + 2
     end = layout.notes(words["notes"])
