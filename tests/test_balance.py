@@ -205,7 +205,7 @@ def test_a_clustered_column_chart_shows_exports_imports_and_balance(default_form
     assert [series.val.numRef.f for series in chart.series] == expected
 
 
-def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(default_formulas):
+def test_the_chart_sits_below_every_cell_with_content_on_a_page_it_is_never_cut_across(default_formulas):
     sheet = default_formulas[SHEET]
     anchor = sheet._charts[0].anchor
     # Anchors count rows from 0, openpyxl's cells from 1.
@@ -215,4 +215,6 @@ def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(defaul
     last_printed = int(sheet.print_area.rsplit("$", 1)[1])
     assert bottom <= last_printed
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.page_setup.fitToHeight in (None, 1), "one page tall, so the chart is never cut across pages"
+    # Two pages, one page wide: the chart's page starts at a break above it, and ends with the sheet.
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    assert breaks and max(breaks) < top, "a page break above the chart, so that it is never cut across pages"
