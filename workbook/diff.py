@@ -37,7 +37,9 @@ def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
     for name in sorted(set(old.settings) | set(new.settings)):
         before, after = old.settings.get(name), new.settings.get(name)
         if _canonical(before) != _canonical(after):
-            lines.append(f"About: setting {name}: {_shown(before)} -> {_shown(after)}")
+            where = new.setting_cells.get(name) or old.setting_cells[name]
+            lines.append(_line(where, _shown(before) if name in old.settings else "(none)",
+                               _shown(after) if name in new.settings else "(removed)"))
     return lines
 
 

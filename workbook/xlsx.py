@@ -191,7 +191,9 @@ class Book:
     protect: bool = False
 
     @classmethod
-    def create(cls, path: Path, protect: bool = False, in_memory: bool = False) -> Book:
+    def create(cls, path: Path, protect: bool = False, in_memory: bool = False, year: int | None = None,
+               edition: int | None = None) -> Book:
+        """A new workbook at ``path``; with ``year`` and ``edition``, its document properties name them."""
         workbook = SealingWorkbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
@@ -203,9 +205,10 @@ class Book:
             "in_memory": in_memory,
         })
         document = wording("document")
+        dated = year is not None and edition is not None
         workbook.set_properties({
-            "title": document["title"],
-            "subject": document["subject"],
+            "title": document["edition_title"].format(edition=edition) if dated else document["title"],
+            "subject": document["edition_subject"].format(year=year) if dated else document["subject"],
             "keywords": document["keywords"],
             "category": document["category"],
             "comments": document["comments"],
@@ -348,11 +351,28 @@ def literal_criterion_of(reference: str) -> str:
     return f'"="&{escaped}'
 
 
+#: The placeholders of live text and the defined names they stand for: ``{year}`` is the
+#: snapshot year a reader picks, ``{edition}`` the edition that follows from it.
+LIVE_FIELDS = {"year": "SnapshotYear", "edition": "Edition"}
+_LIVE_FIELD = re.compile(r"\{(" + "|".join(LIVE_FIELDS) + r")\}")
+
+
+def has_live_fields(text: str) -> bool:
+    return _LIVE_FIELD.search(text) is not None
+
+
+def live_text_formula(text: str) -> str:
+    """Text with ``{year}`` or ``{edition}`` in it as a formula that follows those cells."""
+    pieces = _LIVE_FIELD.split(text)
+    # split() alternates literal text and field names: even positions text, odd ones names.
+    parts = [LIVE_FIELDS[piece] if index % 2 else string_literal(piece)
+             for index, piece in enumerate(pieces) if index % 2 or piece]
+    return "&".join(parts)
+
+
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
-    before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
-    return "&".join(part for part in parts if part)
+    return live_text_formula(title)
 
 
 def cached(value: object) -> object:
