@@ -28,7 +28,7 @@ def printed(tmp_path_factory, require_libreoffice) -> tuple[Path, str]:
 
 def test_the_pdf_starts_with_the_cover(printed):
     _, text = printed
-    assert text.startswith(wording("about")["title"])
+    assert text.startswith(wording("cover")["title"].format(edition=2021, year=2020))
 
 
 def test_every_sheet_is_printed_with_its_title(printed, default_workbook):
