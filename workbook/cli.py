@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="snapshot year (default: the data's settings.csv, else 2020)")
     build.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the data bundled with the tool, the repository's data/)")
-    build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
+    build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-EDITION.xlsx here; the "
+                                                "edition is the year + 1 unless settings.csv names it)")
     build.add_argument("--force", action="store_true",
                        help="replace the output even if it was edited since tech-trade wrote it")
     build.add_argument("--protect", action="store_true",

@@ -1,8 +1,8 @@
 """The workbook's inputs: the cells an analyst may edit, read back in the data schema.
 
 A built workbook holds its inputs in named places: the settings (defined names: the
-snapshot year on the Cover, the others on the Notes) and the input tables (StateList, CategoryList, CensusExports, CensusImports,
-PublishedFigures, Destinations). This module reads them from any workbook the tool
+snapshot year on the Cover, the others on the Notes) and the input tables (StateList,
+CategoryList, CensusExports, CensusImports, PublishedFigures, Destinations). This module reads them from any workbook the tool
 made, after edits in Excel or LibreOffice, as data frames of the project's schema,
 and each value with the cell it came from. ``extract`` writes them as ``data/``
 files, ``diff`` compares two workbooks' inputs, and ``build`` uses their fingerprint

@@ -1,7 +1,7 @@
 """The States sheet: one row per state code with its tech exports, change, share, rank and flags.
 
-Every figure is a formula over the data sheets and the settings (the snapshot year on the Cover, the others on the Notes), so it
-follows the snapshot year and any edited figure.
+Every figure is a formula over the data sheets and the settings (the snapshot year on the
+Cover, the others on the Notes), so it follows the snapshot year and any edited figure.
 """
 
 from __future__ import annotations
