@@ -31,6 +31,41 @@ def test_the_pdf_starts_with_the_cover(printed):
     assert text.startswith(wording("cover")["title"].format(edition=2021, year=2020))
 
 
+#: The height of a word's box in pdftotext -bbox per point of font size: the font's ascent and
+#: descent, 1.16 em for DejaVu Sans (LibreOffice's stand-in for Arial here), 1.12 for Liberation
+#: Sans; the larger makes the sizes measured the smaller.
+BOX_PER_POINT = 1.17
+#: Points at the bottom of a page that hold the footer (page furniture, set for every sheet).
+FOOTER_BAND = 60
+
+
+def _printed_words(pdf: Path) -> list[tuple[str, list[float]]]:
+    """Each page's sheet (named in its footer) and the font sizes of the words above the footer."""
+    import re
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        height = float(re.search(r'height="([0-9.]+)"', page).group(1))
+        words = [(float(y0), float(y1), text) for y0, y1, text in
+                 re.findall(r'<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)</word>',
+                            page)]
+        footer = [text for y0, _, text in words if y0 > height - FOOTER_BAND]
+        sizes = [(y1 - y0) / BOX_PER_POINT for y0, y1, _ in words if y0 <= height - FOOTER_BAND]
+        pages.append((" ".join(footer), sizes))
+    return pages
+
+
+def test_the_cover_prints_on_one_page_and_the_cover_and_notes_in_text_of_8_points_or_more(printed):
+    pdf, _ = printed
+    pages = _printed_words(pdf)
+    cover = [sizes for footer, sizes in pages if f" {wording('cover')['sheet']} Page " in footer]
+    notes = [sizes for footer, sizes in pages if f" {wording('notes')['sheet']} Page " in footer]
+    assert len(cover) == 1 and notes
+    for sizes in cover + notes:
+        assert sizes and min(sizes) >= 8, min(sizes)
+
+
 def test_every_sheet_is_printed_with_its_title(printed, default_workbook):
     _, text = printed
     book = open_workbook(default_workbook, data_only=True)
