@@ -58,7 +58,6 @@ def switched(office, default_workbook: Path, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.mark.parametrize("year", YEARS)
-@pytest.mark.parametrize("year", YEARS)
 def test_the_cover_names_the_edition_that_shows_the_year(switched, year):
     words = wording("cover")
     assert switched[year].names["Edition"] == year + 1
@@ -68,6 +67,7 @@ def test_the_cover_names_the_edition_that_shows_the_year(switched, year):
     assert released == words["released"].get(str(year + 1), words["released"]["unreleased"])
 
 
+@pytest.mark.parametrize("year", YEARS)
 def test_the_states_follow_the_year(switched, census_exports, state_codes, year):
     expected = state_figures(census_exports, state_codes, year)
     seen = switched[year].states
