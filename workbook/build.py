@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
-from workbook import progress
+from workbook import progress, register
 from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
@@ -23,6 +23,7 @@ from workbook.inputs import fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
 from workbook.seal import is_sealed_and_untouched
+from workbook.spreadsheet import quote_sheet_name
 from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, notes, states,
                              tile_map, trend)
 from workbook.templates_loader import wording
@@ -174,7 +175,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
         first, last = data_tables.write(book, sheet, model, spec)
         if spec is data_tables.YEAR_LIST:
             cover.restrict_year(cover_sheet, year_row, (
-                f"={quote_sheetname(spec.sheet_name)}!"
+                f"={quote_sheet_name(spec.sheet_name)}!"
                 f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}"))
     # The Notes list every defined name, so they are finished last.
     notes.finish(notes_layout, checksum)
@@ -188,15 +189,15 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
 def model_inputs(model: SnapshotModel) -> dict:
     """The input tables as the workbook holds them, in the data schema."""
     data = model.data
-    return {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
-            IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
-            DESTINATIONS.filename: data.destinations}
+    frames = {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
+              IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
+              DESTINATIONS.filename: data.destinations}
+    return {table.data_file.filename: frames[table.data_file.filename]
+            for table in register.INPUT_TABLES if table.data_file is not None}
 
 
 def model_settings(model: SnapshotModel) -> dict:
-    """The settings as the workbook holds them; the edition only where it is an input, not a formula."""
-    settings = {"snapshot_year": model.year, "tech_category": model.tech_naics3,
-                "over_threshold_usd": model.over_threshold_usd}
-    if model.fixed_edition is not None:
-        settings["edition"] = model.fixed_edition
-    return settings
+    """The settings as the workbook holds them, by their names in settings.csv; the edition only
+    where it is an input, not the formula that follows the snapshot year."""
+    settings = {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}
+    return {name: value for name, value in settings.items() if value is not None}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbook import register
 from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
+from workbook.spreadsheet import quote_sheet_name
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
@@ -34,9 +36,10 @@ def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list:
 
 def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
     lines = []
-    for name in sorted(set(old.settings) | set(new.settings)):
-        before, after = old.settings.get(name), new.settings.get(name)
+    for setting in sorted(register.SETTINGS, key=lambda setting: setting.setting):
+        before, after = old.settings.get(setting.setting), new.settings.get(setting.setting)
         if _canonical(before) != _canonical(after):
+            name = setting.setting
             where = new.setting_cells.get(name) or old.setting_cells[name]
             lines.append(_line(where, _shown(before) if name in old.settings else "(none)",
                                _shown(after) if name in new.settings else "(removed)"))
@@ -44,11 +47,7 @@ def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
 
 
 def _line(cell: InputCell, before: str, after: str) -> str:
-    return f"{_sheet_ref(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
-
-
-def _sheet_ref(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f"{quote_sheet_name(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
 
 
 def _shown(value: object) -> str:

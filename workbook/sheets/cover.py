@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.templates_loader import wording
@@ -52,7 +53,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
     layout.heading(words["year_heading"])
     year_row = layout.row
     sheet.write_number(year_row, LABEL_COL, model.year, book.formats["input_year_pick"])
-    book.define_name("SnapshotYear", sheet, year_row, LABEL_COL, words["year_heading"])
+    book.define_name(register.SNAPSHOT_YEAR, sheet, year_row, LABEL_COL, words["year_heading"])
     layout.entry_text(year_row, words["year_note"], "page_text")
     layout.skip()
 
@@ -80,7 +81,7 @@ def _release(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
     unreleased = released.pop("unreleased")
     formula = string_literal(unreleased)
     for edition, date in sorted(released.items(), reverse=True):
-        formula = f"IF(Edition={int(edition)},{string_literal(date)},{formula})"
+        formula = f"IF({register.EDITION}={int(edition)},{string_literal(date)},{formula})"
     row = layout.row
     layout.write_text(row, LABEL_COL, words["release_label"], "label")
     write_formula(layout.sheet, row, TEXT_COL, formula, layout.book.formats["page_text"],

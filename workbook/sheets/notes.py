@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import __version__
+from workbook import __version__, register
 from workbook.layout import SheetLayout, wrapped_height
 from workbook.model import SnapshotModel
 from workbook.sheets.cover import PAGE_MARGINS
@@ -57,8 +57,8 @@ def _settings(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
     book, sheet = layout.book, layout.sheet
     layout.heading(words["settings_heading"])
     layout.note(words["settings_note"])
-    inputs = (("TechCategory", "tech_category", "input_number", model.tech_naics3),
-              ("OverThresholdUSD", "over_threshold", "input_usd", model.over_threshold_usd))
+    inputs = ((register.TECH_CATEGORY, "tech_category", "input_number", model.tech_naics3),
+              (register.OVER_THRESHOLD_USD, "over_threshold", "input_usd", model.over_threshold_usd))
     for name, key, style, value in inputs:
         row = layout.row
         write_value(sheet, row, LABEL_COL, value, book.formats[style])
@@ -72,13 +72,34 @@ def _settings(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
     if model.fixed_edition is not None:
         sheet.write_number(row, LABEL_COL, model.fixed_edition, book.formats["input_year"])
     else:
-        write_formula(sheet, row, LABEL_COL, "SnapshotYear+1", book.formats["year"], model.edition)
-    book.define_name("Edition", sheet, row, LABEL_COL, words["edition"])
+        write_formula(sheet, row, LABEL_COL, f"{register.SNAPSHOT_YEAR}+1", book.formats["year"], model.edition)
+    book.define_name(register.EDITION, sheet, row, LABEL_COL, words["edition"])
     layout.entry_text(row, words["edition"], "page_text")
 
 
+def _interface(layout: SheetLayout, words: dict) -> None:
+    """The tables and columns that analysts' formulas may rely on (the register's published
+    interface), one row per table; the defined names are all listed above."""
+    published = wording("interface")
+    layout.heading(published["heading"])
+    layout.entry("", published["note"], "page_text", text_style="page_note")
+    tables: dict[str, tuple[str, list[str]]] = {}
+    for entry in register.interface():
+        if entry.kind == "defined name":
+            continue
+        sheet, headers = tables.setdefault(entry.name, (wording(entry.sheet)["sheet"], []))
+        if entry.kind == "year columns":
+            headers.append(words["interface_year_columns"])
+        elif entry.header is not None:
+            headers.append(entry.header)
+    for name, (sheet, headers) in tables.items():
+        layout.entry(name, words["interface_table"].format(sheet=sheet, columns=", ".join(headers)), "page_text",
+                     label_style="text")
+
+
 def finish(layout: SheetLayout, data_checksum: str) -> None:
-    """The legend, the steps, the named cells and the build facts; then the print setup."""
+    """The legend, the steps, the named cells, the published tables and columns, and the build
+    facts; then the print setup."""
     words = wording(WORDING)
     book, sheet = layout.book, layout.sheet
 
@@ -108,6 +129,9 @@ def finish(layout: SheetLayout, data_checksum: str) -> None:
         row = layout.row
         layout.write_text(row, LABEL_COL, name.name, "text")
         layout.entry_text(row, f"{name.reference.lstrip('=')}: {name.description}", "page_text")
+    layout.skip()
+
+    _interface(layout, words)
     layout.skip()
 
     layout.heading(words["build_heading"])
