@@ -192,3 +192,18 @@ def test_an_edition_that_is_not_a_year_is_refused(tmp_path: Path, setting: str):
     assert result.returncode == 2
     assert "settings.csv" in result.stderr and "edition" in result.stderr
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_the_notes_list_the_published_tables_and_their_columns(default_values):
+    from workbook import register
+
+    notes = default_values[NOTES["sheet"]]
+    for entry in register.interface():
+        if entry.kind == "defined name":
+            continue
+        text = _beside(notes, entry.name)
+        assert wording(entry.sheet)["sheet"] in text, entry.name
+        if entry.kind == "column":
+            assert entry.header in text, entry.reference
+        elif entry.kind == "year columns":
+            assert NOTES["interface_year_columns"] in text, entry.reference
