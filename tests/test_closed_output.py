@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, REPO
+from hostile_files import small_workbook
 from workbook.errors import EXIT_OUTPUT_CLOSED
 
 
@@ -50,6 +51,13 @@ def test_a_build_whose_output_is_closed_still_writes_its_workbook_and_ends_quiet
 def test_a_diff_whose_output_is_closed_ends_quietly(two_builds: tuple[Path, Path]):
     # The years differ, so diff has lines to print (the snapshot year is an input).
     assert run_with_output_closed("diff", *two_builds) == (EXIT_OUTPUT_CLOSED, "")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_a_check_whose_output_is_closed_ends_quietly(tmp_path: Path):
+    path = small_workbook(tmp_path / "small.xlsx")
+    assert run_with_output_closed("check", path) == (EXIT_OUTPUT_CLOSED, "")
 
 
 def test_the_status_is_what_a_shell_shows_for_a_closed_pipe():

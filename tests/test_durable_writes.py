@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,11 +49,9 @@ def wait_for_the_temporary_file(process: subprocess.Popen, out: Path) -> Path:
 
 
 @pytest.fixture
-def earlier_workbook(tmp_path: Path) -> Path:
-    out = tmp_path / "snapshot.xlsx"
-    result = run_cli("build", "--data", DATA, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
+def earlier_workbook(tmp_path: Path, default_workbook: Path) -> Path:
+    """A copy of the session's default build: the same data, so a build over it writes the same bytes."""
+    return Path(shutil.copy(default_workbook, tmp_path / "snapshot.xlsx"))
 
 
 @pytest.mark.parametrize("stop, status", [(signal.SIGTERM, EXIT_TERMINATED), (signal.SIGINT, EXIT_INTERRUPTED)])
