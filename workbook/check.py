@@ -37,11 +37,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook import libreoffice, progress, validator
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
+from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
 from workbook.validation_copy import worksheet_parts_by_title
-
-#: Excel's error values, as openpyxl reads them.
-ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
@@ -238,7 +235,7 @@ def _recalculated_cells(sheet: Worksheet, formulas: dict[tuple[int, int], str]) 
 def _cell_problems(formulas: _Sheets, recalculated: _Sheets) -> Iterator[Problem]:
     for title in formulas.titles:
         if title not in recalculated.titles:
-            yield Problem(_quote_sheet(title), "sheet missing after recalculation in LibreOffice")
+            yield Problem(quote_sheet_name(title), "sheet missing after recalculation in LibreOffice")
             continue
         yield from _sheet_problems(title, formulas.formulas[title], formulas.cells[title],
                                    recalculated.cells.get(title, {}))
@@ -249,7 +246,7 @@ def _sheet_problems(title: str, formula_text: dict[tuple[int, int], str], cached
     errors = {position for position, cell in recalculated.items()
               if _is_error_cell(cell, position in formula_text)}
     for row, column in sorted(set(formula_text) | errors):
-        location = f"{_quote_sheet(title)}!{get_column_letter(column)}{row}"
+        location = f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}"
         problem = _cell_problem(
             formula_text.get((row, column)),
             cached.get((row, column)),
@@ -343,13 +340,6 @@ def _describe(value: object) -> str:
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return str(value)
-
-
-def _quote_sheet(title: str) -> str:
-    """The sheet name as a formula would spell it: quoted when it is not a plain word."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title):
-        return title
-    return "'{}'".format(title.replace("'", "''"))
 
 
 def _shorten(formula: str) -> str:

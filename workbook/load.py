@@ -19,13 +19,10 @@ import pandas as pd
 from workbook import progress
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES,
-                             STATES, Column, FileSchema)
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS,
+                             PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column, FileSchema)
+from workbook.spreadsheet import ASTRAL_CHARACTERS, CONTROL_CHARACTERS, ERROR_VALUES, MAX_CELL_TEXT, MAX_DATA_ROWS
 
-#: A sheet holds 1,048,576 rows, one of them the header.
-MAX_DATA_ROWS = 1_048_575
-#: Excel's limit on the text of one cell.
-MAX_CELL_TEXT = 32_767
 #: A header row starts a file at row 1, so data row i (0-based) is on line i + 2.
 FIRST_DATA_LINE = 2
 #: No data file comes near this size (a full sheet of Census rows is about 30 MB);
@@ -36,20 +33,14 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 #: of the file stops early.
 CSV_FIELD_LIMIT = 131_072
 
-#: Characters XML 1.0 cannot hold: a cell's cached formula result with one of them
-#: would make the whole workbook unreadable.
-_CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-#: Text that reads as a spreadsheet's error value: shown by a formula, it would pass for a broken one.
-_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-                 "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
 #: Codes are matched by formulas (MATCH, COUNTIFS), where "*", "?", "~", "<", ">" or "=" change the match.
 _CODE = r"[A-Za-z0-9_]+"
-#: Characters outside the Basic Multilingual Plane count twice against Excel's limits (UTF-16).
-_ASTRAL = "[\U00010000-\U0010ffff]"
 #: A column with more allowed values than this is described by pointing at the documentation.
 _CHOICES_LISTED = 8
-#: Kinds of column that :func:`_read_plain_table` reads; files with text columns are read carefully.
-_PLAIN_KINDS = ("year", "integer", "amount", "number", "code")
+#: Kinds of column that :func:`_read_plain_table` reads.
+_PLAIN_KINDS = ("year", "integer", "amount", "number", "code", "text")
+#: A quoted stretch with no quote or line break inside; a whole field when a comma or line bounds it.
+_QUOTED_STRETCH = re.compile(r'"[^"\r\n]*"')
 
 
 @dataclass(frozen=True)
@@ -64,6 +55,10 @@ class Dataset:
     #: The published top destinations; value_usd is NaN where no value was entered.
     destinations: pd.DataFrame
     folder: Path
+    #: U.S. goods trade by NAICS-3 category and partner country (national: all states and
+    #: trade not assigned to a state); empty frames where none is given.
+    partner_exports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    partner_imports: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: settings.csv as {setting: value}; empty where the folder has none.
     settings: dict = field(default_factory=dict)
 
@@ -108,6 +103,8 @@ def load_dataset(folder: Path) -> Dataset:
         published=tables[PUBLISHED.filename],
         destinations=tables[DESTINATIONS.filename],
         folder=folder,
+        partner_exports=tables[PARTNER_EXPORTS.filename],
+        partner_imports=tables[PARTNER_IMPORTS.filename],
         settings=_read_settings(folder),
     )
 
@@ -165,20 +162,26 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     quotes, blank lines, lone carriage returns or control characters; whole numbers in
     its number columns, codes in the others) takes about a second, each distinct code
     checked once: every check is of one field, so a code passes in all its rows or in none.
+    Text is read the same way, as codes are; a quoted field (a country "Korea, South") is
+    plain when it is a whole field with no quote or line break inside.
     """
     if any(column.kind not in _PLAIN_KINDS for column in schema.columns):
         return None
     text = _read_text(path, schema)
-    if '"' in text or text.count("\r") != text.count("\r\n") or re.search(_CONTROL_CHARACTERS, text):
+    quoted = '"' in text
+    if quoted and not _quotes_are_whole_fields(text):
+        return None
+    if text.count("\r") != text.count("\r\n") or re.search(CONTROL_CHARACTERS, text):
         return None
     records = text.count("\n") + (0 if text.endswith("\n") else 1)
     header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
     if not 2 <= records <= MAX_DATA_ROWS + 1 or sorted(header) != sorted(schema.column_names):
         return None
-    numbers = [column.name for column in schema.columns if column.kind != "code"]
+    numbers = [column.name for column in schema.columns if column.kind not in ("code", "text")]
     try:
         raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), header=0, names=header, engine="c",
-                          quoting=csv.QUOTE_NONE, na_filter=False, skip_blank_lines=True,
+                          quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, na_filter=False,
+                          skip_blank_lines=True,
                           dtype={name: "category" for name in header if name not in numbers})
     except ValueError:  # pandas' ParserError included
         return None
@@ -207,6 +210,18 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     frame = pd.DataFrame(parsed)
     _check_unique_key(path, frame, schema)
     return frame.reset_index(drop=True), lines
+
+
+def _quotes_are_whole_fields(text: str) -> bool:
+    """Every quote of ``text`` opens or closes a whole quoted field without quotes or line breaks
+    inside, which pandas and the csv module read alike (a country "Korea, South")."""
+    quotes = 0
+    for found in _QUOTED_STRETCH.finditer(text):
+        start, end = found.span()
+        if (start and text[start - 1] not in ",\n") or (end < len(text) and text[end] not in ",\r\n"):
+            return False
+        quotes += 2
+    return quotes == text.count('"')
 
 
 def _within(values: pd.Series, column: Column) -> bool:
@@ -388,15 +403,15 @@ def _number_expectation(column: Column) -> str:
 def _parse_text(path: Path, text: pd.Series, column: Column) -> pd.Series:
     if column.required:
         _fail_first(path, text == "", text, column, "a value is required")
-    _fail_first(path, text.str.contains(_CONTROL_CHARACTERS, regex=True), text, column,
+    _fail_first(path, text.str.contains(CONTROL_CHARACTERS, regex=True), text, column,
                 "expected text without control characters (a spreadsheet cannot hold them)")
-    _fail_first(path, text.str.upper().isin(_ERROR_VALUES), text, column,
+    _fail_first(path, text.str.upper().isin(sorted(ERROR_VALUES)), text, column,
                 "expected text, not a spreadsheet error value (a formula showing it would look broken)")
     lengths = text.str.len()
     maybe_long = lengths > MAX_CELL_TEXT // 2
     if bool(maybe_long.any()):
         # Excel counts UTF-16 code units: a character beyond U+FFFF counts twice.
-        lengths = lengths.where(~maybe_long, lengths + text.str.count(_ASTRAL))
+        lengths = lengths.where(~maybe_long, lengths + text.str.count(ASTRAL_CHARACTERS))
     _fail_first(path, lengths > MAX_CELL_TEXT, text, column,
                 f"expected at most {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds")
     if column.max_length is not None:

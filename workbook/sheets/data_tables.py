@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import schema
+from workbook import register, schema
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import wide_by_year
+from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, column_ref, literal_criterion, print_setup, string_literal, write_table
+from workbook.xlsx import Book, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -43,6 +44,7 @@ _COLUMN_LOOK = {
     "value": ("input_number", "usd"),
     "unit": ("input_text", "code"),
     "quote": ("input_text", "wide_text"),
+    "country": ("input_text", "name"),
 }
 
 
@@ -52,9 +54,10 @@ def _look(column: str | int) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class DataSheet:
-    """One data sheet: its wording section and the frame it shows."""
+    """One data sheet: its wording section, its table in the register and the frame it shows."""
 
     key: str
+    table: register.Table
 
     @property
     def words(self) -> dict:
@@ -66,7 +69,7 @@ class DataSheet:
 
     @property
     def table_name(self) -> str:
-        return self.words["table"]
+        return self.table.name
 
     def schema_column(self, name: str | int) -> Column | None:
         """The data schema's column behind a table column (a year column holds amounts)."""
@@ -86,6 +89,9 @@ class DataSheet:
             "data_categories": lambda: data.categories,
             "data_years": lambda: pd.DataFrame({"year": model.years}),
             "data_published": lambda: data.published,
+            # The workbook holds the tech category's partner rows; data/ keeps every category.
+            "data_partner_exports": lambda: wide_partners(tech_partner_rows(data.partner_exports, model.tech_naics3)),
+            "data_partner_imports": lambda: wide_partners(tech_partner_rows(data.partner_imports, model.tech_naics3)),
         }[self.key]()
 
 
@@ -126,15 +132,18 @@ _SCHEMAS = {
     "data_exports": schema.EXPORTS, "data_imports": schema.IMPORTS, "data_states": schema.STATES,
     "data_categories": schema.CATEGORIES, "data_years": schema.FileSchema(
         "years", "", (schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
+    "data_partner_exports": schema.PARTNER_EXPORTS, "data_partner_imports": schema.PARTNER_IMPORTS,
 }
 
-EXPORTS = DataSheet("data_exports")
-IMPORTS = DataSheet("data_imports")
-STATE_LIST = DataSheet("data_states")
-CATEGORY_LIST = DataSheet("data_categories")
-YEAR_LIST = DataSheet("data_years")
-PUBLISHED = DataSheet("data_published")
-ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED)
+EXPORTS = DataSheet("data_exports", register.CENSUS_EXPORTS)
+IMPORTS = DataSheet("data_imports", register.CENSUS_IMPORTS)
+STATE_LIST = DataSheet("data_states", register.STATE_LIST)
+CATEGORY_LIST = DataSheet("data_categories", register.CATEGORY_LIST)
+YEAR_LIST = DataSheet("data_years", register.YEAR_LIST)
+PUBLISHED = DataSheet("data_published", register.PUBLISHED_FIGURES)
+PARTNER_EXPORTS = DataSheet("data_partner_exports", register.PARTNER_EXPORTS)
+PARTNER_IMPORTS = DataSheet("data_partner_imports", register.PARTNER_IMPORTS)
+ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED, PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
 def header(column: str | int) -> str:
@@ -178,7 +187,7 @@ def state_rows_formulas(code: str, rows: str, first: str) -> dict[str, str]:
     A state with no rows gets a block of row 1 alone, which is not its own, so its
     sums are 0.
     """
-    codes = column_ref(EXPORTS.table_name, header("state_code"))
+    codes = register.CENSUS_EXPORTS.column("state_code")
     end = f"{first}+MAX({rows},1)-1"
     return {
         "rows": f"COUNTIF({codes},{code})",
@@ -200,10 +209,10 @@ def state_year_block(table: str, year: str, first: str, last: str) -> str:
 
 def state_exports(year_block: str, code: str, naics3: str, first: str, last: str) -> str:
     """SUMIFS of a state's exports of a category over the state's block of CensusExports rows alone."""
-    exports = EXPORTS.table_name
+    exports = register.CENSUS_EXPORTS
     return (f"SUMIFS({year_block},"
-            f"{state_block(column_ref(exports, header('state_code')), first, last)},{code},"
-            f"{state_block(column_ref(exports, header('naics3')), first, last)},{naics3})")
+            f"{state_block(exports.column('state_code'), first, last)},{code},"
+            f"{state_block(exports.column('naics3'), first, last)},{naics3})")
 
 
 def has_year_column(table: str, year: str) -> str:
@@ -218,7 +227,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
     sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
     columns = [
-        TableColumn(header=header(name), style=_look(name)[0], width=_look(name)[1], values=cell_values(frame[name]))
+        TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
+                    values=cell_values(frame[name]))
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
@@ -243,14 +253,13 @@ def published_value(figure: str, year: str, subject: str = "") -> str:
 
 def published_sum(figure: str, year: str, subject: str = "") -> str:
     """Formula: the published figure's value (0 where none; the key makes it at most one row)."""
-    return f"SUMIFS({column_ref(PUBLISHED.table_name, header('value'))},{published_criteria(figure, year, subject)})"
+    return f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(figure, year, subject)})"
 
 
 def published_criteria(figure: str, year: str, subject: str = "") -> str:
     """The COUNTIFS/SUMIFS criteria that pick one figure of the PublishedFigures table."""
-    table = PUBLISHED.table_name
-    criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
-                f"{column_ref(table, header('year'))},{year}")
+    table = register.PUBLISHED_FIGURES
+    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},{year}"
     if subject:
-        criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
+        criteria += f",{table.column('subject')},{literal_criterion(subject)}"
     return criteria
