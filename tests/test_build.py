@@ -19,7 +19,7 @@ def state_row(sheet, code: str) -> dict:
 
 
 def test_default_build_writes_the_2020_snapshot(default_formulas):
-    assert default_formulas.sheetnames[:2] == ["Cover", "Dashboard"]
+    assert default_formulas.sheetnames[:4] == ["Cover", "Dashboard", "Key findings", "States"]
     assert default_formulas.defined_names["SnapshotYear"].attr_text.startswith("Cover!")
     assert named_cell(default_formulas, "SnapshotYear").value == 2020
 

@@ -25,7 +25,8 @@ from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPOR
                              PARTNER_IMPORTS, PUBLISHED, STATES)
 from workbook.seal import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
-from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, notes,
+from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, key_findings,
+                             notes,
                              partners, states, tile_map, trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book, theme_colour
@@ -41,6 +42,7 @@ IN_MEMORY_ROWS = 100_000
 #: follow the Notes, their tabs coloured apart from the sheets a reader reads.
 REPORT_SHEETS = (
     dashboard,
+    key_findings,
     states,
     categories,
     partners,
