@@ -413,3 +413,14 @@ def test_accessibility_problems_read_like_checks_other_lines():
     problem = AccessibilityProblem("Dashboard: chart \"Chart 1\"", "no alternative text")
     assert str(problem) == 'accessibility: Dashboard: chart "Chart 1": no alternative text'
     assert not problem.schema and not problem.note
+
+
+def test_a_sheet_that_is_not_well_formed_is_refused_in_one_line(tmp_path):
+    from workbook.errors import TechTradeError
+
+    path = small_workbook(tmp_path / "whole.xlsx")
+    # Past its first element, which is as far as opening the file safely reads a sheet.
+    broken = rewrite_part(path, tmp_path / "broken.xlsx", "xl/worksheets/sheet1.xml",
+                          lambda xml: xml.replace("</sheetData>", "</sheetDat>"))
+    with pytest.raises(TechTradeError, match=r"part xl/worksheets/sheet1.xml is not well-formed XML"):
+        accessibility_problems(broken)

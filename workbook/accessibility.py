@@ -15,26 +15,33 @@
   colour its cells can take (their own, or one a rule over the same cells sets).
 
 The parts are read straight from the zip, after :func:`~workbook.safe_read.open_workbook_safely`
-has accepted it, and parsed with defusedxml; nothing is calculated, so a colour
-scale is checked against every text colour its cells may show, not the one a
-rule's formula picks for a value (the Map's own test measures that).
+has accepted it: small parts parsed with defusedxml, sheets streamed through expat
+(refusing a DTD or entities just as defusedxml does), keeping only each cell's
+style and position. Nothing is calculated, so a colour scale is checked against
+every text colour its cells may show, not the one a rule's formula picks for a
+value (the Map's own test measures that).
 """
 
 from __future__ import annotations
 
 import colorsys
+import functools
 import posixpath
+import pyexpat
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from xlsxwriter.utility import quote_sheetname
 
 from workbook.contrast import contrast_ratio, minimum_contrast, scale_colours
+from workbook.errors import TechTradeError
 from workbook.safe_read import open_workbook_safely
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -44,9 +51,16 @@ _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing
 _DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+# Names as a streamed sheet's elements have them (namespace}local). What a cell that shows
+# something holds: a value, inline text or a formula.
+_SHOWING = frozenset({f"{_MAIN[1:]}v", f"{_MAIN[1:]}is", f"{_MAIN[1:]}f"})
+_CELL, _ROW, _MERGE, _CONDITIONAL_FORMAT = (f"{_MAIN[1:]}{name}" for name in ("c", "row", "mergeCell",
+                                                                              "conditionalFormatting"))
+_HEX_COLOUR = re.compile(r"#[0-9A-F]{6}")
+_CELL_REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 #: The names Excel, LibreOffice and XlsxWriter give a table nobody named.
-_DEFAULT_TABLE_NAME = re.compile(r"(Table|Tabelle|Tableau|Tabla|Tabella|Tabel|DatabaseRange)_?\d+", re.IGNORECASE)
+_DEFAULT_TABLE_NAME = re.compile(r"(Table|Tabelle|Tableau|Tabla|Tabella|Tabel)_?\d+", re.IGNORECASE)
 
 #: Text with no colour of its own is the window's text colour, a fill-less cell the window's background.
 AUTOMATIC_TEXT = "#000000"
@@ -83,7 +97,7 @@ class AccessibilityProblem:
 def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
     """Every accessibility finding in the workbook at ``path``, sheet by sheet; an empty list means none."""
     with open_workbook_safely(Path(path)) as archive:
-        package = _Package(archive)
+        package = _Package(Path(path), archive)
         workbook_part = package.target("", "officeDocument")
         if workbook_part is None:
             return []
@@ -100,14 +114,41 @@ def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
 class _Package:
     """The parts of the zip, parsed on demand, and their relationships."""
 
-    def __init__(self, archive) -> None:
-        self.archive = archive
+    def __init__(self, path: Path, archive) -> None:
+        self.path, self.archive = path, archive
         self.names = set(archive.namelist())
 
     def xml(self, part: str) -> Element | None:
+        """A small part (styles, a table, a drawing) parsed whole; None if there is no such part."""
         if part not in self.names:
             return None
-        return fromstring(self.archive.read(part))
+        try:
+            return fromstring(self.archive.read(part))
+        except (ParseError, DefusedXmlException) as error:
+            raise self._malformed(part, error) from None
+
+    def read_streamed(self, part: str, start: Callable[[str, dict], None], end: Callable[[str], None]) -> bool:
+        """Call ``start`` and ``end`` for each element of a part (a sheet, which may be large), with
+        its name as expat gives it, ``namespace}local``; False if there is no such part.
+
+        expat's own callbacks, without building a tree: several times quicker than defusedxml's
+        parser, which builds one in Python. It refuses a DTD and entities as defusedxml does.
+        """
+        if part not in self.names:
+            return False
+        parser = pyexpat.ParserCreate(namespace_separator="}")
+        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = _refuse_dtd
+        parser.ExternalEntityRefHandler = _refuse_dtd
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        try:
+            with self.archive.open(part) as stream:
+                parser.ParseFile(stream)
+        except pyexpat.ExpatError as error:
+            raise self._malformed(part, error) from None
+        return True
+
+    def _malformed(self, part: str, error: Exception) -> TechTradeError:
+        return TechTradeError(f"{self.path}: not an .xlsx workbook (part {part} is not well-formed XML: {error})")
 
     def relationships(self, part: str) -> list[tuple[str, str, str]]:
         """(id, kind, target part) of each internal relationship of ``part`` ("" for the package)."""
@@ -133,6 +174,8 @@ class _Package:
     def sheets(self, workbook_part: str) -> Iterator[tuple[str, str]]:
         """(name, part) of each worksheet, in the workbook's order (chart sheets have no cells to check)."""
         root = self.xml(workbook_part)
+        if root is None:
+            return
         by_id = {rid: (kind, target) for rid, kind, target in self.relationships(workbook_part)}
         for sheet in root.iter(f"{_MAIN}sheet"):
             kind, target = by_id.get(sheet.get(f"{_RELATIONSHIP}id", ""), ("", ""))
@@ -161,7 +204,7 @@ class _Styles:
             self.indexed = [colour.get("rgb", "FF000000")[-6:] for colour in custom.iter(f"{_MAIN}rgbColor")]
         self.fonts = [self._font_colour(font) for font in root.iterfind(f"{_MAIN}fonts/{_MAIN}font")]
         self.fills = [self._fill_colour(fill, rule=False) for fill in root.iterfind(f"{_MAIN}fills/{_MAIN}fill")]
-        self.cells = [(int(xf.get("fontId", 0)), int(xf.get("fillId", 0)))
+        self.cells = [(_int(xf.get("fontId")), _int(xf.get("fillId")))
                       for xf in root.iterfind(f"{_MAIN}cellXfs/{_MAIN}xf")]
         self.rules = [(self._font_colour(dxf.find(f"{_MAIN}font")), self._fill_colour(dxf.find(f"{_MAIN}fill"), rule=True))
                       for dxf in root.iterfind(f"{_MAIN}dxfs/{_MAIN}dxf")]
@@ -183,13 +226,15 @@ class _Styles:
             return None
         if element.get("rgb"):
             colour = "#" + element.get("rgb", "")[-6:].upper()
+            if not _HEX_COLOUR.fullmatch(colour):
+                return None
         elif element.get("theme") is not None:
-            index = int(element.get("theme", 0))
+            index = _int(element.get("theme"))
             if index >= len(self.theme):
                 return None
             colour = self.theme[index]
         elif element.get("indexed") is not None:
-            index = int(element.get("indexed", 0))
+            index = _int(element.get("indexed"))
             if index == _SYSTEM_TEXT:
                 return None
             if index == _SYSTEM_BACKGROUND:
@@ -253,10 +298,15 @@ class _Range:
     max_row: int
 
     @classmethod
-    def of(cls, reference: str) -> _Range:
-        return cls(*range_boundaries(reference.replace("$", "")))
+    def of(cls, reference: str) -> _Range | None:
+        try:
+            bounds = range_boundaries(reference.replace("$", ""))
+        except (ValueError, TypeError):
+            return None
+        return None if None in bounds else cls(*bounds)
 
-    def contains(self, row: int, col: int) -> bool:
+    def contains(self, position: int) -> bool:
+        row, col = divmod(position, _COLUMNS)
         return self.min_row <= row <= self.max_row and self.min_col <= col <= self.max_col
 
     def overlaps(self, other: _Range) -> bool:
@@ -264,20 +314,49 @@ class _Range:
                     or other.min_col > self.max_col or other.max_col < self.min_col)
 
 
+def _ranges(sqref: str) -> list[_Range]:
+    return [found for found in map(_Range.of, sqref.split()) if found is not None]
+
+
+#: A cell's position packed in one integer, row * _COLUMNS + column: a sheet of a million cells stays small.
+_COLUMNS = 1 << 15
+
+
+@dataclass
+class _ConditionalFormat:
+    sqref: str
+    ranges: list[_Range]
+    rules: list[Element]
+
+    def overlaps(self, other: _ConditionalFormat) -> bool:
+        return any(mine.overlaps(theirs) for mine in self.ranges for theirs in other.ranges)
+
+    @property
+    def is_colour_scale(self) -> bool:
+        return any(rule.find(f"{_MAIN}colorScale") is not None for rule in self.rules)
+
+
 class _Sheet:
+    """One worksheet's cells (their styles, not their values), merges, conditional formats, tables and drawings."""
+
     def __init__(self, package: _Package, styles: _Styles, name: str, part: str) -> None:
         self.package, self.styles, self.part = package, styles, part
         self.name = quote_sheetname(name)
-        self.root = package.xml(part)
         self.minimum = minimum_contrast()
-        # (row, col) -> style of every cell that shows something (a value, text or a formula).
-        self.cells: dict[tuple[int, int], int] = {}
+        #: Style -> packed positions of the cells of that style that show something (a value, text or formula).
+        self.cells: dict[int, array] = {}
         self.a1_filled = False
-        if self.root is not None:
-            self._read_cells()
+        self.merged: list[str] = []
+        self.formats: list[_ConditionalFormat] = []
+        # Where the reading is: the cell's row, column and style, whether it shows something,
+        # and the conditional format being read, if any.
+        self._row = self._col = self._style = 0
+        self._shows = False
+        self._format: TreeBuilder | None = None
+        self.found = package.read_streamed(part, self._start, self._end)
 
     def problems(self) -> list[AccessibilityProblem]:
-        if self.root is None:
+        if not self.found:
             return []
         tables = list(self._tables())
         return [*self._title_problems(tables), *self._table_problems(tables), *self._drawing_problems(),
@@ -286,17 +365,45 @@ class _Sheet:
     def _problem(self, what: str, message: str) -> AccessibilityProblem:
         return AccessibilityProblem(f"{self.name}{what}", message)
 
-    def _read_cells(self) -> None:
-        for cell in self.root.iterfind(f"{_MAIN}sheetData/{_MAIN}row/{_MAIN}c"):
-            shows = any(child.tag in (f"{_MAIN}v", f"{_MAIN}is", f"{_MAIN}f") and (child.text or len(child))
-                        for child in cell)
-            if not shows:
-                continue
-            letters, row = coordinate_from_string(cell.get("r", "A1"))
-            position = (row, column_index_from_string(letters))
-            self.cells[position] = int(cell.get("s", 0))
-            if position == (1, 1):
-                self.a1_filled = True
+    def _start(self, name: str, attributes: dict) -> None:
+        """Keep a cell's style and position, a merge, a conditional format; drop the rest as it streams by."""
+        if self._format is not None:
+            self._format.start("{" + name, attributes)
+        elif name == _CELL:
+            found = _CELL_REFERENCE.match(attributes.get("r", ""))
+            if found:
+                self._col, self._row = _column_number(found[1]), int(found[2])
+            else:
+                self._col += 1
+            self._style = _int(attributes.get("s"))
+            self._shows = False
+        elif name in _SHOWING:
+            self._shows = True
+        elif name == _ROW:
+            self._row = _int(attributes.get("r"), self._row + 1)
+            self._col = 0
+        elif name == _MERGE:
+            self.merged.append(attributes.get("ref", ""))
+        elif name == _CONDITIONAL_FORMAT:
+            self._format = TreeBuilder()
+            self._format.start("{" + name, attributes)
+
+    def _end(self, name: str) -> None:
+        if self._format is not None:
+            self._format.end("{" + name)
+            if name == _CONDITIONAL_FORMAT:
+                element, self._format = self._format.close(), None
+                sqref = element.get("sqref", "")
+                self.formats.append(_ConditionalFormat(sqref, _ranges(sqref), list(element.iterfind(f"{_MAIN}cfRule"))))
+        elif name == _CELL and self._shows:
+            self.cells.setdefault(self._style, array("Q")).append(self._row * _COLUMNS + self._col)
+            self.a1_filled |= (self._row, self._col) == (1, 1)
+
+    def _styles_where(self, inside: list[_Range], outside: list[_Range] = ()) -> set[int]:
+        """The styles of the cells that show something inside ``inside`` and outside ``outside``."""
+        return {style for style, positions in self.cells.items()
+                if any(any(r.contains(p) for r in inside) and not any(r.contains(p) for r in outside)
+                       for p in positions)}
 
     # -------------------------------------------------------- title, tables
 
@@ -304,28 +411,27 @@ class _Sheet:
         """(display name, range, header row count) of each table on the sheet."""
         for part in self.package.targets(self.part, "table"):
             table = self.package.xml(part)
-            if table is not None:
-                name = table.get("displayName") or table.get("name") or part
-                yield name, _Range.of(table.get("ref", "A1")), table.get("headerRowCount", "1")
+            where = None if table is None else _Range.of(table.get("ref", ""))
+            if where is not None:
+                yield table.get("displayName") or table.get("name") or part, where, table.get("headerRowCount", "1")
 
     def _title_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[AccessibilityProblem]:
-        header = next((name for name, where, headers in tables if headers != "0" and where.contains(1, 1)), None)
+        a1 = 1 * _COLUMNS + 1
+        header = next((name for name, where, headers in tables if headers != "0" and where.contains(a1)), None)
         if header is not None:
             yield self._problem("!A1", f"no title: A1 is the header of table {header}; put the sheet's title above it")
         elif not self.a1_filled:
             yield self._problem("!A1", "no title: A1 is empty; a screen reader starts there")
 
     def _table_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[AccessibilityProblem]:
-        merged = [(reference, _Range.of(reference)) for reference in
-                  (cell.get("ref", "") for cell in self.root.iterfind(f"{_MAIN}mergeCells/{_MAIN}mergeCell"))
-                  if reference]
+        merged = [(reference, _Range.of(reference)) for reference in self.merged]
         for name, where, headers in tables:
             if _DEFAULT_TABLE_NAME.fullmatch(name):
                 yield self._problem(f": table {name}", "a default name; name the table for what it holds")
             if headers == "0":
                 yield self._problem(f": table {name}", "no header row; give each column a header")
             for reference, cells in merged:
-                if where.overlaps(cells):
+                if cells is not None and where.overlaps(cells):
                     yield self._problem(f": table {name}", f"merged cells {reference} inside it; unmerge them")
 
     # -------------------------------------------------------- charts and pictures
@@ -348,45 +454,36 @@ class _Sheet:
     # -------------------------------------------------------- colours
 
     def _cell_colour_problems(self) -> Iterator[AccessibilityProblem]:
-        by_style: dict[int, list[tuple[int, int]]] = {}
-        for position, style in self.cells.items():
-            by_style.setdefault(style, []).append(position)
-        for style, positions in sorted(by_style.items(), key=lambda item: min(item[1])):
+        for style, positions in sorted(self.cells.items(), key=lambda item: min(item[1])):
             text, fill = self.styles.cell(style)
             ratio = contrast_ratio(text, fill)
             if ratio < self.minimum:
-                first = _cell_name(*min(positions))
+                first = _cell_name(min(positions))
                 others = f" and {len(positions) - 1} more cell(s) of its style" if len(positions) > 1 else ""
                 yield self._problem(f"!{first}{others}", self._low_contrast(text, fill, ratio))
 
     def _rule_problems(self) -> Iterator[AccessibilityProblem]:
-        formats = [(element.get("sqref", ""), [_Range.of(part) for part in element.get("sqref", "").split() if part],
-                    list(element.iterfind(f"{_MAIN}cfRule")))
-                   for element in self.root.iterfind(f"{_MAIN}conditionalFormatting")]
         # Cells a colour scale fills: a rule's text there is measured against the scale's fills.
-        scaled = {position for _, ranges, rules in formats
-                  if any(rule.find(f"{_MAIN}colorScale") is not None for rule in rules)
-                  for position in self._cells_in(ranges)}
-        for sqref, ranges, rules in formats:
-            styles = {self.cells[position] for position in self._cells_in(ranges)}
+        scaled = [where for found in self.formats if found.is_colour_scale for where in found.ranges]
+        for found in self.formats:
+            styles = self._styles_where(found.ranges)
             if not styles:
                 continue
-            unscaled = {self.cells[position] for position in self._cells_in(ranges) - scaled}
-            for rule in rules:
-                where = f": conditional format on {sqref}"
-                problem = self._rule_problem(rule, styles, unscaled, formats, ranges)
+            for rule in found.rules:
+                problem = self._rule_problem(rule, found, styles, scaled)
                 if problem:
-                    yield self._problem(where, problem)
+                    yield self._problem(f": conditional format on {found.sqref}", problem)
 
-    def _rule_problem(self, rule: Element, styles: set[int], unscaled: set[int], formats,
-                      ranges: list[_Range]) -> str | None:
+    def _rule_problem(self, rule: Element, found: _ConditionalFormat, styles: set[int],
+                      scaled: list[_Range]) -> str | None:
         cell_colours = [self.styles.cell(style) for style in sorted(styles)]
         if rule.get("dxfId") is not None:
-            rule_text, rule_fill = self.styles.rule(int(rule.get("dxfId", -1)))
+            rule_text, rule_fill = self.styles.rule(_int(rule.get("dxfId"), -1))
             if rule_text is None and rule_fill is None:
                 return None
             # A rule that sets only the text leaves the fill to the cell, or to a colour scale.
-            behind = cell_colours if rule_fill else [self.styles.cell(style) for style in sorted(unscaled)]
+            behind = cell_colours if rule_fill else [
+                self.styles.cell(style) for style in sorted(self._styles_where(found.ranges, scaled))]
             pairs = {(rule_text or text, rule_fill or fill) for text, fill in behind}
             if not pairs:
                 return None
@@ -402,7 +499,7 @@ class _Sheet:
         scale = rule.find(f"{_MAIN}colorScale")
         if scale is not None:
             points = [self.styles.colour(colour) or NO_FILL for colour in scale.iterfind(f"{_MAIN}color")]
-            texts = {text for text, _ in cell_colours} | self._rule_texts_over(ranges, formats)
+            texts = {text for text, _ in cell_colours} | self._rule_texts_over(found)
             for fill in scale_colours(points):
                 best = max(texts, key=lambda colour: contrast_ratio(colour, fill))
                 if contrast_ratio(best, fill) < self.minimum:
@@ -410,23 +507,11 @@ class _Sheet:
                             f"{self.minimum:g}:1 (the best, {best}, has {contrast_ratio(best, fill):.2f}:1)")
         return None
 
-    def _cells_in(self, ranges: list[_Range]) -> set[tuple[int, int]]:
-        """The cells that show something within ``ranges``."""
-        return {position for position in self.cells if any(r.contains(*position) for r in ranges)}
-
-    def _rule_texts_over(self, ranges: list[_Range], formats) -> set[str]:
-        """The text colours rules set on cells that also lie in ``ranges``."""
-        texts = set()
-        cells = self._cells_in(ranges)
-        for _, other_ranges, rules in formats:
-            if not cells & self._cells_in(other_ranges):
-                continue
-            for rule in rules:
-                if rule.get("dxfId") is not None:
-                    text, _ = self.styles.rule(int(rule.get("dxfId", -1)))
-                    if text:
-                        texts.add(text)
-        return texts
+    def _rule_texts_over(self, scale: _ConditionalFormat) -> set[str]:
+        """The text colours that rules set on ranges overlapping the scale's."""
+        return {text for found in self.formats if found.overlaps(scale) for rule in found.rules
+                if rule.get("dxfId") is not None
+                for text in [self.styles.rule(_int(rule.get("dxfId"), -1))[0]] if text}
 
     def _low_contrast(self, text: str, fill: str, ratio: float) -> str:
         return f"text {text} on fill {fill} has a contrast of {ratio:.2f}:1, below {self.minimum:g}:1"
@@ -458,5 +543,23 @@ def _chart_title(chart: Element | None) -> str:
     return " ".join((rich or cached).split())
 
 
-def _cell_name(row: int, col: int) -> str:
+def _cell_name(position: int) -> str:
+    row, col = divmod(position, _COLUMNS)
     return f"{get_column_letter(col)}{row}"
+
+
+@functools.lru_cache(maxsize=None)
+def _column_number(letters: str) -> int:
+    return column_index_from_string(letters)
+
+
+def _refuse_dtd(*_) -> None:
+    raise pyexpat.ExpatError("a DTD or an entity, which a workbook never needs")
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    """An index attribute as a number; one that is missing or not a number counts as ``default``."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
