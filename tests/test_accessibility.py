@@ -17,7 +17,7 @@ import pytest
 import xlsxwriter
 from openpyxl.utils import range_boundaries
 
-from helpers import REPO, open_workbook, run_cli, sheet_part
+from helpers import REPO, related, run_cli, sheet_part
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.contrast import blend, blend_bounds, contrast_ratio, light_text_from, minimum_contrast, relative_luminance
 from workbook.templates_loader import styles, wording
@@ -237,22 +237,36 @@ def test_the_default_build_has_no_accessibility_finding(default_workbook):
     assert lines(default_workbook) == []
 
 
+def table_part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return next(part for part in archive.namelist() if part.startswith("xl/tables/")
+                    and f'displayName="{name}"' in archive.read(part).decode())
+
+
+def drawing_part(path: Path, sheet_name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        [drawing] = related(archive, sheet_part(path, sheet_name), "drawing")
+    return drawing
+
+
 def test_defects_planted_in_the_default_build_are_each_reported(default_workbook, tmp_path):
-    states = sheet_part(default_workbook, "States")
-    renamed = rewrite_part(default_workbook, tmp_path / "renamed.xlsx", "xl/tables/table1.xml",
+    renamed = rewrite_part(default_workbook, tmp_path / "renamed.xlsx", table_part(default_workbook, "StateSummary"),
                            lambda xml: xml.replace('name="StateSummary" displayName="StateSummary"',
                                                    'name="Table1" displayName="Table1"'))
-    merged = rewrite_part(renamed, tmp_path / "merged.xlsx", states, lambda xml: xml.replace(
-        "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A20:B20"/></mergeCells>'))
+    merged = rewrite_part(renamed, tmp_path / "merged.xlsx", sheet_part(default_workbook, "States"),
+                          lambda xml: xml.replace("</sheetData>", '</sheetData><mergeCells count="1">'
+                                                                  '<mergeCell ref="A20:B20"/></mergeCells>'))
     untitled = rewrite_part(merged, tmp_path / "untitled.xlsx", sheet_part(default_workbook, "Map"),
                             lambda xml: re.sub(r'<c r="A1"[^>]*>.*?</c>', "", xml, count=1))
-    stripped = rewrite_part(untitled, tmp_path / "stripped.xlsx", "xl/drawings/drawing1.xml",
+    # Each chart's description taken away (a chart never given one gets an empty title instead).
+    stripped = rewrite_part(untitled, tmp_path / "stripped.xlsx", drawing_part(default_workbook, "Dashboard"),
                             lambda xml: re.sub(r' descr="[^"]*"', "", xml) if " descr=" in xml
                             else xml.replace('name="Chart 1"', 'name="Chart 1" title=""'))
     # The Categories heat map back at a blue too dark for its black figures.
-    categories = sheet_part(default_workbook, "Categories")
-    darker = rewrite_part(stripped, tmp_path / "darker.xlsx", categories, lambda xml: xml.replace(
-        '<color rgb="FF' + styles()["heat_scale_high"]["bg_color"].lstrip("#") + '"/>', '<color rgb="FF2E75B6"/>'))
+    darker = rewrite_part(stripped, tmp_path / "darker.xlsx", sheet_part(default_workbook, "Categories"),
+                          lambda xml: xml.replace(
+                              '<color rgb="FF' + styles()["heat_scale_high"]["bg_color"].lstrip("#") + '"/>',
+                              '<color rgb="FF2E75B6"/>'))
     found = lines(darker)
     assert "accessibility: States: table Table1: a default name; name the table for what it holds" in found
     assert "accessibility: States: table Table1: merged cells A20:B20 inside it; unmerge them" in found
