@@ -38,11 +38,11 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
-from xlsxwriter.utility import quote_sheetname
 
 from workbook.contrast import contrast_ratio, minimum_contrast, scale_colours
 from workbook.errors import TechTradeError
 from workbook.safe_read import open_workbook_safely
+from workbook.spreadsheet import MAX_COLUMNS, quote_sheet_name
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -319,7 +319,7 @@ def _ranges(sqref: str) -> list[_Range]:
 
 
 #: A cell's position packed in one integer, row * _COLUMNS + column: a sheet of a million cells stays small.
-_COLUMNS = 1 << 15
+_COLUMNS = MAX_COLUMNS + 1
 
 
 @dataclass
@@ -341,7 +341,7 @@ class _Sheet:
 
     def __init__(self, package: _Package, styles: _Styles, name: str, part: str) -> None:
         self.package, self.styles, self.part = package, styles, part
-        self.name = quote_sheetname(name)
+        self.name = quote_sheet_name(name)
         self.minimum = minimum_contrast()
         #: Style -> packed positions of the cells of that style that show something (a value, text or formula).
         self.cells: dict[int, array] = {}

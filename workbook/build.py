@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
-from workbook import progress
+from workbook import progress, register
 from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
@@ -23,6 +23,7 @@ from workbook.inputs import fingerprint, made_by_properties, read_inputs
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
                              STATES)
 from workbook.seal import is_sealed_and_untouched
+from workbook.spreadsheet import quote_sheet_name
 from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
                              trend)
 from workbook.templates_loader import wording
@@ -156,7 +157,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     for spec, sheet in data_sheets.items():
         first, last = data_tables.write(book, sheet, model, spec)
         if spec is data_tables.YEAR_LIST:
-            years_range = (f"={quote_sheetname(spec.sheet_name)}!"
+            years_range = (f"={quote_sheet_name(spec.sheet_name)}!"
                            f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}")
     contents = [about.ContentsEntry(wording(key)["sheet"], wording(key)["contents"])
                 for key in ("about", *(module.WORDING for module in REPORT_SHEETS))]
@@ -172,11 +173,13 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
 def model_inputs(model: SnapshotModel) -> dict:
     """The input tables as the workbook holds them, in the data schema."""
     data = model.data
-    return {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
-            IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
-            DESTINATIONS.filename: data.destinations}
+    frames = {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
+              IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
+              DESTINATIONS.filename: data.destinations}
+    return {table.data_file.filename: frames[table.data_file.filename]
+            for table in register.INPUT_TABLES if table.data_file is not None}
 
 
 def model_settings(model: SnapshotModel) -> dict:
-    return {"snapshot_year": model.year, "tech_category": model.tech_naics3,
-            "over_threshold_usd": model.over_threshold_usd}
+    """The settings on About as the workbook holds them, by their names in settings.csv."""
+    return {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}

@@ -35,10 +35,7 @@ from workbook import libreoffice, progress, validator
 from workbook.accessibility import accessibility_problems
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
-
-#: Excel's error values, as openpyxl reads them.
-ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
@@ -142,7 +139,7 @@ def _load(path: Path, data_only: bool) -> Workbook:
 def _cell_problems(formulas: Workbook, cached: Workbook, recalculated: Workbook) -> Iterator[Problem]:
     for sheet in formulas.worksheets:
         if sheet.title not in recalculated.sheetnames:
-            yield Problem(_quote_sheet(sheet.title), "sheet missing after recalculation in LibreOffice")
+            yield Problem(quote_sheet_name(sheet.title), "sheet missing after recalculation in LibreOffice")
             continue
         yield from _sheet_problems(sheet, cached[sheet.title], recalculated[sheet.title])
 
@@ -151,7 +148,7 @@ def _sheet_problems(formulas: Worksheet, cached: Worksheet, recalculated: Worksh
     formula_text = _formulas_by_position(formulas)
     positions = set(formula_text) | set(_error_positions(recalculated, formula_text))
     for row, column in sorted(positions):
-        location = f"{_quote_sheet(formulas.title)}!{get_column_letter(column)}{row}"
+        location = f"{quote_sheet_name(formulas.title)}!{get_column_letter(column)}{row}"
         problem = _cell_problem(
             formula_text.get((row, column)),
             cached.cell(row, column).value,
@@ -253,13 +250,6 @@ def _describe(value: object) -> str:
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return str(value)
-
-
-def _quote_sheet(title: str) -> str:
-    """The sheet name as a formula would spell it: quoted when it is not a plain word."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title):
-        return title
-    return "'{}'".format(title.replace("'", "''"))
 
 
 def _shorten(formula: str) -> str:

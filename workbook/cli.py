@@ -11,6 +11,7 @@ from pathlib import Path
 from workbook import __version__, progress
 from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
                              TechTradeError, one_line)
+from workbook.templates_loader import use_templates
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="lock every cell but the inputs, so a formula is not typed over by mistake")
     build.add_argument("--pdf", action="store_true",
                        help="also print the whole workbook to a PDF beside it, through LibreOffice")
+    _add_templates_option(build)
 
     check = commands.add_parser(
         "check", help="recalculate a workbook in LibreOffice and validate it against the Office Open XML schema"
@@ -48,16 +50,24 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
     extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
     extract.add_argument("--out", type=Path, required=True, help="folder to write the data files into")
+    _add_templates_option(extract)
 
     diff = commands.add_parser("diff", help="list the input cells whose values differ between two workbooks")
     diff.add_argument("old", type=Path, help="the workbook before")
     diff.add_argument("new", type=Path, help="the workbook after")
+    _add_templates_option(diff)
 
     release = commands.add_parser("import-release", help="write data/published_figures.csv from the press release text")
     release.add_argument("release", type=Path, help="the press release, as plain text")
     release.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
     _add_verbosity_options(parser, commands.choices.values())
     return parser
+
+
+def _add_templates_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                         help="styles and wording from DIR, a copy of the tool's templates/ folder "
+                              "(default: the templates bundled with the tool)")
 
 
 def _add_verbosity_options(parser: argparse.ArgumentParser, commands) -> None:
@@ -87,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     progress.configure(verbose=args.verbose)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
+    templates = getattr(args, "templates", None)
     try:
+        if templates is not None:
+            use_templates(templates)
         return _COMMANDS[args.command](args)
     except TechTradeError as error:
         print(f"tech-trade: error: {one_line(error)}", file=sys.stderr)
@@ -99,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print("tech-trade: terminated; any file being written was left as it was", file=sys.stderr)
         return EXIT_TERMINATED
     finally:
+        if templates is not None:
+            use_templates(None)
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
 

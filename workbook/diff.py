@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbook import register
 from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
+from workbook.spreadsheet import quote_sheet_name
+from workbook.templates_loader import wording
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
@@ -34,19 +37,16 @@ def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list:
 
 def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
     lines = []
-    for name in sorted(set(old.settings) | set(new.settings)):
-        before, after = old.settings.get(name), new.settings.get(name)
+    for setting in sorted(register.SETTINGS, key=lambda setting: setting.setting):
+        before, after = old.settings.get(setting.setting), new.settings.get(setting.setting)
         if _canonical(before) != _canonical(after):
-            lines.append(f"About: setting {name}: {_shown(before)} -> {_shown(after)}")
+            sheet = quote_sheet_name(wording(setting.sheet)["sheet"])
+            lines.append(f"{sheet}: setting {setting.setting}: {_shown(before)} -> {_shown(after)}")
     return lines
 
 
 def _line(cell: InputCell, before: str, after: str) -> str:
-    return f"{_sheet_ref(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
-
-
-def _sheet_ref(sheet: str) -> str:
-    return sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
+    return f"{quote_sheet_name(cell.sheet)}!{cell.cell}: {cell.label}: {before} -> {after}"
 
 
 def _shown(value: object) -> str:

@@ -27,6 +27,11 @@ class FormatLimitError(TechTradeError):
     a cell's text, the rows of a sheet, a defined name); raised before it is written."""
 
 
+class UndefinedReferenceError(TechTradeError):
+    """A formula names a table, a column of a table or a defined name that the workbook being
+    written does not define; raised before the file is written, naming the formula and its cell."""
+
+
 class UnsafeWorkbookError(TechTradeError):
     """A file given to read back is not a workbook the tool will open: damaged, too big,
     hostile (a zip bomb, XML entities), or carrying macros, encryption or external links."""

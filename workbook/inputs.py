@@ -24,19 +24,15 @@ import pandas as pd
 
 from workbook import __version__
 from workbook.errors import TechTradeError
+from workbook import register
 from workbook.safe_read import check_workbook_file
-from workbook.sheets.destinations import TABLE as DESTINATIONS_TABLE
-from workbook.schema import CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, STATES, FileSchema
-from workbook.templates_loader import wording
+from workbook.schema import FileSchema
 
 #: Custom document properties that mark a workbook as made by this tool.
 MADE_BY_PROPERTY = "tech-trade version"
 FINGERPRINT_PROPERTY = "tech-trade inputs"
 #: Rows of a table turned into JSON at a time, for its fingerprint.
 _JSON_ROWS = 10_000
-#: The settings on About, by defined name, and the setting's name in settings.csv.
-SETTINGS = {"SnapshotYear": "snapshot_year", "TechCategory": "tech_category",
-            "OverThresholdUSD": "over_threshold_usd"}
 
 
 @dataclass(frozen=True)
@@ -52,17 +48,9 @@ class InputTable:
 
 
 def input_tables() -> tuple[InputTable, ...]:
-    data_headers = {header: column for column, header in wording("data_columns").items()}
-    destination_headers = {wording("destinations")["columns"][column]: column
-                           for column in ("flow", "country", "value_usd")}
-    return (
-        InputTable(wording("data_states")["table"], STATES, data_headers),
-        InputTable(wording("data_categories")["table"], CATEGORIES, data_headers),
-        InputTable(wording("data_exports")["table"], EXPORTS, data_headers, wide_by_year=True),
-        InputTable(wording("data_imports")["table"], IMPORTS, data_headers, wide_by_year=True),
-        InputTable(wording("data_published")["table"], PUBLISHED, data_headers),
-        InputTable(DESTINATIONS_TABLE, DESTINATIONS, destination_headers),
-    )
+    """The register's tables of inputs, each with the header of each of its data file's columns."""
+    return tuple(InputTable(table.name, table.data_file, table.data_headers(), wide_by_year=table.year_columns)
+                 for table in register.INPUT_TABLES if table.data_file is not None)
 
 
 @dataclass(frozen=True)
@@ -172,12 +160,12 @@ def _plain(value: object) -> object:
 
 def _read_settings(book) -> dict[str, object]:
     settings = {}
-    for name, setting in SETTINGS.items():
-        defined = book.defined_names.get(name)
+    for setting in register.SETTINGS:
+        defined = book.defined_names.get(setting.name)
         if defined is None:
             continue
         for sheet_name, coordinate in defined.destinations:
-            settings[setting] = _plain(book[sheet_name][coordinate.replace("$", "")].value)
+            settings[setting.setting] = _plain(book[sheet_name][coordinate.replace("$", "")].value)
     return settings
 
 

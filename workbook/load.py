@@ -21,11 +21,8 @@ from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES,
                              STATES, Column, FileSchema)
+from workbook.spreadsheet import ASTRAL_CHARACTERS, CONTROL_CHARACTERS, ERROR_VALUES, MAX_CELL_TEXT, MAX_DATA_ROWS
 
-#: A sheet holds 1,048,576 rows, one of them the header.
-MAX_DATA_ROWS = 1_048_575
-#: Excel's limit on the text of one cell.
-MAX_CELL_TEXT = 32_767
 #: A header row starts a file at row 1, so data row i (0-based) is on line i + 2.
 FIRST_DATA_LINE = 2
 #: No data file comes near this size (a full sheet of Census rows is about 30 MB);
@@ -36,16 +33,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 #: of the file stops early.
 CSV_FIELD_LIMIT = 131_072
 
-#: Characters XML 1.0 cannot hold: a cell's cached formula result with one of them
-#: would make the whole workbook unreadable.
-_CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-#: Text that reads as a spreadsheet's error value: shown by a formula, it would pass for a broken one.
-_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-                 "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
 #: Codes are matched by formulas (MATCH, COUNTIFS), where "*", "?", "~", "<", ">" or "=" change the match.
 _CODE = r"[A-Za-z0-9_]+"
-#: Characters outside the Basic Multilingual Plane count twice against Excel's limits (UTF-16).
-_ASTRAL = "[\U00010000-\U0010ffff]"
 #: A column with more allowed values than this is described by pointing at the documentation.
 _CHOICES_LISTED = 8
 #: Kinds of column that :func:`_read_plain_table` reads; files with text columns are read carefully.
@@ -169,7 +158,7 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     if any(column.kind not in _PLAIN_KINDS for column in schema.columns):
         return None
     text = _read_text(path, schema)
-    if '"' in text or text.count("\r") != text.count("\r\n") or re.search(_CONTROL_CHARACTERS, text):
+    if '"' in text or text.count("\r") != text.count("\r\n") or re.search(CONTROL_CHARACTERS, text):
         return None
     records = text.count("\n") + (0 if text.endswith("\n") else 1)
     header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
@@ -388,15 +377,15 @@ def _number_expectation(column: Column) -> str:
 def _parse_text(path: Path, text: pd.Series, column: Column) -> pd.Series:
     if column.required:
         _fail_first(path, text == "", text, column, "a value is required")
-    _fail_first(path, text.str.contains(_CONTROL_CHARACTERS, regex=True), text, column,
+    _fail_first(path, text.str.contains(CONTROL_CHARACTERS, regex=True), text, column,
                 "expected text without control characters (a spreadsheet cannot hold them)")
-    _fail_first(path, text.str.upper().isin(_ERROR_VALUES), text, column,
+    _fail_first(path, text.str.upper().isin(sorted(ERROR_VALUES)), text, column,
                 "expected text, not a spreadsheet error value (a formula showing it would look broken)")
     lengths = text.str.len()
     maybe_long = lengths > MAX_CELL_TEXT // 2
     if bool(maybe_long.any()):
         # Excel counts UTF-16 code units: a character beyond U+FFFF counts twice.
-        lengths = lengths.where(~maybe_long, lengths + text.str.count(_ASTRAL))
+        lengths = lengths.where(~maybe_long, lengths + text.str.count(ASTRAL_CHARACTERS))
     _fail_first(path, lengths > MAX_CELL_TEXT, text, column,
                 f"expected at most {MAX_CELL_TEXT:,} characters, the most a spreadsheet cell holds")
     if column.max_length is not None:

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
 from workbook.errors import FormatLimitError
+from workbook.formula_names import check_workbook_references
 from workbook.seal import SealingWorkbook
+from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
+                                   MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
 from workbook.templates_loader import styles, wording
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
@@ -35,16 +39,6 @@ def build_time() -> datetime:
 
 # ---------------------------------------------------------------- limits of the format
 
-#: What one sheet holds (Excel's specifications and limits).
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
-#: The text of one cell, in UTF-16 code units as Excel counts them.
-MAX_CELL_TEXT = 32_767
-#: The text of one formula.
-MAX_FORMULA_LENGTH = 8_192
-MAX_SHEET_NAME_LENGTH = 31
-#: Defined names and table names share one namespace and one set of rules.
-MAX_NAME_LENGTH = 255
-SHEET_NAME_FORBIDDEN = "[]:*?/\\"
 _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
 # A name Excel would read as a cell: A1 (up to three column letters) or R1C1.
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*")
@@ -60,11 +54,6 @@ _CLASSIC_FUNCTIONS = frozenset({
 #: Every name followed by "(" (string literals included, which only errs on the safe side).
 # \b: a name is tried from its first letter only, not from each letter inside it.
 _FUNCTION_CALL = re.compile(r"\b[A-Za-z_][A-Za-z0-9._]*(?=\()")
-
-
-def utf16_length(text: str) -> int:
-    """Length as Excel counts it: a character beyond U+FFFF takes two UTF-16 code units."""
-    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
 
 
 def check_sheet_name(name: str, existing: Sequence[str] = ()) -> str:
@@ -111,6 +100,12 @@ class LimitedWorksheet(Worksheet):
     showing cut text would mislead its reader, so here both stop the build.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Each distinct formula text written on the sheet, and the first cell that holds it:
+        #: what the check of the names formulas use reads when the workbook is closed.
+        self.formula_cells: dict[str, tuple[int, int]] = {}
+
     def _check_dimensions(self, row: int, col: int, ignore_row=False, ignore_col=False) -> int:
         if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
             raise FormatLimitError(
@@ -128,6 +123,8 @@ class LimitedWorksheet(Worksheet):
                                    f"{len(formula):,} characters, but a formula holds at most {MAX_FORMULA_LENGTH:,}")
         if isinstance(value, str):
             _check_text(self, row, col, value)
+        if formula is not None and formula not in self.formula_cells:
+            self.formula_cells[formula] = (row, col)
         return super()._write_formula(row, col, formula, cell_format, value)
 
     def _xml_formula_element(self, formula, result, attributes=()):
@@ -135,9 +132,14 @@ class LimitedWorksheet(Worksheet):
         # it does in the shared strings. XlsxWriter escapes such text (and control
         # characters) in the shared strings but not here, so a name holding "_x0041_"
         # would show as "A" until recalculated.
+        attributes = list(attributes)
         if isinstance(result, str):
             result = self._escape_control_characters(result)
-        super()._xml_formula_element(formula, result, list(attributes))
+            # XlsxWriter leaves an empty text result untyped, which readers that never
+            # calculate take for an empty number; Excel itself marks it as text.
+            if result == "" and not any(key == "t" for key, _ in attributes):
+                attributes.append(("t", "str"))
+        super()._xml_formula_element(formula, result, attributes)
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         # XlsxWriter tries some 30 regular expressions on every formula (150 with future
@@ -177,7 +179,7 @@ class DefinedName:
 
     @property
     def reference(self) -> str:
-        return f"={quote_sheetname(self.sheet)}!{xl_rowcol_to_cell(self.row, self.col, True, True)}"
+        return f"={quote_sheet_name(self.sheet)}!{xl_rowcol_to_cell(self.row, self.col, True, True)}"
 
 
 @dataclass
@@ -261,6 +263,9 @@ class Book:
                 for sheet in self.workbook.worksheets()}
 
     def close(self) -> None:
+        """Check that every formula names only tables, columns and names the workbook defines
+        (whatever order the sheets were written in), then write the file."""
+        check_workbook_references(self.workbook)
         self.workbook.close()
 
 
@@ -310,7 +315,7 @@ def number_format(style: str) -> str:
 
 def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
     """An absolute range on ``sheet``, as chart series and data validation take it."""
-    return (f"={quote_sheetname(sheet.get_name())}!"
+    return (f"={quote_sheet_name(sheet.get_name())}!"
             f"{xl_rowcol_to_cell(first_row, first_col, True, True)}:{xl_rowcol_to_cell(last_row, last_col, True, True)}")
 
 
@@ -356,7 +361,8 @@ def literal_criterion_of(reference: str) -> str:
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
     before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, "SnapshotYear", string_literal(after) if after else None]
+    parts = [string_literal(before) if before else None, register.SNAPSHOT_YEAR,
+             string_literal(after) if after else None]
     return "&".join(part for part in parts if part)
 
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import schema
+from workbook import register, schema
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import wide_by_year
 from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, column_ref, literal_criterion, print_setup, string_literal, write_table
+from workbook.xlsx import Book, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -52,9 +52,10 @@ def _look(column: str | int) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class DataSheet:
-    """One data sheet: its wording section and the frame it shows."""
+    """One data sheet: its wording section, its table in the register and the frame it shows."""
 
     key: str
+    table: register.Table
 
     @property
     def words(self) -> dict:
@@ -66,7 +67,7 @@ class DataSheet:
 
     @property
     def table_name(self) -> str:
-        return self.words["table"]
+        return self.table.name
 
     def schema_column(self, name: str | int) -> Column | None:
         """The data schema's column behind a table column (a year column holds amounts)."""
@@ -128,12 +129,12 @@ _SCHEMAS = {
         "years", "", (schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
 }
 
-EXPORTS = DataSheet("data_exports")
-IMPORTS = DataSheet("data_imports")
-STATE_LIST = DataSheet("data_states")
-CATEGORY_LIST = DataSheet("data_categories")
-YEAR_LIST = DataSheet("data_years")
-PUBLISHED = DataSheet("data_published")
+EXPORTS = DataSheet("data_exports", register.CENSUS_EXPORTS)
+IMPORTS = DataSheet("data_imports", register.CENSUS_IMPORTS)
+STATE_LIST = DataSheet("data_states", register.STATE_LIST)
+CATEGORY_LIST = DataSheet("data_categories", register.CATEGORY_LIST)
+YEAR_LIST = DataSheet("data_years", register.YEAR_LIST)
+PUBLISHED = DataSheet("data_published", register.PUBLISHED_FIGURES)
 ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED)
 
 
@@ -178,7 +179,7 @@ def state_rows_formulas(code: str, rows: str, first: str) -> dict[str, str]:
     A state with no rows gets a block of row 1 alone, which is not its own, so its
     sums are 0.
     """
-    codes = column_ref(EXPORTS.table_name, header("state_code"))
+    codes = register.CENSUS_EXPORTS.column("state_code")
     end = f"{first}+MAX({rows},1)-1"
     return {
         "rows": f"COUNTIF({codes},{code})",
@@ -200,10 +201,10 @@ def state_year_block(table: str, year: str, first: str, last: str) -> str:
 
 def state_exports(year_block: str, code: str, naics3: str, first: str, last: str) -> str:
     """SUMIFS of a state's exports of a category over the state's block of CensusExports rows alone."""
-    exports = EXPORTS.table_name
+    exports = register.CENSUS_EXPORTS
     return (f"SUMIFS({year_block},"
-            f"{state_block(column_ref(exports, header('state_code')), first, last)},{code},"
-            f"{state_block(column_ref(exports, header('naics3')), first, last)},{naics3})")
+            f"{state_block(exports.column('state_code'), first, last)},{code},"
+            f"{state_block(exports.column('naics3'), first, last)},{naics3})")
 
 
 def has_year_column(table: str, year: str) -> str:
@@ -218,7 +219,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
     sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
     columns = [
-        TableColumn(header=header(name), style=_look(name)[0], width=_look(name)[1], values=cell_values(frame[name]))
+        TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
+                    values=cell_values(frame[name]))
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
@@ -243,14 +245,13 @@ def published_value(figure: str, year: str, subject: str = "") -> str:
 
 def published_sum(figure: str, year: str, subject: str = "") -> str:
     """Formula: the published figure's value (0 where none; the key makes it at most one row)."""
-    return f"SUMIFS({column_ref(PUBLISHED.table_name, header('value'))},{published_criteria(figure, year, subject)})"
+    return f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(figure, year, subject)})"
 
 
 def published_criteria(figure: str, year: str, subject: str = "") -> str:
     """The COUNTIFS/SUMIFS criteria that pick one figure of the PublishedFigures table."""
-    table = PUBLISHED.table_name
-    criteria = (f"{column_ref(table, header('figure'))},{string_literal(figure)},"
-                f"{column_ref(table, header('year'))},{year}")
+    table = register.PUBLISHED_FIGURES
+    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},{year}"
     if subject:
-        criteria += f",{column_ref(table, header('subject'))},{literal_criterion(subject)}"
+        criteria += f",{table.column('subject')},{literal_criterion(subject)}"
     return criteria

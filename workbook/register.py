@@ -1,0 +1,247 @@
+"""The register of the workbook's interface: every table it defines with its columns, every
+defined name and every setting, declared once.
+
+Formulas name these (``StateSummary[Tech exports]``, ``SnapshotYear``), and so do
+analysts' own formulas, so they are an interface. Sheet modules take a table's name,
+a column's structured reference and a defined name from here rather than spelling
+them, and a column's header is read from the wording (``templates/wording/``) when it
+is asked for: a header renamed there reaches every formula that names the column.
+What no declaration can catch, the writing layer does: a formula naming a table,
+column or defined name that the workbook does not define stops the build
+(:mod:`workbook.formula_names`).
+
+``inputs``, ``extract``, ``diff`` and ``build`` read the input tables and the settings
+from here too, and :func:`interface_rows` lists what is published as stable
+(README, "Formulas that keep working").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbook import schema
+from workbook.templates_loader import wording
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel table the workbook defines: its name, and its columns by key.
+
+    ``headers`` names where the columns' headers are worded: pairs of a wording
+    section and the key of its table of headers within it (None: the section itself).
+    ``keys`` picks and orders the columns where a table of headers words more than
+    one table's (the data tables share one); None takes every key, in order.
+    """
+
+    name: str
+    #: The wording section of the sheet that holds the table.
+    sheet: str
+    headers_from: tuple[tuple[str, str | None], ...]
+    keys: tuple[str, ...] | None = None
+    #: One column per year of the data, each headed by its year.
+    year_columns: bool = False
+    #: Published as stable across versions and rebuilds (README, "Formulas that keep working").
+    stable: bool = True
+    #: Columns that serve the sheet's own formulas and are not published.
+    internal_keys: tuple[str, ...] = ()
+    #: The data file whose rows the table holds as inputs (its columns keyed as the file's), if any.
+    data_file: schema.FileSchema | None = None
+
+    def headers(self) -> dict[str, str]:
+        """Column key -> header, as worded now (year columns aside)."""
+        worded: dict[str, str] = {}
+        for section, subkey in self.headers_from:
+            words = wording(section)
+            worded.update(words if subkey is None else words[subkey])
+        if self.keys is None:
+            return {key: header for key, header in worded.items() if isinstance(header, str)}
+        return {key: worded[key] for key in self.keys}
+
+    def header(self, key: str | int) -> str:
+        """The header of the column ``key``; a year column's header is the year, as text."""
+        if isinstance(key, int):
+            if not self.year_columns:
+                raise KeyError(f"table {self.name} has no year columns")
+            return str(key)
+        try:
+            return self.headers()[key]
+        except KeyError:
+            raise KeyError(f"table {self.name} has no column {key!r}") from None
+
+    def column(self, key: str | int) -> str:
+        """The whole column as a structured reference: ``StateSummary[Tech exports]``."""
+        return f"{self.name}[{self.header(key)}]"
+
+    def this_row(self, key: str | int) -> str:
+        """The column's cell in the formula's own row, fully qualified.
+
+        LibreOffice computes ``Table[[#This Row],[Col]]`` but gives #N/A for the
+        unqualified ``[@Col]`` that Excel writes by default.
+        """
+        return f"{self.name}[[#This Row],[{self.header(key)}]]"
+
+    def data_headers(self) -> dict[str, str]:
+        """Header -> column of the data file, for each column of the data file the table holds
+        under a header of its own (a wide Census table holds years and amounts as year columns)."""
+        if self.data_file is None:
+            return {}
+        headers = self.headers()
+        return {headers[column]: column for column in self.data_file.column_names if column in headers}
+
+    def published_headers(self) -> list[str]:
+        return [header for key, header in self.headers().items() if key not in self.internal_keys]
+
+
+_DATA_COLUMNS = (("data_columns", None),)
+
+CENSUS_EXPORTS = Table("CensusExports", "data_exports", _DATA_COLUMNS, keys=("state_code", "naics3"),
+                       year_columns=True, data_file=schema.EXPORTS)
+CENSUS_IMPORTS = Table("CensusImports", "data_imports", _DATA_COLUMNS, keys=("state_code", "naics3"),
+                       year_columns=True, data_file=schema.IMPORTS)
+STATE_LIST = Table("StateList", "data_states", _DATA_COLUMNS, keys=tuple(schema.STATES.column_names),
+                   data_file=schema.STATES)
+CATEGORY_LIST = Table("CategoryList", "data_categories", _DATA_COLUMNS, keys=tuple(schema.CATEGORIES.column_names),
+                      data_file=schema.CATEGORIES)
+#: The years the snapshot year can be set to: derived from the Census tables, not an input of its own.
+YEAR_LIST = Table("YearList", "data_years", _DATA_COLUMNS, keys=("year",))
+PUBLISHED_FIGURES = Table("PublishedFigures", "data_published", _DATA_COLUMNS,
+                          keys=tuple(schema.PUBLISHED.column_names), data_file=schema.PUBLISHED)
+#: Flow, country and value are inputs (data/destinations.csv); rank and share are formulas.
+DESTINATIONS = Table("Destinations", "destinations", (("destinations", "columns"),), data_file=schema.DESTINATIONS)
+STATE_SUMMARY = Table("StateSummary", "states", (("states", "columns"),))
+CATEGORY_TOTALS = Table("CategoryTotals", "categories", (("categories", "totals_columns"),))
+LARGEST_CATEGORIES = Table("LargestCategories", "categories", (("categories", "largest_columns"),), stable=False)
+TECH_TREND_US = Table("TechTrendUS", "trend", (("trend", "us_columns"),))
+#: A state's helper columns (where its rows lie in CensusExports) follow its year columns.
+TECH_TREND = Table("TechTrend", "trend", (("trend", "state_columns"), ("state_rows", None)), year_columns=True,
+                   internal_keys=("rows", "first", "last"))
+PUBLISHED_CHECKS = Table("PublishedChecks", "checks", (("checks", "columns"),), stable=False)
+IDENTITY_CHECKS = Table("IdentityChecks", "checks", (("checks", "identity_columns"),), stable=False)
+
+#: Every table the workbook defines, in the order of its sheets.
+TABLES = (STATE_SUMMARY, CATEGORY_TOTALS, LARGEST_CATEGORIES, DESTINATIONS, TECH_TREND_US, TECH_TREND,
+          PUBLISHED_CHECKS, IDENTITY_CHECKS, CENSUS_EXPORTS, CENSUS_IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST,
+          PUBLISHED_FIGURES)
+
+
+#: The tables of inputs, in the order of the data files they hold.
+INPUT_TABLES = (STATE_LIST, CATEGORY_LIST, CENSUS_EXPORTS, CENSUS_IMPORTS, PUBLISHED_FIGURES, DESTINATIONS)
+
+
+def table(name: str) -> Table:
+    """The table registered under ``name`` (Excel ignores case in table names)."""
+    for entry in TABLES:
+        if entry.name.casefold() == name.casefold():
+            return entry
+    raise KeyError(f"no table {name!r} in the register")
+
+
+# ---------------------------------------------------------------- defined names
+
+@dataclass(frozen=True)
+class DefinedName:
+    """A name the workbook defines for one cell."""
+
+    name: str
+    #: The wording section of the sheet that holds the cell.
+    sheet: str
+
+
+_NAMES: dict[str, DefinedName] = {}
+
+
+def _define(name: str, sheet: str) -> str:
+    _NAMES[name] = DefinedName(name, sheet)
+    return name
+
+
+# The settings on About.
+SNAPSHOT_YEAR = _define("SnapshotYear", "about")
+TECH_CATEGORY = _define("TechCategory", "about")
+OVER_THRESHOLD_USD = _define("OverThresholdUSD", "about")
+# States: the U.S. summary.
+TECH_EXPORTS_US = _define("TechExportsUS", "states")
+TECH_EXPORTS_US_PREVIOUS = _define("TechExportsUSPrevious", "states")
+TECH_EXPORTS_US_CHANGE = _define("TechExportsUSChange", "states")
+TECH_EXPORTS_US_CHANGE_PERCENT = _define("TechExportsUSChangePercent", "states")
+STATES_OVER_THRESHOLD = _define("StatesOverThreshold", "states")
+STATES_TECH_TOP_THREE = _define("StatesTechTopThree", "states")
+STATES_TECH_LEADING = _define("StatesTechLeading", "states")
+# Categories: the U.S. summary.
+GOODS_EXPORTS_US = _define("GoodsExportsUS", "categories")
+TECH_CATEGORY_RANK_US = _define("TechCategoryRankUS", "categories")
+TECH_SHARE_OF_GOODS_US = _define("TechShareOfGoodsUS", "categories")
+# Balance: exports, imports and balance of tech goods, services and both.
+TECH_GOODS_EXPORTS = _define("TechGoodsExports", "balance")
+TECH_GOODS_IMPORTS = _define("TechGoodsImports", "balance")
+TECH_GOODS_BALANCE = _define("TechGoodsBalance", "balance")
+TECH_SERVICES_EXPORTS = _define("TechServicesExports", "balance")
+TECH_SERVICES_IMPORTS = _define("TechServicesImports", "balance")
+TECH_SERVICES_BALANCE = _define("TechServicesBalance", "balance")
+TECH_TOTAL_EXPORTS = _define("TechTotalExports", "balance")
+TECH_TOTAL_IMPORTS = _define("TechTotalImports", "balance")
+TECH_TOTAL_BALANCE = _define("TechTotalBalance", "balance")
+# Trend: the U.S. total in the first and last year of the data.
+TECH_EXPORTS_US_FIRST_YEAR = _define("TechExportsUSFirstYear", "trend")
+TECH_EXPORTS_US_LAST_YEAR = _define("TechExportsUSLastYear", "trend")
+
+#: Every defined name of the workbook, in the order of their sheets.
+DEFINED_NAMES: tuple[DefinedName, ...] = tuple(_NAMES.values())
+
+
+def defined_name(name: str) -> str:
+    """``name``, checked to be one the register declares."""
+    if name not in _NAMES:
+        raise KeyError(f"no defined name {name!r} in the register")
+    return name
+
+
+# ---------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class Setting:
+    """An input on About that every sheet follows."""
+
+    #: Its defined name.
+    name: str
+    #: Its name in settings.csv (written by ``extract``).
+    setting: str
+    #: Its label's key in About's wording.
+    words_key: str
+    #: The attribute of the model that holds its value for a build.
+    model_attribute: str
+
+    @property
+    def sheet(self) -> str:
+        """The wording section of the sheet that holds it."""
+        return _NAMES[self.name].sheet
+
+
+SETTINGS = (
+    Setting(SNAPSHOT_YEAR, "snapshot_year", "snapshot_year", "year"),
+    Setting(TECH_CATEGORY, "tech_category", "tech_category", "tech_naics3"),
+    Setting(OVER_THRESHOLD_USD, "over_threshold_usd", "over_threshold", "over_threshold_usd"),
+)
+
+
+# ---------------------------------------------------------------- the published interface
+
+def interface_rows() -> list[tuple[str, str, str]]:
+    """The table names, column headers and defined names published as stable, one row each:
+    (what it is, its name as a formula spells it, the sheet that holds it).
+
+    The notes sheet and README list these; CHANGELOG.md notes every change to them.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for entry in TABLES:
+        if not entry.stable:
+            continue
+        sheet = wording(entry.sheet)["sheet"]
+        rows.append(("table", entry.name, sheet))
+        rows += [("column", f"{entry.name}[{header}]", sheet) for header in entry.published_headers()]
+        if entry.year_columns:
+            rows.append(("a column per year", f"{entry.name}[YEAR]", sheet))
+    rows += [("defined name", name.name, wording(name.sheet)["sheet"]) for name in DEFINED_NAMES]
+    return rows
