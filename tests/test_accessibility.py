@@ -9,6 +9,7 @@ every fill its colour scale can give a tile, with the rule that turns it light.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -438,3 +439,20 @@ def test_a_sheet_that_is_not_well_formed_is_refused_in_one_line(tmp_path):
                           lambda xml: xml.replace("</sheetData>", "</sheetDat>"))
     with pytest.raises(TechTradeError, match=r"part xl/worksheets/sheet1.xml is not well-formed XML"):
         accessibility_problems(broken)
+
+
+def test_a_map_palette_no_text_can_read_on_stops_the_build_in_one_line(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    styles_file = templates / "styles.toml"
+    text = styles_file.read_text(encoding="utf-8")
+    low = '[map_scale_low]\nbg_color = "#F3F8FC"'
+    assert text.count(low) == 1
+    # Dark at both ends and pale between: no single point can turn the text light.
+    styles_file.write_text(text.replace(low, '[map_scale_low]\nbg_color = "#1F4E79"'), encoding="utf-8")
+    out = tmp_path / "unreadable.xlsx"
+    result = run_cli("build", "--data", REPO / "data", "--templates", templates, "--out", out)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "the Map's tiles would not all be readable" in result.stderr
+    assert not out.exists()

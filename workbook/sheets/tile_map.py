@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.contrast import light_text_from, minimum_contrast
+from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
 from workbook.sheets.states import TABLE as STATES_TABLE
@@ -143,8 +144,12 @@ def light_text_threshold(legend_row: int) -> str | None:
     so the point where light text starts to read better is a fixed fraction of the
     way between the same two points, whatever the figures are.
     """
-    switch = light_text_from([fill_colour(style) for style in SCALE_STYLES], font_colour("map_tile"),
-                             font_colour("rule_light_text"), minimum_contrast())
+    try:
+        switch = light_text_from([fill_colour(style) for style in SCALE_STYLES], font_colour("map_tile"),
+                                 font_colour("rule_light_text"), minimum_contrast())
+    except ValueError as error:
+        raise TechTradeError(f"styles.toml: the Map's tiles would not all be readable: {error}; "
+                             f"choose {', '.join(SCALE_STYLES)} running from pale to dark") from None
     if switch is None:
         return None
     segment, fraction = switch
