@@ -221,31 +221,27 @@ class _Styles:
         return self.rules[dxf] if 0 <= dxf < len(self.rules) else (None, None)
 
     def colour(self, element: Element | None) -> str | None:
-        """An element's colour as #RRGGBB; None for automatic (the window's) colour."""
+        """An element's colour as #RRGGBB; None for automatic (the window's) colour, or one not understood."""
         if element is None or element.get("auto") in ("1", "true"):
             return None
         if element.get("rgb"):
             colour = "#" + element.get("rgb", "")[-6:].upper()
-            if not _HEX_COLOUR.fullmatch(colour):
-                return None
         elif element.get("theme") is not None:
-            index = _int(element.get("theme"))
-            if index >= len(self.theme):
-                return None
-            colour = self.theme[index]
+            colour = _item(self.theme, _int(element.get("theme"), -1))
         elif element.get("indexed") is not None:
-            index = _int(element.get("indexed"))
+            index = _int(element.get("indexed"), -1)
             if index == _SYSTEM_TEXT:
                 return None
-            if index == _SYSTEM_BACKGROUND:
-                return NO_FILL
-            if index >= len(self.indexed):
-                return None
-            colour = "#" + self.indexed[index].upper()
+            colour = NO_FILL if index == _SYSTEM_BACKGROUND else "#" + str(_item(self.indexed, index)).upper()
         else:
             return None
-        tint = float(element.get("tint", 0) or 0)
-        return _tinted(colour, tint) if tint else colour
+        if colour is None or not _HEX_COLOUR.fullmatch(colour):
+            return None
+        try:
+            tint = float(element.get("tint") or 0)
+        except ValueError:
+            tint = 0
+        return _tinted(colour, max(-1.0, min(1.0, tint))) if tint else colour
 
     def _font_colour(self, font: Element | None) -> str | None:
         return None if font is None else self.colour(font.find(f"{_MAIN}color"))
@@ -551,6 +547,10 @@ def _cell_name(position: int) -> str:
 @functools.lru_cache(maxsize=None)
 def _column_number(letters: str) -> int:
     return column_index_from_string(letters)
+
+
+def _item(items: list, index: int):
+    return items[index] if 0 <= index < len(items) else None
 
 
 def _refuse_dtd(*_) -> None:
