@@ -40,14 +40,19 @@ class Table:
     sheet: str
     headers_from: tuple[tuple[str, str | None], ...]
     keys: tuple[str, ...] | None = None
-    #: One column per year of the data, each headed by its year.
-    year_columns: bool = False
+    #: Where the table has one column per year of the data, each headed by its year: how
+    #: many of its other columns come before them (None: no year columns).
+    years_after: int | None = None
     #: Published as stable across versions and rebuilds (README, "Formulas that keep working").
     stable: bool = True
     #: Columns that serve the sheet's own formulas and are not published.
     internal_keys: tuple[str, ...] = ()
     #: The data file whose rows the table holds as inputs (its columns keyed as the file's), if any.
     data_file: schema.FileSchema | None = None
+
+    @property
+    def year_columns(self) -> bool:
+        return self.years_after is not None
 
     def headers(self) -> dict[str, str]:
         """Column key -> header, as worded now (year columns aside)."""
@@ -97,9 +102,9 @@ class Table:
 _DATA_COLUMNS = (("data_columns", None),)
 
 CENSUS_EXPORTS = Table("CensusExports", "data_exports", _DATA_COLUMNS, keys=("state_code", "naics3"),
-                       year_columns=True, data_file=schema.EXPORTS)
+                       years_after=2, data_file=schema.EXPORTS)
 CENSUS_IMPORTS = Table("CensusImports", "data_imports", _DATA_COLUMNS, keys=("state_code", "naics3"),
-                       year_columns=True, data_file=schema.IMPORTS)
+                       years_after=2, data_file=schema.IMPORTS)
 STATE_LIST = Table("StateList", "data_states", _DATA_COLUMNS, keys=tuple(schema.STATES.column_names),
                    data_file=schema.STATES)
 CATEGORY_LIST = Table("CategoryList", "data_categories", _DATA_COLUMNS, keys=tuple(schema.CATEGORIES.column_names),
@@ -115,7 +120,7 @@ CATEGORY_TOTALS = Table("CategoryTotals", "categories", (("categories", "totals_
 LARGEST_CATEGORIES = Table("LargestCategories", "categories", (("categories", "largest_columns"),), stable=False)
 TECH_TREND_US = Table("TechTrendUS", "trend", (("trend", "us_columns"),))
 #: A state's helper columns (where its rows lie in CensusExports) follow its year columns.
-TECH_TREND = Table("TechTrend", "trend", (("trend", "state_columns"), ("state_rows", None)), year_columns=True,
+TECH_TREND = Table("TechTrend", "trend", (("trend", "state_columns"), ("state_rows", None)), years_after=2,
                    internal_keys=("rows", "first", "last"))
 PUBLISHED_CHECKS = Table("PublishedChecks", "checks", (("checks", "columns"),), stable=False)
 IDENTITY_CHECKS = Table("IdentityChecks", "checks", (("checks", "identity_columns"),), stable=False)
@@ -228,20 +233,53 @@ SETTINGS = (
 
 # ---------------------------------------------------------------- the published interface
 
-def interface_rows() -> list[tuple[str, str, str]]:
-    """The table names, column headers and defined names published as stable, one row each:
-    (what it is, its name as a formula spells it, the sheet that holds it).
+#: How the interface writes a year column's header: one column per year, headed by the year.
+YEAR_HEADER = "<year>"
 
-    The notes sheet and README list these; CHANGELOG.md notes every change to them.
+
+@dataclass(frozen=True)
+class InterfaceEntry:
+    """One table name, column header or defined name published as stable."""
+
+    #: "table", "column", "year columns" or "defined name".
+    kind: str
+    #: The table's or the defined name's name.
+    name: str
+    #: The wording section of the sheet that holds it.
+    sheet: str
+    #: A column's header (YEAR_HEADER for a table's year columns).
+    header: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """As a formula spells it: ``StateSummary``, ``StateSummary[Tech exports]``, ``SnapshotYear``."""
+        return self.name if self.header is None else f"{self.name}[{self.header}]"
+
+
+def interface() -> list[InterfaceEntry]:
+    """The table names, column headers and defined names analysts' formulas may rely on:
+    stable across rebuilds, and changed between versions only with a note in CHANGELOG.md.
+
+    Tables that only present the workbook's own checks and rankings, and the helper
+    columns that serve a sheet's formulas, are left out.
     """
-    rows: list[tuple[str, str, str]] = []
+    entries: list[InterfaceEntry] = []
     for entry in TABLES:
         if not entry.stable:
             continue
-        sheet = wording(entry.sheet)["sheet"]
-        rows.append(("table", entry.name, sheet))
-        rows += [("column", f"{entry.name}[{header}]", sheet) for header in entry.published_headers()]
-        if entry.year_columns:
-            rows.append(("a column per year", f"{entry.name}[YEAR]", sheet))
-    rows += [("defined name", name.name, wording(name.sheet)["sheet"]) for name in DEFINED_NAMES]
-    return rows
+        entries.append(InterfaceEntry("table", entry.name, entry.sheet))
+        headers = entry.published_headers()
+        if entry.years_after is not None:
+            headers = [*headers[:entry.years_after], YEAR_HEADER, *headers[entry.years_after:]]
+        entries += [InterfaceEntry("year columns" if header == YEAR_HEADER else "column", entry.name, entry.sheet,
+                                   header) for header in headers]
+    entries += [InterfaceEntry("defined name", name.name, name.sheet) for name in DEFINED_NAMES]
+    return entries
+
+
+def interface_rows() -> list[tuple[str, str, str]]:
+    """The published interface as rows for a sheet: (what it is, its name as formulas spell it,
+    the sheet that holds it), worded by the ``interface`` section of the wording."""
+    words = wording("interface")
+    return [(words["kinds"][entry.kind.replace(" ", "_")], entry.reference, wording(entry.sheet)["sheet"])
+            for entry in interface()]
