@@ -456,3 +456,12 @@ def test_a_map_palette_no_text_can_read_on_stops_the_build_in_one_line(tmp_path)
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "the Map's tiles would not all be readable" in result.stderr
     assert not out.exists()
+
+
+def test_the_tech_column_header_says_tech_beside_its_colour(default_formulas):
+    sheet = default_formulas["Categories"]
+    [rule] = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules
+              if rule.type == "expression" and rule.formula[0].endswith("=TechCategory")
+              and rule.dxf.numFmt is not None]
+    assert rule.dxf.fill is not None
+    assert rule.dxf.numFmt.formatCode == '0" tech"'
