@@ -465,3 +465,18 @@ def test_the_tech_column_header_says_tech_beside_its_colour(default_formulas):
               and rule.dxf.numFmt is not None]
     assert rule.dxf.fill is not None
     assert rule.dxf.numFmt.formatCode == '0" tech"'
+
+
+def test_every_style_with_a_colour_reads_at_the_contrast():
+    """Text and fill of each style, the window's black text or white fill where it sets none; the Map's light
+    text stands over the colour scale's fills, which the Map's tests measure."""
+    theme = styles()
+    measured = 0
+    for name, style in theme.items():
+        if not isinstance(style, dict) or name == "rule_light_text":
+            continue
+        if "font_color" in style or "bg_color" in style:
+            text, fill = style.get("font_color", "#000000"), style.get("bg_color", "#FFFFFF")
+            assert contrast_ratio(text, fill) >= MINIMUM, (name, text, fill)
+            measured += 1
+    assert measured >= 10
