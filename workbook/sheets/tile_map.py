@@ -20,7 +20,7 @@ from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
 from workbook.sheets.states import TABLE as STATES_TABLE
-from workbook.templates_loader import wording
+from workbook.templates_loader import templates_folder, wording
 from workbook.xlsx import (Book, column_ref, column_width, fill_colour, font_colour, number_format, print_setup,
                            string_literal, write_formula, year_title_formula)
 
@@ -137,7 +137,7 @@ def _colour_scale(sheet: Worksheet, figures: MapFigures, legend_row: int) -> Non
     })
 
 
-def light_text_threshold(legend_row: int) -> str | None:
+def _light_text_threshold(legend_row: int) -> str | None:
     """The value from which a tile's text is light: a formula over the legend cells, or None if never.
 
     The scale colours a value by where it lies between two of the legend's points,
@@ -148,7 +148,8 @@ def light_text_threshold(legend_row: int) -> str | None:
         switch = light_text_from([fill_colour(style) for style in SCALE_STYLES], font_colour("map_tile"),
                                  font_colour("rule_light_text"), minimum_contrast())
     except ValueError as error:
-        raise TechTradeError(f"styles.toml: the Map's tiles would not all be readable: {error}; "
+        raise TechTradeError(f"{templates_folder().joinpath('styles.toml')}: the Map's tiles would not all be "
+                             f"readable: {error}; "
                              f"choose {', '.join(SCALE_STYLES)} running from pale to dark") from None
     if switch is None:
         return None
@@ -159,7 +160,7 @@ def light_text_threshold(legend_row: int) -> str | None:
 
 def _light_text_on_dark_tiles(book: Book, sheet: Worksheet, figures: MapFigures, legend_row: int) -> None:
     """Light text on the tiles (and legend cells) whose value the scale colours dark."""
-    threshold = light_text_threshold(legend_row)
+    threshold = _light_text_threshold(legend_row)
     if threshold is None:
         return
     cells = _coloured_cells(figures, legend_row)
