@@ -15,11 +15,13 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
                                     balance_figures)
+from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
+from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, chart_style, column_ref, column_width, number_format,
-                           print_setup, string_literal, write_formula, write_value, year_title_formula)
+from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, column_ref, column_width, fold_columns, print_setup,
+                           string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
 
@@ -49,11 +51,27 @@ DERIVATION_STEPS = (
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
 NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
-CHART_ROW = NOTES_ROW + 2
+#: The national goods trade (Census partner totals) beside the sums over states, above the chart.
+NATIONAL_HEADING_ROW = NOTES_ROW + 2
+NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
+NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
+#: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
+NATIONAL_ROWS = (
+    ("exports", "TechExportsNational", "TechGoodsExports"),
+    ("imports", "TechImportsNational", "TechGoodsImports"),
+    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+)
+NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
+NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
+#: Lines of notes under the national comparison (wording: national_notes).
+NATIONAL_NOTE_LINES = 2
+CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: The chart's helper cells (exports, imports, balance), folded away right of the summary.
+CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a summary row: its source or arithmetic wraps onto three lines.
 SUMMARY_ROW_HEIGHT = 13 * 3
 
@@ -206,10 +224,38 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
-    _chart(book, sheet, words)
+    _national(book, sheet, model, words)
+    _chart(book, sheet, words, figures)
     print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
+
+
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+    """National goods trade (the partner totals) beside the sums over states, with why they differ."""
+    formats = book.formats
+    figures, partners = model.figures(balance_figures), model.figures(partner_figures)
+    national = {"exports": partners.world_exports, "imports": partners.world_imports,
+                "balance": partners.world_balance}
+    states = {"exports": figures.goods_exports, "imports": figures.goods_imports, "balance": figures.goods_balance}
+    sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
+    sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
+    sheet.set_row(NATIONAL_HEADER_ROW, HEADER_ROW_HEIGHT)
+    for col, key in enumerate(NATIONAL_COLUMNS):
+        sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
+    for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
+        row = NATIONAL_HEADER_ROW + 1 + offset
+        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
+        write_formula(sheet, row, 1, national_name, style, national[key])
+        write_formula(sheet, row, 2, states_name, style, states[key])
+        difference = "" if isinstance(national[key], str) else national[key] - states[key]
+        write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
+                      formats["change_billions"], difference)
+    if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
+        raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
+    for offset, line in enumerate(words["national_notes"]):
+        sheet.write_string(NATIONAL_NOTES_ROW + offset, 0, line, formats["note"])
 
 
 def _columns(sheet: Worksheet) -> None:
@@ -218,23 +264,34 @@ def _columns(sheet: Worksheet) -> None:
     sheet.set_column(HOW_COL, HOW_COL, column_width("text"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict) -> None:
-    """Exports, imports and balance of goods, services and the total: the summary's live cells."""
+def _chart(book: Book, sheet: Worksheet, words: dict, figures) -> None:
+    """Exports, imports and balance of goods, services and the total: the summary's live cells.
+
+    The chart reads them through helper cells folded away to the right, which give #N/A
+    (a gap) where a figure is not published, so that no zero bar stands for a missing figure.
+    """
     name = sheet.get_name()
     first, last = summary_row(SUMMARY_ROWS[0]), summary_row(SUMMARY_ROWS[-1])
-    chart = book.workbook.add_chart({"type": "column"})
-    colours = ("series_1", "series_2", "series_3")
-    for col, colour in zip((EXPORTS_COL, IMPORTS_COL, BALANCE_COL), colours):
-        chart.add_series({
-            "name": [name, SUMMARY_HEADER_ROW, col],
-            "categories": [name, first, LABEL_COL, last, LABEL_COL],
-            "values": [name, first, col, last, col],
-            "fill": {"color": chart_style(colour)},
-        })
-    chart.set_title({"name": [name, TITLE_ROW, 0], "name_font": {"size": 12}})
-    chart.set_x_axis({"name": words["chart_x_axis"], "label_position": "low"})
-    chart.set_y_axis({"name": words["chart_y_axis"], "num_format": number_format("usd_billions_axis"),
-                      "major_gridlines": {"visible": True}})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-    sheet.insert_chart(CHART_ROW, 0, chart, {"object_position": 1})
+    values = {EXPORTS_COL: ("exports", figures.goods_exports, figures.services_exports, figures.total_exports),
+              IMPORTS_COL: ("imports", figures.goods_imports, figures.services_imports, figures.total_imports),
+              BALANCE_COL: ("balance", figures.goods_balance, figures.services_balance, figures.total_balance)}
+    chart = HouseChart(book, "column", [name, TITLE_ROW, 0])
+    for offset, col in enumerate((EXPORTS_COL, IMPORTS_COL, BALANCE_COL)):
+        helper_col = CHART_HELPER_COL + offset
+        key, *row_values = values[col]
+        sheet.write_string(SUMMARY_HEADER_ROW, helper_col, words["chart_helper_header"].format(
+            column=words["summary_columns"][key]), book.formats["header"])
+        for key_row, value in zip(SUMMARY_ROWS, row_values):
+            row = summary_row(key_row)
+            write_formula(sheet, row, helper_col, gap_formula(_cell(row, col)), book.formats["usd_billions"],
+                          gap_value(value))
+        chart.add_series([name, SUMMARY_HEADER_ROW, col], [name, first, LABEL_COL, last, LABEL_COL],
+                         [name, first, helper_col, last, helper_col], labels=True)
+    fold_columns(sheet, CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
+    chart.show_hidden_cells()
+    chart.category_axis(words["chart_x_axis"], labels_low=True)
+    chart.value_axis(words["chart_y_axis"])
+    chart.legend()
+    sheet.write_string(CHART_ROW - 1, 0, words["chart_note"], book.formats["note"])
+    chart.place(sheet, CHART_ROW, 0, width=CHART_WIDTH, height=CHART_HEIGHT,
+                description=words["chart_description"])
