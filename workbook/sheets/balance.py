@@ -103,9 +103,8 @@ def _if_numbers(cells: tuple[str, ...], result: str) -> str:
 
 def _tech_goods(table: Table) -> str:
     """The tech category summed over every state of a wide Census table, 0 if it lacks the year."""
-    year = SNAPSHOT_YEAR
-    return (f"IF({has_year_column(table.name, year)},"
-            f"SUMIFS({year_column(table.name, year)},{table.column('naics3')},{TECH_CATEGORY}),0)")
+    return (f"IF({has_year_column(table.name, SNAPSHOT_YEAR)},"
+            f"SUMIFS({year_column(table.name, SNAPSHOT_YEAR)},{table.column('naics3')},{TECH_CATEGORY}),0)")
 
 
 def _derivation_formulas() -> dict[str, str]:
