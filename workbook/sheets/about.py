@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import __version__
+from workbook import __version__, register
 from workbook.model import SnapshotModel
+from workbook.register import OVER_THRESHOLD_USD, SNAPSHOT_YEAR, TECH_CATEGORY
 from workbook.templates_loader import wording
 from workbook.xlsx import Book, column_width, print_setup, write_value
 
@@ -34,14 +35,16 @@ class Setting:
     description: str
 
 
+#: The style of each setting's input cell, by its defined name.
+SETTING_STYLES = {SNAPSHOT_YEAR: "input_year", TECH_CATEGORY: "input_number", OVER_THRESHOLD_USD: "input_usd"}
+
+
 def settings(model: SnapshotModel) -> list[Setting]:
-    """The inputs on About that every sheet follows, each with a defined name."""
+    """The inputs on About that every sheet follows, each with a defined name (the register's settings)."""
     words = wording("about")
-    return [
-        Setting("SnapshotYear", "snapshot_year", "input_year", model.year, words["snapshot_year"]),
-        Setting("TechCategory", "tech_category", "input_number", model.tech_naics3, words["tech_category"]),
-        Setting("OverThresholdUSD", "over_threshold", "input_usd", model.over_threshold_usd, words["over_threshold"]),
-    ]
+    return [Setting(setting.name, setting.words_key, SETTING_STYLES[setting.name],
+                    getattr(model, setting.model_attribute), words[setting.words_key])
+            for setting in register.SETTINGS]
 
 
 def define_settings(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
