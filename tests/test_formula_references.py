@@ -69,6 +69,14 @@ def test_a_formula_naming_what_the_workbook_lacks_stops_the_build(tmp_path: Path
     assert not path.exists()
 
 
+def test_array_formulas_are_checked_too(tmp_path: Path):
+    book = _book_with_a_table(tmp_path / "array.xlsx")
+    sheet = book.workbook.get_worksheet_by_name("Data")
+    sheet.write_array_formula(7, 1, 7, 1, "{=MAX((Figures[Value]>1)*Figures[Velue])}", None, 3)
+    with pytest.raises(UndefinedReferenceError, match=r"Data!B8: the formula .* names the column \[Velue\]"):
+        book.close()
+
+
 def test_names_are_checked_against_the_workbook_whatever_order_sheets_are_written(tmp_path: Path):
     path = tmp_path / "order.xlsx"
     book = Book.create(path)
