@@ -2,7 +2,8 @@
 
 The same tables as the workbook's data sheets (Census exports and imports one row
 per state and category with a column per year, the state, category and year
-lists, the published figures), read with ``pandas.read_csv`` and written with
+lists, the published figures, and the tech category's partner exports and imports
+one row per country with a column per year), read with ``pandas.read_csv`` and written with
 ``DataFrame.to_excel(engine="xlsxwriter")``: no formulas, charts, formatting or
 checks. Run as ``python3 benchmarks/baseline.py DATA_DIR OUT.xlsx``.
 """
@@ -20,6 +21,11 @@ def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
+def wide_partners(trade: pd.DataFrame) -> pd.DataFrame:
+    tech = trade[trade["naics3"] == 334]
+    return tech.pivot(index=["country", "naics3"], columns="year", values="value_usd").reset_index()
+
+
 def main(data: Path, out: Path) -> None:
     exports = pd.read_csv(data / "census_exports.csv")
     tables = {
@@ -29,6 +35,8 @@ def main(data: Path, out: Path) -> None:
         "Category list": pd.read_csv(data / "categories.csv"),
         "Year list": pd.DataFrame({"year": sorted(exports["year"].unique())}),
         "Published figures": pd.read_csv(data / "published_figures.csv"),
+        "Partner exports": wide_partners(pd.read_csv(data / "partner_exports.csv", keep_default_na=False)),
+        "Partner imports": wide_partners(pd.read_csv(data / "partner_imports.csv", keep_default_na=False)),
     }
     with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
         for sheet, frame in tables.items():

@@ -77,7 +77,10 @@ def describe(folder: Path, factor: float | str = "real") -> dict:
 def write_folder(shape: Shape, folder: Path) -> dict:
     """Write a data folder of ``shape`` to ``folder``; return what it holds (rows per file and so on)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("states.csv", "published_figures.csv", "destinations.csv"):
+    # The partner files are national, by category and country: they keep their real size at every
+    # multiple (their categories are real ones, which every synthetic categories.csv keeps).
+    for name in ("states.csv", "published_figures.csv", "destinations.csv", "partner_exports.csv",
+                 "partner_imports.csv"):
         shutil.copyfile(DATA / name, folder / name)
     rng = np.random.default_rng(SEED)
     categories, sources, factors = _categories(shape, rng)

@@ -67,7 +67,7 @@ def test_the_table_has_the_columns_of_the_data_file_and_the_computed_ones(defaul
     table = default_values[SHEET].tables[TABLE]
     assert [column.name for column in table.tableColumns] == [
         COLUMNS["flow"], COLUMNS["country"], COLUMNS["published_rank"], COLUMNS["value_usd"],
-        COLUMNS["share_of_listed"]]
+        COLUMNS["share_of_listed"], COLUMNS["census_value"], COLUMNS["census_share"], COLUMNS["census_rank"]]
 
 
 def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_year(default_formulas):

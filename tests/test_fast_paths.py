@@ -22,7 +22,7 @@ from helpers import DATA
 from workbook import inputs, load
 from workbook.errors import InputError
 from workbook.model.census_rows import wide_by_year
-from workbook.schema import DESTINATIONS, EXPORTS, IMPORTS, STATES
+from workbook.schema import DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, STATES
 from workbook.sheets.data_tables import cell_values
 from workbook.xlsx import LimitedWorksheet
 
@@ -105,8 +105,27 @@ def test_files_past_a_sheet_are_left_to_the_careful_reading(tmp_path: Path):
     assert load._read_plain_table(path, EXPORTS) is None
 
 
-def test_files_with_text_columns_are_read_carefully():
-    assert load._read_plain_table(DATA / "states.csv", STATES) is None
+@pytest.mark.parametrize(("name", "schema"), [("states.csv", STATES), ("partner_exports.csv", PARTNER_EXPORTS),
+                                              ("partner_imports.csv", PARTNER_IMPORTS)])
+def test_files_with_text_columns_read_as_plain_files_give_the_careful_tables(name: str, schema):
+    assert load._read_plain_table(DATA / name, schema) is not None
+    assert_same(DATA / name, schema)
+
+
+PARTNER_HEADER = "year,naics3,country,value_usd"
+PARTNER_BODY = ["2020,334,Canada,5", '2020,334,"Korea, South",7', "2021,334,Mexico,9"]
+
+
+@pytest.mark.parametrize("row", [
+    '2020,111,"Bahamas, The",3', '2020,111,"Mexico",3', '2020,111,"Line\nbreak",3', '2020,111,"Say ""hi""",3',
+    '2020,111,Say "hi",3', '2020,111, "Spaced",3', '2020,111,"Spaced" ,3', '2020,111,"=Canada",3', "2020,111,*,3",
+    '2020,111,"Unclosed,3', "2020,111,,3", "2020,111,#N/A,3", '2020,334,"Canada",4', "2020,334,canada,4",
+    "2020,111,Canada,-1", "2020,111,Canada,lots", "2020,111,Canada ,3", "2020,111," + "x" * 101 + ",3",
+])
+def test_partner_files_with_quoted_or_bad_fields_give_the_careful_table_or_message(tmp_path: Path, row: str):
+    path = tmp_path / "partner_exports.csv"
+    path.write_text("\n".join([PARTNER_HEADER, *PARTNER_BODY, row]) + "\n", encoding="utf-8")
+    assert_same(path, PARTNER_EXPORTS)
 
 
 @pytest.mark.parametrize("formula", [
@@ -125,6 +144,22 @@ def test_formulas_are_prepared_as_xlsxwriter_prepares_them(tmp_path: Path, formu
         sheet.use_future_functions = future
     assert ours._prepare_formula(formula) == Worksheet._prepare_formula(theirs, formula)
     assert ours._prepare_formula(formula, True) == Worksheet._prepare_formula(theirs, formula, True)
+    workbook.close()
+
+
+@pytest.mark.parametrize("formula", [
+    "=SUMIFS(INDEX(CensusExports[[#Data]],0,MATCH((SnapshotYear)&\"\",CensusExports[[#Headers]],0)),"
+    "CensusExports[State code],$A15,CensusExports[NAICS3],C$14)",
+    "{=SUM(A1:A3)}", "SUM(A1)", "=FILTER(A1:A3,B1:B3)", "=SORT(A1:A3)", '=IF(A1>0,"SORT(","No")', "=X.SORT(A1)",
+    "=RANK(A1,A1:A3)", "=LAMBDA(x,x)(1)",
+])
+def test_formulas_are_stored_as_xlsxwriter_stores_them(tmp_path: Path, formula: str):
+    workbook = xlsxwriter.Workbook(str(tmp_path / "book.xlsx"))
+    ours = workbook.add_worksheet("ours", worksheet_class=LimitedWorksheet)
+    theirs = workbook.add_worksheet("theirs")
+    assert ours.write_formula(2, 3, formula, None, 7) == theirs.write_formula(2, 3, formula, None, 7)
+    assert ours.table == theirs.table
+    assert (ours.dim_rowmin, ours.dim_colmax) == (theirs.dim_rowmin, theirs.dim_colmax)
     workbook.close()
 
 

@@ -143,6 +143,8 @@ SMALL_DATA = {
     "census_imports.csv": "year,state_code,naics3,value_usd\n2020,AK,334,700\n2020,AL,910,30\n",
     "published_figures.csv": "figure,year,subject,value,unit,quote\nstate_tech_exports,2020,AL,2000,usd,\"Quoted.\"\n",
     "destinations.csv": "flow,country,value_usd\nproducts,Canada,\n",
+    "partner_exports.csv": "year,naics3,country,value_usd\n2020,334,Mexico,38\n2020,334,\"Korea, South\",7\n",
+    "partner_imports.csv": "year,naics3,country,value_usd\n2020,334,China,141\n2020,111,Cote d'Ivoire,3\n",
 }
 
 
@@ -191,4 +193,5 @@ def test_load_dataset_with_bytes_damaged_in_a_good_file_accepts_or_raises_its_ow
 
 
 _ATTRIBUTE = {"states.csv": "states", "categories.csv": "categories", "census_exports.csv": "exports",
-              "census_imports.csv": "imports", "published_figures.csv": "published", "destinations.csv": "destinations"}
+              "census_imports.csv": "imports", "published_figures.csv": "published", "destinations.csv": "destinations",
+              "partner_exports.csv": "partner_exports", "partner_imports.csv": "partner_imports"}

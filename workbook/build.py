@@ -20,12 +20,13 @@ from workbook.load import load_dataset
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
 from workbook.inputs import fingerprint, made_by_properties, read_inputs
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PUBLISHED,
-                             STATES)
+from workbook.model.partners import tech_partner_rows
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PARTNER_EXPORTS,
+                             PARTNER_IMPORTS, PUBLISHED, STATES)
 from workbook.seal import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
-from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, states, tile_map,
-                             trend)
+from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, partners,
+                             states, tile_map, trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
@@ -41,6 +42,7 @@ REPORT_SHEETS = (
     dashboard,
     states,
     categories,
+    partners,
     destinations,
     balance,
     trend,
@@ -175,7 +177,10 @@ def model_inputs(model: SnapshotModel) -> dict:
     data = model.data
     frames = {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
               IMPORTS.filename: data.imports, PUBLISHED.filename: data.published,
-              DESTINATIONS.filename: data.destinations}
+              DESTINATIONS.filename: data.destinations,
+              # The workbook holds the tech category's partner rows (see data_tables.PARTNER_EXPORTS).
+              PARTNER_EXPORTS.filename: tech_partner_rows(data.partner_exports, model.tech_naics3),
+              PARTNER_IMPORTS.filename: tech_partner_rows(data.partner_imports, model.tech_naics3)}
     return {table.data_file.filename: frames[table.data_file.filename]
             for table in register.INPUT_TABLES if table.data_file is not None}
 

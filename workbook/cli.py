@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     census.add_argument("--imports", type=Path, required=True, help="Census state imports CSV")
     census.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
 
+    partners = commands.add_parser("import-partners",
+                                   help="write data/ files from Census U.S. trade by NAICS-3 and partner country")
+    partners.add_argument("--exports", type=Path, required=True, help="Census exports by partner country CSV")
+    partners.add_argument("--imports", type=Path, required=True, help="Census imports by partner country CSV")
+    partners.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+
     extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
     extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
     extract.add_argument("--out", type=Path, required=True, help="folder to write the data files into")
@@ -166,6 +172,14 @@ def _import_census(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_partners(args: argparse.Namespace) -> int:
+    from workbook.importers.partners import import_partners
+
+    for path in import_partners(args.exports, args.imports, args.data):
+        _say(args, f"wrote {path}")
+    return EXIT_OK
+
+
 def _import_release(args: argparse.Namespace) -> int:
     from workbook.importers.release import import_release
 
@@ -197,5 +211,6 @@ _COMMANDS = {
     "build": _build,
     "check": _check,
     "import-census": _import_census,
+    "import-partners": _import_partners,
     "import-release": _import_release,
 }

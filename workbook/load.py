@@ -19,8 +19,8 @@ import pandas as pd
 from workbook import progress
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES,
-                             STATES, Column, FileSchema)
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS,
+                             PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column, FileSchema)
 from workbook.spreadsheet import ASTRAL_CHARACTERS, CONTROL_CHARACTERS, ERROR_VALUES, MAX_CELL_TEXT, MAX_DATA_ROWS
 
 #: A header row starts a file at row 1, so data row i (0-based) is on line i + 2.
@@ -37,8 +37,10 @@ CSV_FIELD_LIMIT = 131_072
 _CODE = r"[A-Za-z0-9_]+"
 #: A column with more allowed values than this is described by pointing at the documentation.
 _CHOICES_LISTED = 8
-#: Kinds of column that :func:`_read_plain_table` reads; files with text columns are read carefully.
-_PLAIN_KINDS = ("year", "integer", "amount", "number", "code")
+#: Kinds of column that :func:`_read_plain_table` reads.
+_PLAIN_KINDS = ("year", "integer", "amount", "number", "code", "text")
+#: A quoted stretch with no quote or line break inside; a whole field when a comma or line bounds it.
+_QUOTED_STRETCH = re.compile(r'"[^"\r\n]*"')
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Dataset:
     #: The published top destinations; value_usd is NaN where no value was entered.
     destinations: pd.DataFrame
     folder: Path
+    #: U.S. goods trade by NAICS-3 category and partner country (national: all states and
+    #: trade not assigned to a state); empty frames where none is given.
+    partner_exports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    partner_imports: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: settings.csv as {setting: value}; empty where the folder has none.
     settings: dict = field(default_factory=dict)
 
@@ -97,6 +103,8 @@ def load_dataset(folder: Path) -> Dataset:
         published=tables[PUBLISHED.filename],
         destinations=tables[DESTINATIONS.filename],
         folder=folder,
+        partner_exports=tables[PARTNER_EXPORTS.filename],
+        partner_imports=tables[PARTNER_IMPORTS.filename],
         settings=_read_settings(folder),
     )
 
@@ -154,20 +162,26 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     quotes, blank lines, lone carriage returns or control characters; whole numbers in
     its number columns, codes in the others) takes about a second, each distinct code
     checked once: every check is of one field, so a code passes in all its rows or in none.
+    Text is read the same way, as codes are; a quoted field (a country "Korea, South") is
+    plain when it is a whole field with no quote or line break inside.
     """
     if any(column.kind not in _PLAIN_KINDS for column in schema.columns):
         return None
     text = _read_text(path, schema)
-    if '"' in text or text.count("\r") != text.count("\r\n") or re.search(CONTROL_CHARACTERS, text):
+    quoted = '"' in text
+    if quoted and not _quotes_are_whole_fields(text):
+        return None
+    if text.count("\r") != text.count("\r\n") or re.search(CONTROL_CHARACTERS, text):
         return None
     records = text.count("\n") + (0 if text.endswith("\n") else 1)
     header = [name.strip() for name in text.split("\n", 1)[0].split(",")]
     if not 2 <= records <= MAX_DATA_ROWS + 1 or sorted(header) != sorted(schema.column_names):
         return None
-    numbers = [column.name for column in schema.columns if column.kind != "code"]
+    numbers = [column.name for column in schema.columns if column.kind not in ("code", "text")]
     try:
         raw = pd.read_csv(io.BytesIO(text.encode("utf-8")), header=0, names=header, engine="c",
-                          quoting=csv.QUOTE_NONE, na_filter=False, skip_blank_lines=True,
+                          quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, na_filter=False,
+                          skip_blank_lines=True,
                           dtype={name: "category" for name in header if name not in numbers})
     except ValueError:  # pandas' ParserError included
         return None
@@ -196,6 +210,18 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
     frame = pd.DataFrame(parsed)
     _check_unique_key(path, frame, schema)
     return frame.reset_index(drop=True), lines
+
+
+def _quotes_are_whole_fields(text: str) -> bool:
+    """Every quote of ``text`` opens or closes a whole quoted field without quotes or line breaks
+    inside, which pandas and the csv module read alike (a country "Korea, South")."""
+    quotes = 0
+    for found in _QUOTED_STRETCH.finditer(text):
+        start, end = found.span()
+        if (start and text[start - 1] not in ",\n") or (end < len(text) and text[end] not in ",\r\n"):
+            return False
+        quotes += 2
+    return quotes == text.count('"')
 
 
 def _within(values: pd.Series, column: Column) -> bool:

@@ -115,6 +115,12 @@ PUBLISHED_FIGURES = Table("PublishedFigures", "data_published", _DATA_COLUMNS,
                           keys=tuple(schema.PUBLISHED.column_names), data_file=schema.PUBLISHED)
 #: Flow, country and value are inputs (data/destinations.csv); rank and share are formulas.
 DESTINATIONS = Table("Destinations", "destinations", (("destinations", "columns"),), data_file=schema.DESTINATIONS)
+#: The tech category's rows of data/'s partner files: one row per country and category, a column per year.
+PARTNER_EXPORTS = Table("PartnerExports", "data_partner_exports", _DATA_COLUMNS, keys=("country", "naics3"),
+                        years_after=2, data_file=schema.PARTNER_EXPORTS)
+PARTNER_IMPORTS = Table("PartnerImports", "data_partner_imports", _DATA_COLUMNS, keys=("country", "naics3"),
+                        years_after=2, data_file=schema.PARTNER_IMPORTS)
+PARTNERS = Table("Partners", "partners", (("partners", "columns"),))
 STATE_SUMMARY = Table("StateSummary", "states", (("states", "columns"),))
 CATEGORY_TOTALS = Table("CategoryTotals", "categories", (("categories", "totals_columns"),))
 LARGEST_CATEGORIES = Table("LargestCategories", "categories", (("categories", "largest_columns"),), stable=False)
@@ -126,13 +132,14 @@ PUBLISHED_CHECKS = Table("PublishedChecks", "checks", (("checks", "columns"),), 
 IDENTITY_CHECKS = Table("IdentityChecks", "checks", (("checks", "identity_columns"),), stable=False)
 
 #: Every table the workbook defines, in the order of its sheets.
-TABLES = (STATE_SUMMARY, CATEGORY_TOTALS, LARGEST_CATEGORIES, DESTINATIONS, TECH_TREND_US, TECH_TREND,
+TABLES = (STATE_SUMMARY, CATEGORY_TOTALS, LARGEST_CATEGORIES, PARTNERS, DESTINATIONS, TECH_TREND_US, TECH_TREND,
           PUBLISHED_CHECKS, IDENTITY_CHECKS, CENSUS_EXPORTS, CENSUS_IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST,
-          PUBLISHED_FIGURES)
+          PUBLISHED_FIGURES, PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
 #: The tables of inputs, in the order of the data files they hold.
-INPUT_TABLES = (STATE_LIST, CATEGORY_LIST, CENSUS_EXPORTS, CENSUS_IMPORTS, PUBLISHED_FIGURES, DESTINATIONS)
+INPUT_TABLES = (STATE_LIST, CATEGORY_LIST, CENSUS_EXPORTS, CENSUS_IMPORTS, PUBLISHED_FIGURES, DESTINATIONS,
+                PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
 # ---------------------------------------------------------------- defined names
@@ -170,6 +177,11 @@ STATES_TECH_LEADING = _define("StatesTechLeading", "states")
 GOODS_EXPORTS_US = _define("GoodsExportsUS", "categories")
 TECH_CATEGORY_RANK_US = _define("TechCategoryRankUS", "categories")
 TECH_SHARE_OF_GOODS_US = _define("TechShareOfGoodsUS", "categories")
+# Partners: whether the partner data covers the snapshot year, and the totals over all partner countries.
+HAS_PARTNER_DATA = _define("HasPartnerData", "partners")
+TECH_EXPORTS_NATIONAL = _define("TechExportsNational", "partners")
+TECH_IMPORTS_NATIONAL = _define("TechImportsNational", "partners")
+TECH_GOODS_BALANCE_NATIONAL = _define("TechGoodsBalanceNational", "partners")
 # Balance: exports, imports and balance of tech goods, services and both.
 TECH_GOODS_EXPORTS = _define("TechGoodsExports", "balance")
 TECH_GOODS_IMPORTS = _define("TechGoodsImports", "balance")

@@ -99,6 +99,24 @@ def _trade_file(filename: str, flow: str) -> FileSchema:
     )
 
 
+def _partner_file(filename: str, flow: str, partner: str) -> FileSchema:
+    return FileSchema(
+        filename=filename,
+        description=f"Census U.S. goods {flow} by NAICS-3 category and partner country, one row per year, category "
+                    "and country",
+        columns=(
+            YEAR,
+            NAICS3,
+            Column("country", "text", f"The partner country {partner}, as Census spells it",
+                   max_length=MATCHED_TEXT_LENGTH),
+            Column("value_usd", "amount", f"{flow.capitalize()} in whole U.S. dollars", minimum=0,
+                   maximum=LARGEST_AMOUNT_USD),
+        ),
+        key=("year", "naics3", "country"),
+        references=(("naics3", "categories.csv", "naics3"),),
+    )
+
+
 STATES = FileSchema(
     filename="states.csv",
     description="The states, district and territories that Census reports, with their place on the tile-grid map",
@@ -126,6 +144,8 @@ CATEGORIES = FileSchema(
 
 EXPORTS = _trade_file("census_exports.csv", "exports")
 IMPORTS = _trade_file("census_imports.csv", "imports")
+PARTNER_EXPORTS = _partner_file("partner_exports.csv", "exports", "exported to")
+PARTNER_IMPORTS = _partner_file("partner_imports.csv", "imports", "imported from")
 
 PUBLISHED = FileSchema(
     filename="published_figures.csv",
@@ -173,4 +193,4 @@ SETTINGS = FileSchema(
 OPTIONAL_FILES = (SETTINGS,)
 
 #: Every file of the data folder, in the order they are loaded (referenced files first).
-ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, DESTINATIONS)
+ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, DESTINATIONS, PARTNER_EXPORTS, PARTNER_IMPORTS)

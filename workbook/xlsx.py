@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from workbook import register
 from workbook.errors import FormatLimitError
@@ -125,6 +125,17 @@ class LimitedWorksheet(Worksheet):
             _check_text(self, row, col, value)
         if formula is not None and formula not in self.formula_cells:
             self.formula_cells[formula] = (row, col)
+        if formula and not formula.startswith("{") and _calls_only_classic_functions(formula):
+            # XlsxWriter first searches every formula for a dynamic-array function (a long
+            # regular expression, most of the time of writing a long formula); one that calls
+            # only classic functions has none. The rest is what XlsxWriter does.
+            if self._check_dimensions(row, col):
+                return -1
+            formula = self._prepare_formula(formula)
+            if self.constant_memory and row > self.previous_row:
+                self._write_single_row(row)
+            self.table[row][col] = CellFormulaTuple(formula, cell_format, value)
+            return 0
         return super()._write_formula(row, col, formula, cell_format, value)
 
     def _write_array_formula(self, first_row, first_col, last_row, last_col, formula, cell_format=None, value=0,

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model.partners import no_partner_data, partner_figures
 from workbook.model.published import published_value
+from workbook.templates_loader import wording
 from workbook.schema import DESTINATION_FIGURE_PREFIX
 
+#: The flow of destinations.csv that Census partner data covers: goods. Services have no Census data by country.
+CENSUS_FLOW = "products"
 #: The share of a destination whose value is not entered, or whose flow has no value at all.
 NO_SHARE = ""
 
@@ -19,7 +23,9 @@ NO_SHARE = ""
 class DestinationFigures:
     #: One row per destination, in the sheet's order: flow, country, published_rank
     #: (a number or "not published"), value_usd (None where no value is entered) and
-    #: share_of_listed (a fraction, or "" where it cannot be computed).
+    #: share_of_listed (a fraction, or "" where it cannot be computed); for products, the
+    #: Census partner data's census_value, census_share and census_rank for the snapshot
+    #: year (census_value says in words why there is none; the other two are then "").
     table: pd.DataFrame
 
 
@@ -48,7 +54,25 @@ def destination_figures(model) -> DestinationFigures:
     # Object dtype keeps None (a blank input cell); a float column would turn it back into NaN.
     table["value_usd"] = pd.Series([float(value) if pd.notna(value) else None for value in table["value_usd"]],
                                    index=table.index, dtype=object)
+    census = [_census(model, flow, country) for flow, country in zip(table["flow"], table["country"])]
+    table["census_value"] = [value for value, _, _ in census]
+    table["census_share"] = [share for _, share, _ in census]
+    table["census_rank"] = [rank for _, _, rank in census]
     return DestinationFigures(table=table)
+
+
+def _census(model, flow: str, country: str) -> tuple[float | str, float | str, int | str]:
+    """Census exports to the country in the snapshot year, their share and rank, as the workbook shows them."""
+    words = wording("destinations")
+    if flow != CENSUS_FLOW:
+        return words["no_census_services"], "", ""
+    partners = model.figures(partner_figures)
+    if not partners.has_data:
+        return no_partner_data(model.year), "", ""
+    row = partners.country(country)
+    if row is None:
+        return words["not_in_census"], "", ""
+    return float(row["exports"]), row["export_share"], int(row["export_rank"])
 
 
 def _best_rank(published: pd.DataFrame, flow: str, country: str) -> float:

@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
                                     balance_figures)
+from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_GOODS_BALANCE,
                                TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
@@ -52,7 +53,21 @@ DERIVATION_STEPS = (
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
 NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
-CHART_ROW = NOTES_ROW + 2
+#: The national goods trade (Census partner totals) beside the sums over states, above the chart.
+NATIONAL_HEADING_ROW = NOTES_ROW + 2
+NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
+NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
+#: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
+NATIONAL_ROWS = (
+    ("exports", "TechExportsNational", "TechGoodsExports"),
+    ("imports", "TechImportsNational", "TechGoodsImports"),
+    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+)
+NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
+NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
+#: Lines of notes under the national comparison (wording: national_notes).
+NATIONAL_NOTE_LINES = 2
+CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
@@ -209,10 +224,38 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
+    _national(book, sheet, model, words)
     _chart(book, sheet, words)
     print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
+
+
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+    """National goods trade (the partner totals) beside the sums over states, with why they differ."""
+    formats = book.formats
+    figures, partners = model.figures(balance_figures), model.figures(partner_figures)
+    national = {"exports": partners.world_exports, "imports": partners.world_imports,
+                "balance": partners.world_balance}
+    states = {"exports": figures.goods_exports, "imports": figures.goods_imports, "balance": figures.goods_balance}
+    sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
+    sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
+    sheet.set_row(NATIONAL_HEADER_ROW, HEADER_ROW_HEIGHT)
+    for col, key in enumerate(NATIONAL_COLUMNS):
+        sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
+    for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
+        row = NATIONAL_HEADER_ROW + 1 + offset
+        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
+        write_formula(sheet, row, 1, national_name, style, national[key])
+        write_formula(sheet, row, 2, states_name, style, states[key])
+        difference = "" if isinstance(national[key], str) else national[key] - states[key]
+        write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
+                      formats["change_billions"], difference)
+    if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
+        raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
+    for offset, line in enumerate(words["national_notes"]):
+        sheet.write_string(NATIONAL_NOTES_ROW + offset, 0, line, formats["note"])
 
 
 def _columns(sheet: Worksheet) -> None:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
+from workbook.model.destinations import CENSUS_FLOW, destination_figure
+from workbook.model.partners import partner_figures
 from workbook.model.checks import identity_difference, identity_status, published_status, tolerance
 from workbook.model.states import state_figures
+from workbook.sheets import partners
 from workbook.sheets.data_tables import EXPORTS, header, published_sum, year_column
 from workbook.sheets.states import TABLE as STATES_TABLE
 from workbook.templates_loader import wording
@@ -70,11 +73,25 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _colour_statuses(book, sheet, first, last, list(words["identity_columns"]).index("status"))
     notes_row = last + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])
+    partner_row = notes_row + 1
+    has_data = model.figures(partner_figures).has_data
+    write_formula(sheet, partner_row, 0,
+                  f'IF(HasPartnerData=1,{year_title_formula(words["partner_data"])},'
+                  f'{year_title_formula(words["no_partner_data"])})', formats["note"],
+                  words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
     sheet.freeze_panes(PUBLISHED_HEADING_ROW + 2, 0)
-    print_setup(sheet, notes_row, len(words["columns"]) - 1, repeat_row=PUBLISHED_HEADING_ROW + 1)
+    print_setup(sheet, partner_row, len(words["columns"]) - 1, repeat_row=PUBLISHED_HEADING_ROW + 1)
 
 
 def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> Comparison:
+    if figure == destination_figure(CENSUS_FLOW):
+        # The rank computed from Census partner data; none (quoted) without partner data for the year.
+        country = string_literal(subject)
+        figures = model.figures(partner_figures)
+        row = figures.country(subject) if figures.has_data else None
+        formula = (f'IF(HasPartnerData<>1,"",IF({partners.country_listed(country)}=0,"",'
+                   f'{partners.country_lookup("export_rank", country)}))')
+        return Comparison(formula, None if row is None else int(row["export_rank"]))
     if figure in COMPARED_BY_NAME:
         name = COMPARED_BY_NAME[figure]
         return Comparison(name, book.value_of(name))

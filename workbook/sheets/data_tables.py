@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook import register, schema
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import wide_by_year
+from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import wording
@@ -43,6 +44,7 @@ _COLUMN_LOOK = {
     "value": ("input_number", "usd"),
     "unit": ("input_text", "code"),
     "quote": ("input_text", "wide_text"),
+    "country": ("input_text", "name"),
 }
 
 
@@ -87,6 +89,9 @@ class DataSheet:
             "data_categories": lambda: data.categories,
             "data_years": lambda: pd.DataFrame({"year": model.years}),
             "data_published": lambda: data.published,
+            # The workbook holds the tech category's partner rows; data/ keeps every category.
+            "data_partner_exports": lambda: wide_partners(tech_partner_rows(data.partner_exports, model.tech_naics3)),
+            "data_partner_imports": lambda: wide_partners(tech_partner_rows(data.partner_imports, model.tech_naics3)),
         }[self.key]()
 
 
@@ -127,6 +132,7 @@ _SCHEMAS = {
     "data_exports": schema.EXPORTS, "data_imports": schema.IMPORTS, "data_states": schema.STATES,
     "data_categories": schema.CATEGORIES, "data_years": schema.FileSchema(
         "years", "", (schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
+    "data_partner_exports": schema.PARTNER_EXPORTS, "data_partner_imports": schema.PARTNER_IMPORTS,
 }
 
 EXPORTS = DataSheet("data_exports", register.CENSUS_EXPORTS)
@@ -135,7 +141,9 @@ STATE_LIST = DataSheet("data_states", register.STATE_LIST)
 CATEGORY_LIST = DataSheet("data_categories", register.CATEGORY_LIST)
 YEAR_LIST = DataSheet("data_years", register.YEAR_LIST)
 PUBLISHED = DataSheet("data_published", register.PUBLISHED_FIGURES)
-ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED)
+PARTNER_EXPORTS = DataSheet("data_partner_exports", register.PARTNER_EXPORTS)
+PARTNER_IMPORTS = DataSheet("data_partner_imports", register.PARTNER_IMPORTS)
+ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED, PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
 def header(column: str | int) -> str:

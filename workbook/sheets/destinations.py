@@ -13,10 +13,11 @@ import textwrap
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.destinations import destination_figures
+from workbook.model.destinations import CENSUS_FLOW, destination_figures
 from workbook.model.published import not_published
-from workbook.register import DESTINATIONS, PUBLISHED_FIGURES, SNAPSHOT_YEAR
+from workbook.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
 from workbook.schema import DESTINATION_FIGURE_PREFIX
+from workbook.sheets import partners
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal,
                            write_formula, write_table, year_title_formula)
@@ -32,10 +33,14 @@ _LOOK = {
     "published_rank": ("rank", "rank"),
     "value_usd": ("input_usd", "usd"),
     "share_of_listed": ("ratio", "ratio"),
+    "census_value": ("usd_billions_2", "usd"),
+    "census_share": ("ratio", "ratio"),
+    "census_rank": ("rank", "rank"),
 }
 
 
 def _formulas(col: dict[str, str]) -> dict[str, str]:
+    words = wording(WORDING)
     row = {key: DESTINATIONS.this_row(key) for key in col}
     # The figure that ranks a flow's destinations is named after the flow.
     criteria = (f"{PUBLISHED_FIGURES.column('figure')},"
@@ -49,6 +54,15 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
         # Blank until a value is entered, and while the flow's listed values sum to 0.
         "share_of_listed": (f'IF(ISNUMBER({row["value_usd"]}),'
                             f'IF({listed}=0,"",{row["value_usd"]}/{listed}),"")'),
+        # Census has partner data for goods (products) only; the words say why a value is missing.
+        "census_value": (f'IF({row["flow"]}<>{string_literal(CENSUS_FLOW)},{string_literal(words["no_census_services"])},'
+                         f'IF({HAS_PARTNER_DATA}<>1,{partners.no_data_formula()},'
+                         f'IF({partners.country_listed(row["country"])}=0,{string_literal(words["not_in_census"])},'
+                         f'{partners.country_lookup("exports", row["country"])})))'),
+        "census_share": (f'IF(ISNUMBER({row["census_value"]}),'
+                         f'{partners.country_lookup("export_share", row["country"])},"")'),
+        "census_rank": (f'IF(ISNUMBER({row["census_value"]}),'
+                        f'{partners.country_lookup("export_rank", row["country"])},"")'),
     }
 
 
@@ -72,7 +86,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     first, last = write_table(book, sheet, table_header_row, DESTINATIONS.name, columns)
     _validation(sheet, words, first, last)
 
-    end_row = _paragraph(sheet, last + 2, words["source_note"], formats["note"])
+    end_row = _paragraph(sheet, last + 2, words["census_note"], formats["note"])
+    end_row = _paragraph(sheet, end_row, words["source_note"], formats["note"])
     sheet.freeze_panes(table_header_row + 1, 0)
     print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row, landscape=False)
 

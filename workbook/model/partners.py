@@ -1,0 +1,112 @@
+"""Figures of the Partners sheet: U.S. tech exports to and imports from each partner country.
+
+The partner data is national (all states together, with trade Census could not assign
+to a state), by NAICS-3 category and partner country, for fewer years than the state
+data. The workbook holds the tech category's rows (one row per country, a column per
+year); for a snapshot year without a column in both tables every partner figure is the
+"no partner data for YEAR" text, or blank, never an error or another year's figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbook.templates_loader import wording
+
+#: The columns of the partner table, in the sheet's order.
+COLUMNS = ("country", "exports", "export_share", "export_rank", "export_change",
+           "imports", "import_share", "import_rank", "import_change", "balance")
+
+
+def no_partner_data(year: int) -> str:
+    """What a partner figure shows for a year the partner data does not cover."""
+    return wording("partners")["no_data"].format(year=year)
+
+
+def tech_partner_rows(trade: pd.DataFrame, tech_naics3: int) -> pd.DataFrame:
+    """The rows of a partner table (year, naics3, country, value_usd) that the workbook holds: the tech category's."""
+    return trade[trade["naics3"] == tech_naics3].reset_index(drop=True)
+
+
+def wide_partners(trade: pd.DataFrame) -> pd.DataFrame:
+    """Partner rows as one row per country and category, a column per year (blank: none reported)."""
+    wide = trade.pivot(index=["country", "naics3"], columns="year", values="value_usd")
+    wide = wide.reindex(columns=sorted(wide.columns))
+    wide.columns = [int(year) for year in wide.columns]
+    return wide.reset_index()
+
+
+def partner_years(trade: pd.DataFrame) -> set[int]:
+    return set(trade["year"].unique().tolist())
+
+
+@dataclass(frozen=True)
+class PartnerFigures:
+    year: int
+    #: Both tables have a column for the snapshot year.
+    has_data: bool
+    #: One row per country in the sheet's order, with the columns of COLUMNS; a figure
+    #: that cannot be computed is "" (or, for exports and imports, the no-data text).
+    table: pd.DataFrame
+    #: Totals over every partner country, or the no-data text.
+    world_exports: float | str
+    world_imports: float | str
+
+    @property
+    def world_balance(self) -> float | str:
+        if isinstance(self.world_exports, str) or isinstance(self.world_imports, str):
+            return no_partner_data(self.year)
+        return self.world_exports - self.world_imports
+
+    def country(self, name: str) -> pd.Series | None:
+        """The row of a country, matched as the workbook's criteria match it (ignoring case)."""
+        rows = self.table[self.table["country"].str.casefold() == name.casefold()]
+        return None if rows.empty else rows.iloc[0]
+
+
+def partner_figures(model) -> PartnerFigures:
+    """The Partners sheet's figures for the snapshot year (``model.figures(partner_figures)``)."""
+    data, year, tech = model.data, model.year, model.tech_naics3
+    exports = tech_partner_rows(data.partner_exports, tech)
+    imports = tech_partner_rows(data.partner_imports, tech)
+    # One row per country as formulas match it, ignoring case (the spelling met first is kept).
+    spellings = {}
+    for country in sorted(set(exports["country"]) | set(imports["country"])):
+        spellings.setdefault(country.casefold(), country)
+    countries = list(spellings.values())
+    # A year is covered where both of the workbook's tables have its column.
+    has_data = year in partner_years(exports) and year in partner_years(imports)
+    table = pd.DataFrame({"country": countries})
+    if not has_data:
+        text = no_partner_data(year)
+        for column in COLUMNS[1:]:
+            table[column] = text if column in ("exports", "imports") else ""
+        return PartnerFigures(year, False, table, text, text)
+    worlds = {}
+    for flow, trade in (("export", exports), ("import", imports)):
+        this_year = _by_country(trade, year, countries)
+        previous = _by_country(trade, year - 1, countries)
+        world = float(this_year.sum())
+        worlds[flow] = world
+        table[f"{flow}s"] = this_year.to_numpy()
+        table[f"{flow}_share"] = [value / world if world != 0 else "" for value in this_year]
+        # RANK gives tied values the same, best rank: pandas' "min".
+        table[f"{flow}_rank"] = this_year.rank(method="min", ascending=False).astype(int).to_numpy()
+        # Blank where the year before has no column, or no trade with the country (IFERROR in the workbook).
+        has_previous = year - 1 in partner_years(trade)
+        table[f"{flow}_change"] = [value / before - 1 if has_previous and before != 0 else ""
+                                   for value, before in zip(this_year, previous)]
+    table["balance"] = table["exports"] - table["imports"]
+    order = table.sort_values(["exports", "country"], ascending=[False, True], kind="stable").index
+    table = table.loc[order, list(COLUMNS)].reset_index(drop=True)
+    return PartnerFigures(year, True, table, worlds["export"], worlds["import"])
+
+
+def _by_country(trade: pd.DataFrame, year: int, countries: list[str]) -> pd.Series:
+    """The year's trade with each of ``countries``, matched ignoring case as SUMIFS matches."""
+    rows = trade[trade["year"] == year]
+    sums = rows.groupby(rows["country"].str.casefold())["value_usd"].sum()
+    values = sums.reindex([country.casefold() for country in countries], fill_value=0.0).astype(float)
+    return pd.Series(values.to_numpy(), index=countries)

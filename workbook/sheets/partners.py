@@ -1,0 +1,171 @@
+"""The Partners sheet: U.S. tech exports to and imports from every partner country.
+
+One row per country of the partner data tables (``PartnerExports``, ``PartnerImports``),
+in the table ``Partners``: exports, share, rank and change on the year before, the same
+for imports, and the balance, each a live formula over the data tables that follows the
+snapshot year and every edit. Above it, the totals over all countries (national figures,
+which the Balance sheet sets beside the sums over states).
+
+For a snapshot year that the partner tables have no column for, ``HasPartnerData`` is 0,
+exports and imports say "no partner data for YEAR", and every other figure is blank.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from workbook import register
+from workbook.layout import SheetLayout
+from workbook.model import SnapshotModel
+from workbook.model.partners import COLUMNS, partner_figures
+from workbook.sheets.data_tables import has_year_column, year_column
+from workbook.templates_loader import wording
+from workbook.xlsx import Book, TableColumn, literal_criterion_of, print_setup, write_formula, write_table, year_title_formula
+
+WORDING = "partners"
+TABLE = register.PARTNERS.name
+#: Summary values sit right of their labels, which overflow into the empty cells between.
+SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3
+#: (defined name, wording key, model attribute) of the totals over all partner countries.
+SUMMARY = (
+    ("TechExportsNational", "exports", "world_exports"),
+    ("TechImportsNational", "imports", "world_imports"),
+    ("TechGoodsBalanceNational", "balance", "world_balance"),
+)
+#: Rank at or above which a destination or source is highlighted.
+TOP = 10
+
+#: Style and width of each column of the table.
+_LOOK = {
+    "country": ("formula_text", "name"),
+    "exports": ("usd_compact", "usd"),
+    "export_share": ("ratio", "ratio"),
+    "export_rank": ("rank", "ratio"),
+    "export_change": ("change_ratio", "ratio"),
+    "imports": ("usd_compact", "usd"),
+    "import_share": ("ratio", "ratio"),
+    "import_rank": ("rank", "ratio"),
+    "import_change": ("change_ratio", "ratio"),
+    "balance": ("change_billions", "usd"),
+}
+
+
+def has_partner_data_formula() -> str:
+    """1 where both partner tables have a column for the snapshot year, else 0."""
+    return (f"IF(AND({has_year_column(register.PARTNER_EXPORTS.name, 'SnapshotYear')},"
+            f"{has_year_column(register.PARTNER_IMPORTS.name, 'SnapshotYear')}),1,0)")
+
+
+def no_data_formula() -> str:
+    """The "no partner data for YEAR" text, following SnapshotYear."""
+    return year_title_formula(wording(WORDING)["no_data"])
+
+
+def partner_sum(table: register.Table, year: str, country: str) -> str:
+    """SUMIFS of a partner table's tech rows for one country (``country`` is a formula of its text)."""
+    return (f"SUMIFS({year_column(table.name, year)},{table.column('country')},"
+            f"{literal_criterion_of(country)},{table.column('naics3')},{register.TECH_CATEGORY})")
+
+
+def country_lookup(column: str, country: str) -> str:
+    """The value of ``column`` of the Partners table in the row of ``country`` (a formula of its text)."""
+    return (f"SUMIFS({register.PARTNERS.column(column)},{register.PARTNERS.column('country')},"
+            f"{literal_criterion_of(country)})")
+
+
+def country_listed(country: str) -> str:
+    """How many rows of the Partners table are ``country``'s (0 or 1; a formula)."""
+    return f"COUNTIFS({register.PARTNERS.column('country')},{literal_criterion_of(country)})"
+
+
+def _formulas() -> dict[str, str]:
+    row = {key: register.PARTNERS.this_row(key) for key in COLUMNS}
+    formulas = {}
+    for flow, table, total in (("export", register.PARTNER_EXPORTS, register.TECH_EXPORTS_NATIONAL),
+                               ("import", register.PARTNER_IMPORTS, register.TECH_IMPORTS_NATIONAL)):
+        value = row[f"{flow}s"]
+        formulas[f"{flow}s"] = (f"IF(HasPartnerData=1,{partner_sum(table, 'SnapshotYear', row['country'])},"
+                                f"{no_data_formula()})")
+        formulas[f"{flow}_share"] = f'IF(ISNUMBER({value}),IF({total}=0,"",{value}/{total}),"")'
+        formulas[f"{flow}_rank"] = f'IF(ISNUMBER({value}),RANK({value},{register.PARTNERS.column(f"{flow}s")}),"")'
+        # Blank where the year before has no column (MATCH fails) or no trade with the country (division by 0).
+        formulas[f"{flow}_change"] = (f'IF(ISNUMBER({value}),IFERROR({value}/'
+                                      f'{partner_sum(table, "SnapshotYear-1", row["country"])}-1,""),"")')
+    formulas["balance"] = (f'IF(AND(ISNUMBER({row["exports"]}),ISNUMBER({row["imports"]})),'
+                           f'{row["exports"]}-{row["imports"]},"")')
+    return formulas
+
+
+def _summary_formulas() -> dict[str, str]:
+    def total(table: register.Table) -> str:
+        return (f"IF(HasPartnerData=1,SUMIFS({year_column(table.name, 'SnapshotYear')},"
+                f"{table.column('naics3')},{register.TECH_CATEGORY}),{no_data_formula()})")
+
+    return {
+        "exports": total(register.PARTNER_EXPORTS),
+        "imports": total(register.PARTNER_IMPORTS),
+        "balance": ('IF(AND(ISNUMBER(TechExportsNational),ISNUMBER(TechImportsNational)),'
+                    f'TechExportsNational-TechImportsNational,{no_data_formula()})'),
+    }
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    formats = book.formats
+    figures = model.figures(partner_figures)
+    col = words["columns"]
+
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    # Whether the partner data covers the snapshot year, in words that follow it.
+    status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
+    write_formula(sheet, layout.row, 0, f"IF(HasPartnerData=1,{year_title_formula(words['has_data'])},"
+                                        f"{no_data_formula()})", formats["note"], status)
+    layout.skip(2)
+
+    layout.heading(words["summary_heading"])
+    row = layout.row
+    sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"]["has_data"], formats["label"])
+    write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(), formats["count"],
+                  1 if figures.has_data else 0)
+    book.define_name("HasPartnerData", sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
+    layout.skip()
+    summary_formulas = _summary_formulas()
+    for name, key, attribute in SUMMARY:
+        row = layout.row
+        sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
+        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], style, getattr(figures, attribute))
+        book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
+        layout.skip()
+    layout.skip()
+
+    layout.heading(words["table_heading"])
+    layout.note(words["table_note"])
+    header_row = layout.row
+    formulas = _formulas()
+    table = figures.table
+    columns = [TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(),
+                           formula=formulas.get(key),
+                           header_style="header" if key == "country" else "header_number")
+               for key, (style, width) in _LOOK.items()]
+    first, last = write_table(book, sheet, header_row, TABLE, columns)
+    _highlight_top(book, sheet, first, last)
+    layout.row = last + 2
+    end = layout.notes(words["notes"])
+    sheet.freeze_panes(header_row + 1, 1)
+    print_setup(sheet, end, len(COLUMNS) - 1, repeat_row=header_row)
+
+
+def _highlight_top(book: Book, sheet: Worksheet, first: int, last: int) -> None:
+    """The top ten destinations (by exports) and sources (by imports), picked out as they change."""
+    keys = list(_LOOK)
+    spans = {"export_rank": (keys.index("country"), keys.index("export_change")),
+             "import_rank": (keys.index("imports"), keys.index("import_change"))}
+    for rank_key, (from_col, to_col) in spans.items():
+        rank = f"${xl_col_to_name(keys.index(rank_key))}{first + 1}"
+        sheet.conditional_format(first, from_col, last, to_col, {
+            "type": "formula", "criteria": f"=AND(ISNUMBER({rank}),{rank}<={TOP})",
+            "format": book.formats["rule_highlight"]})
