@@ -17,8 +17,9 @@ from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_
                                     balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
-from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_GOODS_BALANCE,
-                               TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
+from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
+                               TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                               TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
                                TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.templates_loader import wording
@@ -59,9 +60,9 @@ NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
 NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
 #: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
 NATIONAL_ROWS = (
-    ("exports", "TechExportsNational", "TechGoodsExports"),
-    ("imports", "TechImportsNational", "TechGoodsImports"),
-    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+    ("exports", TECH_EXPORTS_NATIONAL, TECH_GOODS_EXPORTS),
+    ("imports", TECH_IMPORTS_NATIONAL, TECH_GOODS_IMPORTS),
+    ("balance", TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_BALANCE),
 )
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
