@@ -15,7 +15,9 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 #: Picture file -> the start of the title on the sheet's first page.
-PICTURES = {"dashboard.png": "Tech Trade Snapshot 2020: the headlines", "map.png": "Tech exports by state, 2020: tile map"}
+PICTURES = {"dashboard.png": "Tech Trade Snapshot 2020: the story at a glance",
+            "key_findings.png": "Key findings, 2020: the release, drafted live",
+            "map.png": "Tech exports by state, 2020: tile map"}
 RESOLUTION = 80
 
 

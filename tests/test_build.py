@@ -19,7 +19,7 @@ def state_row(sheet, code: str) -> dict:
 
 
 def test_default_build_writes_the_2020_snapshot(default_formulas):
-    assert default_formulas.sheetnames[:3] == ["About", "Dashboard", "States"]
+    assert default_formulas.sheetnames[:4] == ["About", "Dashboard", "Key findings", "States"]
     assert default_formulas.defined_names["SnapshotYear"].attr_text == "About!$B$6"
     assert default_formulas["About"]["B6"].value == 2020
 

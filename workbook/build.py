@@ -25,8 +25,8 @@ from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPOR
                              PARTNER_IMPORTS, PUBLISHED, STATES)
 from workbook.seal import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
-from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, partners,
-                             states, tile_map, trend)
+from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, key_findings,
+                             partners, states, tile_map, trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book
 
@@ -40,6 +40,7 @@ IN_MEMORY_ROWS = 100_000
 #: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
 REPORT_SHEETS = (
     dashboard,
+    key_findings,
     states,
     categories,
     partners,

@@ -43,6 +43,10 @@ _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-9
 
+#: A chart's helper cell leaves a missing figure out of its chart with #N/A (drawn as a gap):
+#: a formula calling NA() whose cached result is #N/A, as LibreOffice's is, meant it.
+_DELIBERATE_GAP = re.compile(r"\bNA\(\)", re.IGNORECASE)
+
 # Results that change on every calculation cannot be compared with a cached one.
 _VOLATILE_FUNCTION = re.compile(r"\b(NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE)
 
@@ -122,6 +126,11 @@ def is_error_value(value: object, is_formula: bool = True) -> bool:
     return is_formula and (value in ERROR_VALUES or bool(_LIBREOFFICE_ERROR.match(value)))
 
 
+def is_deliberate_gap(formula: str | None, cached: object, recalculated: object) -> bool:
+    """Whether an #N/A is a chart's gap the workbook asked for: NA() in the formula, #N/A cached and recalculated."""
+    return bool(formula) and bool(_DELIBERATE_GAP.search(formula)) and cached == "#N/A" and recalculated == "#N/A"
+
+
 def _load(path: Path, data_only: bool) -> Workbook:
     with warnings.catch_warnings():
         for message in _HARMLESS_OPENPYXL_WARNINGS:
@@ -158,6 +167,8 @@ def _sheet_problems(formulas: Worksheet, cached: Worksheet, recalculated: Worksh
 def _cell_problem(formula: str | None, cached: object, recalculated: Cell) -> str | None:
     """What is wrong with one cell, or None."""
     shown = f" ({_shorten(formula)})" if formula else ""
+    if is_deliberate_gap(formula, cached, recalculated.value):
+        return None
     if _is_error_cell(recalculated, formula is not None):
         return f"error {recalculated.value} after recalculation{shown}"
     if formula is None or _VOLATILE_FUNCTION.search(formula):

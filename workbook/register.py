@@ -128,11 +128,13 @@ TECH_TREND_US = Table("TechTrendUS", "trend", (("trend", "us_columns"),))
 #: A state's helper columns (where its rows lie in CensusExports) follow its year columns.
 TECH_TREND = Table("TechTrend", "trend", (("trend", "state_columns"), ("state_rows", None)), years_after=2,
                    internal_keys=("rows", "first", "last"))
+KEY_FINDINGS = Table("KeyFindings", "key_findings", (("key_findings", "columns"),), stable=False)
 PUBLISHED_CHECKS = Table("PublishedChecks", "checks", (("checks", "columns"),), stable=False)
 IDENTITY_CHECKS = Table("IdentityChecks", "checks", (("checks", "identity_columns"),), stable=False)
 
 #: Every table the workbook defines, in the order of its sheets.
-TABLES = (STATE_SUMMARY, CATEGORY_TOTALS, LARGEST_CATEGORIES, PARTNERS, DESTINATIONS, TECH_TREND_US, TECH_TREND,
+TABLES = (KEY_FINDINGS, STATE_SUMMARY, CATEGORY_TOTALS, LARGEST_CATEGORIES, PARTNERS, DESTINATIONS, TECH_TREND_US,
+          TECH_TREND,
           PUBLISHED_CHECKS, IDENTITY_CHECKS, CENSUS_EXPORTS, CENSUS_IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST,
           PUBLISHED_FIGURES, PARTNER_EXPORTS, PARTNER_IMPORTS)
 

@@ -11,15 +11,49 @@ another folder of the same layout (``tech-trade build --templates DIR``).
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from xlsxwriter.format import Format
+
 from workbook.errors import TechTradeError
 
 #: A folder chosen by use_templates(); None for the bundled templates.
 _chosen: Path | None = None
+
+#: Sections of styles.toml that are not cell styles: the palette, column widths, the chart style.
+STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "column_widths", "chart"})
+
+
+class TemplateError(TechTradeError):
+    """A template that cannot be used as it is written (a misspelt or missing key)."""
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """The house chart style: styles.toml's [chart], with the cells' font from [theme].
+
+    Every chart of the workbook is drawn in it (``workbook.charts``), so that the charts
+    look alike, read in grey print, and speak in the cells' font.
+    """
+
+    font_name: str
+    font_size: float
+    title_font_size: float
+    text: str
+    gridlines: str
+    palette: tuple[str, ...]
+    highlight: str
+    patterns: tuple[str, ...]
+    markers: tuple[str, ...]
+    dash_types: tuple[str, ...]
+    line_width: float
+    marker_size: float
+    highlight_marker_size: float
+    axis_billions: str
 
 
 @cache
@@ -44,6 +78,7 @@ def use_templates(folder: Path | None) -> None:
     _chosen = folder
     _template.cache_clear()
     _all_wording.cache_clear()
+    _checked_styles.cache_clear()
 
 
 def template(name: str) -> dict:
@@ -82,4 +117,42 @@ def wording(section: str) -> dict:
 
 
 def styles() -> dict:
-    return template("styles")
+    """styles.toml, its keys checked: a misspelt style property fails here, not in a built workbook."""
+    return _checked_styles(templates_folder())
+
+
+@cache
+def _checked_styles(folder: Traversable) -> dict:
+    theme = _template(folder, "styles")
+    check_styles(theme)
+    return theme
+
+
+def check_styles(theme: dict) -> None:
+    """Raise TemplateError for a cell style property XlsxWriter has no setter for, or a bad [chart]."""
+    for name, properties in theme.items():
+        if name in STYLE_SECTIONS_NOT_CELL_STYLES:
+            continue
+        if not isinstance(properties, dict):
+            raise TemplateError(f"styles.toml: [{name}] is not a table of format properties")
+        for key in properties:
+            if not callable(getattr(Format, f"set_{key}", None)):
+                raise TemplateError(f"styles.toml: [{name}] has {key!r}, which is not an XlsxWriter format property")
+    _chart_style(theme)
+
+
+def chart_style() -> ChartStyle:
+    """The house chart style."""
+    return _chart_style(styles())
+
+
+def _chart_style(theme: dict) -> ChartStyle:
+    section = dict(theme.get("chart", {}))
+    expected = {field.name for field in fields(ChartStyle)} - {"font_name"}
+    unknown, missing = sorted(set(section) - expected), sorted(expected - set(section))
+    problems = ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) + \
+        ([f"no {', '.join(missing)}"] if missing else [])
+    if problems:
+        raise TemplateError(f"styles.toml: [chart] has {' and '.join(problems)}")
+    values = {key: tuple(value) if isinstance(value, list) else value for key, value in section.items()}
+    return ChartStyle(font_name=theme["theme"]["font_name"], **values)

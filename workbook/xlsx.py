@@ -49,7 +49,7 @@ _CLASSIC_FUNCTIONS = frozenset({
     "ABS", "AND", "AVERAGE", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX",
     "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LARGE", "LEN", "MATCH", "MAX", "MEDIAN", "MIN", "MOD",
     "NOT", "OR", "PERCENTILE", "RANK", "ROUND", "ROWS", "SMALL", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
-    "SUMPRODUCT", "TEXT",
+    "SUMPRODUCT", "TEXT", "NA", "FIXED", "CHOOSE",
 })
 #: Every name followed by "(" (string literals included, which only errs on the safe side).
 # \b: a name is tried from its first letter only, not from each letter inside it.

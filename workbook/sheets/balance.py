@@ -22,9 +22,10 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
                                TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
                                TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
+from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, chart_style, column_width, number_format,
-                           print_setup, string_literal, write_formula, write_value, year_title_formula)
+from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
+                           write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
 
@@ -73,6 +74,8 @@ CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: The chart's helper cells (exports, imports, balance), folded away right of the summary.
+CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a summary row: its source or arithmetic wraps onto three lines.
 SUMMARY_ROW_HEIGHT = 13 * 3
 
@@ -226,7 +229,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
     _national(book, sheet, model, words)
-    _chart(book, sheet, words)
+    _chart(book, sheet, words, figures)
     print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
     # One page: the chart is never cut across pages.
     sheet.fit_to_pages(1, 1)
@@ -265,23 +268,34 @@ def _columns(sheet: Worksheet) -> None:
     sheet.set_column(HOW_COL, HOW_COL, column_width("text"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict) -> None:
-    """Exports, imports and balance of goods, services and the total: the summary's live cells."""
+def _chart(book: Book, sheet: Worksheet, words: dict, figures) -> None:
+    """Exports, imports and balance of goods, services and the total: the summary's live cells.
+
+    The chart reads them through helper cells folded away to the right, which give #N/A
+    (a gap) where a figure is not published, so that no zero bar stands for a missing figure.
+    """
     name = sheet.get_name()
     first, last = summary_row(SUMMARY_ROWS[0]), summary_row(SUMMARY_ROWS[-1])
-    chart = book.workbook.add_chart({"type": "column"})
-    colours = ("series_1", "series_2", "series_3")
-    for col, colour in zip((EXPORTS_COL, IMPORTS_COL, BALANCE_COL), colours):
-        chart.add_series({
-            "name": [name, SUMMARY_HEADER_ROW, col],
-            "categories": [name, first, LABEL_COL, last, LABEL_COL],
-            "values": [name, first, col, last, col],
-            "fill": {"color": chart_style(colour)},
-        })
-    chart.set_title({"name": [name, TITLE_ROW, 0], "name_font": {"size": 12}})
-    chart.set_x_axis({"name": words["chart_x_axis"], "label_position": "low"})
-    chart.set_y_axis({"name": words["chart_y_axis"], "num_format": number_format("usd_billions_axis"),
-                      "major_gridlines": {"visible": True}})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-    sheet.insert_chart(CHART_ROW, 0, chart, {"object_position": 1})
+    values = {EXPORTS_COL: ("exports", figures.goods_exports, figures.services_exports, figures.total_exports),
+              IMPORTS_COL: ("imports", figures.goods_imports, figures.services_imports, figures.total_imports),
+              BALANCE_COL: ("balance", figures.goods_balance, figures.services_balance, figures.total_balance)}
+    chart = HouseChart(book, "column", [name, TITLE_ROW, 0])
+    for offset, col in enumerate((EXPORTS_COL, IMPORTS_COL, BALANCE_COL)):
+        helper_col = CHART_HELPER_COL + offset
+        key, *row_values = values[col]
+        sheet.write_string(SUMMARY_HEADER_ROW, helper_col, words["chart_helper_header"].format(
+            column=words["summary_columns"][key]), book.formats["header"])
+        for key_row, value in zip(SUMMARY_ROWS, row_values):
+            row = summary_row(key_row)
+            write_formula(sheet, row, helper_col, gap_formula(_cell(row, col)), book.formats["usd_billions"],
+                          gap_value(value))
+        chart.add_series([name, SUMMARY_HEADER_ROW, col], [name, first, LABEL_COL, last, LABEL_COL],
+                         [name, first, helper_col, last, helper_col], labels=True)
+    fold_columns(sheet, CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
+    chart.show_hidden_cells()
+    chart.category_axis(words["chart_x_axis"], labels_low=True)
+    chart.value_axis(words["chart_y_axis"])
+    chart.legend()
+    sheet.write_string(CHART_ROW - 1, 0, words["chart_note"], book.formats["note"])
+    chart.place(sheet, CHART_ROW, 0, width=CHART_WIDTH, height=CHART_HEIGHT,
+                description=words["chart_description"])

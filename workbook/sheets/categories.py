@@ -19,9 +19,10 @@ from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
+from workbook.charts import HouseChart
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, chart_style, column_width, fill_colour, fold_columns, number_format,
-                           print_setup, string_literal, write_formula, write_table, write_value, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
+                           string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
 
 WORDING = "categories"
 
@@ -93,7 +94,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, largest_heading_row, 0, year_title_formula(words["largest_heading"]), formats["heading"],
                   words["largest_heading"].format(year=model.year))
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
-    _chart(book, sheet, words, largest_heading_row, largest_first, largest_last, totals_heading_row + 1)
+    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, totals_heading_row + 1)
 
     notes_row = largest_last + 2
     for line in words["notes"]:
@@ -289,24 +290,49 @@ def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_co
 
 # ---------------------------------------------------------------- chart
 
-def _chart(book: Book, sheet: Worksheet, words: dict, title_row: int, first: int, last: int, anchor_row: int) -> None:
-    """A bar chart of the largest product categories: the ranked block's live cells, largest on top."""
+def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, first: int, last: int,
+           anchor_row: int) -> None:
+    """A bar chart of the largest product categories, largest on top, tech in the highlight colour.
+
+    Tech is picked out live: two helper columns beside the ranked block split its exports
+    into tech (the TechCategory input) and the others, and the chart overlays the two.
+    """
     name = sheet.get_name()
     label_col = list(LARGEST_LOOK).index("label")
+    code_col = list(LARGEST_LOOK).index("code")
     exports_col = list(LARGEST_LOOK).index("exports")
-    chart = book.workbook.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": [name, first - 1, exports_col],
-        "categories": [name, first, label_col, last, label_col],
-        "values": [name, first, exports_col, last, exports_col],
-        "fill": {"color": chart_style("series_1")},
-        "data_labels": {"value": True, "num_format": number_format("usd_billions")},
-    })
-    chart.set_title({"name": [name, title_row, 0], "name_font": {"size": 12}})
-    # In a bar chart the x axis is the horizontal value axis, the y axis the categories.
-    chart.set_x_axis({"name": words["chart_x_axis"], "num_format": '$#,##0,,,"B"',
-                      "major_gridlines": {"visible": True, "line": {"color": fill_colour("rule_highlight")}}})
-    chart.set_y_axis({"name": words["chart_y_axis"], "reverse": True, "crossing": "max"})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-    sheet.insert_chart(anchor_row, CHART_COL, chart, {"object_position": 1})
+    others_col, tech_col = len(LARGEST_LOOK), len(LARGEST_LOOK) + 1
+    largest = model.figures(category_figures).largest.set_index("rank")
+    helper_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
+                                      font_color=theme_colour("muted_text"))
+    for col, key in ((others_col, "chart_others_header"), (tech_col, "chart_tech_header")):
+        sheet.write_string(first - 1, col, words[key], book.formats["header"])
+    for row in range(first, last + 1):
+        rank = row - first + 1
+        code, exports = xl_rowcol_to_cell(row, code_col), xl_rowcol_to_cell(row, exports_col)
+        value = float(largest.loc[rank, "exports"]) if rank in largest.index else 0.0
+        is_tech = rank in largest.index and int(largest.loc[rank, "code"]) == model.tech_naics3
+        write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>{TECH_CATEGORY}),{exports},0)",
+                      helper_style, 0.0 if is_tech else value)
+        write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
+                      helper_style, value if is_tech else 0.0)
+    chart = HouseChart(book, "bar", [name, title_row, 0])
+    categories = [name, first, label_col, last, label_col]
+    # The two series share each bar's place: a category's bar is one or the other, the other is 0,
+    # and a zero is not labelled.
+    label_format = _zero_hidden(number_format("usd_billions"))
+    chart.add_series([name, first - 1, others_col], categories, [name, first, others_col, last, others_col],
+                     labels=True, label_format=label_format, overlap=100, gap=60)
+    chart.add_series([name, first - 1, tech_col], categories, [name, first, tech_col, last, tech_col],
+                     highlight=True, label_format=label_format)
+    chart.value_axis(words["chart_x_axis"])
+    chart.category_axis(words["chart_y_axis"], reverse=True)
+    chart.legend()
+    chart.place(sheet, anchor_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
+                description=words["chart_description"])
+
+
+def _zero_hidden(num_format: str) -> str:
+    """A number format that shows nothing for zero: positive;negative;zero."""
+    positive = num_format.split(";")[0]
+    return f'{positive};-{positive};""'

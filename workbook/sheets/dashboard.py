@@ -1,183 +1,430 @@
-"""The Dashboard: the snapshot's headline figures as formulas over the sheets behind
-them, and three native charts (top ten states, the trade balance, the trend)."""
+"""The Dashboard: the story of the snapshot year on one landscape page.
+
+Key-figure tiles (the figure large, its change or comparison beneath, its source in small
+print; a tile says when the workbook's figure differs from the published one), takeaway
+sentences written by formulas, and three charts with action titles: the top ten states,
+the trade balance, the trend. Everything follows SnapshotYear and every edited input.
+The figures the charts read sit below the printed page.
+"""
 
 from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from workbook import register
+from workbook.charts import HouseChart, gap_formula, gap_value
+from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
-from workbook.model.dashboard import dashboard_figures, headline_published
-from workbook.sheets.data_tables import EXPORTS, IMPORTS, PUBLISHED, header, published_value, year_column
-from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year
+from workbook.model.findings import check_status
+from workbook.model.published import published_value as published_figure
+from workbook.model.states import state_figures
+from workbook.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
+                            year_phrase)
+from workbook.sheets.data_tables import published_criteria, published_sum, year_column
+from workbook.sheets.key_findings import status_from_checks
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, chart_style, column_ref, column_width, number_format, print_setup, sheet_range,
-                           write_formula, write_value, year_title_formula)
+from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
 SUMMARISES_OTHERS = True
 
-TITLE_ROW, SUBTITLE_ROW, HEADLINES_HEADING_ROW = 0, 1, 3
-HEADLINES_HEADER_ROW = HEADLINES_HEADING_ROW + 1
-LABEL_COL, VALUE_COL, YEAR_COL, SOURCE_COL = 0, 1, 2, 3
-#: Charts sit to the right of the tables, from this column.
-CHART_COL = 5
-#: Charts are a little larger than XlsxWriter's 480 x 288 pixels, to read well on one page.
-CHART_SIZE = {"x_scale": 1.25, "y_scale": 1.1}
-#: Rows a chart spans at the default row height (20 pixels); blocks are spaced so charts never overlap.
-CHART_ROWS = 17
+#: The page is a grid of equal columns: a tile a column, a chart three.
+GRID_COLUMNS = 9
+#: Width of a grid column in characters: nine fit an A4 landscape page at full size, so the
+#: tiles' small print stays at 8 pt on paper.
+GRID_WIDTH = 13
+#: Pixels of a grid column: XlsxWriter's width-to-pixel rule for Arial 10.
+GRID_PIXELS = int(GRID_WIDTH * 7 + 5)
+CHART_COLUMNS = 3
+CHART_HEIGHT = 250
+#: Rows of the tiles and their heights in points: label (two lines), figure, comparison (two lines), source.
+TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 22))
+#: Default row height in pixels, to find the row below a chart.
+ROW_PIXELS = 20
+#: Columns, right of the page and folded away, of the balance chart's helper cells.
+BALANCE_HELPER_COL = GRID_COLUMNS + 1
 BALANCE_NAMES = (
     ("TechGoodsExports", "TechGoodsImports", "TechGoodsBalance"),
     ("TechServicesExports", "TechServicesImports", "TechServicesBalance"),
     ("TechTotalExports", "TechTotalImports", "TechTotalBalance"),
 )
+JOBS = "tech_exports_jobs"
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
-    formats = book.formats
-    sheet.set_column(LABEL_COL, LABEL_COL, column_width("label"))
-    sheet.set_column(VALUE_COL, YEAR_COL, column_width("usd"))
-    sheet.set_column(SOURCE_COL, SOURCE_COL, column_width("name"))
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    sheet.set_column(0, GRID_COLUMNS - 1, GRID_WIDTH)
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    layout.skip()
+    tiles_row = layout.row
+    layout.skip(len(TILE_ROWS) + 1)
+    layout.heading(words["takeaways_heading"])
+    takeaways_row = layout.row
+    layout.skip(len(TAKEAWAYS) + 1)
+    charts_title_row = layout.row
+    chart_rows = CHART_HEIGHT // ROW_PIXELS + 1
+    layout.skip(1 + chart_rows + 1)
+    notes_last = layout.notes(words["notes"])
 
-    row = _headlines(book, sheet, model, words, HEADLINES_HEADING_ROW)
-    row = _top_ten(book, sheet, model, words, row + 1)
-    row = _balance(book, sheet, words, row + 1)
-    row = _trend(book, sheet, model, words, row + 1)
-    sheet.write_string(row + 1, 0, words["notes"], formats["note"])
-    print_setup(sheet, row + 1, CHART_COL + 8)
+    # The figures behind the charts and tiles, below the printed page.
+    layout.skip(2)
+    layout.heading(words["charts_data_heading"])
+    layout.note(words["charts_data_note"])
+    layout.skip()
+    data = _ChartData(book, sheet, model, words)
+    layout.row = data.top_ten(layout.row) + 2
+    layout.row = data.balance(layout.row) + 2
+    jobs_year_cell = data.jobs_year(layout.row)
+    layout.row += 2
+    layout.row = data.trend(layout.row)
+
+    _tiles(book, sheet, model, words, tiles_row, jobs_year_cell, data)
+    _takeaways(book, sheet, model, words, takeaways_row, data)
+    _charts(book, sheet, model, words, charts_title_row, data)
+
+    sheet.print_area(0, 0, notes_last, GRID_COLUMNS - 1)
+    sheet.set_landscape()
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.center_horizontally()
     # The Dashboard is one page: its charts are never cut.
     sheet.fit_to_pages(1, 1)
 
 
-def _header_row(sheet: Worksheet, formats: dict, row: int, labels: list[str]) -> None:
-    for col, label in enumerate(labels):
-        sheet.write_string(row, col, label, formats["header"])
+# ---------------------------------------------------------------- the figures behind the charts
+
+class _ChartData:
+    """The blocks the charts and sentences read, laid out below the page; remembers where."""
+
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+        self.book, self.sheet, self.model, self.words = book, sheet, model, words
+        self.figures = model.figures(dashboard_figures)
+        self.top_first = self.top_last = 0
+        self.balance_first = self.balance_header = 0
+        self.trend_first = self.trend_last = self.trend_header = 0
+
+    def _header(self, row: int, labels: list[str]) -> None:
+        for col, label in enumerate(labels):
+            self.sheet.write_string(row, col, label, self.book.formats["header"])
+
+    def top_ten(self, row: int) -> int:
+        formats, sheet = self.book.formats, self.sheet
+        top = self.figures.top_states
+        sheet.write_string(row, 0, self.words["top_ten_heading"], formats["heading"])
+        self._header(row + 1, self.words["top_ten_columns"])
+        first = row + 2
+        exports = register.STATE_SUMMARY.column("tech_exports")
+        names = register.STATE_SUMMARY.column("state_name")
+        for offset, entry in enumerate(top.itertuples()):
+            r = first + offset
+            sheet.write_number(r, 0, entry.rank, formats["rank"])
+            value_cell = xl_rowcol_to_cell(r, 2)
+            write_formula(sheet, r, 2, f"LARGE({exports},{xl_rowcol_to_cell(r, 0)})", formats["usd_billions"],
+                          entry.tech_exports)
+            write_formula(sheet, r, 1, f"INDEX({names},MATCH({value_cell},{exports},0))", formats["text"],
+                          entry.state_name)
+        self.top_first, self.top_last = first, first + len(top) - 1
+        return self.top_last
+
+    def balance(self, row: int) -> int:
+        """Goods, services and total, with helper cells folded away that give the chart a gap
+        (#N/A) where a figure is not published."""
+        formats, sheet, words = self.book.formats, self.sheet, self.words
+        sheet.write_string(row, 0, words["balance_heading"], formats["heading"])
+        self._header(row + 1, words["balance_columns"])
+        first = row + 2
+        for offset, (label, names) in enumerate(zip(words["balance_rows"], BALANCE_NAMES)):
+            r = first + offset
+            sheet.write_string(r, 0, label, formats["label"])
+            for col, name in enumerate(names, start=1):
+                style = "change_billions" if col == 3 else "usd_billions"
+                value = self.book.value_of(name)
+                write_formula(sheet, r, col, name, formats[style], value)
+                helper = BALANCE_HELPER_COL + col - 1
+                write_formula(sheet, r, helper, gap_formula(xl_rowcol_to_cell(r, col)), formats[style],
+                              gap_value(value))
+        for col, label in enumerate(words["balance_columns"][1:], start=1):
+            sheet.write_string(row + 1, BALANCE_HELPER_COL + col - 1,
+                               words["balance_helper_header"].format(column=label), formats["header"])
+        sheet.set_column(BALANCE_HELPER_COL, BALANCE_HELPER_COL + 2, GRID_WIDTH, None, {"level": 1, "hidden": True})
+        sheet.set_column(BALANCE_HELPER_COL + 3, BALANCE_HELPER_COL + 3, None, None, {"collapsed": True})
+        self.balance_header, self.balance_first = row + 1, first
+        return first + len(BALANCE_NAMES) - 1
+
+    def jobs_year(self, row: int) -> str:
+        """The latest year up to the snapshot year with jobs published (0 if none): an explicit array
+        formula, which every engine evaluates as one (SUMPRODUCT(MAX(...)) is not, in Gnumeric)."""
+        formats = self.book.formats
+        self.sheet.write_string(row, 0, self.words["jobs_year_label"], formats["label"])
+        published = register.PUBLISHED_FIGURES
+        figures, years = published.column("figure"), published.column("year")
+        formula = f'{{=MAX(IF(({figures}="{JOBS}")*({years}<=SnapshotYear),{years},0))}}'
+        self.sheet.write_array_formula(row, 1, row, 1, formula, formats["year"], latest_published_year(self.model, JOBS))
+        return xl_rowcol_to_cell(row, 1)
+
+    def trend(self, row: int) -> int:
+        formats, sheet = self.book.formats, self.sheet
+        trend = self.figures.trend
+        sheet.write_string(row, 0, self.words["trend_heading"], formats["heading"])
+        self._header(row + 1, self.words["trend_columns"])
+        first = row + 2
+        mark_style = self.book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")))
+        for offset, entry in enumerate(trend.itertuples()):
+            r = first + offset
+            write_value(sheet, r, 0, entry.year, formats["year"])
+            year_cell = xl_rowcol_to_cell(r, 0)
+            for col, table, value in ((1, register.CENSUS_EXPORTS, entry.exports),
+                                      (2, register.CENSUS_IMPORTS, entry.imports)):
+                formula = f"SUMIFS({year_column(table.name, year_cell)},{table.column('naics3')},TechCategory)"
+                write_formula(sheet, r, col, formula, formats["usd_billions"], value)
+            write_formula(sheet, r, 3, f"IF({year_cell}=SnapshotYear,{xl_rowcol_to_cell(r, 1)},0)", mark_style,
+                          entry.exports if entry.year == self.model.year else 0.0)
+        self.trend_header, self.trend_first, self.trend_last = row + 1, first, first + len(trend) - 1
+        return self.trend_last
 
 
-def _headlines(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> int:
+def _zero_hidden(num_format: str) -> str:
+    """A number format that shows nothing for zero: positive;negative;zero."""
+    positive = num_format.split(";")[0]
+    return f'{positive};-{positive};""'
+
+
+# ---------------------------------------------------------------- tiles
+
+def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, jobs_year_cell: str,
+           data: _ChartData) -> None:
+    tiles, said = words["tiles"], words["tile_words"]
+    year = year_phrase("SnapshotYear", model.year)
+    states = model.figures(state_figures)
+    value = book.value_of
+    no_figure = said["no_figure"]
+
+    change = value("TechExportsUSChangePercent")
+    previous = year_phrase("SnapshotYear-1", model.year - 1)
+    pct = percent("TechExportsUSChangePercent", change if isinstance(change, float) else 0.0)
+    exports_change = choose(
+        "ISNUMBER(TechExportsUSChangePercent)", isinstance(change, float),
+        choose("TechExportsUSChangePercent>0", isinstance(change, float) and change > 0,
+               fill(said["change_up"], pct=pct, previous=previous),
+               choose("TechExportsUSChangePercent<0", isinstance(change, float) and change < 0,
+                      fill(said["change_down"], pct=pct, previous=previous),
+                      fill(said["change_none"], previous=previous))),
+        literal(said["change_unknown"]))
+
+    total_imports, total_balance = value("TechTotalImports"), value("TechTotalBalance")
+    with_services_imports = choose(
+        "ISNUMBER(TechTotalImports)", not isinstance(total_imports, str),
+        fill(said["with_services_imports"], value=billions("TechTotalImports", _number(total_imports))),
+        fill(said["with_services_missing"], year=year))
+    with_services_balance = choose(
+        "ISNUMBER(TechTotalBalance)", not isinstance(total_balance, str),
+        fill(said["with_services_balance"],
+             sign=choose("TechTotalBalance<0", _number(total_balance) < 0, literal(said["minus"]), literal("")),
+             value=billions("TechTotalBalance", _number(total_balance))),
+        fill(said["with_services_missing"], year=year))
+
+    semis, semis_growth = "semiconductor_exports", "semiconductor_exports_growth"
+    semis_value = published_figure(model, semis, model.year)
+    growth_value = published_figure(model, semis_growth, model.year)
+    growth_sum = published_sum(semis_growth, "SnapshotYear")
+    semis_compare = choose(
+        f"COUNTIFS({published_criteria(semis_growth, 'SnapshotYear')})=0", isinstance(growth_value, str),
+        fill(said["growth_missing"], year=year),
+        fill(said["growth"],
+             direction=choose(f"{growth_sum}<0", _number(growth_value) < 0, literal(said["down"]), literal(said["up"])),
+             pct=percent(growth_sum, _number(growth_value))))
+
+    jobs_year, jobs_value = headline_published(model, JOBS, True)
+    jobs_sum = f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(JOBS, jobs_year_cell)})"
+
+    def billions_text(formula: str, amount: object) -> Phrase:
+        return joined(literal("$"), billions(formula, _number(amount)), literal("B"))
+
+    services_published = published_figure(model, "tech_services_trade_balance", model.year)
+    rank_published = published_figure(model, "tech_products_exports_rank", model.year)
+    over_published = published_figure(model, "states_tech_exports_over_1b", model.year)
+    leading_published = published_figure(model, "states_tech_leading", model.year)
+
+    services = value("TechServicesBalance")
+    entries = [
+        ("exports", "TechGoodsExports", value("TechGoodsExports"), "usd_billions", exports_change),
+        ("imports", "TechGoodsImports", value("TechGoodsImports"), "usd_billions", with_services_imports),
+        ("goods_balance", "TechGoodsBalance", value("TechGoodsBalance"), "change_billions", with_services_balance),
+        ("services_balance", f"IF(ISNUMBER(TechServicesBalance),TechServicesBalance,{string_literal(no_figure)})",
+         no_figure if isinstance(services, str) else services, "change_billions",
+         _release(model, said, "tech_services_trade_balance",
+                  billions_text(published_sum("tech_services_trade_balance", "SnapshotYear"), services_published),
+                  year)),
+        ("semiconductors",
+         f"IF(COUNTIFS({published_criteria(semis, 'SnapshotYear')})=0,{string_literal(no_figure)},"
+         f"{published_sum(semis, 'SnapshotYear')})",
+         no_figure if isinstance(semis_value, str) else semis_value, "usd_billions", semis_compare),
+        ("rank", "TechCategoryRankUS", value("TechCategoryRankUS"), "rank_figure",
+         _release(model, said, "tech_products_exports_rank",
+                  whole(published_sum("tech_products_exports_rank", "SnapshotYear"), _number(rank_published)),
+                  year, differs_key="rank_compare_differs")),
+        ("over_threshold", "StatesOverThreshold", states.states_over_threshold, "count",
+         _release(model, said, "states_tech_exports_over_1b",
+                  whole(published_sum("states_tech_exports_over_1b", "SnapshotYear"), _number(over_published)), year)),
+        ("leading", "StatesTechLeading", states.states_tech_leading, "count",
+         _release(model, said, "states_tech_leading",
+                  whole(published_sum("states_tech_leading", "SnapshotYear"), _number(leading_published)), year)),
+        ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
+         no_figure if isinstance(jobs_value, str) else jobs_value, "count",
+         choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
+                fill(said["jobs_year"], jobs_year=year_phrase(jobs_year_cell, jobs_year)))),
+    ]
     formats = book.formats
-    sheet.write_string(row, 0, words["headlines_heading"], formats["heading"])
-    _header_row(sheet, formats, row + 1, words["headline_columns"])
-    row += 2
-    for headline in words["headlines"]:
-        sheet.write_string(row, LABEL_COL, headline["label"], formats["label"])
-        style = formats[headline["style"]]
-        if "name" in headline:
-            write_formula(sheet, row, VALUE_COL, headline["name"], style, book.value_of(headline["name"]))
-            write_formula(sheet, row, YEAR_COL, "SnapshotYear", formats["year"], model.year)
-        else:
-            year, value = headline_published(model, headline["published"], headline.get("latest", False))
-            year_formula = _latest_year(headline["published"]) if headline.get("latest") else "SnapshotYear"
-            year_cell = xl_rowcol_to_cell(row, YEAR_COL)
-            write_formula(sheet, row, YEAR_COL, year_formula, formats["year"], year)
-            write_formula(sheet, row, VALUE_COL, published_value(headline["published"], year_cell), style, value)
-        sheet.write_string(row, SOURCE_COL, headline["source"], formats["text"])
-        row += 1
-    return row
+    heights = dict(TILE_ROWS)
+    for offset, (key, _) in enumerate(TILE_ROWS):
+        sheet.set_row(row + offset, heights[key])
+    for col, (key, formula, cached, style, compare) in enumerate(entries):
+        tile = tiles[key]
+        sheet.write_string(row, col, tile["label"], formats["tile_label"])
+        num_format = '"#"0' if style == "rank_figure" else number_format(style)
+        write_formula(sheet, row + 1, col, formula, book.style_variant("tile_figure", num_format=num_format), cached)
+        write_formula(sheet, row + 2, col, compare.formula, formats["tile_compare"], compare.text)
+        sheet.write_string(row + 3, col, tile["source"], formats["tile_source"])
 
 
-def _latest_year(figure: str) -> str:
-    """The most recent year up to SnapshotYear with the figure published (0 if none)."""
-    table = PUBLISHED.table_name
-    return (f"SUMPRODUCT(MAX(({column_ref(table, header('figure'))}=\"{figure}\")"
-            f"*({column_ref(table, header('year'))}<=SnapshotYear)*{column_ref(table, header('year'))}))")
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def _top_ten(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> int:
-    formats = book.formats
-    top = model.figures(dashboard_figures).top_states
-    sheet.write_string(row, 0, words["top_ten_heading"], formats["heading"])
-    _header_row(sheet, formats, row + 1, words["top_ten_columns"])
-    first = row + 2
-    exports = column_ref(STATES_TABLE, "Tech exports")
-    names = column_ref(STATES_TABLE, "State")
-    for offset, entry in enumerate(top.itertuples()):
-        r = first + offset
-        sheet.write_number(r, 0, entry.rank, formats["rank"])
-        value_cell = xl_rowcol_to_cell(r, 2)
-        write_formula(sheet, r, 2, f"LARGE({exports},{xl_rowcol_to_cell(r, 0)})", formats["usd_billions"],
-                      entry.tech_exports)
-        write_formula(sheet, r, 1, f"INDEX({names},MATCH({value_cell},{exports},0))", formats["text"],
-                      entry.state_name)
-    last = first + len(top) - 1
-    chart = book.workbook.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": words["top_ten_chart_axis"],
-        "categories": sheet_range(sheet, first, 1, last, 1),
-        "values": sheet_range(sheet, first, 2, last, 2),
-        "fill": {"color": chart_style("series_1")},
-        "data_labels": {"value": True, "num_format": number_format("usd_billions")},
-    })
-    chart.set_title({"name": words["top_ten_chart_title"]})
-    chart.set_x_axis({"name": words["top_ten_chart_axis"], "num_format": chart_style("axis_billions")})
-    # Largest at the top: categories reversed, and the value axis kept at the bottom.
-    chart.set_y_axis({"reverse": True, "crossing": "max", "interval_unit": 1})
-    chart.set_legend({"none": True})
-    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
-    return max(last, row + CHART_ROWS) + 1
+def _release(model: SnapshotModel, said: dict, figure: str, published: Phrase, year: Phrase,
+             differs_key: str = "release_differs") -> Phrase:
+    """What a tile says of the release's figure, by the status Checks gives it for the year."""
+    status = check_status(model, figure)
+    checks = wording("checks")
+    status_formula = status_from_checks(figure)
+    return choose(f"{status_formula}={string_literal(checks['differs'])}", status == checks["differs"],
+                  fill(said[differs_key], published=published),
+                  choose(f"{status_formula}={string_literal(checks['matches'])}", status == checks["matches"],
+                         literal(said["release_matches"]), fill(said["release_missing"], year=year)))
 
 
-def _balance(book: Book, sheet: Worksheet, words: dict, row: int) -> int:
-    formats = book.formats
-    sheet.write_string(row, 0, words["balance_heading"], formats["heading"])
-    _header_row(sheet, formats, row + 1, words["balance_columns"])
-    first = row + 2
-    for offset, (label, names) in enumerate(zip(words["balance_rows"], BALANCE_NAMES)):
-        r = first + offset
-        sheet.write_string(r, 0, label, formats["label"])
-        for col, name in enumerate(names, start=1):
-            style = "change_billions" if col == 3 else "usd_billions"
-            write_formula(sheet, r, col, name, formats[style], book.value_of(name))
-    last = first + len(BALANCE_NAMES) - 1
-    chart = book.workbook.add_chart({"type": "column"})
-    for col, colour in zip((1, 2, 3), ("series_1", "series_2", "series_3")):
-        chart.add_series({
-            "name": sheet_range(sheet, row + 1, col, row + 1, col),
-            "categories": sheet_range(sheet, first, 0, last, 0),
-            "values": sheet_range(sheet, first, col, last, col),
-            "fill": {"color": chart_style(colour)},
-        })
-    chart.set_title({"name": words["balance_chart_title"]})
-    # Negative balances put the axis mid-chart; the trade labels stay below the bars.
-    chart.set_x_axis({"label_position": "low"})
-    chart.set_y_axis({"name": words["balance_chart_axis"], "num_format": chart_style("axis_billions")})
-    chart.set_legend({"position": "bottom"})
-    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
-    return max(last, row + CHART_ROWS) + 1
+# ---------------------------------------------------------------- takeaways
+
+TAKEAWAYS = ("exports", "leaders", "states", "balance")
 
 
-def _trend(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> int:
-    formats = book.formats
-    trend = model.figures(dashboard_figures).trend
-    sheet.write_string(row, 0, words["trend_heading"], formats["heading"])
-    _header_row(sheet, formats, row + 1, words["trend_columns"])
-    first = row + 2
-    for offset, entry in enumerate(trend.itertuples()):
-        r = first + offset
-        write_value(sheet, r, 0, entry.year, formats["year"])
-        year_cell = xl_rowcol_to_cell(r, 0)
-        for col, table, value in ((1, EXPORTS.table_name, entry.exports), (2, IMPORTS.table_name, entry.imports)):
-            formula = (f"SUMIFS({year_column(table, year_cell)},"
-                       f"{column_ref(table, header('naics3'))},TechCategory)")
-            write_formula(sheet, r, col, formula, formats["usd_billions"], value)
-    last = first + len(trend) - 1
-    chart = book.workbook.add_chart({"type": "line"})
-    for col, colour in ((1, "series_1"), (2, "series_2")):
-        chart.add_series({
-            "name": sheet_range(sheet, row + 1, col, row + 1, col),
-            "categories": sheet_range(sheet, first, 0, last, 0),
-            "values": sheet_range(sheet, first, col, last, col),
-            "line": {"color": chart_style(colour), "width": 2.25},
-            "marker": {"type": "circle", "size": 5, "fill": {"color": chart_style(colour)},
-                       "border": {"color": chart_style(colour)}},
-        })
-    chart.set_title({"name": words["trend_chart_title"]})
-    chart.set_x_axis({"name": words["trend_chart_year_axis"]})
-    chart.set_y_axis({"name": words["trend_chart_axis"], "num_format": chart_style("axis_billions")})
-    chart.set_legend({"position": "bottom"})
-    sheet.insert_chart(row, CHART_COL, chart, CHART_SIZE)
-    return max(last, row + CHART_ROWS) + 1
+def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, data: _ChartData) -> None:
+    said = words["takeaways"]
+    value = book.value_of
+    states = model.figures(state_figures)
+    year = year_phrase("SnapshotYear", model.year)
+    previous = year_phrase("SnapshotYear-1", model.year - 1)
+    change = value("TechExportsUSChangePercent")
+    is_change = isinstance(change, float)
+    pct = percent("TechExportsUSChangePercent", change if is_change else 0.0)
+    exports = fill(said["exports"], value=billions("TechExportsUS", states.us_tech_exports), year=year, change=choose(
+        "ISNUMBER(TechExportsUSChangePercent)", is_change,
+        choose("TechExportsUSChangePercent>0", is_change and change > 0,
+               fill(said["change_up"], pct=pct, previous=previous),
+               choose("TechExportsUSChangePercent<0", is_change and change < 0,
+                      fill(said["change_down"], pct=pct, previous=previous),
+                      fill(said["change_none"], previous=previous))),
+        literal(said["change_unknown"])))
+
+    top = data.figures.top_states
+    name = {k: xl_rowcol_to_cell(data.top_first + k, 1) for k in range(2)}
+    amount = {k: xl_rowcol_to_cell(data.top_first + k, 2) for k in range(2)}
+    top_ten_range = f"{xl_rowcol_to_cell(data.top_first, 2)}:{xl_rowcol_to_cell(data.top_last, 2)}"
+    us = states.us_tech_exports
+    share_two = (top["tech_exports"].iloc[0] + top["tech_exports"].iloc[1]) / us if us else 0.0
+    share_ten = top["tech_exports"].sum() / us if us else 0.0
+    leaders = fill(
+        said["leaders"],
+        first=text_of(name[0], top["state_name"].iloc[0]), second=text_of(name[1], top["state_name"].iloc[1]),
+        first_value=billions(amount[0], top["tech_exports"].iloc[0]),
+        second_value=billions(amount[1], top["tech_exports"].iloc[1]),
+        share=percent(f"IF(TechExportsUS=0,0,({amount[0]}+{amount[1]})/TechExportsUS)", share_two),
+        top_ten_share=percent(f"IF(TechExportsUS=0,0,SUM({top_ten_range})/TechExportsUS)", share_ten))
+
+    threshold = model.over_threshold_usd
+    states_sentence = fill(
+        said["states"], over=whole("StatesOverThreshold", states.states_over_threshold),
+        threshold=choose(f"MOD(OverThresholdUSD,{BILLION})=0", threshold % 1e9 == 0,
+                         whole(f"OverThresholdUSD/{BILLION}", threshold / 1e9),
+                         billions("OverThresholdUSD", threshold)),
+        leading=whole("StatesTechLeading", states.states_tech_leading),
+        top_three=whole("StatesTechTopThree", states.states_tech_top_three))
+
+    goods_balance, total_balance = value("TechGoodsBalance"), value("TechTotalBalance")
+    has_total = not isinstance(total_balance, str)
+    balance = fill(
+        said["balance"], imports=billions("TechGoodsImports", value("TechGoodsImports")),
+        goods_kind=choose("TechGoodsBalance<0", goods_balance < 0, literal(said["deficit"]), literal(said["surplus"])),
+        goods_balance=billions("TechGoodsBalance", goods_balance),
+        total=choose("ISNUMBER(TechTotalBalance)", has_total,
+                     fill(said["total"],
+                          total_kind=choose("TechTotalBalance<0", has_total and _number(total_balance) < 0,
+                                            literal(said["deficit"]), literal(said["surplus"])),
+                          total_balance=billions("TechTotalBalance", _number(total_balance))),
+                     fill(said["total_missing"], year=year)))
+
+    sentences = {"exports": exports, "leaders": leaders, "states": states_sentence, "balance": balance}
+    for offset, key in enumerate(TAKEAWAYS):
+        sentence = sentences[key]
+        write_formula(sheet, row + offset, 0, sentence.formula, book.formats["takeaway"], sentence.text)
+
+
+# ---------------------------------------------------------------- charts
+
+def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, data: _ChartData) -> None:
+    name = sheet.get_name()
+    width = CHART_COLUMNS * GRID_PIXELS - 8
+    chart_row = title_row + 1
+    year = year_phrase("SnapshotYear", model.year)
+    top = data.figures.top_states
+    trend = data.figures.trend
+
+    titles = [
+        fill(words["top_ten_chart_title"], year=year,
+             first=text_of(xl_rowcol_to_cell(data.top_first, 1), top["state_name"].iloc[0]),
+             second=text_of(xl_rowcol_to_cell(data.top_first + 1, 1), top["state_name"].iloc[1])),
+        fill(words["balance_chart_title"], year=year),
+        fill(words["trend_chart_title"],
+             first_year=year_phrase(xl_rowcol_to_cell(data.trend_first, 0), int(trend["year"].iloc[0])),
+             last_year=year_phrase(xl_rowcol_to_cell(data.trend_last, 0), int(trend["year"].iloc[-1]))),
+    ]
+    for index, title in enumerate(titles):
+        write_formula(sheet, title_row, index * CHART_COLUMNS, title.formula, book.formats["chart_title"], title.text)
+
+    top_ten = HouseChart(book, "bar", None)
+    top_ten.add_series(words["top_ten_chart_axis"], [name, data.top_first, 1, data.top_last, 1],
+                       [name, data.top_first, 2, data.top_last, 2], labels=True, gap=40)
+    top_ten.value_axis(words["top_ten_chart_axis"])
+    top_ten.category_axis(reverse=True)
+    top_ten.place(sheet, chart_row, 0, width=width, height=CHART_HEIGHT,
+                  description=words["top_ten_chart_description"])
+
+    balance = HouseChart(book, "column", None)
+    last = data.balance_first + len(BALANCE_NAMES) - 1
+    for col in (1, 2, 3):
+        helper = BALANCE_HELPER_COL + col - 1
+        # Only the balance is labelled: nine labels on narrow bars would overlap.
+        balance.add_series([name, data.balance_header, col], [name, data.balance_first, 0, last, 0],
+                           [name, data.balance_first, helper, last, helper], labels=col == 3)
+    balance.show_hidden_cells()
+    balance.category_axis(labels_low=True)
+    balance.value_axis(words["balance_chart_axis"])
+    balance.legend()
+    balance.place(sheet, chart_row, CHART_COLUMNS, width=width, height=CHART_HEIGHT,
+                  description=words["balance_chart_description"])
+
+    trend_chart = HouseChart(book, "line", None)
+    categories = [name, data.trend_first, 0, data.trend_last, 0]
+    for col in (1, 2):
+        trend_chart.add_series([name, data.trend_header, col], categories,
+                               [name, data.trend_first, col, data.trend_last, col])
+    trend_chart.mark_with_columns([name, data.trend_header, 3], categories,
+                                  [name, data.trend_first, 3, data.trend_last, 3])
+    trend_chart.category_axis()
+    trend_chart.value_axis(words["trend_chart_axis"], minimum=0)
+    trend_chart.legend()
+    trend_chart.place(sheet, chart_row, 2 * CHART_COLUMNS, width=width, height=CHART_HEIGHT,
+                      description=words["trend_chart_description"])

@@ -16,14 +16,15 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.model.trend import TrendFigures, trend_figures
+from workbook.charts import HouseChart
 from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_EXPORTS_US_FIRST_YEAR,
                                TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.sheets.data_tables import (has_year_column, state_block, state_exports, state_rows_formulas,
                                         year_column)
 from workbook.spreadsheet import quote_sheet_name
-from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, chart_style, column_width, fill_colour, fold_columns, print_setup,
-                           string_literal, write_formula, write_table)
+from workbook.templates_loader import chart_style, wording
+from workbook.xlsx import (Book, TableColumn, column_width, fold_columns, number_format, print_setup, string_literal,
+                           theme_colour, write_formula, write_table)
 
 WORDING = "trend"
 
@@ -59,7 +60,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
                   words["title"].format(first=first_year, last=last_year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    _chart(book, sheet, words, us_first, us_last)
+    _chart(book, sheet, words, figures, model.year, us_first, us_last)
 
     states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
@@ -131,26 +132,40 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) 
     return first, last
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict, first: int, last: int) -> None:
-    """A line chart of the U.S. total by year: the U.S. table's live cells."""
+def _chart(book: Book, sheet: Worksheet, words: dict, figures: TrendFigures, year: int, first: int, last: int) -> None:
+    """A line chart of the U.S. total by year, the U.S. table's live cells, with the snapshot year marked.
+
+    The mark is a column in the highlight colour, fed by a helper column beside the table
+    that holds the snapshot year's exports and 0 for every other year (a zero draws nothing).
+    """
     name = sheet.get_name()
     year_col, exports_col = list(US_LOOK).index("year"), list(US_LOOK).index("exports")
-    chart = book.workbook.add_chart({"type": "line"})
-    chart.add_series({
-        "name": [name, first - 1, exports_col],
-        "categories": [name, first, year_col, last, year_col],
-        "values": [name, first, exports_col, last, exports_col],
-        "line": {"color": chart_style("series_1"), "width": 2.25},
-        "marker": {"type": "circle", "size": 6, "fill": {"color": chart_style("series_1")},
-                   "border": {"color": chart_style("series_1")}},
-    })
-    chart.set_title({"name": words["chart_title"], "name_font": {"size": 12}})
-    chart.set_x_axis({"name": words["chart_x_axis"]})
-    chart.set_y_axis({"name": words["chart_y_axis"], "num_format": '$#,##0,,,"B"', "min": 0,
-                      "major_gridlines": {"visible": True, "line": {"color": fill_colour("rule_highlight")}}})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-    sheet.insert_chart(US_HEADING_ROW, CHART_COL, chart, {"object_position": 1})
+    mark_col = len(US_LOOK)
+    us = figures.us.reset_index()
+    mark_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
+                                    font_color=theme_colour("muted_text"))
+    sheet.write_string(first - 1, mark_col, words["chart_mark_header"], book.formats["header_number"])
+    for offset, (row_year, exports) in enumerate(zip(us["year"], us["exports"])):
+        row = first + offset
+        year_cell, exports_cell = xl_rowcol_to_cell(row, year_col), xl_rowcol_to_cell(row, exports_col)
+        write_formula(sheet, row, mark_col, f"IF({year_cell}={SNAPSHOT_YEAR},{exports_cell},0)", mark_style,
+                      float(exports) if int(row_year) == year else 0.0)
+    sheet.set_column(mark_col, mark_col, column_width("usd"))
+    categories = [name, first, year_col, last, year_col]
+    chart = HouseChart(book, "line", words["chart_title"])
+    chart.add_series([name, first - 1, exports_col], categories, [name, first, exports_col, last, exports_col])
+    chart.mark_with_columns([name, first - 1, mark_col], categories, [name, first, mark_col, last, mark_col])
+    chart.category_axis(words["chart_x_axis"])
+    chart.value_axis(words["chart_y_axis"], minimum=0)
+    chart.legend()
+    chart.place(sheet, US_HEADING_ROW, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
+                description=words["chart_description"])
+
+
+def _zero_hidden(num_format: str) -> str:
+    """A number format that shows nothing for zero: positive;negative;zero."""
+    positive = num_format.split(";")[0]
+    return f'{positive};-{positive};""'
 
 
 # ---------------------------------------------------------------- by state
@@ -197,12 +212,12 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
         "location": [xl_rowcol_to_cell(row, sparkline_col) for row in rows],
         "range": [f"{name}!{xl_rowcol_to_cell(row, FIRST_YEAR_COL)}:{xl_rowcol_to_cell(row, last_year_col)}"
                   for row in rows],
-        "series_color": chart_style("series_1"),
+        "series_color": chart_style().palette[0],
         # Markers too: LibreOffice 7.4 prints a sparkline's markers but not its line.
         "markers": True,
-        "markers_color": chart_style("series_1"),
+        "markers_color": chart_style().palette[0],
         "high_point": True,
-        "high_color": chart_style("series_2"),
+        "high_color": chart_style().palette[1],
     })
 
     # The snapshot year's column, following the SnapshotYear input (headers are text).

@@ -1,0 +1,186 @@
+"""The house chart style: every native chart of the workbook is made and placed here.
+
+The style is styles.toml's [chart] (:class:`workbook.templates_loader.ChartStyle`): the
+cells' font, one palette, one axis format for $ billions, data labels in the cells' own
+number format, and series told apart by more than colour (bars by solid, hatched or
+dotted fills; lines by markers and dashes), so that a chart reads in grey print and to a
+reader who does not tell the colours apart. A chart cannot be placed without alternative
+text describing what it shows (``description`` of ``insert_chart``), which screen readers
+speak in its place.
+
+A sheet module makes a :class:`HouseChart`, adds its series in order, sets its axes and
+places it::
+
+    chart = HouseChart(book, "bar", words["chart_title"])
+    chart.add_series(name, categories, values, labels=True)
+    chart.value_axis(words["chart_axis"])
+    chart.category_axis(reverse=True)
+    chart.place(sheet, row, col, width=480, height=300, description=words["chart_description"])
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.chart import Chart
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.templates_loader import ChartStyle, chart_style, styles
+from workbook.xlsx import Book
+
+#: Chart types whose series are areas (bars, columns) rather than lines.
+_BAR_KINDS = frozenset({"bar", "column"})
+
+
+class MissingAltText(ValueError):
+    """A chart placed without alternative text."""
+
+
+#: What a chart's helper cell holds where its figure is missing: drawn as a gap, never as zero.
+GAP = "#N/A"
+
+
+def gap_formula(reference: str) -> str:
+    """A chart's helper cell over ``reference``: its figure, or #N/A (a gap) where it holds text
+    such as "not published". ``tech-trade check`` takes such a deliberate NA() for what it is."""
+    return f"IF(ISNUMBER({reference}),{reference},NA())"
+
+
+def gap_value(value: object) -> object:
+    """The cached value of :func:`gap_formula` over a cell holding ``value``."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else GAP
+
+
+def data_label_format() -> str:
+    """Data labels show figures as the cells do ($ billions, one decimal)."""
+    return styles()["usd_billions"]["num_format"]
+
+
+class HouseChart:
+    """One native chart in the house style: add series in order, set the axes, then place it."""
+
+    def __init__(self, book: Book, kind: str, title: str | list | None, subtype: str | None = None) -> None:
+        """A chart of ``kind`` titled ``title`` (text, or [sheet, row, col] of a cell); ``None``
+        where the sheet writes the chart's title in a cell above it."""
+        options = {"type": kind}
+        if subtype is not None:
+            options["subtype"] = subtype
+        self.book = book
+        self.chart: Chart = book.workbook.add_chart(options)
+        self.kind = kind
+        self.style: ChartStyle = chart_style()
+        self.series_count = 0
+        if title is None:
+            self.chart.set_title({"none": True})
+        else:
+            self.chart.set_title({"name": title, "overlay": False,
+                                  "name_font": self.font(self.style.title_font_size, bold=True)})
+        self.chart.set_chartarea({"border": {"none": True}})
+        self.chart.set_legend({"none": True})
+        # A cell without a figure (#N/A) is left out of the chart, never drawn as zero.
+        self.chart.show_blanks_as("gap")
+
+    def font(self, size: float | None = None, bold: bool = False, colour: str | None = None) -> dict:
+        """The cells' font at the chart's size: every text of a chart uses it."""
+        return {"name": self.style.font_name, "size": size or self.style.font_size, "bold": bold,
+                "color": colour or self.style.text}
+
+    # ------------------------------------------------------------ series
+
+    def add_series(self, name: str | list, categories: str | list, values: str | list, *, labels: bool = False,
+                   highlight: bool = False, label_format: str | None = None, overlap: int | None = None,
+                   gap: int | None = None) -> None:
+        """The next series, in the next look of the palette (or in the highlight colour).
+
+        ``labels`` writes each point's value beside it, in the cells' number format (or ``label_format``).
+        ``highlight`` marks what the chart points at: a bar in the highlight colour, or on a
+        line chart a large marker alone (its other points are gaps).
+        """
+        look = self.series_count
+        self.series_count += 1
+        colour = self.style.highlight if highlight else self.style.palette[look % len(self.style.palette)]
+        series: dict = {"name": name, "categories": categories, "values": values}
+        if self.kind in _BAR_KINDS:
+            series.update(self._bar_look(look, colour, highlight))
+            if overlap is not None:
+                series["overlap"] = overlap
+            if gap is not None:
+                series["gap"] = gap
+        else:
+            series.update(self._line_look(look, colour, highlight))
+        if labels or highlight:
+            series["data_labels"] = {"value": True, "num_format": label_format or data_label_format(),
+                                     "font": self.font(bold=highlight),
+                                     "position": "outside_end" if self.kind in _BAR_KINDS else "above"}
+        self.chart.add_series(series)
+
+    def mark_with_columns(self, name: str | list, categories: str | list, values: str | list) -> None:
+        """Columns in the highlight colour behind a line chart: where ``values`` is not zero (the
+        snapshot year), a column rises to the line's point; zeros draw nothing."""
+        marks = self.book.workbook.add_chart({"type": "column"})
+        marks.add_series({"name": name, "categories": categories, "values": values, "gap": 150,
+                          "fill": {"color": self.style.highlight}, "border": {"none": True}})
+        self.chart.combine(marks)
+
+    def _bar_look(self, look: int, colour: str, highlight: bool) -> dict:
+        pattern = "solid" if highlight else self.style.patterns[look % len(self.style.patterns)]
+        border = {"color": self.style.palette[0] if highlight else colour, "width": 0.75}
+        if pattern == "solid":
+            return {"fill": {"color": colour}, "border": border}
+        return {"pattern": {"pattern": pattern, "fg_color": colour, "bg_color": "#FFFFFF"}, "border": border}
+
+    def _line_look(self, look: int, colour: str, highlight: bool) -> dict:
+        if highlight:
+            return {"line": {"none": True},
+                    "marker": {"type": "diamond", "size": self.style.highlight_marker_size,
+                               "fill": {"color": colour}, "border": {"color": self.style.palette[0]}}}
+        return {"line": {"color": colour, "width": self.style.line_width,
+                         "dash_type": self.style.dash_types[look % len(self.style.dash_types)]},
+                "marker": {"type": self.style.markers[look % len(self.style.markers)], "size": self.style.marker_size,
+                           "fill": {"color": colour}, "border": {"color": colour}}}
+
+    # ------------------------------------------------------------ axes and legend
+
+    def value_axis(self, name: str | None = None, num_format: str | None = None, minimum: float | None = None) -> None:
+        """The axis of the figures: $ billions unless said otherwise, light gridlines."""
+        axis: dict = {"num_format": num_format or self.style.axis_billions, "num_font": self.font(),
+                      "major_gridlines": {"visible": True, "line": {"color": self.style.gridlines}},
+                      "line": {"none": True}}
+        if name:
+            axis.update(name=name, name_font=self.font())
+        if minimum is not None:
+            axis["min"] = minimum
+        # In a bar chart the value axis is the horizontal (x) one.
+        (self.chart.set_x_axis if self.kind == "bar" else self.chart.set_y_axis)(axis)
+
+    def category_axis(self, name: str | None = None, reverse: bool = False, labels_low: bool = False) -> None:
+        """The axis of the categories. ``reverse``: the first category on top of a bar chart
+        (the value axis then stays at the bottom); ``labels_low``: labels stay below negative bars."""
+        axis: dict = {"num_font": self.font(), "line": {"color": self.style.gridlines}}
+        if name:
+            axis.update(name=name, name_font=self.font())
+        if reverse:
+            axis.update(reverse=True, crossing="max")
+        if labels_low:
+            axis["label_position"] = "low"
+        (self.chart.set_y_axis if self.kind == "bar" else self.chart.set_x_axis)(axis)
+
+    def legend(self, position: str = "bottom") -> None:
+        self.chart.set_legend({"position": position, "font": self.font()})
+
+    def show_hidden_cells(self) -> None:
+        """Plot cells in hidden rows or columns too: a chart's helper cells can be folded away."""
+        self.chart.show_hidden_data()
+
+    # ------------------------------------------------------------ placing
+
+    def place(self, sheet: Worksheet, row: int, col: int, *, width: int, height: int, description: str,
+              x_offset: int = 0, y_offset: int = 0) -> None:
+        """Put the chart on ``sheet`` at (row, col), ``width`` x ``height`` pixels, with its alternative text.
+
+        The chart moves with its cells but keeps its size, so an analyst resizing a column
+        does not squash it.
+        """
+        if not description or not description.strip():
+            raise MissingAltText(f"sheet {sheet.get_name()!r}: a chart needs alternative text describing what it shows")
+        self.chart.set_size({"width": width, "height": height})
+        sheet.insert_chart(row, col, self.chart, {"description": description, "object_position": 2,
+                                                  "x_offset": x_offset, "y_offset": y_offset})

@@ -1,0 +1,369 @@
+"""Key findings: the press release's findings re-drafted for the snapshot year by formulas.
+
+Each finding is a sentence built from the workbook's figures (FIXED for numbers, wording
+from templates/), beside the sentence the release published for it, the year it was
+published for, and the status Checks gives that figure for the snapshot year, read from
+Checks' table by figure key. Pick another year and every draft is rewritten; a year the
+release does not cover is said in words, never with an error.
+
+Lists of states and destinations are built by helper cells below the printed page: a
+running concatenation down a column whose last cell holds the list (TEXTJOIN and CONCAT
+are not in Excel 2016).
+"""
+
+from __future__ import annotations
+
+import math
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from workbook import register
+from workbook.layout import SheetLayout
+from workbook.model import SnapshotModel
+from workbook.model.balance import balance_figures
+from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures,
+                                     published_quote)
+from workbook.model.published import not_published
+from workbook.model.states import YES, state_figures
+from workbook.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole, year_phrase)
+from workbook.sheets.data_tables import published_criteria
+from workbook.templates_loader import wording
+from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
+
+WORDING = "key_findings"
+SUMMARISES_OTHERS = True
+
+#: Style and width (characters) of each column of the findings table, by wording key.
+LOOK = {
+    "finding": ("label_wrapped", 18),
+    "draft": ("wrapped", 50),
+    "published": ("wrapped", 46),
+    "published_year": ("year", 9),
+    "status": ("check", 11),
+}
+#: Characters a unit of column width holds, and points a wrapped line takes: for row heights.
+TEXT_PER_WIDTH = 1.3
+LINE_POINTS = 13
+#: Rows between the table and the helper cells, which stay below the printed page.
+HELPERS_GAP = 3
+
+
+def status_from_checks(figure: str) -> str:
+    """Formula: the status Checks gives ``figure`` for the snapshot year, over all its subjects.
+
+    Read from Checks' table by figure key with COUNTIFS: "not published" where it has no row
+    for the year, else "differs" if any row differs, "matches" if any matches, else "quoted".
+    """
+    checks, table = wording("checks"), register.PUBLISHED_CHECKS
+    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},SnapshotYear"
+    status = table.column("status")
+
+    def count_with(word: str) -> str:
+        return f"COUNTIFS({criteria},{status},{string_literal(word)})"
+
+    return (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
+            f"IF({count_with(checks['differs'])}>0,{string_literal(checks['differs'])},"
+            f"IF({count_with(checks['matches'])}>0,{string_literal(checks['matches'])},"
+            f"{string_literal(checks['quoted'])})))")
+
+
+def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
+    words = wording(WORDING)
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    layout.skip()
+    header_row = layout.row
+    findings = words["findings"]
+    notes_first = header_row + 1 + len(findings) + 1
+    helpers = _Helpers(book, sheet, model, words, notes_first + len(words["notes"]) + HELPERS_GAP)
+    drafts = _drafts(book, model, words, helpers)
+
+    col = register.KEY_FINDINGS.headers()
+    rows = {"finding": [], "draft": [], "published": [], "published_year": [], "status": []}
+    formulas = {"draft": [], "published": [], "published_year": [], "status": []}
+    published = register.PUBLISHED_FIGURES
+    figure_column = published.column("figure")
+    for key, finding in findings.items():
+        figure = finding["figure"]
+        quote, quote_year = published_quote(model, figure)
+        found = f"COUNTIF({figure_column},{string_literal(figure)})=0"
+        match = f"MATCH({string_literal(figure)},{figure_column},0)"
+        rows["finding"].append(finding["label"])
+        rows["draft"].append(drafts[key].text)
+        formulas["draft"].append(drafts[key].formula)
+        rows["published"].append(quote or words["drafts"]["no_quote"])
+        formulas["published"].append(f"IF({found},{string_literal(words['drafts']['no_quote'])},"
+                                     f"INDEX({published.column('quote')},{match}))")
+        rows["published_year"].append(quote_year)
+        formulas["published_year"].append(f'IF({found},"",INDEX({published.column("year")},{match}))')
+        rows["status"].append(check_status(model, figure))
+        formulas["status"].append(status_from_checks(figure))
+    columns = [
+        TableColumn(header=col[key], style=style, values=rows[key], row_formulas=formulas.get(key))
+        for key, (style, _) in LOOK.items()
+    ]
+    first, last = write_table(book, sheet, header_row, register.KEY_FINDINGS.name, columns)
+    for offset, (key, (_, width)) in enumerate(LOOK.items()):
+        sheet.set_column(offset, offset, width)
+    for index in range(len(findings)):
+        longest = max(len(str(rows["draft"][index])), len(str(rows["published"][index])), 1)
+        # Room for a line more than the build's text: another year's draft may be longer.
+        lines = math.ceil(longest / (min(LOOK["draft"][1], LOOK["published"][1]) * TEXT_PER_WIDTH)) + 1
+        sheet.set_row(first + index, lines * LINE_POINTS)
+    _colour_statuses(book, sheet, first, last, list(LOOK).index("status"))
+
+    layout.row = last + 2
+    notes_last = layout.notes(words["notes"])
+    helpers.write()
+
+    sheet.print_area(0, 0, notes_last, len(LOOK) - 1)
+    sheet.set_landscape()
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.repeat_rows(header_row)
+    sheet.fit_to_pages(1, 0)
+
+
+def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
+    checks = wording("checks")
+    for status, style in ((checks["matches"], "rule_ok"), (checks["differs"], "rule_bad")):
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
+
+
+# ---------------------------------------------------------------- helper cells
+
+class _Helpers:
+    """The helper cells below the page: running lists of state codes, the largest states,
+    the top destinations. Their places are fixed first, so drafts can point at them."""
+
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> None:
+        self.book, self.sheet, self.model, self.words = book, sheet, model, words
+        self.figures = model.figures(finding_figures)
+        self.states = model.figures(state_figures).table
+        self.heading_row = row
+        self.largest_first = row + 3
+        self.destinations_first = self.largest_first + LARGEST_NAMED + 3
+        self.lists_header = self.destinations_first + DESTINATIONS_NAMED + 2
+        self.lists_first = self.lists_header + 1
+        self.lists_last = self.lists_first + len(self.states) - 1
+
+    # Where the sentences read.
+    def largest(self, rank: int, col: int) -> str:
+        return xl_rowcol_to_cell(self.largest_first + rank - 1, col)
+
+    def state_list(self, which: str) -> str:
+        return xl_rowcol_to_cell(self.lists_last, 3 if which == "top_three" else 5)
+
+    def destination_list(self, flow: str) -> str:
+        return xl_rowcol_to_cell(self.destinations_first + DESTINATIONS_NAMED - 1, 2 if flow == "products" else 4)
+
+    def write(self) -> None:
+        formats, sheet, words = self.book.formats, self.sheet, self.words
+        sheet.write_string(self.heading_row, 0, words["helpers_heading"], formats["heading"])
+        sheet.write_string(self.heading_row + 1, 0, words["helpers_note"], formats["note"])
+        self._largest()
+        self._destinations()
+        self._lists()
+
+    def _header(self, row: int, labels: list[str]) -> None:
+        for col, label in enumerate(labels):
+            self.sheet.write_string(row, col, label, self.book.formats["header"])
+
+    def _largest(self) -> None:
+        formats, sheet = self.book.formats, self.sheet
+        self._header(self.largest_first - 1, self.words["largest_columns"])
+        states = register.STATE_SUMMARY
+        exports, names = states.column("tech_exports"), states.column("state_name")
+        for entry in self.figures.largest.itertuples():
+            row = self.largest_first + entry.rank - 1
+            sheet.write_number(row, 0, entry.rank, formats["rank"])
+            write_formula(sheet, row, 2, f"LARGE({exports},{xl_rowcol_to_cell(row, 0)})", formats["usd_billions"],
+                          entry.tech_exports)
+            write_formula(sheet, row, 1, f"INDEX({names},MATCH({xl_rowcol_to_cell(row, 2)},{exports},0))",
+                          formats["text"], entry.state_name)
+
+    def _destinations(self) -> None:
+        """Rank k's country for each flow (an explicit array formula: three criteria), and the running list."""
+        formats, sheet = self.book.formats, self.sheet
+        self._header(self.destinations_first - 1, self.words["destinations_columns"])
+        published = register.PUBLISHED_FIGURES
+        figure, year = published.column("figure"), published.column("year")
+        value, subject = published.column("value"), published.column("subject")
+        for flow, name_col in (("products", 1), ("services", 3)):
+            names = self.figures.destinations[flow]
+            key = f"top_destination_{flow}"
+            name_cells = [xl_rowcol_to_cell(self.destinations_first + k, name_col) for k in range(DESTINATIONS_NAMED)]
+            total = _count_so_far(name_cells)
+            named = sum(1 for name in names if name)
+            listed = ""
+            for k in range(DESTINATIONS_NAMED):
+                row = self.destinations_first + k
+                rank_cell = xl_rowcol_to_cell(row, 0)
+                sheet.write_number(row, 0, k + 1, formats["rank"])
+                criteria = published_criteria(key, "SnapshotYear") + f",{value},{rank_cell}"
+                formula = (f'{{=IF(COUNTIFS({criteria})=0,"",INDEX({subject},MATCH(1,({figure}={string_literal(key)})'
+                           f'*({year}=SnapshotYear)*({value}={rank_cell}),0)))}}')
+                sheet.write_array_formula(row, name_col, row, name_col, formula, formats["text"], names[k])
+                previous = "" if k == 0 else xl_rowcol_to_cell(row - 1, name_col + 1)
+                position = sum(1 for name in names[:k + 1] if name)
+                listed, list_formula = _running_list(
+                    listed, names[k], bool(names[k]), position, named, f'{name_cells[k]}<>""', name_cells[k],
+                    previous, f"({_count_so_far(name_cells[:k + 1])})", f"({total})", self.words)
+                write_formula(sheet, row, name_col + 1, list_formula, formats["text"], listed)
+
+    def _lists(self) -> None:
+        formats, sheet, words = self.book.formats, self.sheet, self.words
+        self._header(self.lists_header, words["helpers_columns"])
+        codes = self.states.index.tolist()
+        states = register.STATE_SUMMARY
+        for which, flag_column, count_col, total_name in (
+                ("top_three", states.column("tech_top_three"), 2, "StatesTechTopThree"),
+                ("leading", states.column("tech_leading"), 4, "StatesTechLeading")):
+            flags = self.states["tech_top_three" if which == "top_three" else "tech_leading"].tolist()
+            total = sum(1 for flag in flags if flag == YES)
+            count, listed = 0, ""
+            for index, (code, flag) in enumerate(zip(codes, flags)):
+                row = self.lists_first + index
+                number_cell, code_cell = xl_rowcol_to_cell(row, 0), xl_rowcol_to_cell(row, 1)
+                if which == "top_three":
+                    sheet.write_number(row, 0, index + 1, formats["rank"])
+                    write_formula(sheet, row, 1, f"INDEX({states.column('state_code')},{number_cell})",
+                                  formats["text"], code)
+                is_flagged = f'INDEX({flag_column},{number_cell})="{YES}"'
+                previous_count = "0" if index == 0 else xl_rowcol_to_cell(row - 1, count_col)
+                count += flag == YES
+                write_formula(sheet, row, count_col, f"{previous_count}+IF({is_flagged},1,0)", formats["count"], count)
+                previous = "" if index == 0 else xl_rowcol_to_cell(row - 1, count_col + 1)
+                listed, formula = _running_list(listed, code, flag == YES, count, total, is_flagged, code_cell,
+                                                previous, xl_rowcol_to_cell(row, count_col), total_name, words)
+                write_formula(sheet, row, count_col + 1, formula, formats["text"], listed)
+
+
+def _count_so_far(cells: list[str]) -> str:
+    return "+".join(f'({cell}<>"")' for cell in cells)
+
+
+def _running_list(listed: str, item: str, included: bool, position: int, total: int, condition: str, item_cell: str,
+                  previous_cell: str, position_formula: str, total_formula: str, words: dict) -> tuple[str, str]:
+    """One step of a list built down a column: (its text now, its formula).
+
+    The first item starts the list, the last is joined with " and ", the others with ", ".
+    """
+    separator, last_separator = words["list_separator"], words["list_last_separator"]
+    previous = previous_cell or '""'
+    formula = (f"IF({condition},IF({position_formula}=1,{item_cell},{previous}&IF({position_formula}={total_formula},"
+               f"{string_literal(last_separator)},{string_literal(separator)})&{item_cell}),{previous})")
+    if included:
+        if position == 1:
+            listed = item
+        else:
+            listed = listed + (last_separator if position == total else separator) + item
+    return listed, formula
+
+
+# ---------------------------------------------------------------- the drafts
+
+def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) -> dict[str, Phrase]:
+    said = words["drafts"]
+    value = book.value_of
+    states = model.figures(state_figures)
+    figures = helpers.figures
+    year = year_phrase("SnapshotYear", model.year)
+    previous = year_phrase("SnapshotYear-1", model.year - 1)
+
+    change = value("TechExportsUSChangePercent")
+    is_change = isinstance(change, float)
+    pct = percent("TechExportsUSChangePercent", change if is_change else 0.0)
+    rank = value("TechCategoryRankUS")
+    is_rank = isinstance(rank, int) or (isinstance(rank, float) and rank.is_integer())
+    ordinals = said["ordinals"]
+    ordinal = choose(
+        f"TechCategoryRankUS<={len(ordinals)}", is_rank and rank <= len(ordinals),
+        Phrase(f"CHOOSE(TechCategoryRankUS,{','.join(string_literal(word) for word in ordinals)})",
+               ordinals[int(rank) - 1] if is_rank and 1 <= rank <= len(ordinals) else ""),
+        fill(said["rank_number"], rank=whole("TechCategoryRankUS", float(rank) if is_rank else 0.0)))
+    exports = fill(said["exports"], value=billions("TechExportsUS", states.us_tech_exports), year=year,
+                   change=choose("ISNUMBER(TechExportsUSChangePercent)", is_change,
+                                 choose("TechExportsUSChangePercent>0", is_change and change > 0,
+                                        fill(said["change_up"], pct=pct, previous=previous),
+                                        choose("TechExportsUSChangePercent<0", is_change and change < 0,
+                                               fill(said["change_down"], pct=pct, previous=previous),
+                                               fill(said["change_none"], previous=previous))),
+                                 literal(said["change_unknown"])),
+                   rank=choose("ISNUMBER(TechCategoryRankUS)", is_rank, fill(said["rank"], ordinal=ordinal),
+                               literal("")))
+
+    threshold = model.over_threshold_usd
+    largest = figures.largest.set_index("rank")
+
+    def state(rank_: int) -> Phrase:
+        return text_of(helpers.largest(rank_, 1), str(largest.loc[rank_, "state_name"]))
+
+    def amount(rank_: int) -> Phrase:
+        return billions(helpers.largest(rank_, 2), float(largest.loc[rank_, "tech_exports"]))
+
+    over = fill(said["over_threshold"], count=whole("StatesOverThreshold", states.states_over_threshold),
+                threshold=choose(f"MOD(OverThresholdUSD,{BILLION})=0", threshold % 1e9 == 0,
+                                 whole(f"OverThresholdUSD/{BILLION}", threshold / 1e9),
+                                 billions("OverThresholdUSD", threshold)),
+                year=year, first=state(1), first_value=amount(1), second=state(2), second_value=amount(2),
+                third=state(3), third_value=amount(3))
+
+    def state_list(which: str, name: str, count: int, codes: list[str]) -> Phrase:
+        listed = _joined_list(codes, words)
+        return choose(f"{name}=0", count == 0, fill(said[f"{which}_none"], year=year),
+                      fill(said[which], count=whole(name, count),
+                           list=text_of(helpers.state_list(which), listed)))
+
+    top_three = state_list("top_three", "StatesTechTopThree", states.states_tech_top_three, figures.top_three_codes)
+    leading = state_list("leading", "StatesTechLeading", states.states_tech_leading, figures.leading_codes)
+
+    balance = model.figures(balance_figures)
+    goods_balance = balance.goods_balance
+    total_imports, total_balance = value("TechTotalImports"), value("TechTotalBalance")
+    has_total = not isinstance(total_imports, str) and not isinstance(total_balance, str)
+    imports_balance = fill(
+        said["balance"], imports=billions("TechGoodsImports", balance.goods_imports), year=year,
+        goods_kind=_kind("TechGoodsBalance", goods_balance, said),
+        goods_balance=billions("TechGoodsBalance", goods_balance),
+        total=choose("AND(ISNUMBER(TechTotalImports),ISNUMBER(TechTotalBalance))", has_total,
+                     fill(said["total"], total_imports=billions("TechTotalImports", _number(total_imports)),
+                          total_kind=_kind("TechTotalBalance", _number(total_balance), said),
+                          total_balance=billions("TechTotalBalance", _number(total_balance))),
+                     fill(said["total_missing"], year=year)))
+
+    services_balance = value("TechServicesBalance")
+    has_services = not isinstance(services_balance, str)
+    services = choose("ISNUMBER(TechServicesBalance)", has_services,
+                      fill(said["services"], kind=_kind("TechServicesBalance", _number(services_balance), said),
+                           value=billions("TechServicesBalance", _number(services_balance))),
+                      fill(said["services_missing"], year=year))
+
+    def destinations(flow: str) -> Phrase:
+        names = figures.destinations[flow]
+        listed = _joined_list([name for name in names if name], words)
+        cell = helpers.destination_list(flow)
+        return choose(f'{cell}=""', not listed, fill(said["destinations_missing"], year=year),
+                      fill(said[f"destinations_{flow}"], year=year, list=text_of(cell, listed)))
+
+    return {"exports": exports, "over_threshold": over, "top_three": top_three, "leading": leading,
+            "balance": imports_balance, "services": services,
+            "destinations_products": destinations("products"), "destinations_services": destinations("services")}
+
+
+def _kind(name: str, amount: float, said: dict) -> Phrase:
+    """"deficit" or "surplus", by the sign of a balance."""
+    return choose(f"{name}<0", amount < 0, literal(said["deficit"]), literal(said["surplus"]))
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _joined_list(items: list[str], words: dict) -> str:
+    """Items as the helper cells join them: "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return words["list_separator"].join(items[:-1]) + words["list_last_separator"] + items[-1]
