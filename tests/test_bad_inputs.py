@@ -1,5 +1,6 @@
 """The corpus of bad inputs in tests/bad_inputs/: one folder per case, each holding the data
-file that differs from data/ and a case.toml with what the build must answer.
+file that differs from data/ and a case.toml with what the build must answer; or, for a
+case with ``command = "import-census"``, the Census file given to ``tech-trade import-census``.
 
 A refused case ends in exactly the one line ``error`` of its case.toml ({data} stands for
 the data folder), exit status 2, no traceback, and no workbook written or changed. An
@@ -29,6 +30,14 @@ EARLIER = b"an earlier workbook"
 
 def manifest(case: Path) -> dict:
     return tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
+
+
+def command(case: Path) -> str:
+    return manifest(case).get("command", "build")
+
+
+BUILD_CASES = [case for case in CASES if command(case) == "build"]
+IMPORT_CASES = [case for case in CASES if command(case) == "import-census"]
 
 
 def copy_of_data(folder: Path) -> Path:
@@ -65,13 +74,14 @@ def test_every_case_is_described_and_has_its_expected_answer():
         entry = manifest(case)
         assert entry["description"], case.name
         assert entry["expect"] in ("error", "accepted"), case.name
+        assert command(case) in ("build", "import-census"), case.name
         if entry["expect"] == "error":
             assert entry["error"].startswith("tech-trade: error: ") and "\n" not in entry["error"], case.name
         # One file per case: the one that differs from data/ (or none, where a file is removed or an option given).
         assert len([path for path in case.iterdir() if path.name != "case.toml"]) <= 2, case.name
 
 
-@pytest.mark.parametrize("case", [case for case in CASES if manifest(case)["expect"] == "error"],
+@pytest.mark.parametrize("case", [case for case in BUILD_CASES if manifest(case)["expect"] == "error"],
                          ids=lambda case: case.name)
 def test_a_refused_input_ends_in_its_one_line_error_and_writes_nothing(case: Path, tmp_path: Path, capsys):
     entry = manifest(case)
@@ -91,7 +101,7 @@ def test_a_refused_input_ends_in_its_one_line_error_and_writes_nothing(case: Pat
     assert sorted(tmp_path.rglob("*")) == sorted([*before, earlier])
 
 
-@pytest.mark.parametrize("case", [case for case in CASES if manifest(case)["expect"] == "accepted"],
+@pytest.mark.parametrize("case", [case for case in BUILD_CASES if manifest(case)["expect"] == "accepted"],
                          ids=lambda case: case.name)
 def test_an_accepted_input_builds_and_reads_as_the_bundled_data(case: Path, tmp_path: Path, capsys):
     data = data_with(case, tmp_path)
@@ -102,6 +112,23 @@ def test_an_accepted_input_builds_and_reads_as_the_bundled_data(case: Path, tmp_
     loaded, bundled = load_dataset(data), load_dataset(DATA)
     for table in ("states", "categories", "exports", "imports", "published", "destinations"):
         pd.testing.assert_frame_equal(getattr(loaded, table), getattr(bundled, table), obj=table)
+
+
+@pytest.mark.parametrize("case", [case for case in IMPORT_CASES if manifest(case)["expect"] == "error"],
+                         ids=lambda case: case.name)
+def test_a_refused_census_file_ends_in_its_one_line_error_and_changes_no_data(case: Path, tmp_path: Path, capsys):
+    """``{input}`` in the expected line stands for the folder the case's file is given from."""
+    entry = manifest(case)
+    data = copy_of_data(tmp_path)
+    given = tmp_path / "input"
+    shutil.copytree(case, given, ignore=shutil.ignore_patterns("case.toml"))
+    before = {path: path.read_bytes() for path in data.iterdir()}
+    files = sorted(str(path) for path in given.iterdir())
+    status = main(["import-census", *files, "--data", str(data), *entry.get("args", [])])
+    captured = capsys.readouterr()
+    assert (status, captured.out, captured.err) == (
+        EXIT_USAGE_OR_INPUT, "", entry["error"].replace("{input}", str(given)) + "\n")
+    assert {path: path.read_bytes() for path in data.iterdir()} == before, "a refused import must change no data file"
 
 
 def test_more_rows_than_a_sheet_holds_is_refused(tmp_path: Path, capsys):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
 from workbook import __version__, progress
-from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
-                             TechTradeError, one_line)
+from workbook.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED,
+                             EXIT_USAGE_OR_INPUT, TechTradeError, one_line)
 from workbook.templates_loader import use_templates
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,11 +43,37 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--office-version", default=None,
                        help="Office version to validate against, e.g. Office2016 (default: Microsoft365)")
 
-    census = commands.add_parser("import-census", help="write data/ files from Census state trade by NAICS-3")
-    census.add_argument("--exports", type=Path, required=True, help="Census state exports CSV")
-    census.add_argument("--imports", type=Path, required=True, help="Census state imports CSV")
+    census = commands.add_parser(
+        "import-census", help="write data/ files from Census trade as Census serves it (each file recognised by its content)",
+        description="Write data/ files from Census trade: USA Trade Online downloads, International Trade API "
+                    "responses (JSON) or tidy tables, in any number and order; each file is recognised by its content.")
+    census.add_argument("files", type=Path, nargs="*", metavar="FILE", help="Census files (exports and imports)")
+    census.add_argument("--exports", type=Path, help="Census state exports file (the older form, with --imports)")
+    census.add_argument("--imports", type=Path, help="Census state imports file (the older form, with --exports)")
+    census.add_argument("--partial-years", action="store_true",
+                        help="take in years that are partial (year to date) instead of leaving them out")
     census.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
 
+    fetch = commands.add_parser(
+        "fetch-census", help="fetch Census trade from the International Trade API, keep every response, and import it",
+        description="Ask the Census International Trade API for state exports and imports by NAICS-3 (all countries) "
+                    "and U.S. exports and imports of the tech category by partner country, keep every raw response "
+                    "in the cache folder (a later run uses them without the network), then import them as "
+                    "import-census does.")
+    fetch.add_argument("--years", required=True, metavar="FIRST-LAST", help="calendar years, e.g. 2016-2025")
+    fetch.add_argument("--key", default=None,
+                       help="Census API key (default: the environment variable CENSUS_API_KEY); never written anywhere")
+    fetch.add_argument("--cache", type=Path, default=Path("census-cache"),
+                       help="folder for the raw responses (default %(default)s)")
+    fetch.add_argument("--api-url", default=None,
+                       help="address of the API or of a mirror with the same interface (default the Census API)")
+    fetch.add_argument("--timeout", type=float, default=None, help="seconds to wait for each response (default 60)")
+    fetch.add_argument("--retries", type=int, default=None,
+                       help="tries of a request that fails with a server error, a timeout or a lost connection "
+                            "(default 4)")
+    fetch.add_argument("--partial-years", action="store_true",
+                       help="take in years that are partial (year to date) instead of leaving them out")
+    fetch.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
     partners = commands.add_parser("import-partners",
                                    help="write data/ files from Census U.S. trade by NAICS-3 and partner country")
     partners.add_argument("--exports", type=Path, required=True, help="Census exports by partner country CSV")
@@ -96,6 +123,17 @@ def _terminate(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        status = _run(argv)
+        # A pipe is written in blocks: a reader that has gone is found out here, not at exit.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _drop_further_output()
+        return EXIT_OUTPUT_CLOSED
+
+
+def _run(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.quiet and args.verbose:
@@ -122,6 +160,18 @@ def main(argv: list[str] | None = None) -> int:
             use_templates(None)
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _drop_further_output() -> None:
+    """Whoever read the output has gone (``| head``): what is still buffered, and the interpreter's
+    flush at exit, would only raise again, so both streams now lead nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass  # not a real file (replaced by a caller); nothing to flush at exit then
+    os.close(devnull)
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
@@ -165,10 +215,45 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import_census(args: argparse.Namespace) -> int:
-    from workbook.importers.census import import_census
+    from workbook.importers.census import import_census, import_census_pair
 
-    for path in import_census(args.exports, args.imports, args.data):
+    if (args.exports is None) != (args.imports is None):
+        raise TechTradeError("import-census: give --exports and --imports together, or the files on their own")
+    if args.exports is not None:
+        if args.files:
+            raise TechTradeError("import-census: give the files on their own, or --exports and --imports, not both")
+        result = import_census_pair(args.exports, args.imports, args.data, partial_years=args.partial_years)
+    elif args.files:
+        result = import_census(args.files, args.data, partial_years=args.partial_years)
+    else:
+        raise TechTradeError("import-census: give the Census files to import (or --exports FILE --imports FILE)")
+    _report_import(args, result)
+    return EXIT_OK
+
+
+def _report_import(args: argparse.Namespace, result) -> None:
+    if not args.quiet:
+        for note in result.notes:
+            print(f"tech-trade: note: {one_line(note)}", file=sys.stderr)
+    for path in result.written:
         _say(args, f"wrote {path}")
+
+
+def _fetch_census(args: argparse.Namespace) -> int:
+    import os
+
+    from workbook.fetch import DEFAULT_API_URL, FetchSettings, fetch_census, parse_years
+
+    key = args.key if args.key is not None else os.environ.get("CENSUS_API_KEY")
+    settings = FetchSettings(api_url=args.api_url or DEFAULT_API_URL, key=key or None, cache=args.cache)
+    if args.timeout is not None:
+        settings.timeout = args.timeout
+    if args.retries is not None:
+        settings.attempts = args.retries
+    fetched = fetch_census(parse_years(args.years), settings, data_dir=args.data, partial_years=args.partial_years,
+                           show_progress=not args.quiet)
+    _say(args, fetched.summary)
+    _report_import(args, fetched.imported)
     return EXIT_OK
 
 
@@ -211,6 +296,7 @@ _COMMANDS = {
     "build": _build,
     "check": _check,
     "import-census": _import_census,
+    "fetch-census": _fetch_census,
     "import-partners": _import_partners,
     "import-release": _import_release,
 }

@@ -58,3 +58,40 @@ def step(what: str) -> Iterator[Step]:
     if LOGGER.isEnabledFor(logging.INFO):
         result = f": {current.result}" if current.result else ""
         LOGGER.info("%s%s (%.2f s)", current.what, result, time.perf_counter() - started)
+
+
+class Bar:
+    """A progress bar on standard error, redrawn in place: ``fetching [#####.....] 12/40 what``.
+
+    Drawn only on a terminal (a log or a pipe gets no bar: ``--verbose`` says each step
+    there) and unless disabled (``--quiet``); ``stream`` and ``terminal`` are for tests.
+    """
+
+    WIDTH = 24
+
+    def __init__(self, label: str, total: int, enabled: bool = True, stream=None, terminal: bool | None = None):
+        self.label, self.total, self.done = label, total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        is_terminal = terminal if terminal is not None else bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = enabled and is_terminal and total > 0
+        self._drawn = False
+
+    def show(self, what: str = "") -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * self.done // self.total
+        line = f"{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} {what}"
+        # \r and the clearing escape redraw the line in place.
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+        self._drawn = True
+
+    def advance(self) -> None:
+        self.done += 1
+        self.show()
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

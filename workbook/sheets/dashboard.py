@@ -18,6 +18,7 @@ from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year
 from workbook.model.findings import check_status
+from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
 from workbook.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
@@ -56,6 +57,10 @@ BALANCE_NAMES = (
     (TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, TECH_TOTAL_BALANCE),
 )
 JOBS = "tech_exports_jobs"
+#: Destinations and sources in the partners chart, each.
+TOP_PARTNERS = 5
+#: Its ten bars need more height than the three charts above for every country's name to show.
+PARTNERS_CHART_HEIGHT = 340
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -73,6 +78,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     charts_title_row = layout.row
     chart_rows = CHART_HEIGHT // ROW_PIXELS + 1
     layout.skip(1 + chart_rows + 1)
+    partners_title_row = layout.row
+    layout.skip(1 + PARTNERS_CHART_HEIGHT // ROW_PIXELS + 1 + 1)
     notes_last = layout.notes(words["notes"])
 
     # The figures behind the charts and tiles, below the printed page.
@@ -85,11 +92,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.row = data.balance(layout.row) + 2
     jobs_year_cell = data.jobs_year(layout.row)
     layout.row += 2
-    layout.row = data.trend(layout.row)
+    layout.row = data.trend(layout.row) + 2
+    layout.row = data.partners(layout.row)
 
     _tiles(book, sheet, model, words, tiles_row, jobs_year_cell, data)
     _takeaways(book, sheet, model, words, takeaways_row, data)
     _charts(book, sheet, model, words, charts_title_row, data)
+    _partners_chart(book, sheet, model, words, partners_title_row, data)
 
     sheet.print_area(0, 0, notes_last, GRID_COLUMNS - 1)
     sheet.set_landscape()
@@ -110,6 +119,7 @@ class _ChartData:
         self.top_first = self.top_last = 0
         self.balance_first = self.balance_header = 0
         self.trend_first = self.trend_last = self.trend_header = 0
+        self.partners_first = self.partners_last = self.partners_header = 0
 
     def _header(self, row: int, labels: list[str]) -> None:
         for col, label in enumerate(labels):
@@ -189,6 +199,40 @@ class _ChartData:
                           entry.exports if entry.year == self.model.year else 0.0)
         self.trend_header, self.trend_first, self.trend_last = row + 1, first, first + len(trend) - 1
         return self.trend_last
+
+
+    def partners(self, row: int) -> int:
+        """The top destinations (by exports) and top sources (by imports) of the Partners sheet, one
+        list under the other, with helper cells folded away that give the chart a gap (#N/A) where a
+        row has no figure: the other flow's rows, and every row of a year without partner data."""
+        formats, sheet, words = self.book.formats, self.sheet, self.words
+        figures = self.model.figures(partner_figures)
+        partners = register.PARTNERS
+        sheet.write_string(row, 0, words["partners_heading"], formats["heading"])
+        self._header(row + 1, words["partners_columns"])
+        value_cols = (3, 4)
+        for offset, col in enumerate(value_cols):
+            sheet.write_string(row + 1, BALANCE_HELPER_COL + offset, words["balance_helper_header"].format(
+                column=words["partners_columns"][col]), formats["header"])
+        r = first = row + 2
+        for flow, label, value_col in (("export", words["partners_flows"][0], value_cols[0]),
+                                       ("import", words["partners_flows"][1], value_cols[1])):
+            for rank, country, value in top_partners(figures, flow, TOP_PARTNERS):
+                sheet.write_string(r, 0, label, formats["text"])
+                sheet.write_number(r, 1, rank, formats["rank"])
+                found = f"MATCH({xl_rowcol_to_cell(r, 1)},{partners.column(f'{flow}_rank')},0)"
+                write_formula(sheet, r, 2, f'IFERROR(INDEX({partners.column("country")},{found}),"")',
+                              formats["text"], country)
+                write_formula(sheet, r, value_col, f'IFERROR(INDEX({partners.column(f"{flow}s")},{found}),"")',
+                              formats["usd_billions"], "" if value is None else value)
+                for offset, col in enumerate(value_cols):
+                    cell = xl_rowcol_to_cell(r, col)
+                    shown = value if col == value_col else None
+                    write_formula(sheet, r, BALANCE_HELPER_COL + offset, gap_formula(cell), formats["usd_billions"],
+                                  gap_value(shown))
+                r += 1
+        self.partners_header, self.partners_first, self.partners_last = row + 1, first, r - 1
+        return r - 1
 
 
 def _zero_hidden(num_format: str) -> str:
@@ -380,6 +424,28 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, 
 
 
 # ---------------------------------------------------------------- charts
+
+def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int,
+                    data: _ChartData) -> None:
+    """Top destinations of tech exports and top sources of tech imports (Census partner data)."""
+    name = sheet.get_name()
+    title = fill(words["partners_chart_title"], year=year_phrase("SnapshotYear", model.year))
+    write_formula(sheet, title_row, 0, title.formula, book.formats["chart_title"], title.text)
+    chart = HouseChart(book, "bar", None)
+    categories = [name, data.partners_first, 2, data.partners_last, 2]
+    for offset, col in enumerate((3, 4)):
+        helper = BALANCE_HELPER_COL + offset
+        # Each row has a figure in one series only: bars of the two series overlap fully.
+        chart.add_series([name, data.partners_header, col], categories,
+                         [name, data.partners_first, helper, data.partners_last, helper], labels=True, overlap=100,
+                         gap=40)
+    chart.show_hidden_cells()
+    chart.value_axis(words["partners_chart_axis"], minimum=0)
+    chart.category_axis(reverse=True, every_label=True)
+    chart.legend()
+    chart.place(sheet, title_row + 1, 0, width=2 * CHART_COLUMNS * GRID_PIXELS - 8, height=PARTNERS_CHART_HEIGHT,
+                description=words["partners_chart_description"])
+
 
 def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, data: _ChartData) -> None:
     name = sheet.get_name()
