@@ -429,7 +429,7 @@ def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: d
                     data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data)."""
     name = sheet.get_name()
-    title = fill(words["partners_chart_title"], year=year_phrase("SnapshotYear", model.year))
+    title = fill(words["partners_chart_title"], year=year_phrase(SNAPSHOT_YEAR, model.year))
     write_formula(sheet, title_row, 0, title.formula, book.formats["chart_title"], title.text)
     chart = HouseChart(book, "bar", None)
     categories = [name, data.partners_first, 2, data.partners_last, 2]
