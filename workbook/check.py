@@ -35,6 +35,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook import libreoffice, progress, validator
+from workbook.accessibility import accessibility_problems
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
@@ -119,6 +120,8 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Proble
             findings = validation.findings()
             step.result = f"{len(findings)} finding(s)"
     problems += [_schema_problem(finding) for finding in findings]
+    with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
+        problems += accessibility_problems(path)
     return problems
 
 

@@ -290,7 +290,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "column_widths", "base", "chart"}
+    skip = {"theme", "accessibility", "column_widths", "base", "chart"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -319,6 +319,11 @@ def chart_style(name: str) -> str:
 def fill_colour(style: str) -> str:
     """The fill colour of a named style, for colour scales and other rules that take a colour."""
     return styles()[style]["bg_color"]
+
+
+def font_colour(style: str) -> str:
+    """The text colour of a named style, for choosing text that reads on a fill."""
+    return styles()[style]["font_color"]
 
 
 def number_format(style: str) -> str:

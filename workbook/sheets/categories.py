@@ -204,7 +204,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     first_header = xl_rowcol_to_cell(header_row, FIRST_CATEGORY_COL, row_abs=True)
     sheet.conditional_format(header_row, FIRST_CATEGORY_COL, header_row, last_col, {
         "type": "formula", "criteria": f"={first_header}={TECH_CATEGORY}",
-        "format": formats["rule_header_highlight"],
+        "format": formats["rule_tech_header"],
     })
     return last_row, last_col
 
