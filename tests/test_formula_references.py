@@ -5,6 +5,8 @@ wording either reaches every formula or stops the build."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,26 @@ def test_a_templates_folder_that_is_not_one_is_refused(tmp_path: Path):
     assert result.stderr == (f"tech-trade: error: {tmp_path}: not a templates folder (expected styles.toml and "
                              "wording/ in it, as in the tool's templates/)\n")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_command_stops_with_status_2_and_one_line_naming_the_formula(tmp_path: Path):
+    # A build whose States sheet writes one formula naming a column StateSummary lacks, run as the command.
+    script = (
+        "import sys\n"
+        "from workbook.cli import main\n"
+        "from workbook.sheets import states\n"
+        "from workbook.xlsx import write_formula\n"
+        "write_states = states.write\n"
+        "def planted(book, sheet, model):\n"
+        "    write_states(book, sheet, model)\n"
+        "    write_formula(sheet, 2, 8, 'SUM(StateSummary[Tech exprts])', None, 0)\n"
+        "states.write = planted\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    out = tmp_path / "planted.xlsx"
+    result = subprocess.run([sys.executable, "-c", script, "build", "--data", str(DATA), "--out", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert result.returncode == EXIT_USAGE_OR_INPUT
+    assert result.stderr == ("tech-trade: error: States!I3: the formula =SUM(StateSummary[Tech exprts]) names the "
+                             "column [Tech exprts] of the table StateSummary, which has no such column; "
+                             "nothing was written\n")
+    assert list(tmp_path.iterdir()) == []
