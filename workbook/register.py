@@ -144,14 +144,6 @@ INPUT_TABLES = (STATE_LIST, CATEGORY_LIST, CENSUS_EXPORTS, CENSUS_IMPORTS, PUBLI
                 PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
-def table(name: str) -> Table:
-    """The table registered under ``name`` (Excel ignores case in table names)."""
-    for entry in TABLES:
-        if entry.name.casefold() == name.casefold():
-            return entry
-    raise KeyError(f"no table {name!r} in the register")
-
-
 # ---------------------------------------------------------------- defined names
 
 @dataclass(frozen=True)
@@ -210,13 +202,6 @@ TECH_EXPORTS_US_LAST_YEAR = _define("TechExportsUSLastYear", "trend")
 
 #: Every defined name of the workbook, in the order of their sheets.
 DEFINED_NAMES: tuple[DefinedName, ...] = tuple(_NAMES.values())
-
-
-def defined_name(name: str) -> str:
-    """``name``, checked to be one the register declares."""
-    if name not in _NAMES:
-        raise KeyError(f"no defined name {name!r} in the register")
-    return name
 
 
 # ---------------------------------------------------------------- settings

@@ -138,6 +138,13 @@ class LimitedWorksheet(Worksheet):
             return 0
         return super()._write_formula(row, col, formula, cell_format, value)
 
+    def _write_array_formula(self, first_row, first_col, last_row, last_col, formula, cell_format=None, value=0,
+                             atype="static"):
+        if formula is not None and formula not in self.formula_cells:
+            self.formula_cells[formula] = (min(first_row, last_row), min(first_col, last_col))
+        return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
+                                            atype)
+
     def _xml_formula_element(self, formula, result, attributes=()):
         # A formula's text result is XML string content, where "_x0041_" stands for "A" as
         # it does in the shared strings. XlsxWriter escapes such text (and control

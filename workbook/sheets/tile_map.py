@@ -19,10 +19,10 @@ from workbook.contrast import light_text_from, minimum_contrast
 from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
-from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.register import STATE_SUMMARY
 from workbook.templates_loader import templates_folder, wording
-from workbook.xlsx import (Book, column_ref, column_width, fill_colour, font_colour, number_format, print_setup,
-                           string_literal, write_formula, year_title_formula)
+from workbook.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup, string_literal,
+                           write_formula, year_title_formula)
 
 WORDING = "map"
 
@@ -52,14 +52,13 @@ def _format_literal(text: str) -> str:
 
 def tile_formula(code: str) -> str:
     """The state's tech exports for the snapshot year, as its row of the States table has them."""
-    columns = wording("states")["columns"]
-    return (f"INDEX({column_ref(STATES_TABLE, columns['tech_exports'])},"
-            f"MATCH({string_literal(code)},{column_ref(STATES_TABLE, columns['state_code'])},0))")
+    return (f"INDEX({STATE_SUMMARY.column('tech_exports')},"
+            f"MATCH({string_literal(code)},{STATE_SUMMARY.column('state_code')},0))")
 
 
 def legend_formulas() -> tuple[str, str, str]:
     """The colour scale's lowest, middle and top points, over every state's figure."""
-    exports = column_ref(STATES_TABLE, wording("states")["columns"]["tech_exports"])
+    exports = STATE_SUMMARY.column("tech_exports")
     return f"MIN({exports})", f"MEDIAN({exports})", f"PERCENTILE({exports},{SCALE_TOP_PERCENTILE})"
 
 
