@@ -48,7 +48,8 @@ def default_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("default-build")
     result = run_cli("build", "--data", REPO / "data", cwd=folder)
     assert result.returncode == 0, result.stderr
-    path = folder / "tech-trade-snapshot-2020.xlsx"
+    # The 2021 edition shows the data of 2020.
+    path = folder / "tech-trade-snapshot-2021.xlsx"
     assert path.exists()
     return path
 

@@ -72,8 +72,8 @@ def test_the_sheet_notes_that_trade_not_assigned_to_a_state_is_left_out_and_cite
     text = " ".join(str(cell.value) for row in default_values[SHEET].iter_rows() for cell in row if cell.value)
     assert "N2" in text
     assert "not assigned to a state" in text or "could not assign to a state" in text
-    about_notes = {note["id"] for note in wording("about")["notes"]}
-    assert "N2" in about_notes
+    definitions = {note["id"] for note in wording("notes")["definitions"]}
+    assert "N2" in definitions
 
 
 # --- services, derived from the published totals --------------------------------------------------

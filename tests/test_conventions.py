@@ -12,12 +12,12 @@ from pathlib import Path
 from helpers import DATA, run_cli
 
 
-def test_the_cover_comes_first_and_links_to_every_sheet(default_formulas):
-    assert default_formulas.sheetnames[0] == "About"
+def test_the_cover_comes_first_and_links_to_every_other_sheet(default_formulas):
+    assert default_formulas.sheetnames[0] == "Cover"
     links = {cell.hyperlink.location.split("!")[0].strip("'")
-             for row in default_formulas["About"].iter_rows() for cell in row
+             for row in default_formulas["Cover"].iter_rows() for cell in row
              if cell.hyperlink is not None and cell.hyperlink.location}
-    assert links == set(default_formulas.sheetnames)
+    assert links == set(default_formulas.sheetnames) - {"Cover"}
 
 
 def test_no_cell_is_merged(default_formulas):

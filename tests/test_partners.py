@@ -298,3 +298,39 @@ def test_a_country_spelt_in_another_case_in_one_file_is_one_partner_as_formulas_
     assert len(canada) == 1
     assert round(canada["exports"].iloc[0] / BILLION, 2) == 22.69
     assert canada["imports"].iloc[0] == pytest.approx(5_693_784_088)
+
+
+# --- the Dashboard ---------------------------------------------------------------------------------------
+
+
+def dashboard_partner_block(values) -> int:
+    """The first row (from 1) of the Dashboard's block behind its partners chart."""
+    heading = wording("dashboard")["partners_heading"]
+    sheet = values[wording("dashboard")["sheet"]]
+    return next(row[0].row for row in sheet.iter_rows(max_col=1) if row[0].value == heading) + 2
+
+
+def dashboard_partner_rows(values) -> list[list]:
+    """The rows of that block: trade, rank, country, exports, imports."""
+    first = dashboard_partner_block(values)
+    return [[cell.value for cell in row] for row in values[wording("dashboard")["sheet"]].iter_rows(
+        min_row=first, max_row=first + 9, max_col=5)]
+
+
+def test_the_dashboard_charts_the_top_destinations_and_sources(default_values, default_workbook):
+    rows = dashboard_partner_rows(default_values)
+    assert [row[2] for row in rows] == ["Mexico", "Canada", "China", "Hong Kong", "Netherlands",
+                                        "China", "Mexico", "Taiwan", "Vietnam", "Malaysia"]
+    assert [round(row[3] / BILLION, 2) for row in rows[:3]] == [38.37, 22.69, 21.35]
+    assert round(rows[5][4] / BILLION, 2) == 141.32
+    from helpers import charts_of
+
+    first = dashboard_partner_block(default_values)
+    categories = f"$C${first}:$C${first + 9}</c:f>"
+    charts = [chart for chart in charts_of(default_workbook, wording("dashboard")["sheet"]) if categories in chart]
+    assert len(charts) == 1 and '<c:barDir val="bar"/>' in charts[0] and charts[0].count("<c:ser>") == 2
+
+
+def test_the_dashboard_partners_chart_is_a_gap_in_a_year_without_partner_data(values_2019):
+    rows = dashboard_partner_rows(values_2019)
+    assert all(row[2] in (None, "") and row[3] in (None, "") and row[4] in (None, "") for row in rows)

@@ -84,6 +84,46 @@ def reading_text(default_pdf) -> str:
     return " ".join(text.split())
 
 
+def test_the_pdf_starts_with_the_cover(reading_text):
+    text = reading_text
+    assert text.startswith(wording("cover")["title"].format(edition=2021, year=2020))
+
+
+#: The height of a word's box in pdftotext -bbox per point of font size: the font's ascent and
+#: descent, 1.16 em for DejaVu Sans (LibreOffice's stand-in for Arial here), 1.12 for Liberation
+#: Sans; the larger makes the sizes measured the smaller.
+COVER_BOX_PER_POINT = 1.17
+#: Points at the bottom of a page that hold the footer (page furniture, set for every sheet).
+COVER_FOOTER_BAND = 60
+
+
+def _printed_words(pdf: Path) -> list[tuple[str, list[float]]]:
+    """Each page's sheet (named in its footer) and the font sizes of the words above the footer."""
+    import re
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        height = float(re.search(r'height="([0-9.]+)"', page).group(1))
+        words = [(float(y0), float(y1), text) for y0, y1, text in
+                 re.findall(r'<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)</word>',
+                            page)]
+        footer = [text for y0, _, text in words if y0 > height - COVER_FOOTER_BAND]
+        sizes = [(y1 - y0) / COVER_BOX_PER_POINT for y0, y1, _ in words if y0 <= height - COVER_FOOTER_BAND]
+        pages.append((" ".join(footer), sizes))
+    return pages
+
+
+def test_the_cover_prints_on_one_page_and_the_cover_and_notes_in_text_of_8_points_or_more(default_pdf):
+    pdf = default_pdf[1]
+    pages = _printed_words(pdf)
+    cover = [sizes for footer, sizes in pages if f" {wording('cover')['sheet']} Page " in footer]
+    notes = [sizes for footer, sizes in pages if f" {wording('notes')['sheet']} Page " in footer]
+    assert len(cover) == 1 and notes
+    for sizes in cover + notes:
+        assert sizes and min(sizes) >= 8, min(sizes)
+
+
 def test_the_default_pdf_has_at_most_20_pages(pages):
     assert 0 < len(pages) <= MAX_PAGES, f"{len(pages)} pages"
 

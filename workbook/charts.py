@@ -151,10 +151,14 @@ class HouseChart:
         # In a bar chart the value axis is the horizontal (x) one.
         (self.chart.set_x_axis if self.kind == "bar" else self.chart.set_y_axis)(axis)
 
-    def category_axis(self, name: str | None = None, reverse: bool = False, labels_low: bool = False) -> None:
+    def category_axis(self, name: str | None = None, reverse: bool = False, labels_low: bool = False,
+                      every_label: bool = False) -> None:
         """The axis of the categories. ``reverse``: the first category on top of a bar chart
-        (the value axis then stays at the bottom); ``labels_low``: labels stay below negative bars."""
+        (the value axis then stays at the bottom); ``labels_low``: labels stay below negative bars;
+        ``every_label``: each category labelled, where a reader would otherwise skip some to fit."""
         axis: dict = {"num_font": self.font(), "line": {"color": self.style.gridlines}}
+        if every_label:
+            axis["interval_unit"] = 1
         if name:
             axis.update(name=name, name_font=self.font())
         if reverse:

@@ -42,7 +42,7 @@ def extract_workbook(path: Path, out_dir: Path) -> list[Path]:
 def _table_of(filename: str) -> str:
     """The workbook table a data file is extracted from, to name it in a message."""
     tables = {spec.schema.filename: spec.table for spec in input_tables()}
-    return f"the {tables[filename]} table" if filename in tables else "the settings on About"
+    return f"the {tables[filename]} table" if filename in tables else "the settings (Cover and Notes)"
 
 
 def read_own_workbook(path: Path) -> WorkbookInputs:

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
@@ -76,7 +76,19 @@ def find_soffice() -> Path:
 
 def recalculate(path: Path, out_dir: Path) -> Path:
     """Recalculate every formula of ``path`` and save the result as .xlsx in ``out_dir``."""
-    return _convert(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx")
+    with recalculation_started(path, out_dir) as result:
+        return result()
+
+
+@contextlib.contextmanager
+def recalculation_started(path: Path, out_dir: Path) -> Iterator[Callable[[], Path]]:
+    """Start recalculating ``path`` into ``out_dir`` in the background; yield what waits for the result.
+
+    The caller can do other work meanwhile (``check`` validates the schema). LibreOffice is
+    stopped if the block is left before its result was taken (an error, Ctrl-C, SIGTERM).
+    """
+    with _conversion_started(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx") as result:
+        yield result
 
 
 def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -> Path:
@@ -88,11 +100,13 @@ def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -
     """
     path = Path(path)
     if not leave_out:
-        return _convert(path, Path(out_dir), PDF_FILTER, ".pdf")
+        with _conversion_started(path, Path(out_dir), PDF_FILTER, ".pdf") as result:
+            return result()
     with tempfile.TemporaryDirectory(prefix="tech-trade-print-") as folder:
         copy = Path(folder) / path.name
         hide_sheets(path, copy, leave_out)
-        return _convert(copy, Path(out_dir), PDF_FILTER, ".pdf")
+        with _conversion_started(copy, Path(out_dir), PDF_FILTER, ".pdf") as result:
+            return result()
 
 
 #: A sheet of the workbook part's list of sheets, with its name.
@@ -146,7 +160,8 @@ def private_profile() -> Iterator[str]:
         yield f"-env:UserInstallation={Path(folder).resolve().as_uri()}"
 
 
-def _convert(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Path:
+@contextlib.contextmanager
+def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Iterator[Callable[[], Path]]:
     if not path.is_file():
         raise TechTradeError(f"{path}: no such file")
     target = out_dir / f"{path.stem}{suffix}"
@@ -166,19 +181,28 @@ def _convert(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Path:
             # Absolute, so that a name starting with "-" cannot pass for an option.
             str(path.resolve()),
         ]
-        stderr = _run(command, what=f"converting {path}")
-    if not target.is_file():
-        raise TechTradeError(f"LibreOffice could not convert {path}: {_last_error_line(stderr)}")
-    return target
+        what = f"converting {path}"
+        process = _start(command)
+
+        def result() -> Path:
+            stderr = _finish(process, what)
+            if not target.is_file():
+                raise TechTradeError(f"LibreOffice could not convert {path}: {_last_error_line(stderr)}")
+            return target
+
+        try:
+            yield result
+        finally:
+            if process.returncode is None:
+                # Left early (an error, Ctrl-C, SIGTERM): LibreOffice runs in a session of its
+                # own and would outlive the tool.
+                _kill_group(process)
 
 
-def _run(command: list[str], what: str) -> str:
-    """Run LibreOffice; return its stderr. Kill the whole process group on timeout.
-
-    soffice starts soffice.bin as a child, so killing soffice alone would leave
-    the real worker running.
-    """
-    process = subprocess.Popen(
+def _start(command: list[str]) -> subprocess.Popen:
+    """Start LibreOffice in a session of its own: soffice starts soffice.bin as a child, so
+    killing soffice alone would leave the real worker running."""
+    return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -187,13 +211,16 @@ def _run(command: list[str], what: str) -> str:
         errors="replace",
         start_new_session=True,
     )
+
+
+def _finish(process: subprocess.Popen, what: str) -> str:
+    """Wait for LibreOffice; return its stderr. Kill the whole process group on timeout."""
     try:
         _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise TechTradeError(f"LibreOffice took more than {CONVERSION_TIMEOUT} s {what}; stopped it") from None
     except BaseException:
-        # Ctrl-C or SIGTERM: LibreOffice runs in a session of its own and would outlive the tool.
         _kill_group(process)
         raise
     if process.returncode != 0:

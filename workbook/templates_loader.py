@@ -24,8 +24,9 @@ from workbook.errors import TechTradeError
 #: A folder chosen by use_templates(); None for the bundled templates.
 _chosen: Path | None = None
 
-#: Sections of styles.toml that are not cell styles: the palette, column widths, the chart style.
-STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "column_widths", "chart", "small_values"})
+#: Sections of styles.toml that are not cell styles: the palette, the least contrast, column widths, the
+#: chart style, the finer formats of small figures.
+STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "accessibility", "column_widths", "chart", "small_values"})
 
 
 class TemplateError(TechTradeError):

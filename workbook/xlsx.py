@@ -138,6 +138,13 @@ class LimitedWorksheet(Worksheet):
             return 0
         return super()._write_formula(row, col, formula, cell_format, value)
 
+    def _write_array_formula(self, first_row, first_col, last_row, last_col, formula, cell_format=None, value=0,
+                             atype="static"):
+        if formula is not None and formula not in self.formula_cells:
+            self.formula_cells[formula] = (min(first_row, last_row), min(first_col, last_col))
+        return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
+                                            atype)
+
     def _xml_formula_element(self, formula, result, attributes=()):
         # A formula's text result is XML string content, where "_x0041_" stands for "A" as
         # it does in the shared strings. XlsxWriter escapes such text (and control
@@ -204,7 +211,9 @@ class Book:
     protect: bool = False
 
     @classmethod
-    def create(cls, path: Path, protect: bool = False, in_memory: bool = False) -> Book:
+    def create(cls, path: Path, protect: bool = False, in_memory: bool = False, year: int | None = None,
+               edition: int | None = None) -> Book:
+        """A new workbook at ``path``; with ``year`` and ``edition``, its document properties name them."""
         workbook = SealingWorkbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
@@ -216,9 +225,10 @@ class Book:
             "in_memory": in_memory,
         })
         document = wording("document")
+        dated = year is not None and edition is not None
         workbook.set_properties({
-            "title": document["title"],
-            "subject": document["subject"],
+            "title": document["edition_title"].format(edition=edition) if dated else document["title"],
+            "subject": document["edition_subject"].format(year=year) if dated else document["subject"],
             "keywords": document["keywords"],
             "category": document["category"],
             "comments": document["comments"],
@@ -283,7 +293,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "column_widths", "base", "chart", "small_values"}
+    skip = {"theme", "accessibility", "column_widths", "base", "chart", "small_values"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -342,6 +352,11 @@ def fill_colour(style: str) -> str:
     return styles()[style]["bg_color"]
 
 
+def font_colour(style: str) -> str:
+    """The text colour of a named style, for choosing text that reads on a fill."""
+    return styles()[style]["font_color"]
+
+
 def number_format(style: str) -> str:
     """The number format of a named style, for chart axes and data labels."""
     return styles()[style]["num_format"]
@@ -392,12 +407,28 @@ def literal_criterion_of(reference: str) -> str:
     return f'"="&{escaped}'
 
 
+#: The placeholders of live text and the defined names they stand for: ``{year}`` is the
+#: snapshot year a reader picks, ``{edition}`` the edition that follows from it.
+LIVE_FIELDS = {"year": register.SNAPSHOT_YEAR, "edition": register.EDITION}
+_LIVE_FIELD = re.compile(r"\{(" + "|".join(LIVE_FIELDS) + r")\}")
+
+
+def has_live_fields(text: str) -> bool:
+    return _LIVE_FIELD.search(text) is not None
+
+
+def live_text_formula(text: str) -> str:
+    """Text with ``{year}`` or ``{edition}`` in it as a formula that follows those cells."""
+    pieces = _LIVE_FIELD.split(text)
+    # split() alternates literal text and field names: even positions text, odd ones names.
+    parts = [LIVE_FIELDS[piece] if index % 2 else string_literal(piece)
+             for index, piece in enumerate(pieces) if index % 2 or piece]
+    return "&".join(parts)
+
+
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
-    before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, register.SNAPSHOT_YEAR,
-             string_literal(after) if after else None]
-    return "&".join(part for part in parts if part)
+    return live_text_formula(title)
 
 
 def cached(value: object) -> object:

@@ -110,3 +110,17 @@ def _by_country(trade: pd.DataFrame, year: int, countries: list[str]) -> pd.Seri
     sums = rows.groupby(rows["country"].str.casefold())["value_usd"].sum()
     values = sums.reindex([country.casefold() for country in countries], fill_value=0.0).astype(float)
     return pd.Series(values.to_numpy(), index=countries)
+
+
+def top_partners(figures: PartnerFigures, flow: str, count: int) -> list[tuple[int, str, float | None]]:
+    """The first ``count`` ranks of ``flow`` ("export" or "import"): (rank, country, value), as
+    INDEX(..., MATCH(rank, Partners[rank column], 0)) finds them: the first row of each rank in
+    the table's order, and ("", None) where no row has the rank (a tie above it, or no data)."""
+    ranked = []
+    for rank in range(1, count + 1):
+        rows = figures.table[figures.table[f"{flow}_rank"].map(lambda value: value == rank and value != "")]
+        if figures.has_data and not rows.empty:
+            ranked.append((rank, rows.iloc[0]["country"], float(rows.iloc[0][f"{flow}s"])))
+        else:
+            ranked.append((rank, "", None))
+    return ranked

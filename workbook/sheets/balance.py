@@ -17,12 +17,15 @@ from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_
                                     balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
-from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
+from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
+                               TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                               TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
+                               TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
+from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, column_ref, column_width, fold_columns, print_setup,
-                           show_small_values, string_literal,
+from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
                            write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
@@ -59,9 +62,9 @@ NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
 NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
 #: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
 NATIONAL_ROWS = (
-    ("exports", "TechExportsNational", "TechGoodsExports"),
-    ("imports", "TechImportsNational", "TechGoodsImports"),
-    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+    ("exports", TECH_EXPORTS_NATIONAL, TECH_GOODS_EXPORTS),
+    ("imports", TECH_IMPORTS_NATIONAL, TECH_GOODS_IMPORTS),
+    ("balance", TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_BALANCE),
 )
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
@@ -81,15 +84,15 @@ SUMMARY_ROW_HEIGHT = 13 * 2
 
 #: Defined name of each (summary row, column) cell.
 NAMES = {
-    ("goods", EXPORTS_COL): "TechGoodsExports",
-    ("goods", IMPORTS_COL): "TechGoodsImports",
-    ("goods", BALANCE_COL): "TechGoodsBalance",
-    ("services", EXPORTS_COL): "TechServicesExports",
-    ("services", IMPORTS_COL): "TechServicesImports",
-    ("services", BALANCE_COL): "TechServicesBalance",
-    ("total", EXPORTS_COL): "TechTotalExports",
-    ("total", IMPORTS_COL): "TechTotalImports",
-    ("total", BALANCE_COL): "TechTotalBalance",
+    ("goods", EXPORTS_COL): TECH_GOODS_EXPORTS,
+    ("goods", IMPORTS_COL): TECH_GOODS_IMPORTS,
+    ("goods", BALANCE_COL): TECH_GOODS_BALANCE,
+    ("services", EXPORTS_COL): TECH_SERVICES_EXPORTS,
+    ("services", IMPORTS_COL): TECH_SERVICES_IMPORTS,
+    ("services", BALANCE_COL): TECH_SERVICES_BALANCE,
+    ("total", EXPORTS_COL): TECH_TOTAL_EXPORTS,
+    ("total", IMPORTS_COL): TECH_TOTAL_IMPORTS,
+    ("total", BALANCE_COL): TECH_TOTAL_BALANCE,
 }
 
 
@@ -120,16 +123,16 @@ def _if_numbers(cells: tuple[str, ...], result: str) -> str:
     return f"IF({condition},{result},{string_literal(not_published())})"
 
 
-def _tech_goods(table: str) -> str:
+def _tech_goods(table: Table) -> str:
     """The tech category summed over every state of a wide Census table, 0 if it lacks the year."""
-    return (f"IF({has_year_column(table, 'SnapshotYear')},"
-            f"SUMIFS({year_column(table, 'SnapshotYear')},{column_ref(table, header('naics3'))},TechCategory),0)")
+    return (f"IF({has_year_column(table.name, SNAPSHOT_YEAR)},"
+            f"SUMIFS({year_column(table.name, SNAPSHOT_YEAR)},{table.column('naics3')},{TECH_CATEGORY}),0)")
 
 
 def _derivation_formulas() -> dict[str, str]:
     return {
-        "published_total_imports": published_value(PUBLISHED_TOTAL_IMPORTS, "SnapshotYear"),
-        "published_total_balance": published_value(PUBLISHED_TOTAL_BALANCE, "SnapshotYear"),
+        "published_total_imports": published_value(PUBLISHED_TOTAL_IMPORTS, SNAPSHOT_YEAR),
+        "published_total_balance": published_value(PUBLISHED_TOTAL_BALANCE, SNAPSHOT_YEAR),
         "derived_total_exports": _if_numbers(
             (_step("published_total_imports"), _step("published_total_balance")),
             f"{_step('published_total_imports')}+{_step('published_total_balance')}"),
@@ -144,7 +147,7 @@ def _derivation_formulas() -> dict[str, str]:
         "services_balance": _if_numbers(
             (_step("services_exports"), _step("services_imports")),
             f"{_step('services_exports')}-{_step('services_imports')}"),
-        "published_services_balance": published_value(PUBLISHED_SERVICES_BALANCE, "SnapshotYear"),
+        "published_services_balance": published_value(PUBLISHED_SERVICES_BALANCE, SNAPSHOT_YEAR),
         "services_balance_difference": _if_numbers(
             (_step("services_balance"), _step("published_services_balance")),
             f"{_step('services_balance')}-{_step('published_services_balance')}"),
@@ -153,8 +156,8 @@ def _derivation_formulas() -> dict[str, str]:
 
 def _summary_formulas() -> dict[tuple[str, int], str]:
     formulas = {
-        ("goods", EXPORTS_COL): _tech_goods(EXPORTS.table_name),
-        ("goods", IMPORTS_COL): _tech_goods(IMPORTS.table_name),
+        ("goods", EXPORTS_COL): _tech_goods(CENSUS_EXPORTS),
+        ("goods", IMPORTS_COL): _tech_goods(CENSUS_IMPORTS),
         ("services", EXPORTS_COL): _step("services_exports"),
         ("services", IMPORTS_COL): _step("services_imports"),
         ("services", PUBLISHED_COL): _step("published_services_balance"),

@@ -16,19 +16,16 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
 from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
-from workbook.sheets.data_tables import (CATEGORY_LIST, EXPORTS, STATE_LIST, header, state_exports, state_rows_formulas,
-                                        state_year_block, year_column)
+from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
+                               SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
+from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
 from workbook.charts import HouseChart
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, fill_colour, fold_columns,
-                           number_format, print_setup, show_small_values, string_literal, theme_colour, this_row_ref,
-                           write_formula,
-                           write_table, write_value, year_title_formula)
+from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
+                           string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
 
 WORDING = "categories"
-TOTALS_TABLE = "CategoryTotals"
-LARGEST_TABLE = "LargestCategories"
 
 # The matrix comes first, right under the title, so that its 53 rows print on one page
 # (two pages wide); the U.S. summary opens the page of national totals after it.
@@ -39,9 +36,9 @@ CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
 
 #: (defined name, wording key, style) of the U.S. summary block, in order.
 SUMMARY = (
-    ("GoodsExportsUS", "goods_exports_us", "usd_billions"),
-    ("TechCategoryRankUS", "tech_rank_us", "rank"),
-    ("TechShareOfGoodsUS", "tech_share_us", "ratio"),
+    (GOODS_EXPORTS_US, "goods_exports_us", "usd_billions"),
+    (TECH_CATEGORY_RANK_US, "tech_rank_us", "rank"),
+    (TECH_SHARE_OF_GOODS_US, "tech_share_us", "ratio"),
 )
 #: Printed size (percent): the largest at which the matrix's rows fit one landscape page.
 PRINT_SCALE = 73
@@ -138,17 +135,16 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
     formats = book.formats
     sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
     sheet.set_row(heading_row, row_height_for("heading"))
-    totals = words["totals_columns"]
     not_ranked = words["not_ranked"]
-    tech_found = f"COUNTIF({column_ref(TOTALS_TABLE, totals['code'])},TechCategory)=0"
+    tech_found = f"COUNTIF({CATEGORY_TOTALS.column('code')},{TECH_CATEGORY})=0"
 
     def tech_figure(column: str) -> str:
         return (f"IF({tech_found},{string_literal(not_ranked)},"
-                f"INDEX({column_ref(TOTALS_TABLE, totals[column])},"
-                f"MATCH(TechCategory,{column_ref(TOTALS_TABLE, totals['code'])},0)))")
+                f"INDEX({CATEGORY_TOTALS.column(column)},"
+                f"MATCH({TECH_CATEGORY},{CATEGORY_TOTALS.column('code')},0)))")
 
     formulas = {
-        "goods_exports_us": f"SUM({column_ref(TOTALS_TABLE, totals['exports'])})",
+        "goods_exports_us": f"SUM({CATEGORY_TOTALS.column('exports')})",
         "tech_rank_us": tech_figure("rank"),
         "tech_share_us": tech_figure("share_of_goods"),
     }
@@ -182,7 +178,6 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     """The state x category matrix with its heat map; return its last row and column."""
     formats = book.formats
     columns = words["matrix_columns"]
-    exports, states = EXPORTS.table_name, STATE_LIST.table_name
     matrix = figures.matrix
     blocks = model.figures(export_rows)
     header_row = MATRIX_HEADER_ROW
@@ -218,8 +213,8 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
         write_formula(sheet, row, NAME_COL,
-                      f"INDEX({column_ref(states, header('state_name'))},"
-                      f"MATCH({code_cell},{column_ref(states, header('state_code'))},0))",
+                      f"INDEX({STATE_LIST.column('state_name')},"
+                      f"MATCH({code_cell},{STATE_LIST.column('state_code')},0))",
                       formats["formula_text"], figures.state_names[state_code])
         for source, col in label_copies:
             write_formula(sheet, row, col, xl_rowcol_to_cell(row, source, col_abs=True), formats["formula_text"],
@@ -229,7 +224,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
         for col, key in zip(helper_cols, STATE_ROW_KEYS):
             write_formula(sheet, row, col, helpers[key], formats["rank"], block.value(key))
-        year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
+        year = state_year_block(CENSUS_EXPORTS.name, SNAPSHOT_YEAR, first_cell, last_cell)
         for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
             write_formula(sheet, row, col, state_exports(year, code_cell, category_cell, first_cell, last_cell),
@@ -254,8 +249,8 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     # Tech's column: the header whose code is the TechCategory input, so the mark follows it.
     first_header = xl_rowcol_to_cell(header_row, FIRST_CATEGORY_COL, row_abs=True)
     sheet.conditional_format(header_row, FIRST_CATEGORY_COL, header_row, last_col, {
-        "type": "formula", "criteria": f"={first_header}=TechCategory",
-        "format": formats["rule_header_highlight"],
+        "type": "formula", "criteria": f"={first_header}={TECH_CATEGORY}",
+        "format": formats["rule_tech_header"],
     })
     return last_row, last_col
 
@@ -263,17 +258,16 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
 # ---------------------------------------------------------------- national totals
 
 def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
-    exports, categories = EXPORTS.table_name, CATEGORY_LIST.table_name
-    row = {key: this_row_ref(TOTALS_TABLE, name) for key, name in col.items()}
-    whole = {key: column_ref(TOTALS_TABLE, name) for key, name in col.items()}
-    find = f"MATCH({row['code']},{column_ref(categories, header('naics3'))},0)"
+    row = {key: CATEGORY_TOTALS.this_row(key) for key in col}
+    whole = {key: CATEGORY_TOTALS.column(key) for key in col}
+    find = f"MATCH({row['code']},{CATEGORY_LIST.column('naics3')},0)"
     product = string_literal(PRODUCT_KIND)
     return {
-        "label": f"INDEX({column_ref(categories, header('label'))},{find})",
-        "kind": f"INDEX({column_ref(categories, header('kind'))},{find})",
-        "exports": (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
-                    f"{column_ref(exports, header('naics3'))},{row['code']})"),
-        "share_of_goods": f"IF(GoodsExportsUS=0,0,{row['exports']}/GoodsExportsUS)",
+        "label": f"INDEX({CATEGORY_LIST.column('label')},{find})",
+        "kind": f"INDEX({CATEGORY_LIST.column('kind')},{find})",
+        "exports": (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+                    f"{CENSUS_EXPORTS.column('naics3')},{row['code']})"),
+        "share_of_goods": f"IF({GOODS_EXPORTS_US}=0,0,{row['exports']}/{GOODS_EXPORTS_US})",
         # Product categories that exported more, plus those that exported as much with a
         # smaller code: every rank is taken once, which the largest-categories block needs.
         "rank": (f"IF({row['kind']}<>{product},{string_literal(not_ranked)},"
@@ -284,7 +278,7 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
 
 
 def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
-    col = words["totals_columns"]
+    col = CATEGORY_TOTALS.headers()
     totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
     totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
     formulas = _totals_formulas(col, words["not_ranked"])
@@ -293,7 +287,7 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
                     header_style=_header_style(key))
         for key, (style, width) in TOTALS_LOOK.items()
     ]
-    first, last = write_table(book, sheet, header_row, TOTALS_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, CATEGORY_TOTALS.name, columns)
     # The rank's column is a matrix column too: a little wider, so that its header takes three lines.
     rank_col = list(TOTALS_LOOK).index("rank")
     sheet.set_column(rank_col, rank_col, column_width("matrix") + 1)
@@ -303,15 +297,14 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
 
 
 def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
-    col = words["largest_columns"]
-    totals = words["totals_columns"]
-    rank = this_row_ref(LARGEST_TABLE, col["rank"])
-    ranks = column_ref(TOTALS_TABLE, totals["rank"])
+    col = LARGEST_CATEGORIES.headers()
+    rank = LARGEST_CATEGORIES.this_row("rank")
+    ranks = CATEGORY_TOTALS.column("rank")
 
     def pick(key: str) -> str:
         # Blank where there are fewer product categories than places in the block.
         return (f"IF({rank}>COUNT({ranks}),\"\","
-                f"INDEX({column_ref(TOTALS_TABLE, totals[key])},MATCH({rank},{ranks},0)))")
+                f"INDEX({CATEGORY_TOTALS.column(key)},MATCH({rank},{ranks},0)))")
 
     largest = figures.largest.set_index("rank").reindex(pd.Index(range(1, LARGEST_COUNT + 1), name="rank"))
     largest = largest.astype(object).where(largest.notna(), "").reset_index()
@@ -320,7 +313,7 @@ def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
                     formula=None if key == "rank" else pick(key), header_style=_header_style(key))
         for key, (style, width) in LARGEST_LOOK.items()
     ]
-    first, last = write_table(book, sheet, header_row, LARGEST_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, LARGEST_CATEGORIES.name, columns)
     _fit_labels(sheet, first, largest["label"].tolist())
     _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(LARGEST_LOOK).index("code"))
     return first, last
@@ -340,7 +333,7 @@ def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
 def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_col: int, code_col: int) -> None:
     code_cell = xl_rowcol_to_cell(first, code_col, col_abs=True)
     sheet.conditional_format(first, 0, last, last_col, {
-        "type": "formula", "criteria": f"={code_cell}=TechCategory", "format": book.formats["rule_highlight"],
+        "type": "formula", "criteria": f"={code_cell}={TECH_CATEGORY}", "format": book.formats["rule_highlight"],
     })
 
 
@@ -368,9 +361,9 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, titl
         code, exports = xl_rowcol_to_cell(row, code_col), xl_rowcol_to_cell(row, exports_col)
         value = float(largest.loc[rank, "exports"]) if rank in largest.index else 0.0
         is_tech = rank in largest.index and int(largest.loc[rank, "code"]) == model.tech_naics3
-        write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>TechCategory),{exports},0)",
+        write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>{TECH_CATEGORY}),{exports},0)",
                       helper_style, 0.0 if is_tech else value)
-        write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}=TechCategory),{exports},0)",
+        write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
                       helper_style, value if is_tech else 0.0)
     chart = HouseChart(book, "bar", [name, title_row, 0])
     categories = [name, first, label_col, last, label_col]

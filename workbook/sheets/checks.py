@@ -19,9 +19,13 @@ from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, identity_differe
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures
 from workbook.model.states import state_figures
+from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DATA, IDENTITY_CHECKS, PUBLISHED_CHECKS,
+                               SNAPSHOT_YEAR, STATE_SUMMARY, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                               STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                               TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
+                               TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
-from workbook.sheets.data_tables import EXPORTS, header, published_sum, year_column
-from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.sheets.data_tables import published_sum, year_column
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, show_small_values, string_literal,
@@ -29,8 +33,8 @@ from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_se
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True
-PUBLISHED_TABLE = "PublishedChecks"
-IDENTITY_TABLE = "IdentityChecks"
+PUBLISHED_TABLE = PUBLISHED_CHECKS.name
+IDENTITY_TABLE = IDENTITY_CHECKS.name
 TITLE_ROW, SUBTITLE_ROW, SUMMARY_ROW, PUBLISHED_HEADING_ROW = 0, 1, 2, 3
 #: The identities' table starts in the second column, whose width suits their wrapped labels.
 IDENTITY_FIRST_COL = 1
@@ -41,16 +45,16 @@ KEY_COLUMNS = ("subject", "figure")
 
 #: Published figures the workbook computes itself: figure -> defined name of its value.
 COMPARED_BY_NAME = {
-    "states_tech_exports_over_1b": "StatesOverThreshold",
-    "states_tech_top_three": "StatesTechTopThree",
-    "states_tech_leading": "StatesTechLeading",
-    "tech_products_exports_rank": "TechCategoryRankUS",
-    "tech_services_trade_balance": "TechServicesBalance",
+    "states_tech_exports_over_1b": STATES_OVER_THRESHOLD,
+    "states_tech_top_three": STATES_TECH_TOP_THREE,
+    "states_tech_leading": STATES_TECH_LEADING,
+    "tech_products_exports_rank": TECH_CATEGORY_RANK_US,
+    "tech_services_trade_balance": TECH_SERVICES_BALANCE,
 }
-#: Published figures about one state: figure -> (States column, model column).
+#: Published figures about one state: figure -> (States column, model column), both by key.
 COMPARED_BY_STATE = {
-    "state_tech_exports": ("Tech exports", "tech_exports"),
-    "state_tech_leading": ("Tech rank among categories", "tech_category_rank"),
+    "state_tech_exports": ("tech_exports", "tech_exports"),
+    "state_tech_leading": ("tech_category_rank", "tech_category_rank"),
 }
 
 
@@ -93,7 +97,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     partner_row = notes_row
     has_data = model.figures(partner_figures).has_data
     write_formula(sheet, partner_row, 0,
-                  f'IF(HasPartnerData=1,{year_title_formula(words["partner_data"])},'
+                  f'IF({HAS_PARTNER_DATA}=1,{year_title_formula(words["partner_data"])},'
                   f'{year_title_formula(words["no_partner_data"])})', formats["note"],
                   words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
     sheet.freeze_panes(header_row + 1, 0)
@@ -146,7 +150,7 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
         country = string_literal(subject)
         figures = model.figures(partner_figures)
         row = figures.country(subject) if figures.has_data else None
-        formula = (f'IF(HasPartnerData<>1,"",IF({partners.country_listed(country)}=0,"",'
+        formula = (f'IF({HAS_PARTNER_DATA}<>1,"",IF({partners.country_listed(country)}=0,"",'
                    f'{partners.country_lookup("export_rank", country)}))')
         return Comparison(formula, None if row is None else int(row["export_rank"]))
     if figure in COMPARED_BY_NAME:
@@ -155,8 +159,8 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
     if figure in COMPARED_BY_STATE:
         column, model_column = COMPARED_BY_STATE[figure]
         states = model.figures(state_figures).table
-        formula = (f"INDEX({column_ref(STATES_TABLE, column)},"
-                   f"MATCH({string_literal(subject)},{column_ref(STATES_TABLE, 'Code')},0))")
+        formula = (f"INDEX({STATE_SUMMARY.column(column)},"
+                   f"MATCH({string_literal(subject)},{STATE_SUMMARY.column('state_code')},0))")
         return Comparison(formula, float(states.loc[subject, model_column]))
     return Comparison(None, None)
 
@@ -169,7 +173,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
     states = model.data.states
     names = dict(zip(states["state_code"], states["state_name"]))
     rows = model.data.published.drop_duplicates(["figure", "year", "subject"])
-    ref = {key: this_row_ref(PUBLISHED_TABLE, name) for key, name in col.items()}
+    ref = {key: PUBLISHED_CHECKS.this_row(key) for key in col}
     values: dict[str, list] = {key: [] for key in col}
     formulas: dict[str, list] = {key: [] for key in ("published", "workbook", "tolerance", "reason")}
     for entry in rows.itertuples():
@@ -197,10 +201,10 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         formulas["reason"].append(
             f'IF({ref["status"]}={string_literal(words["differs"])},{string_literal(reason)},"")' if reason else None)
     shared = {
-        "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>SnapshotYear),"",'
+        "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>{SNAPSHOT_YEAR}),"",'
                        f'{ref["workbook"]}-{ref["published"]})'),
         "status": (f'IF({ref["workbook"]}="",{string_literal(words["quoted"])},'
-                   f'IF({ref["year"]}<>SnapshotYear,{string_literal(wording("published")["not_published"])},'
+                   f'IF({ref["year"]}<>{SNAPSHOT_YEAR},{string_literal(wording("published")["not_published"])},'
                    f'IF(ABS({ref["difference"]})<={ref["tolerance"]},{string_literal(words["matches"])},'
                    f'{string_literal(words["differs"])})))'),
     }
@@ -239,37 +243,36 @@ def _show_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int]
 
 def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object, str, object]]:
     """(wording key, left formula, left value, right formula, right value) of each identity."""
-    exports = EXPORTS.table_name
     states = model.figures(state_figures)
-    all_tech = (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
-                f"{column_ref(exports, header('naics3'))},TechCategory)")
+    all_tech = (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+                f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY})")
     data = model.data.exports
     tech_in_data = float(data.loc[(data["year"] == model.year) & (data["naics3"] == model.tech_naics3),
                                   "value_usd"].sum())
     value = book.value_of
 
     def total_balance_left():
-        services = value("TechServicesBalance")
-        return "" if isinstance(services, str) else value("TechGoodsBalance") + services
+        services = value(TECH_SERVICES_BALANCE)
+        return "" if isinstance(services, str) else value(TECH_GOODS_BALANCE) + services
 
     return [
-        ("states_sum", "TechExportsUS", value("TechExportsUS"), all_tech, tech_in_data),
-        ("shares_sum", f"SUM({column_ref(STATES_TABLE, 'Share of US')})",
+        ("states_sum", TECH_EXPORTS_US, value(TECH_EXPORTS_US), all_tech, tech_in_data),
+        ("shares_sum", f"SUM({STATE_SUMMARY.column('share_of_us')})",
          float(states.table["share_of_us"].sum()), "1", 1.0),
-        ("goods_balance", "TechGoodsExports-TechGoodsImports",
-         value("TechGoodsExports") - value("TechGoodsImports"), "TechGoodsBalance", value("TechGoodsBalance")),
+        ("goods_balance", f"{TECH_GOODS_EXPORTS}-{TECH_GOODS_IMPORTS}",
+         value(TECH_GOODS_EXPORTS) - value(TECH_GOODS_IMPORTS), TECH_GOODS_BALANCE, value(TECH_GOODS_BALANCE)),
         ("total_balance",
-         'IF(ISTEXT(TechServicesBalance),"",TechGoodsBalance+TechServicesBalance)', total_balance_left(),
-         'IF(ISTEXT(TechTotalBalance),"",TechTotalBalance)',
-         "" if isinstance(value("TechTotalBalance"), str) else value("TechTotalBalance")),
-        ("categories_sum", "GoodsExportsUS", value("GoodsExportsUS"),
-         f"SUM({column_ref(STATES_TABLE, 'Goods exports')})", float(states.table["goods_exports"].sum())),
+         f'IF(ISTEXT({TECH_SERVICES_BALANCE}),"",{TECH_GOODS_BALANCE}+{TECH_SERVICES_BALANCE})', total_balance_left(),
+         f'IF(ISTEXT({TECH_TOTAL_BALANCE}),"",{TECH_TOTAL_BALANCE})',
+         "" if isinstance(value(TECH_TOTAL_BALANCE), str) else value(TECH_TOTAL_BALANCE)),
+        ("categories_sum", GOODS_EXPORTS_US, value(GOODS_EXPORTS_US),
+         f"SUM({STATE_SUMMARY.column('goods_exports')})", float(states.table["goods_exports"].sum())),
     ]
 
 
 def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
-    col = words["identity_columns"]
-    ref = {key: this_row_ref(IDENTITY_TABLE, name) for key, name in col.items()}
+    col = IDENTITY_CHECKS.headers()
+    ref = {key: IDENTITY_CHECKS.this_row(key) for key in col}
     identities = _identities(book, model)
     differences = [identity_difference(left, right) for _, _, left, _, right in identities]
     # Every identity compares dollars, except the shares that sum to 100%.
