@@ -317,6 +317,12 @@ def test_state_flags_say_yes_or_no_in_words_beside_their_colour(default_formulas
                     assert operand == "0"
                     first = str(ranges.sqref).split(":")[0]
                     assert sheet[first].number_format.startswith("+"), first
+            elif rule.type == "expression" and rule.formula[0].startswith("AND(ISNUMBER("):
+                # A small figure's finer number format (xlsx.show_small_values): coloured, if at all,
+                # by its sign, which its format shows.
+                first = str(ranges.sqref).split(":")[0]
+                colours = rule.dxf is not None and rule.dxf.fill is not None
+                assert not colours or sheet[first].number_format.startswith("+"), first
             elif rule.type == "expression":
                 assert rule.formula[0].endswith('="Yes"')
 
