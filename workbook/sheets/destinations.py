@@ -89,7 +89,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     end_row = _paragraph(sheet, last + 2, words["census_note"], formats["note"])
     end_row = _paragraph(sheet, end_row, words["source_note"], formats["note"])
     sheet.freeze_panes(table_header_row + 1, 0)
-    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row, landscape=False)
+    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row)
 
 
 def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
