@@ -52,6 +52,9 @@ TARGETS = {
     "peak_memory_ratio": 2.0,
     "recalc_ratio_default": 2.0,
     "recalc_ratio_10x": 3.0,
+    # Issue 12: `tech-trade check` against a plain headless LibreOffice open-and-save of the same file.
+    "check_ratio_default": 3.0,
+    "check_ratio_10x": 3.0,
     # Issue 11: the default workbook stays small enough to email, its partner tables included.
     "default_workbook_bytes": 1_000_000,
 }
@@ -294,6 +297,47 @@ def measure_recalc(label: str, workbook: Path, work: Path, repeats: int, timeout
     return result
 
 
+# ---------------------------------------------------------------- check
+
+def plain_open_and_save(workbook: Path, out_dir: Path, timeout: float) -> Run:
+    """A plain headless LibreOffice opening ``workbook`` and saving it again as .xlsx, with a fresh
+    profile of its own (as any scripted run should have) and LibreOffice's own settings."""
+    from workbook.libreoffice import find_soffice
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tech-trade-bench-profile-") as profile:
+        return run_child([str(find_soffice()), f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+                          "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+                          "--convert-to", "xlsx", "--outdir", str(out_dir), str(workbook.resolve())], timeout=timeout)
+
+
+def check_command(workbook: Path) -> list[str]:
+    return [sys.executable, "-m", "workbook", "check", "--quiet", str(workbook)]
+
+
+def measure_check(label: str, workbook: Path, work: Path, repeats: int, timeout: float) -> dict:
+    """``tech-trade check`` and a plain LibreOffice open-and-save, ``repeats`` times each, alternating."""
+    folder = work / label / "check"
+    result: dict = {"check": [], "open_and_save": []}
+    for attempt in range(repeats):
+        out_dir = folder / f"saved-{attempt}"
+        saved = plain_open_and_save(workbook, out_dir, timeout)
+        if saved.status != 0 or not list(out_dir.iterdir()):
+            raise SystemExit(f"LibreOffice failed on {workbook} ({saved.status}): {saved.stderr.strip()[-300:]}")
+        checked = run_child(check_command(workbook), timeout=timeout, cwd=REPO)
+        if checked.status != 0:
+            raise SystemExit(f"tech-trade check {workbook} exited {checked.status}: {checked.stderr.strip()[-300:]}")
+        result["open_and_save"].append(saved)
+        result["check"].append(checked)
+        print(f"  {label} run {attempt + 1}/{repeats}: check {checked.wall:.2f} s (CPU {checked.cpu:.2f} s), "
+              f"LibreOffice open and save {saved.wall:.2f} s (CPU {saved.cpu:.2f} s)", flush=True)
+    for kind in ("check", "open_and_save"):
+        result[kind] = median_of(result[kind])
+    for key in ("wall_s", "cpu_s"):
+        result[f"ratio_{key}"] = round(result["check"][key] / result["open_and_save"][key], 3)
+    return result
+
+
 # ---------------------------------------------------------------- report
 
 def machine() -> dict:
@@ -370,6 +414,12 @@ def verdicts(results: dict) -> list[dict]:
         else:
             add(target, f"{label}: LibreOffice open + recalculation / values-only copy", None, TARGETS[target],
                 "timed out")
+    for label, target in ((DEFAULT, "check_ratio_default"), ("10x", "check_ratio_10x")):
+        check = results.get("check", {}).get(label)
+        if check is not None:
+            add(target, f"{label}: tech-trade check / plain LibreOffice open-and-save", check["ratio_wall_s"],
+                TARGETS[target], f"{check['check']['wall_s']:.2f} s vs {check['open_and_save']['wall_s']:.2f} s; "
+                                 f"CPU time ratio {check['ratio_cpu_s']}")
     return rows
 
 
@@ -404,6 +454,13 @@ def print_report(results: dict) -> None:
                 continue
             print(f"{label:>8} {formulas['wall_s']:>10.2f} {formulas['cpu_s']:>7.2f} {values['wall_s']:>9.2f} "
                   f"{values['cpu_s']:>7.2f} {entry['ratio_wall_s']:>6.2f} {entry['ratio_cpu_s']:>9.2f}")
+    if results.get("check"):
+        print("\ntech-trade check against a plain LibreOffice open-and-save as .xlsx (medians)")
+        print(f"{'size':>8} {'check s':>8} {'cpu s':>7} {'open+save s':>11} {'cpu s':>7} {'ratio':>6} {'cpu ratio':>9}")
+        for label, entry in results["check"].items():
+            check, saved = entry["check"], entry["open_and_save"]
+            print(f"{label:>8} {check['wall_s']:>8.2f} {check['cpu_s']:>7.2f} {saved['wall_s']:>11.2f} "
+                  f"{saved['cpu_s']:>7.2f} {entry['ratio_wall_s']:>6.2f} {entry['ratio_cpu_s']:>9.2f}")
     print("\nTargets")
     for row in results["targets"]:
         value = "n/a" if row["value"] is None else f"{row['value']:.2f}"
@@ -429,6 +486,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="LibreOffice runs of each workbook up to 10x (default %(default)s)")
     parser.add_argument("--large-recalc-repeats", type=int, default=1,
                         help="LibreOffice runs of each workbook above 10x (default %(default)s)")
+    parser.add_argument("--check", default="default,10",
+                        help="sizes to run tech-trade check on, against LibreOffice opening and saving them "
+                             "(empty skips; default %(default)s)")
+    parser.add_argument("--check-repeats", type=int, default=3,
+                        help="runs of check and of the open-and-save for each size (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=600,
                         help="seconds one LibreOffice run may take before it is stopped (default %(default)s)")
     parser.add_argument("--convert-to", default="csv",
@@ -441,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [float(size) for size in args.sizes.split(",") if size.strip()]
     recalc = [item.strip() for item in args.recalc.split(",") if item.strip()]
     rebuild = [item.strip() for item in args.rebuild.split(",") if item.strip()]
+    check = [item.strip() for item in args.check.split(",") if item.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="tech-trade-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -450,11 +513,13 @@ def main(argv: list[str] | None = None) -> int:
                      "large_repeats": args.large_repeats, "recalc": recalc,
                      "recalc_repeats": args.recalc_repeats, "large_recalc_repeats": args.large_recalc_repeats,
                      "timeout_s": args.timeout, "convert_to": args.convert_to,
+                     "check": check, "check_repeats": args.check_repeats,
                      "command": " ".join([Path(sys.executable).name, "benchmarks/run.py", *(argv or sys.argv[1:])])},
         "load_average_start": os.getloadavg(),
         "builds": {},
         "rebuilds": {},
         "recalc": {},
+        "check": {},
     }
     print(f"machine: {results['machine']}")
     print(f"working in {work}")
@@ -496,6 +561,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: LibreOffice open + recalculation, {repeats} run(s) each")
         results["recalc"][label] = measure_recalc(label, Path(results["builds"][label]["workbook"]), work, repeats,
                                                   args.timeout, args.convert_to)
+
+    for item in check:
+        label = DEFAULT if item == DEFAULT else synthetic.shape_for(float(item)).label
+        if label not in results["builds"]:
+            print(f"{label}: not built, so not checked")
+            continue
+        print(f"{label}: tech-trade check against LibreOffice's open-and-save, {args.check_repeats} run(s) each")
+        results["check"][label] = measure_check(label, Path(results["builds"][label]["workbook"]), work,
+                                                args.check_repeats, args.timeout)
 
     results["targets"] = verdicts(results)
     results["load_average_end"] = os.getloadavg()

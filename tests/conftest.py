@@ -48,7 +48,8 @@ def default_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("default-build")
     result = run_cli("build", "--data", REPO / "data", cwd=folder)
     assert result.returncode == 0, result.stderr
-    path = folder / "tech-trade-snapshot-2020.xlsx"
+    # The 2021 edition shows the data of 2020.
+    path = folder / "tech-trade-snapshot-2021.xlsx"
     assert path.exists()
     return path
 
@@ -78,3 +79,15 @@ def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def values_2019(workbook_2019: Path):
     """The 2019 build's cached values."""
     return open_workbook(workbook_2019, data_only=True)
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory: pytest.TempPathFactory, require_libreoffice) -> tuple[Path, Path]:
+    """``tech-trade build --pdf`` of the bundled data, once for the session (printing is slow): (workbook, PDF)."""
+    folder = tmp_path_factory.mktemp("pdf")
+    out = folder / "snapshot.xlsx"
+    result = run_cli("build", "--pdf", "--out", out)
+    assert result.returncode == 0, result.stderr
+    pdf = out.with_suffix(".pdf")
+    assert pdf.exists()
+    return out, pdf

@@ -72,8 +72,8 @@ def test_the_sheet_notes_that_trade_not_assigned_to_a_state_is_left_out_and_cite
     text = " ".join(str(cell.value) for row in default_values[SHEET].iter_rows() for cell in row if cell.value)
     assert "N2" in text
     assert "not assigned to a state" in text or "could not assign to a state" in text
-    about_notes = {note["id"] for note in wording("about")["notes"]}
-    assert "N2" in about_notes
+    definitions = {note["id"] for note in wording("notes")["definitions"]}
+    assert "N2" in definitions
 
 
 # --- services, derived from the published totals --------------------------------------------------
@@ -205,7 +205,7 @@ def test_a_clustered_column_chart_shows_exports_imports_and_balance(default_form
     assert [series.val.numRef.f for series in chart.series] == expected
 
 
-def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(default_formulas):
+def test_the_chart_sits_below_every_cell_with_content_on_a_page_it_is_never_cut_across(default_formulas):
     sheet = default_formulas[SHEET]
     anchor = sheet._charts[0].anchor
     # Anchors count rows from 0, openpyxl's cells from 1.
@@ -215,4 +215,6 @@ def test_the_chart_sits_below_every_cell_with_content_on_one_printed_page(defaul
     last_printed = int(sheet.print_area.rsplit("$", 1)[1])
     assert bottom <= last_printed
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.page_setup.fitToHeight in (None, 1), "one page tall, so the chart is never cut across pages"
+    # Two pages, one page wide: the chart's page starts at a break above it, and ends with the sheet.
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    assert breaks and max(breaks) < top, "a page break above the chart, so that it is never cut across pages"

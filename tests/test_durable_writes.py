@@ -5,7 +5,9 @@ out; one killed outright (SIGKILL) cannot, and the next write to the same target
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, REPO, run_cli
+from workbook import atomic as atomic_module
 from workbook.atomic import atomic_write_path, remove_stale_temporaries, temporary_prefix
 from workbook.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, TechTradeError
 
@@ -46,11 +49,9 @@ def wait_for_the_temporary_file(process: subprocess.Popen, out: Path) -> Path:
 
 
 @pytest.fixture
-def earlier_workbook(tmp_path: Path) -> Path:
-    out = tmp_path / "snapshot.xlsx"
-    result = run_cli("build", "--data", DATA, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
+def earlier_workbook(tmp_path: Path, default_workbook: Path) -> Path:
+    """A copy of the session's default build: the same data, so a build over it writes the same bytes."""
+    return Path(shutil.copy(default_workbook, tmp_path / "snapshot.xlsx"))
 
 
 @pytest.mark.parametrize("stop, status", [(signal.SIGTERM, EXIT_TERMINATED), (signal.SIGINT, EXIT_INTERRUPTED)])
@@ -122,3 +123,60 @@ def test_the_temporary_file_is_named_after_the_target_and_the_process(tmp_path: 
         assert tmp.name.startswith(f".snapshot.xlsx.{os.getpid()}.") and tmp.name.endswith(".part")
         tmp.write_bytes(b"whole")
     assert target.read_bytes() == b"whole"
+
+
+def test_a_sigterm_at_any_moment_of_starting_a_write_leaves_no_temporary_file(tmp_path: Path):
+    """SIGTERM delivered before each step of ``atomic_write_path`` up to the write itself, one run
+    per step: whenever it lands, the command's handler stops it and no ``.part`` file is left."""
+    target = tmp_path / "snapshot.xlsx"
+    target.write_bytes(b"earlier")
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        for step in itertools.count():
+            stopped = _start_a_write_with_sigterm_at(step, target)
+            assert target.read_bytes() == b"earlier"
+            assert temporaries(tmp_path, target.name) == [], f"SIGTERM at step {step} left a temporary file"
+            if not stopped:
+                break  # the write began before the signal's turn came: every step was covered
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert step > 5
+
+
+class _Terminated(BaseException):
+    pass
+
+
+def _raise_terminated(signum, frame) -> None:
+    # What the command's own handler does (workbook.cli): raise, so that cleanups run.
+    raise _Terminated()
+
+
+class _WriteBegun(Exception):
+    """Leaves the write without replacing the target: the test is about how a write starts."""
+
+
+def _start_a_write_with_sigterm_at(step: int, target: Path) -> bool:
+    """Enter ``atomic_write_path(target)``, sending SIGTERM before its ``step``-th bytecode (counted
+    in workbook/atomic.py only); True where the signal stopped it before the caller could write."""
+    count = itertools.count()
+
+    def trace(frame, event, arg):
+        if frame.f_code.co_filename != atomic_module.__file__:
+            return None
+        frame.f_trace_opcodes = True
+        if event == "opcode" and next(count) == step:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return trace
+
+    sys.settrace(trace)
+    try:
+        with atomic_write_path(target):
+            sys.settrace(None)
+            raise _WriteBegun()
+    except _Terminated:
+        return True
+    except _WriteBegun:
+        return False
+    finally:
+        sys.settrace(None)

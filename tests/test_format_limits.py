@@ -117,12 +117,12 @@ def test_a_limit_broken_during_a_build_is_one_line_and_writes_nothing(tmp_path: 
 
     def with_a_bad_sheet_name(section: str):
         words = wording(section)
-        return {**words, "sheet": "About: the cover [draft]"} if section == "about" else words
+        return {**words, "sheet": "Cover: the first page [draft]"} if section == "cover" else words
 
     monkeypatch.setattr(build, "wording", with_a_bad_sheet_name)
     out = tmp_path / "limits.xlsx"
     assert main(["build", "--data", str(DATA), "--out", str(out)]) == EXIT_USAGE_OR_INPUT
     captured = capsys.readouterr()
-    assert captured.err == ("tech-trade: error: sheet name 'About: the cover [draft]': "
+    assert captured.err == ("tech-trade: error: sheet name 'Cover: the first page [draft]': "
                             "a sheet name cannot hold any of [ ] : * ? / \\\n")
     assert list(tmp_path.iterdir()) == [], "no workbook and no temporary file"

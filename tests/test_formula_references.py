@@ -5,6 +5,8 @@ wording either reaches every formula or stops the build."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,14 @@ def test_a_formula_naming_what_the_workbook_lacks_stops_the_build(tmp_path: Path
         book.close()
     assert str(raised.value).startswith(f"'Report sheet'!C5: the formula ={formula} names {named}")
     assert not path.exists()
+
+
+def test_array_formulas_are_checked_too(tmp_path: Path):
+    book = _book_with_a_table(tmp_path / "array.xlsx")
+    sheet = book.workbook.get_worksheet_by_name("Data")
+    sheet.write_array_formula(7, 1, 7, 1, "{=MAX((Figures[Value]>1)*Figures[Velue])}", None, 3)
+    with pytest.raises(UndefinedReferenceError, match=r"Data!B8: the formula .* names the column \[Velue\]"):
+        book.close()
 
 
 def test_names_are_checked_against_the_workbook_whatever_order_sheets_are_written(tmp_path: Path):
@@ -165,9 +175,17 @@ def test_a_renamed_header_reaches_every_formula_or_stops_the_build(tmp_path: Pat
         assert not out.exists()
         return
     assert built.returncode == EXIT_OK, built.stderr
+    # Carried: the tables carry the new header, and every column a formula names is a column of its table
+    # (another table may keep a column of the old name: Trend's U.S. table has "Tech exports" too).
     formulas = open_workbook(out)
-    assert not [cell.coordinate for sheet in formulas.worksheets for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f" and f"[{old_header}]" in str(cell.value)]
+    headers = {name.casefold(): {column.name.casefold() for column in sheet.tables[name].tableColumns}
+               for sheet in formulas.worksheets for name in sheet.tables}
+    assert any(new_header.casefold() in columns for columns in headers.values())
+    unresolved = [f"{sheet.title}!{cell.coordinate}" for sheet in formulas.worksheets for row in sheet.iter_rows()
+                  for cell in row if cell.data_type == "f"
+                  for table, header in names_in(getattr(cell.value, "text", None) or str(cell.value)).columns
+                  if header is not None and header.casefold() not in headers.get(table.casefold(), set())]
+    assert not unresolved
     checked = run_cli("check", out)
     assert checked.returncode == EXIT_OK, checked.stdout + checked.stderr
 
@@ -178,3 +196,26 @@ def test_a_templates_folder_that_is_not_one_is_refused(tmp_path: Path):
     assert result.stderr == (f"tech-trade: error: {tmp_path}: not a templates folder (expected styles.toml and "
                              "wording/ in it, as in the tool's templates/)\n")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_command_stops_with_status_2_and_one_line_naming_the_formula(tmp_path: Path):
+    # A build whose States sheet writes one formula naming a column StateSummary lacks, run as the command.
+    script = (
+        "import sys\n"
+        "from workbook.cli import main\n"
+        "from workbook.sheets import states\n"
+        "from workbook.xlsx import write_formula\n"
+        "write_states = states.write\n"
+        "def planted(book, sheet, model):\n"
+        "    write_states(book, sheet, model)\n"
+        "    write_formula(sheet, 2, 8, 'SUM(StateSummary[Tech exprts])', None, 0)\n"
+        "states.write = planted\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    out = tmp_path / "planted.xlsx"
+    result = subprocess.run([sys.executable, "-c", script, "build", "--data", str(DATA), "--out", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert result.returncode == EXIT_USAGE_OR_INPUT
+    assert result.stderr == ("tech-trade: error: States!I3: the formula =SUM(StateSummary[Tech exprts]) names the "
+                             "column [Tech exprts] of the table StateSummary, which has no such column; "
+                             "nothing was written\n")
+    assert list(tmp_path.iterdir()) == []

@@ -71,7 +71,8 @@ def test_check_refuses_before_openpyxl_or_libreoffice_reads_a_byte(case: Hostile
     def must_not_run(*args, **kwargs):
         raise AssertionError("a hostile file reached a parser or LibreOffice")
 
-    for module, name in ((check, "_load"), (libreoffice, "recalculate"), (validator, "validate")):
+    for module, name in ((check, "_load"), (libreoffice, "recalculation_started"),
+                         (validator, "validation_started")):
         monkeypatch.setattr(module, name, must_not_run)
     opened = opened_while(lambda: pytest.raises(UnsafeWorkbookError, check.check_workbook, path))
     assert str(path) in opened

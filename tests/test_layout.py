@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import open_workbook
-from workbook.layout import SheetLayout, row_height_for
+from workbook.layout import SheetLayout, row_height_for, wrapped_height
 from workbook.templates_loader import styles
-from workbook.xlsx import Book
+from workbook.xlsx import Book, column_width
 
 
 def test_the_cursor_writes_a_year_following_title_and_moves_past_each_element(tmp_path: Path) -> None:
@@ -21,6 +23,9 @@ def test_the_cursor_writes_a_year_following_title_and_moves_past_each_element(tm
     assert layout.heading("A section") == 3
     assert layout.notes(["First note", "Second note"]) == 5
     assert layout.row == 6
+    # The book must define what its formulas name.
+    book.define_name("SnapshotYear", sheet, 10, 0, "")
+    sheet.write_number(10, 0, 2020)
     book.close()
 
     formulas = open_workbook(path)["Layout"]
@@ -31,3 +36,37 @@ def test_the_cursor_writes_a_year_following_title_and_moves_past_each_element(tm
         "What this sheet shows", "A section", "First note", "Second note"]
     # A title row is tall enough for the title's font.
     assert formulas.row_dimensions[1].height == row_height_for("title") >= styles()["title"]["font_size"] * 1.2
+
+
+def test_entries_put_text_beside_a_label_on_rows_tall_enough_and_name_the_edition(tmp_path: Path) -> None:
+    path = tmp_path / "entries.xlsx"
+    book = Book.create(path)
+    sheet = book.add_sheet("Entries")
+    layout = SheetLayout(book, sheet, 2020, edition=2021)
+    long_text = "A sentence that takes more than one line of a wide column. " * 4
+    assert layout.entry("Label", long_text, "page_text") == 0
+    assert layout.entry("Edition", "Tech Trade Snapshot {edition}, on {year}", "page_text") == 1
+    assert layout.link("'Entries'!A1", "Entries", "This sheet", "page_text") == 2
+    assert layout.row == 3
+    book.define_name("SnapshotYear", sheet, 10, 0, "")
+    book.define_name("Edition", sheet, 11, 0, "")
+    sheet.write_number(10, 0, 2020)
+    sheet.write_number(11, 0, 2021)
+    book.close()
+
+    formulas = open_workbook(path)["Entries"]
+    values = open_workbook(path, data_only=True)["Entries"]
+    assert values["B1"].value == long_text and formulas["B1"].alignment.wrap_text
+    assert formulas["B2"].value == '="Tech Trade Snapshot "&Edition&", on "&SnapshotYear'
+    assert values["B2"].value == "Tech Trade Snapshot 2021, on 2020"
+    assert formulas["A3"].hyperlink.location == "'Entries'!A1" and values["B3"].value == "This sheet"
+    # Four lines of text need four lines of height; one line, one.
+    assert formulas.row_dimensions[1].height == wrapped_height(long_text, column_width("page_text"), "page_text")
+    assert formulas.row_dimensions[1].height >= 3 * formulas.row_dimensions[2].height - 6
+
+
+def test_text_naming_the_edition_needs_a_layout_given_one(tmp_path: Path) -> None:
+    book = Book.create(tmp_path / "no-edition.xlsx")
+    layout = SheetLayout(book, book.add_sheet("Sheet"), 2020)
+    with pytest.raises(ValueError, match="edition"):
+        layout.title("Tech Trade Snapshot {edition}")

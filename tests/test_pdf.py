@@ -1,57 +1,222 @@
-"""`tech-trade build --pdf` prints the whole workbook through LibreOffice: every sheet, every chart."""
+"""`tech-trade build --pdf` prints a report: the reader's sheets, readable, at most 20 pages.
+
+Measured from the PDF itself: ``pdftotext -bbox`` gives every word's box, and a word's
+font size is about its box's height / 1.3. The PDF is built once for the session.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
+import statistics
 import subprocess
+import zipfile
+from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
+from openpyxl.utils import range_boundaries
 
 from helpers import open_workbook, run_cli
+from workbook.build import write_pdf
+from workbook.libreoffice import hide_sheets
+from workbook.sheets.data_tables import ALL_DATA_SHEETS
 from workbook.templates_loader import wording
+
+MAX_PAGES = 20
+#: Points: the median printed text of every page, and the smallest tenth of it.
+MIN_MEDIAN_SIZE, MIN_SMALL_SIZE = 7.0, 6.0
+#: A word's box is about this many times its font size tall.
+BOX_PER_POINT = 1.3
+#: Points from the page's foot within which the footer's words lie.
+FOOTER_BAND = 40
+#: Figures a reader must never see: a vanished sign or a non-zero figure shown as zero.
+MISLEADING = re.compile(r"-\$0\.0+B|\$0\.0+B|-0\.0+%|\$0\.0+M")
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    size: float
+    top: float
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    height: float
+    words: list[Word]
+
+    @property
+    def footer(self) -> str:
+        return " ".join(word.text for word in self.words if word.top > self.height - FOOTER_BAND)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for number, (_, height, body) in enumerate(_PAGE.findall(boxes), start=1):
+        words = [Word(unescape(text), (float(y_max) - float(y_min)) / BOX_PER_POINT, float(y_min))
+                 for _, y_min, _, y_max, text in _WORD.findall(body)]
+        pages.append(Page(number, float(height), words))
+    return pages
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory, require_libreoffice) -> tuple[Path, str]:
-    folder = tmp_path_factory.mktemp("pdf")
-    result = run_cli("build", "--pdf", "--out", folder / "snapshot.xlsx")
-    assert result.returncode == 0, result.stderr
-    pdf = folder / "snapshot.pdf"
-    assert pdf.exists()
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    # Reading order, not layout: a chart title wrapped onto two lines stays together.
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return pdf, " ".join(text.split())
+def pages(default_pdf) -> list[Page]:
+    return read_pages(default_pdf[1])
 
 
-def test_the_pdf_starts_with_the_cover(printed):
-    _, text = printed
-    assert text.startswith(wording("about")["title"])
+@pytest.fixture(scope="module")
+def reading_text(default_pdf) -> str:
+    """The PDF's text in reading order: a chart title wrapped onto two lines stays together."""
+    text = subprocess.run(["pdftotext", str(default_pdf[1]), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
 
 
-def test_every_sheet_is_printed_with_its_title(printed, default_workbook):
-    _, text = printed
-    book = open_workbook(default_workbook, data_only=True)
+def test_the_pdf_starts_with_the_cover(reading_text):
+    text = reading_text
+    assert text.startswith(wording("cover")["title"].format(edition=2021, year=2020))
+
+
+#: The height of a word's box in pdftotext -bbox per point of font size: the font's ascent and
+#: descent, 1.16 em for DejaVu Sans (LibreOffice's stand-in for Arial here), 1.12 for Liberation
+#: Sans; the larger makes the sizes measured the smaller.
+COVER_BOX_PER_POINT = 1.17
+#: Points at the bottom of a page that hold the footer (page furniture, set for every sheet).
+COVER_FOOTER_BAND = 60
+
+
+def _printed_words(pdf: Path) -> list[tuple[str, list[float]]]:
+    """Each page's sheet (named in its footer) and the font sizes of the words above the footer."""
+    import re
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        height = float(re.search(r'height="([0-9.]+)"', page).group(1))
+        words = [(float(y0), float(y1), text) for y0, y1, text in
+                 re.findall(r'<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)</word>',
+                            page)]
+        footer = [text for y0, _, text in words if y0 > height - COVER_FOOTER_BAND]
+        sizes = [(y1 - y0) / COVER_BOX_PER_POINT for y0, y1, _ in words if y0 <= height - COVER_FOOTER_BAND]
+        pages.append((" ".join(footer), sizes))
+    return pages
+
+
+def test_the_cover_prints_on_one_page_and_the_cover_and_notes_in_text_of_8_points_or_more(default_pdf):
+    pdf = default_pdf[1]
+    pages = _printed_words(pdf)
+    cover = [sizes for footer, sizes in pages if f" {wording('cover')['sheet']} Page " in footer]
+    notes = [sizes for footer, sizes in pages if f" {wording('notes')['sheet']} Page " in footer]
+    assert len(cover) == 1 and notes
+    for sizes in cover + notes:
+        assert sizes and min(sizes) >= 8, min(sizes)
+
+
+def test_the_default_pdf_has_at_most_20_pages(pages):
+    assert 0 < len(pages) <= MAX_PAGES, f"{len(pages)} pages"
+
+
+def test_every_page_is_printed_at_a_readable_size(pages):
+    for page in pages:
+        sizes = sorted(word.size for word in page.words)
+        assert sizes, f"page {page.number} is empty"
+        median, smallest_tenth = statistics.median(sizes), sizes[len(sizes) // 10]
+        assert median >= MIN_MEDIAN_SIZE, f"page {page.number} ({page.footer}): median text {median:.1f} pt"
+        assert smallest_tenth >= MIN_SMALL_SIZE, f"page {page.number} ({page.footer}): tenth at {smallest_tenth:.1f} pt"
+
+
+def test_every_footer_names_its_sheet_and_page(default_pdf, pages):
+    inputs = {spec.sheet_name for spec in ALL_DATA_SHEETS}
+    sheets = [name for name in open_workbook(default_pdf[0], read_only=True).sheetnames if name not in inputs]
+    for page in pages:
+        assert f"Page {page.number} of {len(pages)}" in page.footer, page.footer
+        assert any(name in page.footer for name in sheets), page.footer
+
+
+def test_the_dashboard_prints_on_exactly_one_page(pages):
+    dashboard = wording("dashboard")["sheet"]
+    on_dashboard = [page.number for page in pages if f" {dashboard} " in f" {page.footer} "]
+    assert len(on_dashboard) == 1, on_dashboard
+
+
+def test_the_pdf_prints_the_reader_sheets_and_not_the_input_tables(default_pdf, reading_text):
+    book = open_workbook(default_pdf[0], data_only=True)
+    inputs = {spec.sheet_name for spec in ALL_DATA_SHEETS}
     for sheet in book.worksheets:
         title = " ".join(str(sheet["A1"].value).split())
-        assert title in text, f"{sheet.title}: {title!r} is not in the PDF"
+        if sheet.title in inputs:
+            assert title not in reading_text, f"{sheet.title}: an input table is printed without --pdf-appendix"
+        else:
+            assert title in reading_text, f"{sheet.title}: {title!r} is not in the PDF"
 
 
-def test_every_chart_is_printed_with_its_title(printed, default_workbook):
-    import re
-    import zipfile
-
-    _, text = printed
-    with zipfile.ZipFile(default_workbook) as archive:
+def test_every_chart_is_printed_with_its_title(default_pdf, reading_text):
+    with zipfile.ZipFile(default_pdf[0]) as archive:
         charts = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/chart")]
     assert charts, "the workbook has no charts"
     for chart in charts:
         # A title is either rich text or, where it follows the year, a cell's cached text.
         heading = chart.split("</c:title>")[0]
         title = " ".join(re.findall(r"<a:t>([^<]*)</a:t>", heading) or re.findall(r"<c:v>([^<]*)</c:v>", heading))
-        assert title and " ".join(title.split()) in text, f"chart {title!r} is not in the PDF"
+        assert title and " ".join(unescape(title).split()) in reading_text, f"chart {title!r} is not in the PDF"
+
+
+def test_no_chart_reaches_outside_its_sheets_print_area(default_pdf):
+    book = open_workbook(default_pdf[0])
+    charts = 0
+    for sheet in book.worksheets:
+        for chart in sheet._charts:
+            charts += 1
+            assert sheet.print_area, f"{sheet.title} has a chart but no print area"
+            area = sheet.print_area if isinstance(sheet.print_area, str) else sheet.print_area[0]
+            first_col, first_row, last_col, last_row = range_boundaries(area.split(",")[0].split("!")[-1])
+            end = chart.anchor._from if not hasattr(chart.anchor, "to") else chart.anchor.to
+            # Anchors count from 0, print areas from 1.
+            assert end.col + 1 <= last_col and end.row + 1 <= last_row, (
+                f"{sheet.title}: a chart reaches column {end.col + 1}, row {end.row + 1}, past its print area "
+                f"{sheet.print_area}")
+    assert charts
+
+
+def test_no_figure_prints_as_a_vanished_sign_or_a_false_zero(pages):
+    for page in pages:
+        found = MISLEADING.findall(page.text)
+        assert not found, f"page {page.number} ({page.footer}) prints {found}"
+
+
+def test_the_appendix_prints_the_input_tables_after_the_report(default_pdf, tmp_path, pages):
+    pdf = write_pdf(default_pdf[0], tmp_path / "with-appendix.pdf", appendix=True)
+    with_appendix = read_pages(pdf)
+    assert len(with_appendix) > len(pages)
+    text = " ".join(page.text for page in with_appendix[len(pages):])
+    for spec in ALL_DATA_SHEETS:
+        assert spec.words["title"].split()[0] in text, spec.sheet_name
+
+
+def test_a_print_copy_hides_the_input_tables_and_their_print_areas(default_pdf, tmp_path):
+    copy = tmp_path / "copy.xlsx"
+    hidden = {spec.sheet_name for spec in ALL_DATA_SHEETS}
+    hide_sheets(default_pdf[0], copy, hidden)
+    book = open_workbook(copy)
+    for sheet in book.worksheets:
+        if sheet.title in hidden:
+            assert sheet.sheet_state == "hidden" and not sheet.print_area, sheet.title
+        else:
+            assert sheet.sheet_state == "visible", sheet.title
+    # The workbook itself is left as it was.
+    assert all(sheet.sheet_state == "visible" for sheet in open_workbook(default_pdf[0]).worksheets)
 
 
 def test_a_missing_libreoffice_is_named_before_anything_is_written(tmp_path: Path):
@@ -60,3 +225,4 @@ def test_a_missing_libreoffice_is_named_before_anything_is_written(tmp_path: Pat
     assert result.returncode == 2
     assert "LibreOffice" in result.stderr and "\n" not in result.stderr.strip()
     assert not out.exists() and not out.with_suffix(".pdf").exists()
+

@@ -107,7 +107,7 @@ def test_the_interface_as_rows_for_a_sheet():
     assert ("Table", "StateSummary", "States") in rows
     assert ("Column", "StateSummary[Tech exports]", "States") in rows
     assert (kinds["year_columns"], "CensusExports[<year>]", "Census exports") in rows
-    assert ("Defined name", "SnapshotYear", "About") in rows
+    assert ("Defined name", "SnapshotYear", "Cover") in rows
     # Presentation tables and helper columns are not promised.
     references = {reference for _, reference, _ in rows}
     assert not references & {"PublishedChecks", "IdentityChecks", "LargestCategories", "TechTrend[First row]"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from helpers import DATA, census_cell, open_workbook, run_cli, set_number
+from helpers import DATA, census_cell, named_cell, open_workbook, run_cli, set_number
 from workbook.inputs import read_inputs
 
 
@@ -142,7 +142,7 @@ def test_protect_locks_formulas_and_leaves_inputs_editable(tmp_path: Path):
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
         assert all("<sheetProtection" in archive.read(name).decode() for name in sheets)
     book = open_workbook(protected)
-    assert book["About"]["B6"].protection.locked is False  # the snapshot year, an input
+    assert named_cell(book, "SnapshotYear").protection.locked is False  # an input
     texas = next(row for row in book["States"].iter_rows() if row[0].value == "TX")
     assert texas[2].protection.locked is True  # a formula
     assert book["Census exports"]["C5"].protection.locked is False
@@ -152,7 +152,9 @@ def test_the_inputs_have_data_validation(built: Path):
     book = open_workbook(built)
     rules = book["Census exports"].data_validations.dataValidation
     assert any(rule.type == "decimal" and rule.operator in (None, "between") and rule.formula1 == "0" for rule in rules)
-    assert any(rule.type == "list" for rule in book["About"].data_validations.dataValidation)
+    year = named_cell(book, "SnapshotYear")
+    assert any(rule.type == "list" and year.coordinate in rule.sqref
+               for rule in book[year.parent.title].data_validations.dataValidation)
 
 
 def test_checks_flag_a_formula_typed_over_after_recalculation(built: Path, tmp_path: Path, require_libreoffice):

@@ -12,13 +12,17 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 from workbook.errors import TechTradeError
 
 TEMPORARY_SUFFIX = ".part"
+#: Random names tried before giving up; one clash is already unlikely (the name holds the process id).
+_NAME_ATTEMPTS = 100
+#: Windows opens files in text mode unless told otherwise; elsewhere the flag does not exist.
+_O_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def temporary_prefix(target: Path, pid: int | None = None) -> str:
@@ -66,22 +70,31 @@ def atomic_write_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     folder = target.parent
     remove_stale_temporaries(target)
+    tmp: Path | None = None
+    # The cleanup is armed before the file exists: a signal (SIGTERM, Ctrl-C) raised at any
+    # moment after its name is chosen removes it. The name is this process's own, so nothing
+    # else can have made it.
     try:
-        handle, name = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=TEMPORARY_SUFFIX, dir=folder)
-    except OSError as error:
-        raise TechTradeError(f"{target}: cannot write a file in {folder} ({error.strerror or error})") from None
-    os.close(handle)
-    tmp = Path(name)
-    # mkstemp makes the file private (0600); give it the mode a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    try:
+        for _ in range(_NAME_ATTEMPTS):
+            tmp = folder / f"{temporary_prefix(target)}{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+            try:
+                # The mode a plain open() gives (0o666 less the umask), set by the system as it
+                # creates the file: no window in which it exists with other permissions.
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666))
+                break
+            except FileExistsError:
+                tmp = None
+            except OSError as error:
+                tmp = None
+                raise TechTradeError(f"{target}: cannot write a file in {folder} ({error.strerror or error})") from None
+        if tmp is None:
+            raise TechTradeError(f"{target}: cannot find a free temporary name in {folder}")
         yield tmp
         try:
             os.replace(tmp, target)
         except OSError as error:
             raise TechTradeError(f"{target}: cannot replace it ({error.strerror or error})") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise

@@ -28,10 +28,11 @@ from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPOR
 from workbook.seal import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
 from workbook.sheets import own_sheets
-from workbook.sheets import (about, balance, categories, checks, dashboard, data_tables, destinations, key_findings,
+from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, key_findings,
+                             notes,
                              partners, states, tile_map, trend)
 from workbook.templates_loader import wording
-from workbook.xlsx import Book
+from workbook.xlsx import Book, theme_colour
 
 
 #: Census rows (exports and imports together) up to which the workbook is assembled in
@@ -39,8 +40,9 @@ from workbook.xlsx import Book
 #: temporary files is slow. Larger workbooks go through temporary files, keeping memory down.
 IN_MEMORY_ROWS = 100_000
 
-#: The sheets after About, in reading order; each module has WORDING (its section
-#: in templates/wording/) and write(book, sheet, model). The data sheets follow them.
+#: The sheets between the Cover and the Notes, in reading order; each module has WORDING
+#: (its section in templates/wording/) and write(book, sheet, model). The input tables
+#: follow the Notes, their tabs coloured apart from the sheets a reader reads.
 REPORT_SHEETS = (
     dashboard,
     key_findings,
@@ -59,7 +61,8 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
                    protect: bool = False) -> Path:
     """Load and check the data, compute every figure, and write the workbook.
 
-    ``out`` defaults to ``tech-trade-snapshot-YEAR.xlsx`` in the current folder.
+    ``out`` defaults to ``tech-trade-snapshot-EDITION.xlsx`` in the current folder (the
+    edition is the snapshot year + 1 unless the data's settings.csv names it).
     Nothing is written until the data has loaded cleanly, the file appears at ``out``
     only once it is complete, and a workbook at ``out`` that was edited since the tool
     wrote it (or that the tool did not write) is kept unless ``force``.
@@ -70,8 +73,8 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
         step.result = f"years {data.years[0]}–{data.years[-1]}" if data.years else "no years"
     with progress.step("set up the model") as step:
         model = build_model(data, year)
-        step.result = f"snapshot year {model.year}"
-    out = Path(out) if out is not None else Path(f"tech-trade-snapshot-{model.year}.xlsx")
+        step.result = f"snapshot year {model.year}, edition {model.edition}"
+    out = Path(out) if out is not None else default_output(model)
     if not force:
         with progress.step(f"checked {out} holds no edits to keep"):
             refuse_to_overwrite_edits(out)
@@ -86,6 +89,11 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
               f"their values show once {out} is recalculated (Excel does so on opening; in LibreOffice, "
               "Data > Calculate > Recalculate Hard), and `tech-trade check` lists them until then", file=sys.stderr)
     return out
+
+
+def default_output(model: SnapshotModel) -> Path:
+    """``tech-trade-snapshot-EDITION.xlsx`` in the current folder."""
+    return Path(f"tech-trade-snapshot-{model.edition}.xlsx")
 
 
 @contextlib.contextmanager
@@ -128,15 +136,18 @@ def refuse_to_overwrite_edits(out: Path) -> None:
         raise TechTradeError(f"{out}: has been edited since tech-trade wrote it (inputs or formulas changed); {advice}")
 
 
-def write_pdf(workbook_path: Path, pdf_path: Path) -> Path:
+def write_pdf(workbook_path: Path, pdf_path: Path, appendix: bool = False) -> Path:
     """Print the workbook to ``pdf_path`` through LibreOffice, as each sheet's print setup says.
 
-    LibreOffice writes into a private folder first, so an earlier PDF stays whole
-    until the new one is complete.
+    The PDF is the report a reader is sent: the reader's sheets only. The input tables
+    (the data sheets, thousands of rows of Census figures) follow them only with
+    ``appendix``. LibreOffice writes into a private folder first, so an earlier PDF
+    stays whole until the new one is complete.
     """
     pdf_path = Path(pdf_path)
+    leave_out = () if appendix else [spec.sheet_name for spec in data_tables.ALL_DATA_SHEETS]
     with tempfile.TemporaryDirectory(prefix=".tech-trade-pdf-", dir=pdf_path.parent or ".") as folder:
-        printed = convert_to_pdf(Path(workbook_path), Path(folder))
+        printed = convert_to_pdf(Path(workbook_path), Path(folder), leave_out=leave_out)
         os.replace(printed, pdf_path)
     return pdf_path
 
@@ -160,28 +171,37 @@ def data_checksum(data_dir: Path) -> str:
 def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: bool = False,
                    own: OwnContent | None = None) -> None:
     rows = len(model.data.exports) + len(model.data.imports)
-    book = Book.create(path, protect=protect, in_memory=rows <= IN_MEMORY_ROWS)
-    # Sheets are added in reading order first; About is filled in last because it
-    # lists the names the other sheets define.
-    about_sheet = book.add_sheet(wording("about")["sheet"])
+    book = Book.create(path, protect=protect, in_memory=rows <= IN_MEMORY_ROWS, year=model.year,
+                       edition=model.edition)
+    # Sheets are added in reading order first: the Cover, what a reader reads, the Notes,
+    # then the input tables.
+    cover_sheet = book.add_sheet(wording(cover.WORDING)["sheet"])
     report_sheets = [(module, book.add_sheet(wording(module.WORDING)["sheet"])) for module in REPORT_SHEETS]
+    notes_sheet = book.add_sheet(wording(notes.WORDING)["sheet"])
     data_sheets = {spec: book.add_sheet(spec.sheet_name) for spec in data_tables.ALL_DATA_SHEETS}
+    for sheet in (cover_sheet, *(sheet for _, sheet in report_sheets), notes_sheet):
+        sheet.set_tab_color(theme_colour("tab_reader"))
+    for sheet in data_sheets.values():
+        sheet.set_tab_color(theme_colour("tab_inputs"))
 
-    about.define_settings(book, about_sheet, model)
+    reading = [cover.ContentsEntry(wording(module.WORDING)["sheet"], wording(module.WORDING)["contents"])
+               for module in (*REPORT_SHEETS, notes)]
+    inputs = [cover.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
+    # The settings are defined first: every other sheet's formulas use them.
+    year_row = cover.write(book, cover_sheet, model, reading, inputs)
+    notes_layout = notes.write_head(book, notes_sheet, model)
     # Sheets that summarise others (Dashboard, Checks) read the values the other
     # sheets wrote under defined names, so they are written after them.
     for module, sheet in sorted(report_sheets, key=lambda entry: getattr(entry[0], "SUMMARISES_OTHERS", False)):
         module.write(book, sheet, model)
-    years_range = ""
     for spec, sheet in data_sheets.items():
         first, last = data_tables.write(book, sheet, model, spec)
         if spec is data_tables.YEAR_LIST:
-            years_range = (f"={quote_sheet_name(spec.sheet_name)}!"
-                           f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}")
-    contents = [about.ContentsEntry(wording(key)["sheet"], wording(key)["contents"])
-                for key in ("about", *(module.WORDING for module in REPORT_SHEETS))]
-    contents += [about.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
-    about.write(book, about_sheet, model, contents, checksum, years_range)
+            cover.restrict_year(cover_sheet, year_row, (
+                f"={quote_sheet_name(spec.sheet_name)}!"
+                f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}"))
+    # The Notes list every defined name, so they are finished last.
+    notes.finish(notes_layout, checksum)
     # What is the tool's, listed before the analyst's own work is put back after it.
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
                                         [entry[0] for entry in book.workbook.defined_names]).items():
@@ -208,5 +228,7 @@ def model_inputs(model: SnapshotModel) -> dict:
 
 
 def model_settings(model: SnapshotModel) -> dict:
-    """The settings on About as the workbook holds them, by their names in settings.csv."""
-    return {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}
+    """The settings as the workbook holds them, by their names in settings.csv; the edition only
+    where it is an input, not the formula that follows the snapshot year."""
+    settings = {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}
+    return {name: value for name, value in settings.items() if value is not None}

@@ -7,11 +7,13 @@ Two things go wrong unseen when a workbook is written by a program:
 * the XML breaks the Office Open XML schema, and Excel offers to "repair" it.
 
 So the check recalculates the workbook in LibreOffice and compares every formula
-with its cached result, then runs the Open XML SDK validator.
+with its cached result, and runs the Open XML SDK validator meanwhile (on a copy
+without the rows it checks itself, :mod:`workbook.validation_copy`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import re
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import Cell
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.exceptions import InvalidFileException
@@ -32,9 +35,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook import libreoffice, progress, validator
+from workbook.accessibility import accessibility_problems
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
+from workbook.validation_copy import worksheet_parts_by_title
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
@@ -89,21 +94,34 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Proble
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)
-    with progress.step("read the formulas and their cached values"):
-        formulas = _load(path, data_only=False)
-        cached = _load(path, data_only=True)
+    # A workbook at all? openpyxl reads its workbook part (not yet a sheet) before any tool starts.
+    _load(path, data_only=False, read_only=True).close()
     # Fail before spending time if either tool is missing or the version is unknown.
     libreoffice.find_soffice()
     validator.find_validator()
     validator.check_office_version(office_version)
-    with (progress.step("recalculated every formula in LibreOffice"),
-          tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir):
-        recalculated = _load(libreoffice.recalculate(path, Path(out_dir)), data_only=True)
-    problems = list(_cell_problems(formulas, cached, recalculated))
-    with progress.step("validated against the Office Open XML schema") as step:
-        findings = validator.validate(path, office_version)
-        step.result = f"{len(findings)} finding(s)"
+    with (tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir,
+          contextlib.ExitStack() as running):
+        # LibreOffice and the validator are programs of their own: they work side by side,
+        # and beside the reading of the workbook here.
+        with progress.step("started LibreOffice and the schema validator side by side") as step:
+            recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            validation = running.enter_context(validator.validation_started(path, office_version))
+            if validation.left_out is not None:
+                step.result = (f"the rows of {len(validation.left_out.sheets_checked_here)} sheet(s) checked here "
+                               f"rather than by the validator")
+        with progress.step("read the formulas and their cached values") as step:
+            formulas = _Sheets.read(path)
+            step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
+        with progress.step("recalculated every formula in LibreOffice"):
+            recalculated = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
+        problems = list(_cell_problems(formulas, recalculated))
+        with progress.step("validated against the Office Open XML schema") as step:
+            findings = validation.findings()
+            step.result = f"{len(findings)} finding(s)"
     problems += [_schema_problem(finding) for finding in findings]
+    with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
+        problems += accessibility_problems(path)
     return problems
 
 
@@ -131,34 +149,120 @@ def is_deliberate_gap(formula: str | None, cached: object, recalculated: object)
     return bool(formula) and bool(_DELIBERATE_GAP.search(formula)) and cached == "#N/A" and recalculated == "#N/A"
 
 
-def _load(path: Path, data_only: bool) -> Workbook:
+def _load(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
     with warnings.catch_warnings():
         for message in _HARMLESS_OPENPYXL_WARNINGS:
             warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
         try:
-            return openpyxl.load_workbook(path, data_only=data_only)
+            return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
         # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
         except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
             raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None
 
 
-def _cell_problems(formulas: Workbook, cached: Workbook, recalculated: Workbook) -> Iterator[Problem]:
-    for sheet in formulas.worksheets:
-        if sheet.title not in recalculated.sheetnames:
-            yield Problem(quote_sheet_name(sheet.title), "sheet missing after recalculation in LibreOffice")
+# A formula (``<f>``, any prefix) and an error result (``t="e"``) in a sheet's XML: a sheet
+# with neither can have no problem, so its cells are never read.
+_FORMULA_MARK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_ERROR_MARK = re.compile(rb"\bt\s*=\s*[\"']e[\"']")
+
+
+@dataclass
+class _Sheets:
+    """The cells the check needs from a workbook, by sheet title and (row, column).
+
+    From the workbook checked: every formula's text and its cached value. From its
+    recalculated copy: the cell at each of those positions, and every error cell.
+    Sheets are read one row at a time (openpyxl's read-only mode), and only those whose
+    XML holds a formula or an error value.
+    """
+
+    titles: list[str]
+    cells: dict[str, dict[tuple[int, int], object]]
+    formulas: dict[str, dict[tuple[int, int], str]]
+    sheets_read: int
+
+    @classmethod
+    def read(cls, path: Path, recalculated: bool = False, formulas: _Sheets | None = None) -> _Sheets:
+        with zipfile.ZipFile(path) as archive:
+            parts = worksheet_parts_by_title(archive)
+            marks = {title: _marked(archive, part, _ERROR_MARK if recalculated else _FORMULA_MARK)
+                     for title, part in parts.items()}
+        book = _load(path, data_only=recalculated, read_only=True)
+        values = None if recalculated else _load(path, data_only=True, read_only=True)
+        try:
+            texts: dict[str, dict[tuple[int, int], str]] = {}
+            cells: dict[str, dict[tuple[int, int], object]] = {}
+            read = 0
+            for sheet in book.worksheets:
+                wanted = formulas.formulas.get(sheet.title, {}) if formulas is not None else {}
+                texts[sheet.title], cells[sheet.title] = {}, {}
+                # A sheet whose part was not found is read, to be safe.
+                if not (marks.get(sheet.title, True) or wanted):
+                    continue
+                read += 1
+                if recalculated:
+                    cells[sheet.title] = _recalculated_cells(sheet, wanted)
+                else:
+                    texts[sheet.title] = _formulas_by_position(sheet)
+                    if texts[sheet.title]:
+                        cells[sheet.title] = _values_at(values[sheet.title], texts[sheet.title])
+            return cls(book.sheetnames if recalculated else [sheet.title for sheet in book.worksheets],
+                       cells, texts, read)
+        finally:
+            book.close()
+            if values is not None:
+                values.close()
+
+
+def _marked(archive: zipfile.ZipFile, part: str, mark: re.Pattern) -> bool:
+    try:
+        return mark.search(archive.read(part)) is not None
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return True
+
+
+def _rows(sheet: Worksheet) -> Iterator[Cell]:
+    """Every cell a read-only sheet holds, whatever its stated dimensions say."""
+    with warnings.catch_warnings():
+        for message in _HARMLESS_OPENPYXL_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
+        # The dimensions a file states may be wrong; unset, every row is read.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell is not EMPTY_CELL:
+                    yield cell
+
+
+def _values_at(sheet: Worksheet, positions: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
+    return {(cell.row, cell.column): cell.value for cell in _rows(sheet) if (cell.row, cell.column) in positions}
+
+
+def _recalculated_cells(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
+    """The cells at the formulas' positions, and every error cell."""
+    return {(cell.row, cell.column): cell for cell in _rows(sheet)
+            if (cell.row, cell.column) in formulas or _is_error_cell(cell, False)}
+
+
+def _cell_problems(formulas: _Sheets, recalculated: _Sheets) -> Iterator[Problem]:
+    for title in formulas.titles:
+        if title not in recalculated.titles:
+            yield Problem(quote_sheet_name(title), "sheet missing after recalculation in LibreOffice")
             continue
-        yield from _sheet_problems(sheet, cached[sheet.title], recalculated[sheet.title])
+        yield from _sheet_problems(title, formulas.formulas[title], formulas.cells[title],
+                                   recalculated.cells.get(title, {}))
 
 
-def _sheet_problems(formulas: Worksheet, cached: Worksheet, recalculated: Worksheet) -> Iterator[Problem]:
-    formula_text = _formulas_by_position(formulas)
-    positions = set(formula_text) | set(_error_positions(recalculated, formula_text))
-    for row, column in sorted(positions):
-        location = f"{quote_sheet_name(formulas.title)}!{get_column_letter(column)}{row}"
+def _sheet_problems(title: str, formula_text: dict[tuple[int, int], str], cached: dict[tuple[int, int], object],
+                    recalculated: dict[tuple[int, int], object]) -> Iterator[Problem]:
+    errors = {position for position, cell in recalculated.items()
+              if _is_error_cell(cell, position in formula_text)}
+    for row, column in sorted(set(formula_text) | errors):
+        location = f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}"
         problem = _cell_problem(
             formula_text.get((row, column)),
-            cached.cell(row, column).value,
-            recalculated.cell(row, column),
+            cached.get((row, column)),
+            recalculated.get((row, column), EMPTY_CELL),
         )
         if problem is not None:
             yield Problem(location, problem)
@@ -186,15 +290,14 @@ def _formulas_by_position(sheet: Worksheet) -> dict[tuple[int, int], str]:
     of its range.
     """
     formulas: dict[tuple[int, int], str] = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, ArrayFormula):
-                for position in _positions(cell.value.ref or cell.coordinate):
-                    formulas[position] = f"{{{cell.value.text}}}"
-            elif isinstance(cell.value, DataTableFormula):
-                formulas[(cell.row, cell.column)] = "data table"
-            elif cell.data_type == "f":
-                formulas.setdefault((cell.row, cell.column), str(cell.value))
+    for cell in _rows(sheet):
+        if isinstance(cell.value, ArrayFormula):
+            for position in _positions(cell.value.ref or cell.coordinate):
+                formulas[position] = f"{{{cell.value.text}}}"
+        elif isinstance(cell.value, DataTableFormula):
+            formulas[(cell.row, cell.column)] = "data table"
+        elif cell.data_type == "f":
+            formulas.setdefault((cell.row, cell.column), str(cell.value))
     return formulas
 
 
@@ -203,13 +306,6 @@ def _positions(reference: str) -> Iterator[tuple[int, int]]:
     for row in range(min_row, max_row + 1):
         for column in range(min_column, max_column + 1):
             yield row, column
-
-
-def _error_positions(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> Iterator[tuple[int, int]]:
-    for row in sheet.iter_rows():
-        for cell in row:
-            if _is_error_cell(cell, (cell.row, cell.column) in formulas):
-                yield cell.row, cell.column
 
 
 def _is_error_cell(cell: Cell, is_formula: bool) -> bool:

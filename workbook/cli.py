@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
 from workbook import __version__, progress
-from workbook.errors import (EXIT_WOULD_LOSE, WouldLoseError, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED, EXIT_USAGE_OR_INPUT,
-                             TechTradeError, one_line)
+from workbook.errors import (EXIT_WOULD_LOSE, WouldLoseError, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED,
+                             EXIT_USAGE_OR_INPUT, TechTradeError, one_line)
 from workbook.templates_loader import use_templates
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,13 +27,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="snapshot year (default: the data's settings.csv, else 2020)")
     build.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the data bundled with the tool, the repository's data/)")
-    build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-YEAR.xlsx here)")
+    build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-EDITION.xlsx here; the "
+                                                "edition is the year + 1 unless settings.csv names it)")
     build.add_argument("--force", action="store_true",
                        help="replace the output even if it was edited since tech-trade wrote it")
     build.add_argument("--protect", action="store_true",
                        help="lock every cell but the inputs, so a formula is not typed over by mistake")
     build.add_argument("--pdf", action="store_true",
-                       help="also print the whole workbook to a PDF beside it, through LibreOffice")
+                       help="also print the report to a PDF beside it, through LibreOffice: the reader's sheets, "
+                            "without the input tables")
+    build.add_argument("--pdf-appendix", action="store_true",
+                       help="print the PDF with the input tables (the data sheets) after the report; implies --pdf")
     _add_templates_option(build)
 
     check = commands.add_parser(
@@ -125,6 +130,17 @@ def _terminate(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        status = _run(argv)
+        # A pipe is written in blocks: a reader that has gone is found out here, not at exit.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _drop_further_output()
+        return EXIT_OUTPUT_CLOSED
+
+
+def _run(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.quiet and args.verbose:
@@ -153,6 +169,18 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _drop_further_output() -> None:
+    """Whoever read the output has gone (``| head``): what is still buffered, and the interpreter's
+    flush at exit, would only raise again, so both streams now lead nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass  # not a real file (replaced by a caller); nothing to flush at exit then
+    os.close(devnull)
+
+
 def _say(args: argparse.Namespace, message: str) -> None:
     """A result line on standard output, unless --quiet."""
     if not args.quiet:
@@ -163,6 +191,8 @@ def _build(args: argparse.Namespace) -> int:
     from workbook.build import build_workbook, bundled_data_dir, write_pdf
     from workbook.libreoffice import find_soffice
 
+    # The appendix is part of a PDF: asking for it asks for the PDF.
+    args.pdf = args.pdf or args.pdf_appendix
     if args.pdf:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
@@ -170,7 +200,7 @@ def _build(args: argparse.Namespace) -> int:
                          protect=args.protect)
     _say(args, f"wrote {out}")
     if args.pdf:
-        pdf = write_pdf(out, out.with_suffix(".pdf"))
+        pdf = write_pdf(out, out.with_suffix(".pdf"), appendix=args.pdf_appendix)
         _say(args, f"wrote {pdf}")
     return EXIT_OK
 

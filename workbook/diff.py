@@ -9,7 +9,6 @@ from workbook.extract import read_own_workbook
 from workbook.inputs import InputCell, WorkbookInputs, _canonical
 from workbook.own import OwnContent, OwnSheet
 from workbook.spreadsheet import quote_sheet_name
-from workbook.templates_loader import wording
 
 
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
@@ -79,8 +78,10 @@ def _settings_lines(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
     for setting in sorted(register.SETTINGS, key=lambda setting: setting.setting):
         before, after = old.settings.get(setting.setting), new.settings.get(setting.setting)
         if _canonical(before) != _canonical(after):
-            sheet = quote_sheet_name(wording(setting.sheet)["sheet"])
-            lines.append(f"{sheet}: setting {setting.setting}: {_shown(before)} -> {_shown(after)}")
+            name = setting.setting
+            where = new.setting_cells.get(name) or old.setting_cells[name]
+            lines.append(_line(where, _shown(before) if name in old.settings else "(none)",
+                               _shown(after) if name in new.settings else "(removed)"))
     return lines
 
 

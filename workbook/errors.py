@@ -14,6 +14,9 @@ EXIT_WOULD_LOSE = 3
 #: Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + the signal's number, as shells report it.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+#: Standard output (or error) closed before the command was done (``tech-trade … | head -1``):
+#: 128 + SIGPIPE, the status a shell shows for a program stopped by a pipe nobody reads.
+EXIT_OUTPUT_CLOSED = 141
 
 
 class TechTradeError(Exception):

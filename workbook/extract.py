@@ -68,7 +68,7 @@ def _table_of(filename: str) -> str:
     tables = {spec.schema.filename: spec.table for spec in input_tables()}
     if filename in tables:
         return f"the {tables[filename]} table"
-    return "the settings on About" if filename == SETTINGS.filename else "the analyst's own sheets and notes"
+    return "the settings (Cover and Notes)" if filename == SETTINGS.filename else "the analyst's own sheets and notes"
 
 
 def read_own_workbook(path: Path) -> WorkbookInputs:

@@ -1,8 +1,8 @@
 """The workbook's inputs: the cells an analyst may edit, read back in the data schema.
 
-A built workbook holds its inputs in named places: the settings on About (defined
-names) and the input tables (StateList, CategoryList, CensusExports, CensusImports,
-PublishedFigures, Destinations). This module reads them from any workbook the tool
+A built workbook holds its inputs in named places: the settings (defined names: the
+snapshot year on the Cover, the others on the Notes) and the input tables (StateList,
+CategoryList, CensusExports, CensusImports, PublishedFigures, Destinations). This module reads them from any workbook the tool
 made, after edits in Excel or LibreOffice, as data frames of the project's schema,
 and each value with the cell it came from. ``extract`` writes them as ``data/``
 files, ``diff`` compares two workbooks' inputs, and ``build`` uses their fingerprint
@@ -71,6 +71,8 @@ class WorkbookInputs:
     path: Path
     frames: dict[str, pd.DataFrame]
     settings: dict[str, object]
+    #: The cell of each setting, by its name in settings.csv.
+    setting_cells: dict[str, InputCell]
     #: (table, key) -> the cells of that row, for reporting where a value stands.
     cells: dict[tuple[str, tuple], list[InputCell]]
     formula_counts: dict[str, int]
@@ -116,11 +118,12 @@ def read_inputs(path: Path) -> WorkbookInputs:
         frame, table_cells = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
-    settings = _read_settings(book)
+    setting_cells = _read_settings(book)
+    settings = {name: cell.value for name, cell in setting_cells.items()}
     own = read_own(path, book, lambda: _values_book(path), properties, _key_headers())
     if own.has_formulas:
         own.inputs_digest = data_digest(frames, settings)
-    return WorkbookInputs(path=path, frames=frames, settings=settings, cells=cells,
+    return WorkbookInputs(path=path, frames=frames, settings=settings, setting_cells=setting_cells, cells=cells,
                           formula_counts=_formula_counts(book), properties=properties, own=own)
 
 
@@ -184,14 +187,19 @@ def _plain(value: object) -> object:
     return value
 
 
-def _read_settings(book) -> dict[str, object]:
+def _read_settings(book) -> dict[str, InputCell]:
+    """Each setting's cell, found by its defined name wherever it stands; a formula is no setting."""
     settings = {}
     for setting in register.SETTINGS:
         defined = book.defined_names.get(setting.name)
         if defined is None:
             continue
         for sheet_name, coordinate in defined.destinations:
-            settings[setting.setting] = _plain(book[sheet_name][coordinate.replace("$", "")].value)
+            cell = book[sheet_name][coordinate.replace("$", "")]
+            if cell.data_type == "f":
+                continue
+            settings[setting.setting] = InputCell(sheet_name, cell.coordinate, f"setting {setting.setting}",
+                                                  _plain(cell.value))
     return settings
 
 

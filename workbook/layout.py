@@ -18,15 +18,23 @@ and charts go::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, write_formula, year_title_formula
+from workbook.xlsx import Book, column_width, has_live_fields, live_text_formula, write_formula
 
 #: Points of row height per point of font size: a line of text with room above and below it.
 LINE_HEIGHT_PER_POINT = 1.5
+#: Points of row height per point of font size for each line of wrapped text.
+WRAPPED_LINE_PER_POINT = 1.3
+#: Characters of proportional text that one unit of column width holds (widths count digits,
+#: which are wider than most letters), measured on LibreOffice's print and kept a little low
+#: so that a wrapped paragraph is never cut; bold text holds fewer.
+CHARACTERS_PER_WIDTH = 1.35
+BOLD_CHARACTERS_PER_WIDTH = 1.15
 
 
 def row_height_for(style: str) -> float:
@@ -36,25 +44,45 @@ def row_height_for(style: str) -> float:
     return round(size * LINE_HEIGHT_PER_POINT, 1)
 
 
+def wrapped_height(text: str, width: float, style: str) -> float:
+    """The height in points of a row whose cell ``width`` wide wraps ``text`` in ``style``."""
+    theme = styles()
+    look = {**theme["base"], **theme[style]}
+    per_width = BOLD_CHARACTERS_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
+    # An indent takes about three characters' room.
+    per_line = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    return round(lines * look["font_size"] * WRAPPED_LINE_PER_POINT + 3, 1)
+
+
 class SheetLayout:
     """A cursor down one sheet: each method writes one element at ``row`` and moves past it."""
 
-    def __init__(self, book: Book, sheet: Worksheet, year: int, row: int = 0, col: int = 0) -> None:
+    def __init__(self, book: Book, sheet: Worksheet, year: int, row: int = 0, col: int = 0,
+                 edition: int | None = None) -> None:
         self.book = book
         self.sheet = sheet
         #: The snapshot year the workbook is built for: the cached value of year-following text.
         self.year = year
+        #: The edition the workbook is built as, for text holding ``{edition}``.
+        self.edition = edition
         self.row = row
         self.col = col
 
-    def _text(self, text: str, style: str, height: float | None = None) -> int:
-        """One line of ``style``; text holding ``{year}`` is a formula that follows SnapshotYear."""
-        row = self.row
-        if "{year}" in text:
-            write_formula(self.sheet, row, self.col, year_title_formula(text), self.book.formats[style],
-                          text.format(year=self.year))
+    def write_text(self, row: int, col: int, text: str, style: str) -> None:
+        """``text`` in one cell; text holding ``{year}`` or ``{edition}`` is a formula that follows them."""
+        if has_live_fields(text):
+            if "{edition}" in text and self.edition is None:
+                raise ValueError(f"{text!r} names the edition, but this layout was not given one")
+            write_formula(self.sheet, row, col, live_text_formula(text), self.book.formats[style],
+                          text.format(year=self.year, edition=self.edition))
         else:
-            self.sheet.write_string(row, self.col, text, self.book.formats[style])
+            self.sheet.write_string(row, col, text, self.book.formats[style])
+
+    def _text(self, text: str, style: str, height: float | None = None) -> int:
+        """One line of ``style`` at the cursor."""
+        row = self.row
+        self.write_text(row, self.col, text, style)
         if height is not None:
             self.sheet.set_row(row, height)
         self.row += 1
@@ -80,6 +108,33 @@ class SheetLayout:
         for line in ([lines] if isinstance(lines, str) else lines):
             last = self.note(line)
         return last
+
+    def entry(self, label: str, text: str, width: str, label_width: str | None = None,
+              label_style: str = "label", text_style: str = "page_text") -> int:
+        """A label and, in the next column (``width`` of styles.toml's column widths), its text,
+        wrapped, on a row tall enough for both (``label_width``: the label's column, where it wraps)."""
+        row = self.row
+        self.write_text(row, self.col, label, label_style)
+        self.entry_text(row, text, width, text_style)
+        if label_width is not None:
+            self.sheet.set_row(row, max(wrapped_height(label, column_width(label_width), label_style),
+                                        wrapped_height(text, column_width(width), text_style)))
+        return row
+
+    def entry_text(self, row: int, text: str, width: str, style: str = "page_text") -> int:
+        """The text of an entry whose first column the caller wrote at ``row`` (an input, an
+        example, a link), wrapped in the next column; the cursor moves past the row."""
+        self.write_text(row, self.col + 1, text, style)
+        self.sheet.set_row(row, wrapped_height(text, column_width(width), style))
+        self.row = row + 1
+        return row
+
+    def link(self, target: str, text: str, description: str, width: str) -> int:
+        """A link to ``target`` (``Sheet!A1`` or a web address) and, beside it, what it leads to."""
+        row = self.row
+        address = target if "://" in target or target.startswith("mailto:") else f"internal:{target}"
+        self.sheet.write_url(row, self.col, address, self.book.formats["link"], text)
+        return self.entry_text(row, description, width)
 
     def skip(self, rows: int = 1) -> int:
         """Leave ``rows`` blank rows; returns the new cursor row."""

@@ -8,12 +8,15 @@ the user has open, and can run beside other runs.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
@@ -73,12 +76,78 @@ def find_soffice() -> Path:
 
 def recalculate(path: Path, out_dir: Path) -> Path:
     """Recalculate every formula of ``path`` and save the result as .xlsx in ``out_dir``."""
-    return _convert(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx")
+    with recalculation_started(path, out_dir) as result:
+        return result()
 
 
-def convert_to_pdf(path: Path, out_dir: Path) -> Path:
-    """Print ``path`` (recalculated) to a PDF in ``out_dir``, as its print setup says."""
-    return _convert(Path(path), Path(out_dir), PDF_FILTER, ".pdf")
+@contextlib.contextmanager
+def recalculation_started(path: Path, out_dir: Path) -> Iterator[Callable[[], Path]]:
+    """Start recalculating ``path`` into ``out_dir`` in the background; yield what waits for the result.
+
+    The caller can do other work meanwhile (``check`` validates the schema). LibreOffice is
+    stopped if the block is left before its result was taken (an error, Ctrl-C, SIGTERM).
+    """
+    with _conversion_started(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx") as result:
+        yield result
+
+
+def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -> Path:
+    """Print ``path`` (recalculated) to a PDF in ``out_dir``, as its print setup says.
+
+    The sheets named in ``leave_out`` are not printed: LibreOffice prints a copy of the
+    workbook in which they are hidden (hidden sheets are not printed, and formulas still
+    read them). The workbook itself is never changed.
+    """
+    path = Path(path)
+    if not leave_out:
+        with _conversion_started(path, Path(out_dir), PDF_FILTER, ".pdf") as result:
+            return result()
+    with tempfile.TemporaryDirectory(prefix="tech-trade-print-") as folder:
+        copy = Path(folder) / path.name
+        hide_sheets(path, copy, leave_out)
+        with _conversion_started(copy, Path(out_dir), PDF_FILTER, ".pdf") as result:
+            return result()
+
+
+#: A sheet of the workbook part's list of sheets, with its name.
+_SHEET_ELEMENT = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?/>')
+#: A sheet's print area or print titles, by the sheet's place in the list (from 0).
+_PRINT_SETTING = re.compile(
+    r'<definedName name="_xlnm\.(?:Print_Area|Print_Titles)" localSheetId="(\d+)">[^<]*</definedName>')
+
+
+def hide_sheets(path: Path, copy: Path, names: Collection[str]) -> None:
+    """Write to ``copy`` the workbook ``path`` with the sheets ``names`` hidden and left unprinted.
+
+    LibreOffice prints a hidden sheet that has a print area, so their print areas (and
+    repeated rows) go too. Every other part is copied as it is. For the tool's own
+    workbooks, just written: the sheet list is XlsxWriter's, one element a sheet.
+    """
+    wanted = set(names)
+
+    def without_sheets(workbook_part: str) -> str:
+        places = {str(place) for place, found in enumerate(_SHEET_ELEMENT.finditer(workbook_part))
+                  if html.unescape(found.group(1)) in wanted}
+
+        def hidden(found: re.Match) -> str:
+            element = found.group(0)
+            if html.unescape(found.group(1)) not in wanted or " state=" in element:
+                return element
+            return element[:-2] + ' state="hidden"/>'
+
+        def unprinted(found: re.Match) -> str:
+            return "" if found.group(1) in places else found.group(0)
+
+        return _PRINT_SETTING.sub(unprinted, _SHEET_ELEMENT.sub(hidden, workbook_part))
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = without_sheets(data.decode("utf-8")).encode("utf-8")
+            # A fresh entry: the source's carries the size and checksum of the part before the change.
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
 
 
 @contextlib.contextmanager
@@ -91,7 +160,8 @@ def private_profile() -> Iterator[str]:
         yield f"-env:UserInstallation={Path(folder).resolve().as_uri()}"
 
 
-def _convert(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Path:
+@contextlib.contextmanager
+def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Iterator[Callable[[], Path]]:
     if not path.is_file():
         raise TechTradeError(f"{path}: no such file")
     target = out_dir / f"{path.stem}{suffix}"
@@ -111,19 +181,28 @@ def _convert(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Path:
             # Absolute, so that a name starting with "-" cannot pass for an option.
             str(path.resolve()),
         ]
-        stderr = _run(command, what=f"converting {path}")
-    if not target.is_file():
-        raise TechTradeError(f"LibreOffice could not convert {path}: {_last_error_line(stderr)}")
-    return target
+        what = f"converting {path}"
+        process = _start(command)
+
+        def result() -> Path:
+            stderr = _finish(process, what)
+            if not target.is_file():
+                raise TechTradeError(f"LibreOffice could not convert {path}: {_last_error_line(stderr)}")
+            return target
+
+        try:
+            yield result
+        finally:
+            if process.returncode is None:
+                # Left early (an error, Ctrl-C, SIGTERM): LibreOffice runs in a session of its
+                # own and would outlive the tool.
+                _kill_group(process)
 
 
-def _run(command: list[str], what: str) -> str:
-    """Run LibreOffice; return its stderr. Kill the whole process group on timeout.
-
-    soffice starts soffice.bin as a child, so killing soffice alone would leave
-    the real worker running.
-    """
-    process = subprocess.Popen(
+def _start(command: list[str]) -> subprocess.Popen:
+    """Start LibreOffice in a session of its own: soffice starts soffice.bin as a child, so
+    killing soffice alone would leave the real worker running."""
+    return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -132,13 +211,16 @@ def _run(command: list[str], what: str) -> str:
         errors="replace",
         start_new_session=True,
     )
+
+
+def _finish(process: subprocess.Popen, what: str) -> str:
+    """Wait for LibreOffice; return its stderr. Kill the whole process group on timeout."""
     try:
         _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise TechTradeError(f"LibreOffice took more than {CONVERSION_TIMEOUT} s {what}; stopped it") from None
     except BaseException:
-        # Ctrl-C or SIGTERM: LibreOffice runs in a session of its own and would outlive the tool.
         _kill_group(process)
         raise
     if process.returncode != 0:

@@ -19,8 +19,9 @@ import pandas as pd
 from workbook import progress
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
-from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS,
-                             PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column, FileSchema)
+from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, FIRST_YEAR, IMPORTS, LAST_YEAR,
+                             PARTNER_EXPORTS, PARTNER_IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column,
+                             FileSchema)
 from workbook.spreadsheet import ASTRAL_CHARACTERS, CONTROL_CHARACTERS, ERROR_VALUES, MAX_CELL_TEXT, MAX_DATA_ROWS
 
 #: A header row starts a file at row 1, so data row i (0-based) is on line i + 2.
@@ -113,7 +114,12 @@ def _read_settings(folder: Path) -> dict:
     path = folder / SETTINGS.filename
     if not path.exists():
         return {}
-    frame = read_table(path, SETTINGS)
+    frame, lines = _read_table_lines(path, SETTINGS)
+    for line, row in zip(lines, frame.itertuples()):
+        # An edition is a year, as the file name and the title show it.
+        if row.setting == "edition" and not (float(row.value).is_integer() and FIRST_YEAR <= row.value <= LAST_YEAR):
+            raise InputError(path, row=int(line), column="value", value=_whole(row.value),
+                             expected=f"expected an edition: a year from {FIRST_YEAR} to {LAST_YEAR}")
     return {row.setting: _whole(row.value) for row in frame.itertuples()}
 
 

@@ -144,14 +144,6 @@ INPUT_TABLES = (STATE_LIST, CATEGORY_LIST, CENSUS_EXPORTS, CENSUS_IMPORTS, PUBLI
                 PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
-def table(name: str) -> Table:
-    """The table registered under ``name`` (Excel ignores case in table names)."""
-    for entry in TABLES:
-        if entry.name.casefold() == name.casefold():
-            return entry
-    raise KeyError(f"no table {name!r} in the register")
-
-
 # ---------------------------------------------------------------- defined names
 
 @dataclass(frozen=True)
@@ -171,10 +163,12 @@ def _define(name: str, sheet: str) -> str:
     return name
 
 
-# The settings on About.
-SNAPSHOT_YEAR = _define("SnapshotYear", "about")
-TECH_CATEGORY = _define("TechCategory", "about")
-OVER_THRESHOLD_USD = _define("OverThresholdUSD", "about")
+# The settings: the snapshot year, which a reader may pick, on the Cover; the others on the Notes.
+SNAPSHOT_YEAR = _define("SnapshotYear", "cover")
+TECH_CATEGORY = _define("TechCategory", "notes")
+OVER_THRESHOLD_USD = _define("OverThresholdUSD", "notes")
+#: The edition ("Tech Trade Snapshot 2021" shows 2020): the snapshot year + 1 unless fixed.
+EDITION = _define("Edition", "notes")
 # States: the U.S. summary.
 TECH_EXPORTS_US = _define("TechExportsUS", "states")
 TECH_EXPORTS_US_PREVIOUS = _define("TechExportsUSPrevious", "states")
@@ -210,26 +204,19 @@ TECH_EXPORTS_US_LAST_YEAR = _define("TechExportsUSLastYear", "trend")
 DEFINED_NAMES: tuple[DefinedName, ...] = tuple(_NAMES.values())
 
 
-def defined_name(name: str) -> str:
-    """``name``, checked to be one the register declares."""
-    if name not in _NAMES:
-        raise KeyError(f"no defined name {name!r} in the register")
-    return name
-
-
 # ---------------------------------------------------------------- settings
 
 @dataclass(frozen=True)
 class Setting:
-    """An input on About that every sheet follows."""
+    """An input that every sheet follows (the Edition, only where it is fixed rather than a formula)."""
 
     #: Its defined name.
     name: str
     #: Its name in settings.csv (written by ``extract``).
     setting: str
-    #: Its label's key in About's wording.
+    #: Its label's key in the wording of the sheet that holds it.
     words_key: str
-    #: The attribute of the model that holds its value for a build.
+    #: The attribute of the model that holds its value for a build (None: not an input in this build).
     model_attribute: str
 
     @property
@@ -239,9 +226,10 @@ class Setting:
 
 
 SETTINGS = (
-    Setting(SNAPSHOT_YEAR, "snapshot_year", "snapshot_year", "year"),
+    Setting(SNAPSHOT_YEAR, "snapshot_year", "year_heading", "year"),
     Setting(TECH_CATEGORY, "tech_category", "tech_category", "tech_naics3"),
     Setting(OVER_THRESHOLD_USD, "over_threshold_usd", "over_threshold", "over_threshold_usd"),
+    Setting(EDITION, "edition", "edition", "fixed_edition"),
 )
 
 

@@ -182,8 +182,9 @@ SETTINGS = FileSchema(
     description="The workbook's settings an analyst chose (optional; written by extract)",
     columns=(
         Column("setting", "code", "snapshot_year: the snapshot year; tech_category: the NAICS-3 code of tech "
-               "products; over_threshold_usd: the threshold of \"exported more than $1 billion\"",
-               choices=("snapshot_year", "tech_category", "over_threshold_usd")),
+               "products; over_threshold_usd: the threshold of \"exported more than $1 billion\"; edition: the "
+               "edition, where it is not the snapshot year + 1",
+               choices=("snapshot_year", "tech_category", "over_threshold_usd", "edition")),
         Column("value", "number", "The setting's value", minimum=0, maximum=LARGEST_AMOUNT_USD),
     ),
     key=("setting",),

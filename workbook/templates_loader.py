@@ -24,8 +24,9 @@ from workbook.errors import TechTradeError
 #: A folder chosen by use_templates(); None for the bundled templates.
 _chosen: Path | None = None
 
-#: Sections of styles.toml that are not cell styles: the palette, column widths, the chart style.
-STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "column_widths", "chart"})
+#: Sections of styles.toml that are not cell styles: the palette, the least contrast, column widths, the
+#: chart style, the finer formats of small figures.
+STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "accessibility", "column_widths", "chart", "small_values"})
 
 
 class TemplateError(TechTradeError):
@@ -138,6 +139,11 @@ def check_styles(theme: dict) -> None:
         for key in properties:
             if not callable(getattr(Format, f"set_{key}", None)):
                 raise TemplateError(f"styles.toml: [{name}] has {key!r}, which is not an XlsxWriter format property")
+    for style, rules in theme.get("small_values", {}).items():
+        if style not in theme or not all(isinstance(rule, list) and len(rule) == 2 and isinstance(rule[0], (int, float))
+                                         and isinstance(rule[1], str) for rule in rules):
+            raise TemplateError(f"styles.toml: [small_values] {style} must name a style and give "
+                                f"[threshold, number format] pairs")
     _chart_style(theme)
 
 

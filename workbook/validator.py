@@ -12,13 +12,19 @@ some content" prompt. Each finding it prints as JSON looks like::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
+from workbook.validation_copy import CopyReport, copy_for_validation
 
 #: Names the user's own choice of validator program.
 VALIDATOR_ENV_VAR = "TECH_TRADE_OOXML_VALIDATE"
@@ -31,7 +37,7 @@ OFFICE_VERSIONS = (
 )
 
 #: Seconds one validation may take before it is abandoned: it runs .NET in WebAssembly
-#: and needs about 80 s for a workbook of 33,000 rows.
+#: and needs about 80 s for a workbook of 33,000 rows read whole.
 VALIDATION_TIMEOUT = 900
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -71,16 +77,75 @@ def _find_in_node_modules() -> str | None:
 
 
 def validate(path: Path, office_version: str | None = None) -> list[dict]:
-    """The validator's findings for ``path``; an empty list means the file is valid."""
+    """The validator's findings for ``path``; an empty list means the file is valid.
+
+    The rows of sheets that pass the tool's own check of them are left out of what the
+    validator reads (:mod:`workbook.validation_copy`); the findings are those of the
+    whole file.
+    """
+    with validation_started(path, office_version) as running:
+        return running.findings()
+
+
+def validate_whole(path: Path, office_version: str | None = None) -> list[dict]:
+    """The validator's findings for ``path`` as it is, every row read by the validator (slower)."""
+    with validation_started(path, office_version, whole=True) as running:
+        return running.findings()
+
+
+@contextlib.contextmanager
+def validation_started(path: Path, office_version: str | None = None,
+                       whole: bool = False) -> Iterator[RunningValidation]:
+    """Start validating ``path`` in the background; yield it, to wait for its findings.
+
+    The caller can do other work meanwhile (``check`` recalculates in LibreOffice). The
+    validator is stopped if the block is left before its findings were taken.
+    """
     path = Path(path)
     check_office_version(office_version)
     if not path.is_file():
         raise TechTradeError(f"{path}: no such file")
-    command = [str(find_validator()), "--of", "json", "--format", _document_format(path)]
-    if office_version is not None:
-        command += ["--ov", office_version]
-    command.append(str(path.resolve()))
-    return _parse_findings(_run(command, path), path)
+    program = find_validator()
+    with tempfile.TemporaryDirectory(prefix="tech-trade-validate-", ignore_cleanup_errors=True) as folder:
+        copy = None if whole else _copy(path, Path(folder), office_version)
+        read = path.resolve() if copy is None else copy[0]
+        command = [str(program), "--of", "json", "--format", _document_format(path)]
+        if office_version is not None:
+            command += ["--ov", office_version]
+        command.append(str(read))
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, errors="replace")
+        try:
+            yield RunningValidation(process, path, None if copy is None else copy[1])
+        finally:
+            if process.returncode is None:
+                process.kill()
+                process.communicate()
+
+
+@dataclass
+class RunningValidation:
+    """The validator at work on a workbook (``path``), reading ``left_out``'s copy of it, or the
+    file itself where ``left_out`` is None."""
+
+    process: subprocess.Popen
+    path: Path
+    left_out: CopyReport | None
+
+    def findings(self) -> list[dict]:
+        """Wait for the validator; its findings."""
+        return _parse_findings(_finish(self.process, self.path), self.path)
+
+
+def _copy(path: Path, folder: Path, office_version: str | None) -> tuple[Path, CopyReport] | None:
+    """The copy for the validator and what it left out; None where the file cannot be copied
+    (the validator then reads the file itself and says what is wrong with it, as it always has)."""
+    copy = folder / f"workbook{path.suffix.lower() or '.xlsx'}"
+    try:
+        return copy, copy_for_validation(path, copy, office_version)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError,
+            NotImplementedError, RuntimeError):
+        return None
 
 
 def check_office_version(office_version: str | None) -> None:
@@ -93,22 +158,17 @@ def _document_format(path: Path) -> str:
     return _FORMAT_BY_SUFFIX.get(path.suffix.lower(), "xlsx")
 
 
-def _run(command: list[str], path: Path) -> str:
-    """Run the validator; return what it printed. It exits 0 whatever it finds."""
+def _finish(process: subprocess.Popen, path: Path) -> str:
+    """Wait for the validator; return what it printed. It exits 0 whatever it finds."""
     try:
-        result = subprocess.run(
-            command,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=VALIDATION_TIMEOUT,
-        )
+        stdout, stderr = process.communicate(timeout=VALIDATION_TIMEOUT)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         raise TechTradeError(f"the Office Open XML validator took more than {VALIDATION_TIMEOUT} s on {path}") from None
-    if result.returncode != 0:
-        raise TechTradeError(f"the Office Open XML validator could not read {path}: {_reason(result.stderr)}")
-    return result.stdout
+    if process.returncode != 0:
+        raise TechTradeError(f"the Office Open XML validator could not read {path}: {_reason(stderr)}")
+    return stdout
 
 
 def _parse_findings(output: str, path: Path) -> list[dict]:

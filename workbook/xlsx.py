@@ -138,6 +138,13 @@ class LimitedWorksheet(Worksheet):
             return 0
         return super()._write_formula(row, col, formula, cell_format, value)
 
+    def _write_array_formula(self, first_row, first_col, last_row, last_col, formula, cell_format=None, value=0,
+                             atype="static"):
+        if formula is not None and formula not in self.formula_cells:
+            self.formula_cells[formula] = (min(first_row, last_row), min(first_col, last_col))
+        return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
+                                            atype)
+
     def _xml_formula_element(self, formula, result, attributes=()):
         # A formula's text result is XML string content, where "_x0041_" stands for "A" as
         # it does in the shared strings. XlsxWriter escapes such text (and control
@@ -204,7 +211,9 @@ class Book:
     protect: bool = False
 
     @classmethod
-    def create(cls, path: Path, protect: bool = False, in_memory: bool = False) -> Book:
+    def create(cls, path: Path, protect: bool = False, in_memory: bool = False, year: int | None = None,
+               edition: int | None = None) -> Book:
+        """A new workbook at ``path``; with ``year`` and ``edition``, its document properties name them."""
         workbook = SealingWorkbook(str(path), {
             # Data strings stay strings: a name starting with "=" is not a formula, a URL not a link.
             "strings_to_formulas": False,
@@ -216,9 +225,10 @@ class Book:
             "in_memory": in_memory,
         })
         document = wording("document")
+        dated = year is not None and edition is not None
         workbook.set_properties({
-            "title": document["title"],
-            "subject": document["subject"],
+            "title": document["edition_title"].format(edition=edition) if dated else document["title"],
+            "subject": document["edition_subject"].format(year=year) if dated else document["subject"],
             "keywords": document["keywords"],
             "category": document["category"],
             "comments": document["comments"],
@@ -283,7 +293,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "column_widths", "base", "chart"}
+    skip = {"theme", "accessibility", "column_widths", "base", "chart", "small_values"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -294,6 +304,34 @@ def fold_columns(sheet: Worksheet, first_col: int, last_col: int, width: float, 
     """
     sheet.set_column(first_col, last_col, width, None, {"level": 1, "hidden": True})
     sheet.set_column(last_col + 1, last_col + 1, next_width, None, {"collapsed": True})
+
+
+def show_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
+                      style: str, sign_styles: dict[str, str] | None = None) -> None:
+    """Give the cells' small non-zero figures a finer number format than ``style``'s (styles.toml's small_values).
+
+    A figure of $30 million in $ billions with one decimal would print as $0.0B, or
+    -$0.0B: a conditional rule shows it as $30.0M instead. Cells that also take a
+    colour by their sign give ``sign_styles`` ({"<": style, ">": style}): LibreOffice
+    applies only the first rule that holds, so each rule here carries that colour too.
+    Call this before adding the cells' other conditional formats.
+    """
+    rules = sorted(styles()["small_values"].get(style, ()), key=lambda rule: rule[0])
+    cell = xl_rowcol_to_cell(first_row, first_col)
+    theme = styles()
+    for below, num_format in rules:
+        small = f"ISNUMBER({cell}),{cell}<>0,ABS({cell})<{_plain_number(below)}"
+        for sign, colour in (sign_styles or {"": None}).items():
+            condition = f"{small},{cell}{sign}0" if sign else small
+            properties = {**(theme[colour] if colour else {}), "num_format": num_format}
+            sheet.conditional_format(first_row, first_col, last_row, last_col, {
+                "type": "formula", "criteria": f"=AND({condition})", "format": book.workbook.add_format(properties)})
+
+
+def _plain_number(number: float) -> str:
+    """A number as a formula writes it: plain decimals, never 1e-06 (which Excel never writes)."""
+    text = f"{number:.15f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def column_width(kind: str) -> int:
@@ -312,6 +350,11 @@ def chart_style(name: str) -> str:
 def fill_colour(style: str) -> str:
     """The fill colour of a named style, for colour scales and other rules that take a colour."""
     return styles()[style]["bg_color"]
+
+
+def font_colour(style: str) -> str:
+    """The text colour of a named style, for choosing text that reads on a fill."""
+    return styles()[style]["font_color"]
 
 
 def number_format(style: str) -> str:
@@ -364,12 +407,28 @@ def literal_criterion_of(reference: str) -> str:
     return f'"="&{escaped}'
 
 
+#: The placeholders of live text and the defined names they stand for: ``{year}`` is the
+#: snapshot year a reader picks, ``{edition}`` the edition that follows from it.
+LIVE_FIELDS = {"year": register.SNAPSHOT_YEAR, "edition": register.EDITION}
+_LIVE_FIELD = re.compile(r"\{(" + "|".join(LIVE_FIELDS) + r")\}")
+
+
+def has_live_fields(text: str) -> bool:
+    return _LIVE_FIELD.search(text) is not None
+
+
+def live_text_formula(text: str) -> str:
+    """Text with ``{year}`` or ``{edition}`` in it as a formula that follows those cells."""
+    pieces = _LIVE_FIELD.split(text)
+    # split() alternates literal text and field names: even positions text, odd ones names.
+    parts = [LIVE_FIELDS[piece] if index % 2 else string_literal(piece)
+             for index, piece in enumerate(pieces) if index % 2 or piece]
+    return "&".join(parts)
+
+
 def year_title_formula(title: str) -> str:
     """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
-    before, _, after = title.partition("{year}")
-    parts = [string_literal(before) if before else None, register.SNAPSHOT_YEAR,
-             string_literal(after) if after else None]
-    return "&".join(part for part in parts if part)
+    return live_text_formula(title)
 
 
 def cached(value: object) -> object:
@@ -389,6 +448,21 @@ def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style, val
 
 #: Height in points of a table's header row: three lines of wrapped text.
 HEADER_ROW_HEIGHT = 40
+#: Height in points of one line of 10-point text in a row.
+TEXT_LINE_HEIGHT = 13
+#: Characters of text a unit of column width holds: widths count digits, and
+#: Arial's average letter is narrower than a digit (kept low, so that a line is never lost).
+TEXT_PER_WIDTH = 1.2
+
+
+def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> float:
+    """The height of a row whose cells wrap text: enough lines for the longest, as (text, column width) pairs.
+
+    Set explicitly: LibreOffice keeps a row's height as the file gives it, so a row left
+    at the default would show one line of a wrapped cell over the next row.
+    """
+    lines = max((math.ceil(len(text) / (width * TEXT_PER_WIDTH)) for text, width in cells if text), default=1)
+    return max(lines, 1) * TEXT_LINE_HEIGHT
 
 
 @dataclass(frozen=True)
@@ -454,6 +528,19 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
     return first_row + 1, last_row
 
 
+def write_units_row(book: Book, sheet: Worksheet, row: int, first_col: int, units: Sequence[str | None]) -> None:
+    """The row above a table's header that gives each column its unit ("$ billions", "%"), in the header's colours.
+
+    The table's headers are the names formulas use, so a unit lives here rather than in them.
+    """
+    style = book.formats["units"]
+    for offset, unit in enumerate(units):
+        if unit:
+            sheet.write_string(row, first_col + offset, unit, style)
+        else:
+            sheet.write_blank(row, first_col + offset, None, style)
+
+
 def _table_column_options(book: Book, column: TableColumn) -> dict:
     options = {"header": column.header, "format": book.formats[column.style],
                "header_format": book.formats[column.header_style]}
@@ -473,14 +560,55 @@ def write_value(sheet: Worksheet, row: int, col: int, value: object, style) -> N
         sheet.write_number(row, col, value, style)
 
 
+#: Page margins in inches: narrow, so that a page holds more of a sheet at a readable size,
+#: with room at the foot for the footer that names the sheet and page.
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+FOOTER_MARGIN = 0.25
+
+
+def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[int, int]:
+    """The last row and column of a print area that holds every chart inserted on the sheet so far.
+
+    A chart is anchored to the cells it covers, as XlsxWriter works them out from the
+    column widths and row heights; a chart reaching past the print area is cut on paper.
+    """
+    for row, col, chart, x_offset, y_offset, x_scale, y_scale, anchor, *_ in sheet.charts:
+        position = sheet._position_object_pixels(col, row, x_offset, y_offset, chart.width * x_scale,
+                                                 chart.height * y_scale, anchor)
+        last_col, last_row = max(last_col, position[4]), max(last_row, position[5])
+    return last_row, last_col
+
+
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
-                landscape: bool = True) -> None:
-    """Print area, orientation, one page wide, header rows repeated on every page."""
+                landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
+                repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
+                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = ()) -> None:
+    """Print area (holding every chart inserted so far), orientation, margins and scale; header rows
+    (and row labels) repeated on every page. Call it once the sheet's columns and charts are in place.
+
+    By default a sheet prints one page wide, at whatever size that takes. A sheet too
+    wide to print one page wide at a readable size gives a ``scale`` (percent) instead,
+    with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
+    repeated on each; ``row_breaks`` start a page at those rows.
+    """
+    last_row, last_col = _covering_charts(sheet, last_row, last_col)
     sheet.print_area(0, 0, last_row, last_col)
     if landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
-    if repeat_row is not None:
+    sheet.set_margins(**PRINT_MARGINS)
+    if scale is None:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(scale)
+    if repeat_rows is not None:
+        sheet.repeat_rows(*repeat_rows)
+    elif repeat_row is not None:
         sheet.repeat_rows(repeat_row)
+    if repeat_cols is not None:
+        sheet.repeat_columns(*repeat_cols)
+    if row_breaks:
+        sheet.set_h_pagebreaks(list(row_breaks))
+    if col_breaks:
+        sheet.set_v_pagebreaks(list(col_breaks))

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from census_figures import state_figures, tech_goods, with_value
-from helpers import open_workbook
+from helpers import named_cell, open_workbook
 from workbook.templates_loader import wording
 from workbook_cells import (check_findings, extract_and_build, formula_cell, records, row_of, same_value,
                             sheet_differences, tables)
@@ -121,7 +121,7 @@ def test_extract_and_build_give_back_the_edited_values(texas, office):
     rebuilt = extract_and_build(texas.edited, texas.folder)
     recalculated = texas.folder / "rebuilt-recalculated.xlsx"
     office.run(rebuilt, [{"op": "save", "path": str(recalculated)}])
-    # About names the data's checksum, which the edit changes; every other sheet must agree.
-    sheets = [name for name in open_workbook(texas.edited).sheetnames if name != wording("about")["sheet"]]
+    # The Notes name the data's checksum, which the edit changes; every other sheet must agree.
+    sheets = [name for name in open_workbook(texas.edited).sheetnames if name != wording("notes")["sheet"]]
     assert sheet_differences(texas.edited, recalculated, sheets) == []
-    assert same_value(open_workbook(recalculated, data_only=True)["About"]["B6"].value, YEAR)
+    assert same_value(named_cell(open_workbook(recalculated, data_only=True), "SnapshotYear").value, YEAR)

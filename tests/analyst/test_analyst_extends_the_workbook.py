@@ -1,4 +1,4 @@
-"""An analyst extends the workbook in LibreOffice as About's steps say: a territory, a category,
+"""An analyst extends the workbook in LibreOffice as the Notes' steps say: a territory, a category,
 a destination and a new year, then picks the new year, saves, and takes the edits back.
 
 Every step inserts rows or columns inside a table (so the table grows), types the
@@ -49,7 +49,7 @@ def _grown(value: object, factor: float) -> object:
 
 @pytest.fixture(scope="module")
 def extended(office, default_workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """One LibreOffice session: every addition About describes, the new year picked, read back, saved."""
+    """One LibreOffice session: every addition the Notes describe, the new year picked, read back, saved."""
     folder = tmp_path_factory.mktemp("extend")
     source = folder / "snapshot.xlsx"
     shutil.copy(default_workbook, source)

@@ -15,11 +15,12 @@ from types import SimpleNamespace
 import pytest
 
 from census_figures import state_figures
+from helpers import open_workbook
 from workbook.templates_loader import wording
 from workbook_cells import check_findings, records, tables
 
 YEARS = (2019, 2025)
-NAMES = ("TechExportsUS", "TechExportsUSPrevious", "StatesOverThreshold", "StatesTechTopThree", "StatesTechLeading")
+NAMES = ("Edition", "TechExportsUS", "TechExportsUSPrevious", "StatesOverThreshold", "StatesTechTopThree", "StatesTechLeading")
 #: Columns of the States table checked against the Census data.
 COLUMNS = ("Tech exports", "Tech exports previous year", "Change", "Share of US", "US rank", "Goods exports",
            "Tech rank among categories", "Over 1 billion", "Tech in top three", "Tech leads")
@@ -54,6 +55,16 @@ def switched(office, default_workbook: Path, tmp_path_factory: pytest.TempPathFa
                                       published=records(published_block, ("Figure", "Year", "Subject")),
                                       identities=records(identities_block, "Identity"))
     return found
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_cover_names_the_edition_that_shows_the_year(switched, year):
+    words = wording("cover")
+    assert switched[year].names["Edition"] == year + 1
+    cover = open_workbook(switched[year].saved, data_only=True)[words["sheet"]]
+    assert cover["A1"].value == words["title"].format(edition=year + 1, year=year)
+    released = next(row[1].value for row in cover.iter_rows() if row[0].value == words["release_label"])
+    assert released == words["released"].get(str(year + 1), words["released"]["unreleased"])
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -25,18 +25,28 @@ TECH_NAICS3 = 334
 #: The snapshot counts states that exported "more than $1 billion" of tech products.
 OVER_THRESHOLD_USD = 1_000_000_000
 
+#: An edition is published the year after the year of its data.
+EDITION_AFTER_DATA_YEAR = 1
+
 Figures = TypeVar("Figures")
 
 
 @dataclass(frozen=True)
 class SnapshotModel:
-    """The inputs of one build: the data, the snapshot year and the settings on About."""
+    """The inputs of one build: the data, the snapshot year and the settings (the snapshot year on the Cover, the others on the Notes)."""
 
     year: int
     data: Dataset
     tech_naics3: int = TECH_NAICS3
     over_threshold_usd: float = OVER_THRESHOLD_USD
+    #: The edition settings.csv fixes; None: the edition follows the snapshot year.
+    fixed_edition: int | None = None
     _computed: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def edition(self) -> int:
+        """The edition: "Tech Trade Snapshot 2021" shows the data of 2020, unless settings.csv says otherwise."""
+        return self.fixed_edition if self.fixed_edition is not None else self.year + EDITION_AFTER_DATA_YEAR
 
     @property
     def years(self) -> list[int]:
@@ -50,7 +60,8 @@ class SnapshotModel:
 
 
 def build_model(data: Dataset, year: int | None = None) -> SnapshotModel:
-    """The model for ``year``, or for the snapshot year of the data's settings.csv, or 2020.
+    """The model for ``year``, or for the snapshot year of the data's settings.csv, or 2020;
+    the edition is the year after, unless settings.csv names it.
 
     settings.csv (written by ``extract``) carries the settings an analyst chose in a
     workbook, so that a rebuild shows what the edited workbook showed.
@@ -60,4 +71,5 @@ def build_model(data: Dataset, year: int | None = None) -> SnapshotModel:
     data.require_year(year)
     return SnapshotModel(year=year, data=data,
                          tech_naics3=int(settings.get("tech_category", TECH_NAICS3)),
-                         over_threshold_usd=settings.get("over_threshold_usd", OVER_THRESHOLD_USD))
+                         over_threshold_usd=settings.get("over_threshold_usd", OVER_THRESHOLD_USD),
+                         fixed_edition=int(settings["edition"]) if "edition" in settings else None)

@@ -6,12 +6,15 @@ from workbook.templates_loader import wording
 
 #: Published dollar figures are rounded: whole billions ("$55 billion") or tenths ("$1.2 billion").
 BILLION = 1_000_000_000
+#: An identity holds when its sides agree to this share of the right side (rounding, not edits);
+#: written in formulas as a plain decimal.
+IDENTITY_TOLERANCE = "0.000001"
 
 
 def tolerance(unit: str, published: float) -> float:
     """Half a unit of the last digit the release gives; counts and ranks must be equal.
 
-    Mirrors IF(MOD(published,1e9)=0, 5e8, 5e7) in the workbook.
+    Mirrors IF(MOD(published,1000000000)=0,500000000,50000000) in the workbook.
     """
     if unit != "usd":
         return 0.0
@@ -40,4 +43,4 @@ def identity_status(difference: float | str, right: float | str) -> str:
     if isinstance(difference, str):
         return wording("published")["not_published"]
     scale = max(1.0, abs(right))
-    return words["holds"] if abs(difference) <= 1e-6 * scale else words["broken"]
+    return words["holds"] if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else words["broken"]

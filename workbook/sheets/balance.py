@@ -17,11 +17,16 @@ from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_
                                     balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
-from workbook.sheets.data_tables import EXPORTS, IMPORTS, has_year_column, header, published_value, year_column
+from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
+                               TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                               TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
+                               TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
+from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, HEADER_ROW_HEIGHT, column_ref, column_width, fold_columns, print_setup,
-                           string_literal, write_formula, write_value, year_title_formula)
+from workbook.layout import row_height_for
+from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
+                           write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
 
@@ -57,9 +62,9 @@ NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
 NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
 #: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
 NATIONAL_ROWS = (
-    ("exports", "TechExportsNational", "TechGoodsExports"),
-    ("imports", "TechImportsNational", "TechGoodsImports"),
-    ("balance", "TechGoodsBalanceNational", "TechGoodsBalance"),
+    ("exports", TECH_EXPORTS_NATIONAL, TECH_GOODS_EXPORTS),
+    ("imports", TECH_IMPORTS_NATIONAL, TECH_GOODS_IMPORTS),
+    ("balance", TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_BALANCE),
 )
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
@@ -72,20 +77,22 @@ CHART_WIDTH, CHART_HEIGHT = 900, 360
 CHART_ROWS = CHART_HEIGHT // 20 + 1
 #: The chart's helper cells (exports, imports, balance), folded away right of the summary.
 CHART_HELPER_COL = HOW_COL + 2
-#: Height in points of a summary row: its source or arithmetic wraps onto three lines.
-SUMMARY_ROW_HEIGHT = 13 * 3
+#: Height in points of a header row of two lines.
+TWO_LINE_HEADER_HEIGHT = 2 * 13
+#: Height in points of a summary row: its source or arithmetic wraps onto two lines.
+SUMMARY_ROW_HEIGHT = 13 * 2
 
 #: Defined name of each (summary row, column) cell.
 NAMES = {
-    ("goods", EXPORTS_COL): "TechGoodsExports",
-    ("goods", IMPORTS_COL): "TechGoodsImports",
-    ("goods", BALANCE_COL): "TechGoodsBalance",
-    ("services", EXPORTS_COL): "TechServicesExports",
-    ("services", IMPORTS_COL): "TechServicesImports",
-    ("services", BALANCE_COL): "TechServicesBalance",
-    ("total", EXPORTS_COL): "TechTotalExports",
-    ("total", IMPORTS_COL): "TechTotalImports",
-    ("total", BALANCE_COL): "TechTotalBalance",
+    ("goods", EXPORTS_COL): TECH_GOODS_EXPORTS,
+    ("goods", IMPORTS_COL): TECH_GOODS_IMPORTS,
+    ("goods", BALANCE_COL): TECH_GOODS_BALANCE,
+    ("services", EXPORTS_COL): TECH_SERVICES_EXPORTS,
+    ("services", IMPORTS_COL): TECH_SERVICES_IMPORTS,
+    ("services", BALANCE_COL): TECH_SERVICES_BALANCE,
+    ("total", EXPORTS_COL): TECH_TOTAL_EXPORTS,
+    ("total", IMPORTS_COL): TECH_TOTAL_IMPORTS,
+    ("total", BALANCE_COL): TECH_TOTAL_BALANCE,
 }
 
 
@@ -116,16 +123,16 @@ def _if_numbers(cells: tuple[str, ...], result: str) -> str:
     return f"IF({condition},{result},{string_literal(not_published())})"
 
 
-def _tech_goods(table: str) -> str:
+def _tech_goods(table: Table) -> str:
     """The tech category summed over every state of a wide Census table, 0 if it lacks the year."""
-    return (f"IF({has_year_column(table, 'SnapshotYear')},"
-            f"SUMIFS({year_column(table, 'SnapshotYear')},{column_ref(table, header('naics3'))},TechCategory),0)")
+    return (f"IF({has_year_column(table.name, SNAPSHOT_YEAR)},"
+            f"SUMIFS({year_column(table.name, SNAPSHOT_YEAR)},{table.column('naics3')},{TECH_CATEGORY}),0)")
 
 
 def _derivation_formulas() -> dict[str, str]:
     return {
-        "published_total_imports": published_value(PUBLISHED_TOTAL_IMPORTS, "SnapshotYear"),
-        "published_total_balance": published_value(PUBLISHED_TOTAL_BALANCE, "SnapshotYear"),
+        "published_total_imports": published_value(PUBLISHED_TOTAL_IMPORTS, SNAPSHOT_YEAR),
+        "published_total_balance": published_value(PUBLISHED_TOTAL_BALANCE, SNAPSHOT_YEAR),
         "derived_total_exports": _if_numbers(
             (_step("published_total_imports"), _step("published_total_balance")),
             f"{_step('published_total_imports')}+{_step('published_total_balance')}"),
@@ -140,7 +147,7 @@ def _derivation_formulas() -> dict[str, str]:
         "services_balance": _if_numbers(
             (_step("services_exports"), _step("services_imports")),
             f"{_step('services_exports')}-{_step('services_imports')}"),
-        "published_services_balance": published_value(PUBLISHED_SERVICES_BALANCE, "SnapshotYear"),
+        "published_services_balance": published_value(PUBLISHED_SERVICES_BALANCE, SNAPSHOT_YEAR),
         "services_balance_difference": _if_numbers(
             (_step("services_balance"), _step("published_services_balance")),
             f"{_step('services_balance')}-{_step('published_services_balance')}"),
@@ -149,8 +156,8 @@ def _derivation_formulas() -> dict[str, str]:
 
 def _summary_formulas() -> dict[tuple[str, int], str]:
     formulas = {
-        ("goods", EXPORTS_COL): _tech_goods(EXPORTS.table_name),
-        ("goods", IMPORTS_COL): _tech_goods(IMPORTS.table_name),
+        ("goods", EXPORTS_COL): _tech_goods(CENSUS_EXPORTS),
+        ("goods", IMPORTS_COL): _tech_goods(CENSUS_IMPORTS),
         ("services", EXPORTS_COL): _step("services_exports"),
         ("services", IMPORTS_COL): _step("services_imports"),
         ("services", PUBLISHED_COL): _step("published_services_balance"),
@@ -177,9 +184,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     # The summary: goods, services and total, with the published balances next to the derived ones.
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
-    sheet.set_row(SUMMARY_HEADER_ROW, HEADER_ROW_HEIGHT)
+    # Headers of two lines: "Exports, $ billions" over its figures.
+    sheet.set_row(SUMMARY_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats["header"])
+        header_style = "header_number" if col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL) else "header"
+        sheet.write_string(SUMMARY_HEADER_ROW, col, words["summary_columns"][key], formats[header_style])
     values = {
         ("goods", EXPORTS_COL): figures.goods_exports,
         ("goods", IMPORTS_COL): figures.goods_imports,
@@ -201,6 +210,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
             style = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
             if (key, col) in summary_formulas:
                 write_formula(sheet, row, col, summary_formulas[(key, col)], style, values[(key, col)])
+                show_small_values(book, sheet, row, col, row, col,
+                                  "change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions")
             else:
                 # The release publishes no balance of tech goods alone, for any year.
                 write_value(sheet, row, col, not_published(), style)
@@ -213,22 +224,30 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # The derivation, one step per row.
     sheet.write_string(DERIVATION_HEADING_ROW, 0, words["derivation_heading"], formats["heading"])
     sheet.write_string(DERIVATION_NOTE_ROW, 0, words["derivation_note"], formats["note"])
-    sheet.set_row(DERIVATION_HEADER_ROW, HEADER_ROW_HEIGHT)
+    sheet.set_row(DERIVATION_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(("step", "value", "how")):
-        sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats["header"])
+        header_style = "header_number" if col == VALUE_COL else "header"
+        sheet.write_string(DERIVATION_HEADER_ROW, col, words["derivation_columns"][key], formats[header_style])
     derivation_formulas = _derivation_formulas()
     for key, style in DERIVATION_STEPS:
         row = step_row(key)
         sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
         write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
+        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
-    sheet.write_string(NOTES_ROW, 0, words["notes"], formats["note"])
+    # Two lines at most: the row after them is the one left above the chart.
+    for offset, line in enumerate(words["notes"][:2]):
+        sheet.write_string(NOTES_ROW + offset, 0, line, formats["note"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
+                       (DERIVATION_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
     _national(book, sheet, model, words)
     _chart(book, sheet, words, figures)
-    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL)
-    # One page: the chart is never cut across pages.
-    sheet.fit_to_pages(1, 1)
+    # Two pages, one page wide: the summary and the derivation; then the national figures and the
+    # chart, which is never cut across pages.
+    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL, row_breaks=[NATIONAL_HEADING_ROW])
+    sheet.set_row(NATIONAL_HEADING_ROW, row_height_for("heading"))
 
 
 def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
@@ -245,13 +264,16 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
         sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
         row = NATIONAL_HEADER_ROW + 1 + offset
-        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        style_key = "change_billions" if key == "balance" else "usd_billions_2"
+        style = formats[style_key]
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
         write_formula(sheet, row, 1, national_name, style, national[key])
         write_formula(sheet, row, 2, states_name, style, states[key])
         difference = "" if isinstance(national[key], str) else national[key] - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats["change_billions"], difference)
+        for col, small in ((1, style_key), (2, style_key), (3, "change_billions")):
+            show_small_values(book, sheet, row, col, row, col, small)
     if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
         raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
     for offset, line in enumerate(words["national_notes"]):
@@ -259,9 +281,9 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
 
 
 def _columns(sheet: Worksheet) -> None:
-    sheet.set_column(LABEL_COL, LABEL_COL, column_width("label"))
-    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("usd"))
-    sheet.set_column(HOW_COL, HOW_COL, column_width("text"))
+    sheet.set_column(LABEL_COL, LABEL_COL, column_width("balance_label"))
+    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("figure"))
+    sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
 def _chart(book: Book, sheet: Worksheet, words: dict, figures) -> None:

@@ -16,37 +16,43 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
 from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
-from workbook.sheets.data_tables import (CATEGORY_LIST, EXPORTS, STATE_LIST, header, state_exports, state_rows_formulas,
-                                        state_year_block, year_column)
+from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
+                               SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
+from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
 from workbook.charts import HouseChart
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, fill_colour, fold_columns,
-                           number_format, print_setup, string_literal, theme_colour, this_row_ref, write_formula,
-                           write_table, write_value, year_title_formula)
+from workbook.layout import row_height_for
+from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
+                           string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
 
 WORDING = "categories"
-TOTALS_TABLE = "CategoryTotals"
-LARGEST_TABLE = "LargestCategories"
 
-TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW, SUMMARY_FIRST_ROW = 0, 1, 3, 4
+# The matrix comes first, right under the title, so that its 53 rows print on one page
+# (two pages wide); the U.S. summary opens the page of national totals after it.
+TITLE_ROW, SUBTITLE_ROW, MATRIX_HEADING_ROW, MATRIX_HEADER_ROW = 0, 1, 2, 3
 # Summary labels overflow into the empty name column, so values sit past it.
 SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 2
 CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
 
 #: (defined name, wording key, style) of the U.S. summary block, in order.
 SUMMARY = (
-    ("GoodsExportsUS", "goods_exports_us", "usd_billions"),
-    ("TechCategoryRankUS", "tech_rank_us", "rank"),
-    ("TechShareOfGoodsUS", "tech_share_us", "ratio"),
+    (GOODS_EXPORTS_US, "goods_exports_us", "usd_billions"),
+    (TECH_CATEGORY_RANK_US, "tech_rank_us", "rank"),
+    (TECH_SHARE_OF_GOODS_US, "tech_share_us", "ratio"),
 )
-MATRIX_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
-MATRIX_NOTE_ROW = MATRIX_HEADING_ROW + 1
-MATRIX_HEADER_ROW = MATRIX_NOTE_ROW + 1
+#: Printed size (percent): the largest at which the matrix's rows fit one landscape page.
+PRINT_SCALE = 73
+#: Category columns of the matrix on each printed page; the state columns repeat on each.
+CATEGORIES_PER_PAGE = 16
+#: Height in points of a row of the matrix: one line of its 10-point figures.
+MATRIX_ROW_HEIGHT = 12
+#: Where the matrix's note sits in its heading's row, clear of the heading.
+MATRIX_NOTE_COL = 7
 
 #: Style and width of each column of the national totals table, by wording key.
 TOTALS_LOOK = {
-    "code": ("code_number", "code"),
-    "label": ("wrapped", "label"),
+    "code": ("code_number", None),
+    "label": ("wrapped", None),
     "kind": ("formula_text", None),
     "exports": ("usd_billions", None),
     "share_of_goods": ("ratio", None),
@@ -62,9 +68,12 @@ LARGEST_LOOK = {
 #: Columns of figures, whose headers sit right-aligned over them.
 FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
 
-#: The chart sits beside the national totals, clear of the tables' columns.
-CHART_COL = len(TOTALS_LOOK) + 1
+#: The chart sits under the largest categories, on their page, left of where the matrix's
+#: second printed page starts.
+CHART_COL = 0
 CHART_WIDTH, CHART_HEIGHT = 680, 440
+#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
+CHART_ROWS = CHART_HEIGHT // 20 + 1
 #: Points per line of a wrapped category label.
 LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
@@ -83,48 +92,59 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    _summary(book, sheet, figures, words)
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (MATRIX_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
 
     last_matrix_row, last_col = _matrix(book, sheet, model, figures, words)
-    totals_heading_row = last_matrix_row + 2
-    # The national totals and the chart start a page of their own: the chart is never cut.
-    sheet.set_h_pagebreaks([totals_heading_row])
+    # The U.S. summary and the national totals start a page of their own.
+    summary_heading_row = last_matrix_row + 2
+    totals_heading_row = _summary(book, sheet, figures, words, summary_heading_row) + 2
     sheet.write_string(totals_heading_row, 0, words["totals_heading"], formats["heading"])
+    sheet.set_row(totals_heading_row, row_height_for("heading"))
     totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1)
 
+    # The largest categories and their chart on a page of their own: the chart is never cut.
     largest_heading_row = totals_last + 2
     write_formula(sheet, largest_heading_row, 0, year_title_formula(words["largest_heading"]), formats["heading"],
                   words["largest_heading"].format(year=model.year))
+    sheet.set_row(largest_heading_row, row_height_for("heading"))
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
-    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, totals_heading_row + 1)
+    chart_row = largest_last + 2
+    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row)
 
-    notes_row = largest_last + 2
+    # Below the chart's rows, so that the print area holds it whole.
+    notes_row = chart_row + CHART_ROWS
     for line in words["notes"]:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
-    notes_row -= 1
+    last_row = notes_row - 1
     # State code and name stay in view while the categories scroll by.
     sheet.freeze_panes(0, FIRST_CATEGORY_COL)
-    # No repeated header row: the matrix fits one page, and its header would mislabel the totals page.
-    print_setup(sheet, notes_row, last_col)
+    # No repeated header row: the matrix fits one page tall, and its header would mislabel the totals.
+    # The state code and name are written again where the matrix's second page starts.
+    print_setup(sheet, last_row, last_col, scale=PRINT_SCALE, row_breaks=[summary_heading_row, largest_heading_row],
+                col_breaks=[FIRST_CATEGORY_COL + CATEGORIES_PER_PAGE])
+    # Pages left to right, then down: the matrix's two halves, then the totals and the chart.
+    sheet.print_across()
 
 
 # ---------------------------------------------------------------- summary
 
-def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict) -> None:
+def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, heading_row: int) -> int:
+    """The U.S. summary under its heading at ``heading_row``; returns its last row."""
     formats = book.formats
-    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
-    totals = words["totals_columns"]
+    sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
+    sheet.set_row(heading_row, row_height_for("heading"))
     not_ranked = words["not_ranked"]
-    tech_found = f"COUNTIF({column_ref(TOTALS_TABLE, totals['code'])},TechCategory)=0"
+    tech_found = f"COUNTIF({CATEGORY_TOTALS.column('code')},{TECH_CATEGORY})=0"
 
     def tech_figure(column: str) -> str:
         return (f"IF({tech_found},{string_literal(not_ranked)},"
-                f"INDEX({column_ref(TOTALS_TABLE, totals[column])},"
-                f"MATCH(TechCategory,{column_ref(TOTALS_TABLE, totals['code'])},0)))")
+                f"INDEX({CATEGORY_TOTALS.column(column)},"
+                f"MATCH({TECH_CATEGORY},{CATEGORY_TOTALS.column('code')},0)))")
 
     formulas = {
-        "goods_exports_us": f"SUM({column_ref(TOTALS_TABLE, totals['exports'])})",
+        "goods_exports_us": f"SUM({CATEGORY_TOTALS.column('exports')})",
         "tech_rank_us": tech_figure("rank"),
         "tech_share_us": tech_figure("share_of_goods"),
     }
@@ -134,10 +154,12 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
         "tech_share_us": _or_not_ranked(figures.tech_share_of_goods_us, not_ranked),
     }
     for offset, (name, key, style) in enumerate(SUMMARY):
-        row = SUMMARY_FIRST_ROW + offset
+        row = heading_row + 1 + offset
         sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
+        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
+    return heading_row + len(SUMMARY)
 
 
 def _or_not_ranked(value: object, not_ranked: str) -> object:
@@ -146,26 +168,37 @@ def _or_not_ranked(value: object, not_ranked: str) -> object:
 
 # ---------------------------------------------------------------- matrix
 
+def category_col(offset: int) -> int:
+    """The column of the matrix's category number ``offset`` (from 0): the state's code and name
+    come again after the first page's categories, so that the second printed page has them."""
+    return FIRST_CATEGORY_COL + offset + (2 if offset >= CATEGORIES_PER_PAGE else 0)
+
+
 def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: dict) -> tuple[int, int]:
     """The state x category matrix with its heat map; return its last row and column."""
     formats = book.formats
     columns = words["matrix_columns"]
-    exports, states = EXPORTS.table_name, STATE_LIST.table_name
     matrix = figures.matrix
     blocks = model.figures(export_rows)
     header_row = MATRIX_HEADER_ROW
     first_row, last_row = header_row + 1, header_row + len(matrix.index)
-    last_col = FIRST_CATEGORY_COL + len(matrix.columns) - 1
+    category_cols = [category_col(offset) for offset in range(len(matrix.columns))]
+    last_col = category_cols[-1]
+    # The state's code and name again where the matrix's second printed page starts.
+    label_copies = [(CODE_COL, col) for col in (FIRST_CATEGORY_COL + CATEGORIES_PER_PAGE,) if col < last_col]
+    label_copies += [(NAME_COL, col + 1) for _, col in label_copies]
 
     sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
-    sheet.write_string(MATRIX_NOTE_ROW, 0, words["matrix_note"], formats["note"])
-    sheet.write_string(header_row, CODE_COL, columns["state_code"], formats["header"])
-    sheet.write_string(header_row, NAME_COL, columns["state_name"], formats["header"])
-    for offset, code in enumerate(matrix.columns):
+    # The note beside the heading: above or below the matrix, it would cost the matrix a printed row.
+    sheet.write_string(MATRIX_HEADING_ROW, MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+    for source, col in [(CODE_COL, CODE_COL), (NAME_COL, NAME_COL), *label_copies]:
+        key = "state_code" if source == CODE_COL else "state_name"
+        sheet.write_string(header_row, col, columns[key], formats["header"])
+    for code, col in zip(matrix.columns, category_cols):
         # A column is the category whose code is its header: the formulas below read it there.
         style = "header_code" if figures.is_product(code) else "header_special"
-        sheet.write_number(header_row, FIRST_CATEGORY_COL + offset, int(code), formats[style])
-    sheet.set_row(header_row, 2 * LINE_HEIGHT)
+        sheet.write_number(header_row, col, int(code), formats[style])
+    sheet.set_row(header_row, row_height_for("header"))
 
     # Beside the matrix, folded away: where each state's rows lie in CensusExports.
     helper_cols = tuple(last_col + 1 + offset for offset in range(len(STATE_ROW_KEYS)))
@@ -180,23 +213,32 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
         write_formula(sheet, row, NAME_COL,
-                      f"INDEX({column_ref(states, header('state_name'))},"
-                      f"MATCH({code_cell},{column_ref(states, header('state_code'))},0))",
+                      f"INDEX({STATE_LIST.column('state_name')},"
+                      f"MATCH({code_cell},{STATE_LIST.column('state_code')},0))",
                       formats["formula_text"], figures.state_names[state_code])
+        for source, col in label_copies:
+            write_formula(sheet, row, col, xl_rowcol_to_cell(row, source, col_abs=True), formats["formula_text"],
+                          state_code if source == CODE_COL else figures.state_names[state_code])
+        sheet.set_row(row, MATRIX_ROW_HEIGHT)
         block = blocks[state_code]
         helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
         for col, key in zip(helper_cols, STATE_ROW_KEYS):
             write_formula(sheet, row, col, helpers[key], formats["rank"], block.value(key))
-        year = state_year_block(exports, "SnapshotYear", first_cell, last_cell)
-        for offset, value in enumerate(values):
-            col = FIRST_CATEGORY_COL + offset
+        year = state_year_block(CENSUS_EXPORTS.name, SNAPSHOT_YEAR, first_cell, last_cell)
+        for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
             write_formula(sheet, row, col, state_exports(year, code_cell, category_cell, first_cell, last_cell),
                           formats["usd_compact"], value)
 
-    sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
-    sheet.set_column(NAME_COL, NAME_COL, column_width("label"))
+    sheet.set_column(CODE_COL, CODE_COL, column_width("state_code"))
+    # State names in the matrix, category labels (wrapped) in the totals below it.
+    sheet.set_column(NAME_COL, NAME_COL, column_width("category_label"))
     sheet.set_column(FIRST_CATEGORY_COL, last_col, column_width("matrix"))
+    # The first category column also holds the U.S. summary's figures, on the totals page.
+    sheet.set_column(SUMMARY_VALUE_COL, SUMMARY_VALUE_COL, column_width("figure") - 2)
+    for source, col in label_copies:
+        sheet.set_column(col, col, column_width("state_code" if source == CODE_COL else "state_name"))
+    show_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "usd_compact")
     sheet.conditional_format(first_row, FIRST_CATEGORY_COL, last_row, last_col, {
         "type": "3_color_scale",
         "min_color": fill_colour("heat_scale_low"),
@@ -207,8 +249,8 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     # Tech's column: the header whose code is the TechCategory input, so the mark follows it.
     first_header = xl_rowcol_to_cell(header_row, FIRST_CATEGORY_COL, row_abs=True)
     sheet.conditional_format(header_row, FIRST_CATEGORY_COL, header_row, last_col, {
-        "type": "formula", "criteria": f"={first_header}=TechCategory",
-        "format": formats["rule_header_highlight"],
+        "type": "formula", "criteria": f"={first_header}={TECH_CATEGORY}",
+        "format": formats["rule_tech_header"],
     })
     return last_row, last_col
 
@@ -216,17 +258,16 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
 # ---------------------------------------------------------------- national totals
 
 def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
-    exports, categories = EXPORTS.table_name, CATEGORY_LIST.table_name
-    row = {key: this_row_ref(TOTALS_TABLE, name) for key, name in col.items()}
-    whole = {key: column_ref(TOTALS_TABLE, name) for key, name in col.items()}
-    find = f"MATCH({row['code']},{column_ref(categories, header('naics3'))},0)"
+    row = {key: CATEGORY_TOTALS.this_row(key) for key in col}
+    whole = {key: CATEGORY_TOTALS.column(key) for key in col}
+    find = f"MATCH({row['code']},{CATEGORY_LIST.column('naics3')},0)"
     product = string_literal(PRODUCT_KIND)
     return {
-        "label": f"INDEX({column_ref(categories, header('label'))},{find})",
-        "kind": f"INDEX({column_ref(categories, header('kind'))},{find})",
-        "exports": (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
-                    f"{column_ref(exports, header('naics3'))},{row['code']})"),
-        "share_of_goods": f"IF(GoodsExportsUS=0,0,{row['exports']}/GoodsExportsUS)",
+        "label": f"INDEX({CATEGORY_LIST.column('label')},{find})",
+        "kind": f"INDEX({CATEGORY_LIST.column('kind')},{find})",
+        "exports": (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+                    f"{CENSUS_EXPORTS.column('naics3')},{row['code']})"),
+        "share_of_goods": f"IF({GOODS_EXPORTS_US}=0,0,{row['exports']}/{GOODS_EXPORTS_US})",
         # Product categories that exported more, plus those that exported as much with a
         # smaller code: every rank is taken once, which the largest-categories block needs.
         "rank": (f"IF({row['kind']}<>{product},{string_literal(not_ranked)},"
@@ -237,7 +278,7 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
 
 
 def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
-    col = words["totals_columns"]
+    col = CATEGORY_TOTALS.headers()
     totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
     totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
     formulas = _totals_formulas(col, words["not_ranked"])
@@ -246,22 +287,24 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
                     header_style=_header_style(key))
         for key, (style, width) in TOTALS_LOOK.items()
     ]
-    first, last = write_table(book, sheet, header_row, TOTALS_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, CATEGORY_TOTALS.name, columns)
+    # The rank's column is a matrix column too: a little wider, so that its header takes three lines.
+    rank_col = list(TOTALS_LOOK).index("rank")
+    sheet.set_column(rank_col, rank_col, column_width("matrix") + 1)
     _fit_labels(sheet, first, totals["label"].tolist())
     _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(TOTALS_LOOK).index("code"))
     return first, last
 
 
 def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
-    col = words["largest_columns"]
-    totals = words["totals_columns"]
-    rank = this_row_ref(LARGEST_TABLE, col["rank"])
-    ranks = column_ref(TOTALS_TABLE, totals["rank"])
+    col = LARGEST_CATEGORIES.headers()
+    rank = LARGEST_CATEGORIES.this_row("rank")
+    ranks = CATEGORY_TOTALS.column("rank")
 
     def pick(key: str) -> str:
         # Blank where there are fewer product categories than places in the block.
         return (f"IF({rank}>COUNT({ranks}),\"\","
-                f"INDEX({column_ref(TOTALS_TABLE, totals[key])},MATCH({rank},{ranks},0)))")
+                f"INDEX({CATEGORY_TOTALS.column(key)},MATCH({rank},{ranks},0)))")
 
     largest = figures.largest.set_index("rank").reindex(pd.Index(range(1, LARGEST_COUNT + 1), name="rank"))
     largest = largest.astype(object).where(largest.notna(), "").reset_index()
@@ -270,7 +313,7 @@ def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
                     formula=None if key == "rank" else pick(key), header_style=_header_style(key))
         for key, (style, width) in LARGEST_LOOK.items()
     ]
-    first, last = write_table(book, sheet, header_row, LARGEST_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, LARGEST_CATEGORIES.name, columns)
     _fit_labels(sheet, first, largest["label"].tolist())
     _mark_tech_rows(book, sheet, first, last, len(columns) - 1, list(LARGEST_LOOK).index("code"))
     return first, last
@@ -283,14 +326,14 @@ def _header_style(key: str) -> str:
 def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
     """Give a row two lines where its category label wraps in the label column."""
     for index, label in enumerate(labels):
-        if len(str(label)) > column_width("label") * TEXT_PER_WIDTH:
+        if len(str(label)) > column_width("category_label") * TEXT_PER_WIDTH:
             sheet.set_row(first_row + index, 2 * LINE_HEIGHT)
 
 
 def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_col: int, code_col: int) -> None:
     code_cell = xl_rowcol_to_cell(first, code_col, col_abs=True)
     sheet.conditional_format(first, 0, last, last_col, {
-        "type": "formula", "criteria": f"={code_cell}=TechCategory", "format": book.formats["rule_highlight"],
+        "type": "formula", "criteria": f"={code_cell}={TECH_CATEGORY}", "format": book.formats["rule_highlight"],
     })
 
 
@@ -318,9 +361,9 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, titl
         code, exports = xl_rowcol_to_cell(row, code_col), xl_rowcol_to_cell(row, exports_col)
         value = float(largest.loc[rank, "exports"]) if rank in largest.index else 0.0
         is_tech = rank in largest.index and int(largest.loc[rank, "code"]) == model.tech_naics3
-        write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>TechCategory),{exports},0)",
+        write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>{TECH_CATEGORY}),{exports},0)",
                       helper_style, 0.0 if is_tech else value)
-        write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}=TechCategory),{exports},0)",
+        write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
                       helper_style, value if is_tech else 0.0)
     chart = HouseChart(book, "bar", [name, title_row, 0])
     categories = [name, first, label_col, last, label_col]

@@ -9,39 +9,52 @@ at once, in Excel and in LibreOffice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Formatter
 
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
+from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, identity_difference, identity_status, published_status,
+                                   tolerance)
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures
-from workbook.model.checks import identity_difference, identity_status, published_status, tolerance
 from workbook.model.states import state_figures
+from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DATA, IDENTITY_CHECKS, PUBLISHED_CHECKS,
+                               SNAPSHOT_YEAR, STATE_SUMMARY, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                               STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                               TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
+                               TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
-from workbook.sheets.data_tables import EXPORTS, header, published_sum, year_column
-from workbook.sheets.states import TABLE as STATES_TABLE
+from workbook.sheets.data_tables import published_sum, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, string_literal, this_row_ref,
-                           write_formula, write_table, year_title_formula)
+from workbook.layout import row_height_for
+from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, show_small_values, string_literal,
+                           this_row_ref, wrapped_row_height, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True
-PUBLISHED_TABLE = "PublishedChecks"
-IDENTITY_TABLE = "IdentityChecks"
-TITLE_ROW, SUBTITLE_ROW, PUBLISHED_HEADING_ROW = 0, 1, 3
+PUBLISHED_TABLE = PUBLISHED_CHECKS.name
+IDENTITY_TABLE = IDENTITY_CHECKS.name
+TITLE_ROW, SUBTITLE_ROW, SUMMARY_ROW, PUBLISHED_HEADING_ROW = 0, 1, 2, 3
+#: The identities' table starts in the second column, whose width suits their wrapped labels.
+IDENTITY_FIRST_COL = 1
+#: Columns of the published figures that hold the figures themselves, in the row's unit.
+FIGURE_KEYS = ("published", "workbook", "difference", "tolerance")
+#: The table's key columns, last and outside the printed area: readers see the plain-English label.
+KEY_COLUMNS = ("subject", "figure")
 
 #: Published figures the workbook computes itself: figure -> defined name of its value.
 COMPARED_BY_NAME = {
-    "states_tech_exports_over_1b": "StatesOverThreshold",
-    "states_tech_top_three": "StatesTechTopThree",
-    "states_tech_leading": "StatesTechLeading",
-    "tech_products_exports_rank": "TechCategoryRankUS",
-    "tech_services_trade_balance": "TechServicesBalance",
+    "states_tech_exports_over_1b": STATES_OVER_THRESHOLD,
+    "states_tech_top_three": STATES_TECH_TOP_THREE,
+    "states_tech_leading": STATES_TECH_LEADING,
+    "tech_products_exports_rank": TECH_CATEGORY_RANK_US,
+    "tech_services_trade_balance": TECH_SERVICES_BALANCE,
 }
-#: Published figures about one state: figure -> (States column, model column).
+#: Published figures about one state: figure -> (States column, model column), both by key.
 COMPARED_BY_STATE = {
-    "state_tech_exports": ("Tech exports", "tech_exports"),
-    "state_tech_leading": ("Tech rank among categories", "tech_category_rank"),
+    "state_tech_exports": ("tech_exports", "tech_exports"),
+    "state_tech_leading": ("tech_category_rank", "tech_category_rank"),
 }
 
 
@@ -62,25 +75,73 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     sheet.write_string(PUBLISHED_HEADING_ROW, 0, words["published_heading"], formats["heading"])
-    first, last = _published_checks(book, sheet, model, words, PUBLISHED_HEADING_ROW + 1)
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (PUBLISHED_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
+    header_row = PUBLISHED_HEADING_ROW + 1
+    (first, last), statuses, reasons = _published_checks(book, sheet, model, words, header_row)
     status_col = list(words["columns"]).index("status")
     _colour_statuses(book, sheet, first, last, status_col)
+    _summary_line(book, sheet, words, statuses, reasons)
 
     heading_row = last + 2
     sheet.write_string(heading_row, 0, words["identities_heading"], formats["heading"])
+    sheet.set_row(heading_row, row_height_for("heading"))
     sheet.write_string(heading_row + 1, 0, words["identities_note"], formats["note"])
     first, last = _identity_checks(book, sheet, model, words, heading_row + 2)
-    _colour_statuses(book, sheet, first, last, list(words["identity_columns"]).index("status"))
+    _colour_statuses(book, sheet, first, last,
+                     IDENTITY_FIRST_COL + list(words["identity_columns"]).index("status"))
     notes_row = last + 2
-    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
-    partner_row = notes_row + 1
+    for line in words["notes"]:
+        sheet.write_string(notes_row, 0, line, formats["note"])
+        notes_row += 1
+    partner_row = notes_row
     has_data = model.figures(partner_figures).has_data
     write_formula(sheet, partner_row, 0,
-                  f'IF(HasPartnerData=1,{year_title_formula(words["partner_data"])},'
+                  f'IF({HAS_PARTNER_DATA}=1,{year_title_formula(words["partner_data"])},'
                   f'{year_title_formula(words["no_partner_data"])})', formats["note"],
                   words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
-    sheet.freeze_panes(PUBLISHED_HEADING_ROW + 2, 0)
-    print_setup(sheet, partner_row, len(words["columns"]) - 1, repeat_row=PUBLISHED_HEADING_ROW + 1)
+    sheet.freeze_panes(header_row + 1, 0)
+    # The key columns, last, stay off the page.
+    print_setup(sheet, partner_row, len(words["columns"]) - 1 - len(KEY_COLUMNS), repeat_row=header_row)
+
+
+def _summary_line(book: Book, sheet: Worksheet, words: dict, statuses: list[str], reasons: list[str]) -> None:
+    """One line over the table: how many published figures match, differ (with a known reason or
+    without one), are quoted only or are for another year; live counts of the Status column."""
+    col = words["columns"]
+    status = column_ref(PUBLISHED_TABLE, col["status"])
+    reason = column_ref(PUBLISHED_TABLE, col["reason"])
+
+    def count(word: str) -> str:
+        return f"COUNTIF({status},{string_literal(word)})"
+
+    differ_known = (f"SUMPRODUCT(({status}={string_literal(words['differs'])})"
+                    f"*(LEN({reason})>0))")
+    formulas = {
+        "total": f"ROWS({status})",
+        "matches": count(words["matches"]),
+        "differ_known": differ_known,
+        "differ_unknown": f"{count(words['differs'])}-{differ_known}",
+        "quoted": count(words["quoted"]),
+        "other_year": count(wording("published")["not_published"]),
+    }
+    known = sum(1 for each, why in zip(statuses, reasons) if each == words["differs"] and why)
+    values = {
+        "total": len(statuses),
+        "matches": statuses.count(words["matches"]),
+        "differ_known": known,
+        "differ_unknown": statuses.count(words["differs"]) - known,
+        "quoted": statuses.count(words["quoted"]),
+        "other_year": statuses.count(wording("published")["not_published"]),
+    }
+    template = words["summary"]
+    parts = []
+    for literal, field, _, _ in Formatter().parse(template):
+        if literal:
+            parts.append(string_literal(literal))
+        if field is not None:
+            parts.append(formulas[field])
+    write_formula(sheet, SUMMARY_ROW, 0, "&".join(parts), book.formats["label"], template.format(**values))
 
 
 def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> Comparison:
@@ -89,7 +150,7 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
         country = string_literal(subject)
         figures = model.figures(partner_figures)
         row = figures.country(subject) if figures.has_data else None
-        formula = (f'IF(HasPartnerData<>1,"",IF({partners.country_listed(country)}=0,"",'
+        formula = (f'IF({HAS_PARTNER_DATA}<>1,"",IF({partners.country_listed(country)}=0,"",'
                    f'{partners.country_lookup("export_rank", country)}))')
         return Comparison(formula, None if row is None else int(row["export_rank"]))
     if figure in COMPARED_BY_NAME:
@@ -98,17 +159,21 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
     if figure in COMPARED_BY_STATE:
         column, model_column = COMPARED_BY_STATE[figure]
         states = model.figures(state_figures).table
-        formula = (f"INDEX({column_ref(STATES_TABLE, column)},"
-                   f"MATCH({string_literal(subject)},{column_ref(STATES_TABLE, 'Code')},0))")
+        formula = (f"INDEX({STATE_SUMMARY.column(column)},"
+                   f"MATCH({string_literal(subject)},{STATE_SUMMARY.column('state_code')},0))")
         return Comparison(formula, float(states.loc[subject, model_column]))
     return Comparison(None, None)
 
 
 def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+    """The table of published figures; returns its (first, last) rows and each row's status and known reason."""
     col = words["columns"]
     labels, reasons = words["labels"], words["reasons"]
+    # A state figure's label names the state; a country's stays as the release spells it.
+    states = model.data.states
+    names = dict(zip(states["state_code"], states["state_name"]))
     rows = model.data.published.drop_duplicates(["figure", "year", "subject"])
-    ref = {key: this_row_ref(PUBLISHED_TABLE, name) for key, name in col.items()}
+    ref = {key: PUBLISHED_CHECKS.this_row(key) for key in col}
     values: dict[str, list] = {key: [] for key in col}
     formulas: dict[str, list] = {key: [] for key in ("published", "workbook", "tolerance", "reason")}
     for entry in rows.itertuples():
@@ -120,7 +185,8 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         values["figure"].append(entry.figure)
         values["year"].append(entry.year)
         values["subject"].append(entry.subject)
-        values["check"].append(labels[entry.figure].format(subject=entry.subject))
+        values["check"].append(labels[entry.figure].format(subject=names.get(entry.subject, entry.subject)))
+        values["unit"].append(words["units"][entry.unit])
         values["published"].append(entry.value)
         values["workbook"].append("" if comparison.value is None else comparison.value)
         values["difference"].append(difference)
@@ -129,84 +195,112 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         values["reason"].append(reason if status == words["differs"] else "")
         formulas["published"].append(published_sum(entry.figure, ref["year"], entry.subject))
         formulas["workbook"].append(comparison.formula)
-        formulas["tolerance"].append(f"IF(MOD({ref['published']},1e9)=0,5e8,5e7)" if entry.unit == "usd" else "0")
+        # Plain decimals: Excel never writes 1e9, and some readers refuse it.
+        formulas["tolerance"].append(
+            f"IF(MOD({ref['published']},{BILLION})=0,{BILLION // 2},{BILLION // 20})" if entry.unit == "usd" else "0")
         formulas["reason"].append(
             f'IF({ref["status"]}={string_literal(words["differs"])},{string_literal(reason)},"")' if reason else None)
     shared = {
-        "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>SnapshotYear),"",'
+        "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>{SNAPSHOT_YEAR}),"",'
                        f'{ref["workbook"]}-{ref["published"]})'),
         "status": (f'IF({ref["workbook"]}="",{string_literal(words["quoted"])},'
-                   f'IF({ref["year"]}<>SnapshotYear,{string_literal(wording("published")["not_published"])},'
+                   f'IF({ref["year"]}<>{SNAPSHOT_YEAR},{string_literal(wording("published")["not_published"])},'
                    f'IF(ABS({ref["difference"]})<={ref["tolerance"]},{string_literal(words["matches"])},'
                    f'{string_literal(words["differs"])})))'),
     }
-    looks = {"figure": ("formula_text", "name"), "year": ("year", "year"), "subject": ("formula_text", "code"),
-             "check": ("formula_text", "label"), "published": ("general_number", "usd"),
-             "workbook": ("general_number", "usd"), "difference": ("general_number", "usd"),
-             "tolerance": ("general_number", "usd"), "status": ("check", "flag"), "reason": ("note", "text")}
+    looks = {"figure": ("formula_text", "name"), "year": ("year", "state_code"), "subject": ("formula_text", "name"),
+             "check": ("wrapped", "check_label"), "unit": ("formula_text", "narrow"),
+             "published": ("general_number", "figure"), "workbook": ("general_number", "figure"),
+             "difference": ("general_number", "figure"), "tolerance": ("general_number", "figure"),
+             "status": ("check", "narrow"), "reason": ("note_wrapped", "reason")}
     unit_styles = [UNIT_STYLES[unit] for unit in rows["unit"]]
     columns = [
         TableColumn(header=col[key], style=looks[key][0], width=looks[key][1], values=values[key],
                     formula=shared.get(key), row_formulas=formulas.get(key),
-                    row_styles=unit_styles if key in ("published", "workbook", "difference", "tolerance") else None)
+                    row_styles=unit_styles if key in FIGURE_KEYS else None,
+                    header_style="header_number" if key in FIGURE_KEYS else "header")
         for key in col
     ]
-    return write_table(book, sheet, header_row, PUBLISHED_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, PUBLISHED_TABLE, columns)
+    sheet.set_row(header_row, row_height_for("header"))
+    for offset, (label, reason) in enumerate(zip(values["check"], values["reason"])):
+        sheet.set_row(first + offset, wrapped_row_height(
+            [(label, column_width(looks["check"][1])), (reason, column_width(looks["reason"][1]))]))
+    figure_cols = [list(col).index(key) for key in FIGURE_KEYS]
+    _show_small_values(book, sheet, first, figure_cols, unit_styles)
+    return (first, last), values["status"], values["reason"]
+
+
+def _show_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int], row_styles: list[str]) -> None:
+    """Small figures in a finer format, run by run of rows of one style (one unit)."""
+    start = 0
+    for index in range(1, len(row_styles) + 1):
+        if index == len(row_styles) or row_styles[index] != row_styles[start]:
+            for col in cols:
+                show_small_values(book, sheet, first + start, col, first + index - 1, col, row_styles[start])
+            start = index
 
 
 def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object, str, object]]:
     """(wording key, left formula, left value, right formula, right value) of each identity."""
-    exports = EXPORTS.table_name
     states = model.figures(state_figures)
-    all_tech = (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
-                f"{column_ref(exports, header('naics3'))},TechCategory)")
+    all_tech = (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+                f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY})")
     data = model.data.exports
     tech_in_data = float(data.loc[(data["year"] == model.year) & (data["naics3"] == model.tech_naics3),
                                   "value_usd"].sum())
     value = book.value_of
 
     def total_balance_left():
-        services = value("TechServicesBalance")
-        return "" if isinstance(services, str) else value("TechGoodsBalance") + services
+        services = value(TECH_SERVICES_BALANCE)
+        return "" if isinstance(services, str) else value(TECH_GOODS_BALANCE) + services
 
     return [
-        ("states_sum", "TechExportsUS", value("TechExportsUS"), all_tech, tech_in_data),
-        ("shares_sum", f"SUM({column_ref(STATES_TABLE, 'Share of US')})",
+        ("states_sum", TECH_EXPORTS_US, value(TECH_EXPORTS_US), all_tech, tech_in_data),
+        ("shares_sum", f"SUM({STATE_SUMMARY.column('share_of_us')})",
          float(states.table["share_of_us"].sum()), "1", 1.0),
-        ("goods_balance", "TechGoodsExports-TechGoodsImports",
-         value("TechGoodsExports") - value("TechGoodsImports"), "TechGoodsBalance", value("TechGoodsBalance")),
+        ("goods_balance", f"{TECH_GOODS_EXPORTS}-{TECH_GOODS_IMPORTS}",
+         value(TECH_GOODS_EXPORTS) - value(TECH_GOODS_IMPORTS), TECH_GOODS_BALANCE, value(TECH_GOODS_BALANCE)),
         ("total_balance",
-         'IF(ISTEXT(TechServicesBalance),"",TechGoodsBalance+TechServicesBalance)', total_balance_left(),
-         'IF(ISTEXT(TechTotalBalance),"",TechTotalBalance)',
-         "" if isinstance(value("TechTotalBalance"), str) else value("TechTotalBalance")),
-        ("categories_sum", "GoodsExportsUS", value("GoodsExportsUS"),
-         f"SUM({column_ref(STATES_TABLE, 'Goods exports')})", float(states.table["goods_exports"].sum())),
+         f'IF(ISTEXT({TECH_SERVICES_BALANCE}),"",{TECH_GOODS_BALANCE}+{TECH_SERVICES_BALANCE})', total_balance_left(),
+         f'IF(ISTEXT({TECH_TOTAL_BALANCE}),"",{TECH_TOTAL_BALANCE})',
+         "" if isinstance(value(TECH_TOTAL_BALANCE), str) else value(TECH_TOTAL_BALANCE)),
+        ("categories_sum", GOODS_EXPORTS_US, value(GOODS_EXPORTS_US),
+         f"SUM({STATE_SUMMARY.column('goods_exports')})", float(states.table["goods_exports"].sum())),
     ]
 
 
 def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
-    col = words["identity_columns"]
-    ref = {key: this_row_ref(IDENTITY_TABLE, name) for key, name in col.items()}
+    col = IDENTITY_CHECKS.headers()
+    ref = {key: IDENTITY_CHECKS.this_row(key) for key in col}
     identities = _identities(book, model)
     differences = [identity_difference(left, right) for _, _, left, _, right in identities]
     # Every identity compares dollars, except the shares that sum to 100%.
     styles = ["ratio" if key == "shares_sum" else "usd_billions_2" for key, *_ in identities]
+    # Widths are the published table's, whose columns these share.
     columns = [
-        TableColumn(col["identity"], "formula_text", [words["identities"][key] for key, *_ in identities],
-                    width="label"),
-        TableColumn(col["left"], "general_number", [left for _, _, left, _, _ in identities], width="usd",
-                    row_formulas=[formula for _, formula, _, _, _ in identities], row_styles=styles),
-        TableColumn(col["right"], "general_number", [right for *_, right in identities], width="usd",
-                    row_formulas=[formula for _, _, _, formula, _ in identities], row_styles=styles),
-        TableColumn(col["difference"], "general_number", differences, width="usd", row_styles=styles,
+        TableColumn(col["identity"], "wrapped", [words["identities"][key] for key, *_ in identities]),
+        TableColumn(col["left"], "general_number", [left for _, _, left, _, _ in identities],
+                    row_formulas=[formula for _, formula, _, _, _ in identities], row_styles=styles,
+                    header_style="header_number"),
+        TableColumn(col["right"], "general_number", [right for *_, right in identities],
+                    row_formulas=[formula for _, _, _, formula, _ in identities], row_styles=styles,
+                    header_style="header_number"),
+        TableColumn(col["difference"], "general_number", differences, row_styles=styles,
+                    header_style="header_number",
                     formula=f'IF(OR(ISTEXT({ref["left"]}),ISTEXT({ref["right"]})),"",{ref["left"]}-{ref["right"]})'),
         TableColumn(col["status"], "check",
                     [identity_status(d, right) for d, (*_, right) in zip(differences, identities)],
                     formula=(f'IF(ISTEXT({ref["difference"]}),{string_literal(wording("published")["not_published"])},'
-                             f'IF(ABS({ref["difference"]})<=1e-6*MAX(1,ABS({ref["right"]})),'
+                             f'IF(ABS({ref["difference"]})<={IDENTITY_TOLERANCE}*MAX(1,ABS({ref["right"]})),'
                              f'{string_literal(words["holds"])},{string_literal(words["broken"])}))')),
     ]
-    return write_table(book, sheet, header_row, IDENTITY_TABLE, columns)
+    first, last = write_table(book, sheet, header_row, IDENTITY_TABLE, columns, first_col=IDENTITY_FIRST_COL)
+    sheet.set_row(header_row, row_height_for("header"))
+    for offset, key in enumerate(key for key, *_ in identities):
+        sheet.set_row(first + offset, wrapped_row_height([(words["identities"][key], column_width("check_label"))]))
+    _show_small_values(book, sheet, first, [IDENTITY_FIRST_COL + offset for offset in (1, 2, 3)], styles)
+    return first, last
 
 
 def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:

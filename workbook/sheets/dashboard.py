@@ -23,6 +23,11 @@ from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
 from workbook.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
                             year_phrase)
+from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                               STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                               TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
+                               TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
+                               TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, year_column
 from workbook.sheets.key_findings import status_from_checks
 from workbook.templates_loader import wording
@@ -47,9 +52,9 @@ ROW_PIXELS = 20
 #: Columns, right of the page and folded away, of the balance chart's helper cells.
 BALANCE_HELPER_COL = GRID_COLUMNS + 1
 BALANCE_NAMES = (
-    ("TechGoodsExports", "TechGoodsImports", "TechGoodsBalance"),
-    ("TechServicesExports", "TechServicesImports", "TechServicesBalance"),
-    ("TechTotalExports", "TechTotalImports", "TechTotalBalance"),
+    (TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_GOODS_BALANCE),
+    (TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS, TECH_SERVICES_BALANCE),
+    (TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, TECH_TOTAL_BALANCE),
 )
 JOBS = "tech_exports_jobs"
 #: Destinations and sources in the partners chart, each.
@@ -171,7 +176,7 @@ class _ChartData:
         self.sheet.write_string(row, 0, self.words["jobs_year_label"], formats["label"])
         published = register.PUBLISHED_FIGURES
         figures, years = published.column("figure"), published.column("year")
-        formula = f'{{=MAX(IF(({figures}="{JOBS}")*({years}<=SnapshotYear),{years},0))}}'
+        formula = f'{{=MAX(IF(({figures}="{JOBS}")*({years}<={SNAPSHOT_YEAR}),{years},0))}}'
         self.sheet.write_array_formula(row, 1, row, 1, formula, formats["year"], latest_published_year(self.model, JOBS))
         return xl_rowcol_to_cell(row, 1)
 
@@ -188,9 +193,9 @@ class _ChartData:
             year_cell = xl_rowcol_to_cell(r, 0)
             for col, table, value in ((1, register.CENSUS_EXPORTS, entry.exports),
                                       (2, register.CENSUS_IMPORTS, entry.imports)):
-                formula = f"SUMIFS({year_column(table.name, year_cell)},{table.column('naics3')},TechCategory)"
+                formula = f"SUMIFS({year_column(table.name, year_cell)},{table.column('naics3')},{TECH_CATEGORY})"
                 write_formula(sheet, r, col, formula, formats["usd_billions"], value)
-            write_formula(sheet, r, 3, f"IF({year_cell}=SnapshotYear,{xl_rowcol_to_cell(r, 1)},0)", mark_style,
+            write_formula(sheet, r, 3, f"IF({year_cell}={SNAPSHOT_YEAR},{xl_rowcol_to_cell(r, 1)},0)", mark_style,
                           entry.exports if entry.year == self.model.year else 0.0)
         self.trend_header, self.trend_first, self.trend_last = row + 1, first, first + len(trend) - 1
         return self.trend_last
@@ -241,41 +246,41 @@ def _zero_hidden(num_format: str) -> str:
 def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, jobs_year_cell: str,
            data: _ChartData) -> None:
     tiles, said = words["tiles"], words["tile_words"]
-    year = year_phrase("SnapshotYear", model.year)
+    year = year_phrase(SNAPSHOT_YEAR, model.year)
     states = model.figures(state_figures)
     value = book.value_of
     no_figure = said["no_figure"]
 
-    change = value("TechExportsUSChangePercent")
-    previous = year_phrase("SnapshotYear-1", model.year - 1)
-    pct = percent("TechExportsUSChangePercent", change if isinstance(change, float) else 0.0)
+    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
+    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
+    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
     exports_change = choose(
-        "ISNUMBER(TechExportsUSChangePercent)", isinstance(change, float),
-        choose("TechExportsUSChangePercent>0", isinstance(change, float) and change > 0,
+        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", isinstance(change, float),
+        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
                fill(said["change_up"], pct=pct, previous=previous),
-               choose("TechExportsUSChangePercent<0", isinstance(change, float) and change < 0,
+               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
                       fill(said["change_down"], pct=pct, previous=previous),
                       fill(said["change_none"], previous=previous))),
         literal(said["change_unknown"]))
 
-    total_imports, total_balance = value("TechTotalImports"), value("TechTotalBalance")
+    total_imports, total_balance = value(TECH_TOTAL_IMPORTS), value(TECH_TOTAL_BALANCE)
     with_services_imports = choose(
-        "ISNUMBER(TechTotalImports)", not isinstance(total_imports, str),
-        fill(said["with_services_imports"], value=billions("TechTotalImports", _number(total_imports))),
+        f"ISNUMBER({TECH_TOTAL_IMPORTS})", not isinstance(total_imports, str),
+        fill(said["with_services_imports"], value=billions(TECH_TOTAL_IMPORTS, _number(total_imports))),
         fill(said["with_services_missing"], year=year))
     with_services_balance = choose(
-        "ISNUMBER(TechTotalBalance)", not isinstance(total_balance, str),
+        f"ISNUMBER({TECH_TOTAL_BALANCE})", not isinstance(total_balance, str),
         fill(said["with_services_balance"],
-             sign=choose("TechTotalBalance<0", _number(total_balance) < 0, literal(said["minus"]), literal("")),
-             value=billions("TechTotalBalance", _number(total_balance))),
+             sign=choose(f"{TECH_TOTAL_BALANCE}<0", _number(total_balance) < 0, literal(said["minus"]), literal("")),
+             value=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
         fill(said["with_services_missing"], year=year))
 
     semis, semis_growth = "semiconductor_exports", "semiconductor_exports_growth"
     semis_value = published_figure(model, semis, model.year)
     growth_value = published_figure(model, semis_growth, model.year)
-    growth_sum = published_sum(semis_growth, "SnapshotYear")
+    growth_sum = published_sum(semis_growth, SNAPSHOT_YEAR)
     semis_compare = choose(
-        f"COUNTIFS({published_criteria(semis_growth, 'SnapshotYear')})=0", isinstance(growth_value, str),
+        f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", isinstance(growth_value, str),
         fill(said["growth_missing"], year=year),
         fill(said["growth"],
              direction=choose(f"{growth_sum}<0", _number(growth_value) < 0, literal(said["down"]), literal(said["up"])),
@@ -292,30 +297,31 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row:
     over_published = published_figure(model, "states_tech_exports_over_1b", model.year)
     leading_published = published_figure(model, "states_tech_leading", model.year)
 
-    services = value("TechServicesBalance")
+    services = value(TECH_SERVICES_BALANCE)
     entries = [
-        ("exports", "TechGoodsExports", value("TechGoodsExports"), "usd_billions", exports_change),
-        ("imports", "TechGoodsImports", value("TechGoodsImports"), "usd_billions", with_services_imports),
-        ("goods_balance", "TechGoodsBalance", value("TechGoodsBalance"), "change_billions", with_services_balance),
-        ("services_balance", f"IF(ISNUMBER(TechServicesBalance),TechServicesBalance,{string_literal(no_figure)})",
+        ("exports", TECH_GOODS_EXPORTS, value(TECH_GOODS_EXPORTS), "usd_billions", exports_change),
+        ("imports", TECH_GOODS_IMPORTS, value(TECH_GOODS_IMPORTS), "usd_billions", with_services_imports),
+        ("goods_balance", TECH_GOODS_BALANCE, value(TECH_GOODS_BALANCE), "change_billions", with_services_balance),
+        ("services_balance",
+         f"IF(ISNUMBER({TECH_SERVICES_BALANCE}),{TECH_SERVICES_BALANCE},{string_literal(no_figure)})",
          no_figure if isinstance(services, str) else services, "change_billions",
          _release(model, said, "tech_services_trade_balance",
-                  billions_text(published_sum("tech_services_trade_balance", "SnapshotYear"), services_published),
+                  billions_text(published_sum("tech_services_trade_balance", SNAPSHOT_YEAR), services_published),
                   year)),
         ("semiconductors",
-         f"IF(COUNTIFS({published_criteria(semis, 'SnapshotYear')})=0,{string_literal(no_figure)},"
-         f"{published_sum(semis, 'SnapshotYear')})",
+         f"IF(COUNTIFS({published_criteria(semis, SNAPSHOT_YEAR)})=0,{string_literal(no_figure)},"
+         f"{published_sum(semis, SNAPSHOT_YEAR)})",
          no_figure if isinstance(semis_value, str) else semis_value, "usd_billions", semis_compare),
-        ("rank", "TechCategoryRankUS", value("TechCategoryRankUS"), "rank_figure",
+        ("rank", TECH_CATEGORY_RANK_US, value(TECH_CATEGORY_RANK_US), "rank_figure",
          _release(model, said, "tech_products_exports_rank",
-                  whole(published_sum("tech_products_exports_rank", "SnapshotYear"), _number(rank_published)),
+                  whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), _number(rank_published)),
                   year, differs_key="rank_compare_differs")),
-        ("over_threshold", "StatesOverThreshold", states.states_over_threshold, "count",
+        ("over_threshold", STATES_OVER_THRESHOLD, states.states_over_threshold, "count",
          _release(model, said, "states_tech_exports_over_1b",
-                  whole(published_sum("states_tech_exports_over_1b", "SnapshotYear"), _number(over_published)), year)),
-        ("leading", "StatesTechLeading", states.states_tech_leading, "count",
+                  whole(published_sum("states_tech_exports_over_1b", SNAPSHOT_YEAR), _number(over_published)), year)),
+        ("leading", STATES_TECH_LEADING, states.states_tech_leading, "count",
          _release(model, said, "states_tech_leading",
-                  whole(published_sum("states_tech_leading", "SnapshotYear"), _number(leading_published)), year)),
+                  whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), _number(leading_published)), year)),
         ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
          no_figure if isinstance(jobs_value, str) else jobs_value, "count",
          choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
@@ -359,16 +365,16 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, 
     said = words["takeaways"]
     value = book.value_of
     states = model.figures(state_figures)
-    year = year_phrase("SnapshotYear", model.year)
-    previous = year_phrase("SnapshotYear-1", model.year - 1)
-    change = value("TechExportsUSChangePercent")
+    year = year_phrase(SNAPSHOT_YEAR, model.year)
+    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
+    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
     is_change = isinstance(change, float)
-    pct = percent("TechExportsUSChangePercent", change if is_change else 0.0)
-    exports = fill(said["exports"], value=billions("TechExportsUS", states.us_tech_exports), year=year, change=choose(
-        "ISNUMBER(TechExportsUSChangePercent)", is_change,
-        choose("TechExportsUSChangePercent>0", is_change and change > 0,
+    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if is_change else 0.0)
+    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year, change=choose(
+        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
+        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", is_change and change > 0,
                fill(said["change_up"], pct=pct, previous=previous),
-               choose("TechExportsUSChangePercent<0", is_change and change < 0,
+               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", is_change and change < 0,
                       fill(said["change_down"], pct=pct, previous=previous),
                       fill(said["change_none"], previous=previous))),
         literal(said["change_unknown"])))
@@ -385,29 +391,30 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, 
         first=text_of(name[0], top["state_name"].iloc[0]), second=text_of(name[1], top["state_name"].iloc[1]),
         first_value=billions(amount[0], top["tech_exports"].iloc[0]),
         second_value=billions(amount[1], top["tech_exports"].iloc[1]),
-        share=percent(f"IF(TechExportsUS=0,0,({amount[0]}+{amount[1]})/TechExportsUS)", share_two),
-        top_ten_share=percent(f"IF(TechExportsUS=0,0,SUM({top_ten_range})/TechExportsUS)", share_ten))
+        share=percent(f"IF({TECH_EXPORTS_US}=0,0,({amount[0]}+{amount[1]})/{TECH_EXPORTS_US})", share_two),
+        top_ten_share=percent(f"IF({TECH_EXPORTS_US}=0,0,SUM({top_ten_range})/{TECH_EXPORTS_US})", share_ten))
 
     threshold = model.over_threshold_usd
     states_sentence = fill(
-        said["states"], over=whole("StatesOverThreshold", states.states_over_threshold),
-        threshold=choose(f"MOD(OverThresholdUSD,{BILLION})=0", threshold % 1e9 == 0,
-                         whole(f"OverThresholdUSD/{BILLION}", threshold / 1e9),
-                         billions("OverThresholdUSD", threshold)),
-        leading=whole("StatesTechLeading", states.states_tech_leading),
-        top_three=whole("StatesTechTopThree", states.states_tech_top_three))
+        said["states"], over=whole(STATES_OVER_THRESHOLD, states.states_over_threshold),
+        threshold=choose(f"MOD({OVER_THRESHOLD_USD},{BILLION})=0", threshold % 1e9 == 0,
+                         whole(f"{OVER_THRESHOLD_USD}/{BILLION}", threshold / 1e9),
+                         billions(OVER_THRESHOLD_USD, threshold)),
+        leading=whole(STATES_TECH_LEADING, states.states_tech_leading),
+        top_three=whole(STATES_TECH_TOP_THREE, states.states_tech_top_three))
 
-    goods_balance, total_balance = value("TechGoodsBalance"), value("TechTotalBalance")
+    goods_balance, total_balance = value(TECH_GOODS_BALANCE), value(TECH_TOTAL_BALANCE)
     has_total = not isinstance(total_balance, str)
     balance = fill(
-        said["balance"], imports=billions("TechGoodsImports", value("TechGoodsImports")),
-        goods_kind=choose("TechGoodsBalance<0", goods_balance < 0, literal(said["deficit"]), literal(said["surplus"])),
-        goods_balance=billions("TechGoodsBalance", goods_balance),
-        total=choose("ISNUMBER(TechTotalBalance)", has_total,
+        said["balance"], imports=billions(TECH_GOODS_IMPORTS, value(TECH_GOODS_IMPORTS)),
+        goods_kind=choose(f"{TECH_GOODS_BALANCE}<0", goods_balance < 0, literal(said["deficit"]),
+                          literal(said["surplus"])),
+        goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
+        total=choose(f"ISNUMBER({TECH_TOTAL_BALANCE})", has_total,
                      fill(said["total"],
-                          total_kind=choose("TechTotalBalance<0", has_total and _number(total_balance) < 0,
+                          total_kind=choose(f"{TECH_TOTAL_BALANCE}<0", has_total and _number(total_balance) < 0,
                                             literal(said["deficit"]), literal(said["surplus"])),
-                          total_balance=billions("TechTotalBalance", _number(total_balance))),
+                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
                      fill(said["total_missing"], year=year)))
 
     sentences = {"exports": exports, "leaders": leaders, "states": states_sentence, "balance": balance}
@@ -422,7 +429,7 @@ def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: d
                     data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data)."""
     name = sheet.get_name()
-    title = fill(words["partners_chart_title"], year=year_phrase("SnapshotYear", model.year))
+    title = fill(words["partners_chart_title"], year=year_phrase(SNAPSHOT_YEAR, model.year))
     write_formula(sheet, title_row, 0, title.formula, book.formats["chart_title"], title.text)
     chart = HouseChart(book, "bar", None)
     categories = [name, data.partners_first, 2, data.partners_last, 2]
@@ -444,7 +451,7 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, tit
     name = sheet.get_name()
     width = CHART_COLUMNS * GRID_PIXELS - 8
     chart_row = title_row + 1
-    year = year_phrase("SnapshotYear", model.year)
+    year = year_phrase(SNAPSHOT_YEAR, model.year)
     top = data.figures.top_states
     trend = data.figures.trend
 

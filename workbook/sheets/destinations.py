@@ -15,15 +15,14 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.destinations import CENSUS_FLOW, destination_figures
 from workbook.model.published import not_published
-from workbook.schema import DESTINATION_FIGURE_PREFIX, DESTINATIONS
+from workbook.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
+from workbook.schema import DESTINATION_FIGURE_PREFIX
 from workbook.sheets import partners
-from workbook.sheets.data_tables import PUBLISHED, header
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, literal_criterion_of, print_setup,
-                           string_literal, this_row_ref, write_formula, write_table, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal,
+                           write_formula, write_table, year_title_formula)
 
 WORDING = "destinations"
-TABLE = "Destinations"
 
 TITLE_ROW, SUBTITLE_ROW = 0, 1
 
@@ -42,24 +41,22 @@ _LOOK = {
 
 def _formulas(col: dict[str, str]) -> dict[str, str]:
     words = wording(WORDING)
-    row = {key: this_row_ref(TABLE, name) for key, name in col.items()}
-    published = PUBLISHED.table_name
+    row = {key: DESTINATIONS.this_row(key) for key in col}
     # The figure that ranks a flow's destinations is named after the flow.
-    criteria = (f"{column_ref(published, header('figure'))},"
+    criteria = (f"{PUBLISHED_FIGURES.column('figure')},"
                 f"{string_literal(DESTINATION_FIGURE_PREFIX)}&{row['flow']},"
-                f"{column_ref(published, header('year'))},SnapshotYear,"
-                f"{column_ref(published, header('subject'))},{literal_criterion_of(row['country'])}")
-    listed = (f"SUMIFS({column_ref(TABLE, col['value_usd'])},"
-              f"{column_ref(TABLE, col['flow'])},{row['flow']})")
+                f"{PUBLISHED_FIGURES.column('year')},{SNAPSHOT_YEAR},"
+                f"{PUBLISHED_FIGURES.column('subject')},{literal_criterion_of(row['country'])}")
+    listed = f"SUMIFS({DESTINATIONS.column('value_usd')},{DESTINATIONS.column('flow')},{row['flow']})"
     return {
         "published_rank": (f"IF(COUNTIFS({criteria})=0,{string_literal(not_published())},"
-                           f"SUMIFS({column_ref(published, header('value'))},{criteria}))"),
+                           f"SUMIFS({PUBLISHED_FIGURES.column('value')},{criteria}))"),
         # Blank until a value is entered, and while the flow's listed values sum to 0.
         "share_of_listed": (f'IF(ISNUMBER({row["value_usd"]}),'
                             f'IF({listed}=0,"",{row["value_usd"]}/{listed}),"")'),
         # Census has partner data for goods (products) only; the words say why a value is missing.
         "census_value": (f'IF({row["flow"]}<>{string_literal(CENSUS_FLOW)},{string_literal(words["no_census_services"])},'
-                         f'IF(HasPartnerData<>1,{partners.no_data_formula()},'
+                         f'IF({HAS_PARTNER_DATA}<>1,{partners.no_data_formula()},'
                          f'IF({partners.country_listed(row["country"])}=0,{string_literal(words["not_in_census"])},'
                          f'{partners.country_lookup("exports", row["country"])})))'),
         "census_share": (f'IF(ISNUMBER({row["census_value"]}),'
@@ -72,7 +69,7 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     formats = book.formats
-    col = words["columns"]
+    col = DESTINATIONS.headers()
     table = model.figures(destination_figures).table
 
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
@@ -86,13 +83,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(), formula=formulas.get(key))
         for key, (style, width) in _LOOK.items()
     ]
-    first, last = write_table(book, sheet, table_header_row, TABLE, columns)
+    first, last = write_table(book, sheet, table_header_row, DESTINATIONS.name, columns)
     _validation(sheet, words, first, last)
 
     end_row = _paragraph(sheet, last + 2, words["census_note"], formats["note"])
     end_row = _paragraph(sheet, end_row, words["source_note"], formats["note"])
     sheet.freeze_panes(table_header_row + 1, 0)
-    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row, landscape=False)
+    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row)
 
 
 def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
@@ -112,7 +109,7 @@ def _validation(sheet: Worksheet, words: dict, first: int, last: int) -> None:
     keys = list(_LOOK)
     flow_col, value_col = keys.index("flow"), keys.index("value_usd")
     sheet.data_validation(first, flow_col, last, flow_col, {
-        "validate": "list", "source": list(DESTINATIONS.column("flow").choices),
+        "validate": "list", "source": list(DESTINATIONS.data_file.column("flow").choices),
         "error_message": words["flow_error"],
     })
     sheet.data_validation(first, value_col, last, value_col, {

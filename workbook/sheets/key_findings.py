@@ -27,6 +27,10 @@ from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_st
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
 from workbook.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole, year_phrase)
+from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                               STATES_TECH_TOP_THREE, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                               TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
+                               TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import wording
 from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
@@ -56,7 +60,7 @@ def status_from_checks(figure: str) -> str:
     for the year, else "differs" if any row differs, "matches" if any matches, else "quoted".
     """
     checks, table = wording("checks"), register.PUBLISHED_CHECKS
-    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},SnapshotYear"
+    criteria = f"{table.column('figure')},{string_literal(figure)},{table.column('year')},{SNAPSHOT_YEAR}"
     status = table.column("status")
 
     def count_with(word: str) -> str:
@@ -202,9 +206,9 @@ class _Helpers:
                 row = self.destinations_first + k
                 rank_cell = xl_rowcol_to_cell(row, 0)
                 sheet.write_number(row, 0, k + 1, formats["rank"])
-                criteria = published_criteria(key, "SnapshotYear") + f",{value},{rank_cell}"
+                criteria = published_criteria(key, SNAPSHOT_YEAR) + f",{value},{rank_cell}"
                 formula = (f'{{=IF(COUNTIFS({criteria})=0,"",INDEX({subject},MATCH(1,({figure}={string_literal(key)})'
-                           f'*({year}=SnapshotYear)*({value}={rank_cell}),0)))}}')
+                           f'*({year}={SNAPSHOT_YEAR})*({value}={rank_cell}),0)))}}')
                 sheet.write_array_formula(row, name_col, row, name_col, formula, formats["text"], names[k])
                 previous = "" if k == 0 else xl_rowcol_to_cell(row - 1, name_col + 1)
                 position = sum(1 for name in names[:k + 1] if name)
@@ -219,8 +223,8 @@ class _Helpers:
         codes = self.states.index.tolist()
         states = register.STATE_SUMMARY
         for which, flag_column, count_col, total_name in (
-                ("top_three", states.column("tech_top_three"), 2, "StatesTechTopThree"),
-                ("leading", states.column("tech_leading"), 4, "StatesTechLeading")):
+                ("top_three", states.column("tech_top_three"), 2, STATES_TECH_TOP_THREE),
+                ("leading", states.column("tech_leading"), 4, STATES_TECH_LEADING)):
             flags = self.states["tech_top_three" if which == "top_three" else "tech_leading"].tolist()
             total = sum(1 for flag in flags if flag == YES)
             count, listed = 0, ""
@@ -270,29 +274,29 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
     value = book.value_of
     states = model.figures(state_figures)
     figures = helpers.figures
-    year = year_phrase("SnapshotYear", model.year)
-    previous = year_phrase("SnapshotYear-1", model.year - 1)
+    year = year_phrase(SNAPSHOT_YEAR, model.year)
+    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
 
-    change = value("TechExportsUSChangePercent")
+    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
     is_change = isinstance(change, float)
-    pct = percent("TechExportsUSChangePercent", change if is_change else 0.0)
-    rank = value("TechCategoryRankUS")
+    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if is_change else 0.0)
+    rank = value(TECH_CATEGORY_RANK_US)
     is_rank = isinstance(rank, int) or (isinstance(rank, float) and rank.is_integer())
     ordinals = said["ordinals"]
     ordinal = choose(
-        f"TechCategoryRankUS<={len(ordinals)}", is_rank and rank <= len(ordinals),
-        Phrase(f"CHOOSE(TechCategoryRankUS,{','.join(string_literal(word) for word in ordinals)})",
+        f"{TECH_CATEGORY_RANK_US}<={len(ordinals)}", is_rank and rank <= len(ordinals),
+        Phrase(f"CHOOSE({TECH_CATEGORY_RANK_US},{','.join(string_literal(word) for word in ordinals)})",
                ordinals[int(rank) - 1] if is_rank and 1 <= rank <= len(ordinals) else ""),
-        fill(said["rank_number"], rank=whole("TechCategoryRankUS", float(rank) if is_rank else 0.0)))
-    exports = fill(said["exports"], value=billions("TechExportsUS", states.us_tech_exports), year=year,
-                   change=choose("ISNUMBER(TechExportsUSChangePercent)", is_change,
-                                 choose("TechExportsUSChangePercent>0", is_change and change > 0,
+        fill(said["rank_number"], rank=whole(TECH_CATEGORY_RANK_US, float(rank) if is_rank else 0.0)))
+    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year,
+                   change=choose(f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
+                                 choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", is_change and change > 0,
                                         fill(said["change_up"], pct=pct, previous=previous),
-                                        choose("TechExportsUSChangePercent<0", is_change and change < 0,
+                                        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", is_change and change < 0,
                                                fill(said["change_down"], pct=pct, previous=previous),
                                                fill(said["change_none"], previous=previous))),
                                  literal(said["change_unknown"])),
-                   rank=choose("ISNUMBER(TechCategoryRankUS)", is_rank, fill(said["rank"], ordinal=ordinal),
+                   rank=choose(f"ISNUMBER({TECH_CATEGORY_RANK_US})", is_rank, fill(said["rank"], ordinal=ordinal),
                                literal("")))
 
     threshold = model.over_threshold_usd
@@ -304,10 +308,10 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
     def amount(rank_: int) -> Phrase:
         return billions(helpers.largest(rank_, 2), float(largest.loc[rank_, "tech_exports"]))
 
-    over = fill(said["over_threshold"], count=whole("StatesOverThreshold", states.states_over_threshold),
-                threshold=choose(f"MOD(OverThresholdUSD,{BILLION})=0", threshold % 1e9 == 0,
-                                 whole(f"OverThresholdUSD/{BILLION}", threshold / 1e9),
-                                 billions("OverThresholdUSD", threshold)),
+    over = fill(said["over_threshold"], count=whole(STATES_OVER_THRESHOLD, states.states_over_threshold),
+                threshold=choose(f"MOD({OVER_THRESHOLD_USD},{BILLION})=0", threshold % 1e9 == 0,
+                                 whole(f"{OVER_THRESHOLD_USD}/{BILLION}", threshold / 1e9),
+                                 billions(OVER_THRESHOLD_USD, threshold)),
                 year=year, first=state(1), first_value=amount(1), second=state(2), second_value=amount(2),
                 third=state(3), third_value=amount(3))
 
@@ -317,28 +321,28 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
                       fill(said[which], count=whole(name, count),
                            list=text_of(helpers.state_list(which), listed)))
 
-    top_three = state_list("top_three", "StatesTechTopThree", states.states_tech_top_three, figures.top_three_codes)
-    leading = state_list("leading", "StatesTechLeading", states.states_tech_leading, figures.leading_codes)
+    top_three = state_list("top_three", STATES_TECH_TOP_THREE, states.states_tech_top_three, figures.top_three_codes)
+    leading = state_list("leading", STATES_TECH_LEADING, states.states_tech_leading, figures.leading_codes)
 
     balance = model.figures(balance_figures)
     goods_balance = balance.goods_balance
-    total_imports, total_balance = value("TechTotalImports"), value("TechTotalBalance")
+    total_imports, total_balance = value(TECH_TOTAL_IMPORTS), value(TECH_TOTAL_BALANCE)
     has_total = not isinstance(total_imports, str) and not isinstance(total_balance, str)
     imports_balance = fill(
-        said["balance"], imports=billions("TechGoodsImports", balance.goods_imports), year=year,
-        goods_kind=_kind("TechGoodsBalance", goods_balance, said),
-        goods_balance=billions("TechGoodsBalance", goods_balance),
-        total=choose("AND(ISNUMBER(TechTotalImports),ISNUMBER(TechTotalBalance))", has_total,
-                     fill(said["total"], total_imports=billions("TechTotalImports", _number(total_imports)),
-                          total_kind=_kind("TechTotalBalance", _number(total_balance), said),
-                          total_balance=billions("TechTotalBalance", _number(total_balance))),
+        said["balance"], imports=billions(TECH_GOODS_IMPORTS, balance.goods_imports), year=year,
+        goods_kind=_kind(TECH_GOODS_BALANCE, goods_balance, said),
+        goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
+        total=choose(f"AND(ISNUMBER({TECH_TOTAL_IMPORTS}),ISNUMBER({TECH_TOTAL_BALANCE}))", has_total,
+                     fill(said["total"], total_imports=billions(TECH_TOTAL_IMPORTS, _number(total_imports)),
+                          total_kind=_kind(TECH_TOTAL_BALANCE, _number(total_balance), said),
+                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
                      fill(said["total_missing"], year=year)))
 
-    services_balance = value("TechServicesBalance")
+    services_balance = value(TECH_SERVICES_BALANCE)
     has_services = not isinstance(services_balance, str)
-    services = choose("ISNUMBER(TechServicesBalance)", has_services,
-                      fill(said["services"], kind=_kind("TechServicesBalance", _number(services_balance), said),
-                           value=billions("TechServicesBalance", _number(services_balance))),
+    services = choose(f"ISNUMBER({TECH_SERVICES_BALANCE})", has_services,
+                      fill(said["services"], kind=_kind(TECH_SERVICES_BALANCE, _number(services_balance), said),
+                           value=billions(TECH_SERVICES_BALANCE, _number(services_balance))),
                       fill(said["services_missing"], year=year))
 
     def destinations(flow: str) -> Phrase:

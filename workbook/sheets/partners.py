@@ -21,7 +21,8 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import has_year_column, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, literal_criterion_of, print_setup, write_formula, write_table, year_title_formula
+from workbook.xlsx import (Book, TableColumn, literal_criterion_of, print_setup, show_small_values, write_formula,
+                           write_table, year_title_formula)
 
 WORDING = "partners"
 TABLE = register.PARTNERS.name
@@ -29,9 +30,9 @@ TABLE = register.PARTNERS.name
 SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3
 #: (defined name, wording key, model attribute) of the totals over all partner countries.
 SUMMARY = (
-    ("TechExportsNational", "exports", "world_exports"),
-    ("TechImportsNational", "imports", "world_imports"),
-    ("TechGoodsBalanceNational", "balance", "world_balance"),
+    (register.TECH_EXPORTS_NATIONAL, "exports", "world_exports"),
+    (register.TECH_IMPORTS_NATIONAL, "imports", "world_imports"),
+    (register.TECH_GOODS_BALANCE_NATIONAL, "balance", "world_balance"),
 )
 #: Rank at or above which a destination or source is highlighted.
 TOP = 10
@@ -53,8 +54,9 @@ _LOOK = {
 
 def has_partner_data_formula() -> str:
     """1 where both partner tables have a column for the snapshot year, else 0."""
-    return (f"IF(AND({has_year_column(register.PARTNER_EXPORTS.name, 'SnapshotYear')},"
-            f"{has_year_column(register.PARTNER_IMPORTS.name, 'SnapshotYear')}),1,0)")
+    year = register.SNAPSHOT_YEAR
+    return (f"IF(AND({has_year_column(register.PARTNER_EXPORTS.name, year)},"
+            f"{has_year_column(register.PARTNER_IMPORTS.name, year)}),1,0)")
 
 
 def no_data_formula() -> str:
@@ -81,17 +83,18 @@ def country_listed(country: str) -> str:
 
 def _formulas() -> dict[str, str]:
     row = {key: register.PARTNERS.this_row(key) for key in COLUMNS}
+    has_data, year = register.HAS_PARTNER_DATA, register.SNAPSHOT_YEAR
     formulas = {}
     for flow, table, total in (("export", register.PARTNER_EXPORTS, register.TECH_EXPORTS_NATIONAL),
                                ("import", register.PARTNER_IMPORTS, register.TECH_IMPORTS_NATIONAL)):
         value = row[f"{flow}s"]
-        formulas[f"{flow}s"] = (f"IF(HasPartnerData=1,{partner_sum(table, 'SnapshotYear', row['country'])},"
+        formulas[f"{flow}s"] = (f"IF({has_data}=1,{partner_sum(table, year, row['country'])},"
                                 f"{no_data_formula()})")
         formulas[f"{flow}_share"] = f'IF(ISNUMBER({value}),IF({total}=0,"",{value}/{total}),"")'
         formulas[f"{flow}_rank"] = f'IF(ISNUMBER({value}),RANK({value},{register.PARTNERS.column(f"{flow}s")}),"")'
         # Blank where the year before has no column (MATCH fails) or no trade with the country (division by 0).
         formulas[f"{flow}_change"] = (f'IF(ISNUMBER({value}),IFERROR({value}/'
-                                      f'{partner_sum(table, "SnapshotYear-1", row["country"])}-1,""),"")')
+                                      f'{partner_sum(table, f"{year}-1", row["country"])}-1,""),"")')
     formulas["balance"] = (f'IF(AND(ISNUMBER({row["exports"]}),ISNUMBER({row["imports"]})),'
                            f'{row["exports"]}-{row["imports"]},"")')
     return formulas
@@ -99,15 +102,19 @@ def _formulas() -> dict[str, str]:
 
 def _summary_formulas() -> dict[str, str]:
     def total(table: register.Table) -> str:
-        return (f"IF(HasPartnerData=1,SUMIFS({year_column(table.name, 'SnapshotYear')},"
+        return (f"IF({register.HAS_PARTNER_DATA}=1,SUMIFS({year_column(table.name, register.SNAPSHOT_YEAR)},"
                 f"{table.column('naics3')},{register.TECH_CATEGORY}),{no_data_formula()})")
 
+    exports, imports = register.TECH_EXPORTS_NATIONAL, register.TECH_IMPORTS_NATIONAL
     return {
         "exports": total(register.PARTNER_EXPORTS),
         "imports": total(register.PARTNER_IMPORTS),
-        "balance": ('IF(AND(ISNUMBER(TechExportsNational),ISNUMBER(TechImportsNational)),'
-                    f'TechExportsNational-TechImportsNational,{no_data_formula()})'),
+        "balance": f"IF(AND(ISNUMBER({exports}),ISNUMBER({imports})),{exports}-{imports},{no_data_formula()})",
     }
+
+
+#: Partners the printed report lists, the largest first (the table is sorted by exports).
+PRINTED_PARTNERS = 25
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -121,7 +128,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.subtitle(words["subtitle"])
     # Whether the partner data covers the snapshot year, in words that follow it.
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
-    write_formula(sheet, layout.row, 0, f"IF(HasPartnerData=1,{year_title_formula(words['has_data'])},"
+    write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
                                         f"{no_data_formula()})", formats["note"], status)
     layout.skip(2)
 
@@ -130,7 +137,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"]["has_data"], formats["label"])
     write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(), formats["count"],
                   1 if figures.has_data else 0)
-    book.define_name("HasPartnerData", sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
+    book.define_name(register.HAS_PARTNER_DATA, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
     layout.skip()
     summary_formulas = _summary_formulas()
     for name, key, attribute in SUMMARY:
@@ -138,6 +145,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
         style = formats["change_billions" if key == "balance" else "usd_billions_2"]
         write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], style, getattr(figures, attribute))
+        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL,
+                          "change_billions" if key == "balance" else "usd_billions_2")
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
         layout.skip()
     layout.skip()
@@ -152,11 +161,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                            header_style="header" if key == "country" else "header_number")
                for key, (style, width) in _LOOK.items()]
     first, last = write_table(book, sheet, header_row, TABLE, columns)
+    # Small figures in a finer format ($30.0M, not $0.0B), before the rules that colour the top ten.
+    for offset, (style, _) in enumerate(_LOOK.values()):
+        show_small_values(book, sheet, first, offset, last, offset, style)
     _highlight_top(book, sheet, first, last)
     layout.row = last + 2
     end = layout.notes(words["notes"])
     sheet.freeze_panes(header_row + 1, 1)
-    print_setup(sheet, end, len(COLUMNS) - 1, repeat_row=header_row)
+    # The report prints the largest partners, one page; the workbook lists every one.
+    print_setup(sheet, min(end, first + PRINTED_PARTNERS - 1), len(COLUMNS) - 1, repeat_row=header_row)
 
 
 def _highlight_top(book: Book, sheet: Worksheet, first: int, last: int) -> None:

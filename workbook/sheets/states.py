@@ -1,74 +1,81 @@
 """The States sheet: one row per state code with its tech exports, change, share, rank and flags.
 
-Every figure is a formula over the data sheets and the settings on About, so it
-follows the snapshot year and any edited figure.
+Every figure is a formula over the data sheets and the settings (the snapshot year on the
+Cover, the others on the Notes), so it follows the snapshot year and any edited figure.
 """
 
 from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.model import SnapshotModel
-from workbook.model.states import YES, state_figures
-from workbook.sheets.data_tables import EXPORTS, STATE_LIST, has_year_column, header, year_column
-from workbook.templates_loader import wording
 from xlsxwriter.utility import xl_col_to_name
 
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, theme_colour, this_row_ref, write_formula,
-                           write_table, year_title_formula)
+from workbook.model import SnapshotModel
+from workbook.model.states import YES, state_figures
+from workbook.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATE_LIST, STATE_SUMMARY,
+                               STATES_OVER_THRESHOLD, STATES_TECH_LEADING, STATES_TECH_TOP_THREE, TECH_CATEGORY,
+                               TECH_EXPORTS_US, TECH_EXPORTS_US_CHANGE, TECH_EXPORTS_US_CHANGE_PERCENT,
+                               TECH_EXPORTS_US_PREVIOUS)
+from workbook.sheets.data_tables import has_year_column, year_column
+from workbook.templates_loader import wording
+from workbook.layout import row_height_for
+from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, show_small_values, theme_colour, this_row_ref,
+                           write_formula, write_table, write_units_row, year_title_formula)
 
-TABLE = "StateSummary"
+#: The name other sheets' formulas know the States table by.
+TABLE = STATE_SUMMARY.name
 TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW = 0, 1, 3
 SUMMARY_FIRST_ROW = 4
 # Labels overflow into the empty cells to their right, so values sit past them.
-LABEL_COL, VALUE_COL = 0, 4
+LABEL_COL, VALUE_COL = 0, 5
 
 #: (defined name, wording key, style, model attribute) of the U.S. summary block, in order.
 SUMMARY = (
-    ("TechExportsUS", "us_tech_exports", "usd_billions", "us_tech_exports"),
-    ("TechExportsUSPrevious", "us_tech_exports_previous", "usd_billions", "us_tech_exports_previous"),
-    ("TechExportsUSChange", "us_change", "change_billions", "us_change"),
-    ("TechExportsUSChangePercent", "us_change_ratio", "change_ratio", "us_change_ratio"),
-    ("StatesOverThreshold", "states_over_threshold", "count", "states_over_threshold"),
-    ("StatesTechTopThree", "states_tech_top_three", "count", "states_tech_top_three"),
-    ("StatesTechLeading", "states_tech_leading", "count", "states_tech_leading"),
+    (TECH_EXPORTS_US, "us_tech_exports", "usd_billions", "us_tech_exports"),
+    (TECH_EXPORTS_US_PREVIOUS, "us_tech_exports_previous", "usd_billions", "us_tech_exports_previous"),
+    (TECH_EXPORTS_US_CHANGE, "us_change", "change_billions", "us_change"),
+    (TECH_EXPORTS_US_CHANGE_PERCENT, "us_change_ratio", "change_ratio", "us_change_ratio"),
+    (STATES_OVER_THRESHOLD, "states_over_threshold", "count", "states_over_threshold"),
+    (STATES_TECH_TOP_THREE, "states_tech_top_three", "count", "states_tech_top_three"),
+    (STATES_TECH_LEADING, "states_tech_leading", "count", "states_tech_leading"),
 )
 TABLE_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
-TABLE_HEADER_ROW = TABLE_HEADING_ROW + 1
+#: The columns' units sit in the row above the table's header.
+UNITS_ROW = TABLE_HEADING_ROW + 1
+TABLE_HEADER_ROW = UNITS_ROW + 1
 
 
 def _sumifs_tech(year: str, state: str) -> str:
-    exports = EXPORTS.table_name
-    return (f"SUMIFS({year_column(exports, year)},"
-            f"{column_ref(exports, header('state_code'))},{state},"
-            f"{column_ref(exports, header('naics3'))},TechCategory)")
+    return (f"SUMIFS({year_column(CENSUS_EXPORTS.name, year)},"
+            f"{CENSUS_EXPORTS.column('state_code')},{state},"
+            f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY})")
 
 
 def _formulas(col: dict[str, str]) -> dict[str, str]:
     """The formula of each computed column, in the table's own structured references."""
-    exports = EXPORTS.table_name
-    row = {key: this_row_ref(TABLE, name) for key, name in col.items()}
-    whole = {key: column_ref(TABLE, name) for key, name in col.items()}
-    states = STATE_LIST.table_name
+    exports = CENSUS_EXPORTS.name
+    row = {key: STATE_SUMMARY.this_row(key) for key in col}
+    whole = {key: STATE_SUMMARY.column(key) for key in col}
+    previous_year = f"{SNAPSHOT_YEAR}-1"
     return {
-        "state_name": (f"INDEX({column_ref(states, header('state_name'))},"
-                       f"MATCH({row['state_code']},{column_ref(states, header('state_code'))},0))"),
-        "tech_exports": _sumifs_tech("SnapshotYear", row["state_code"]),
+        "state_name": (f"INDEX({STATE_LIST.column('state_name')},"
+                       f"MATCH({row['state_code']},{STATE_LIST.column('state_code')},0))"),
+        "tech_exports": _sumifs_tech(SNAPSHOT_YEAR, row["state_code"]),
         # The first year of the data has no year before it: its previous year counts as 0.
-        "tech_exports_previous": (f"IF({has_year_column(exports, 'SnapshotYear-1')},"
-                                  f"{_sumifs_tech('SnapshotYear-1', row['state_code'])},0)"),
+        "tech_exports_previous": (f"IF({has_year_column(exports, previous_year)},"
+                                  f"{_sumifs_tech(previous_year, row['state_code'])},0)"),
         "change": f"{row['tech_exports']}-{row['tech_exports_previous']}",
         "change_ratio": f'IF({row["tech_exports_previous"]}=0,"",{row["change"]}/{row["tech_exports_previous"]})',
-        "share_of_us": f"IF(TechExportsUS=0,0,{row['tech_exports']}/TechExportsUS)",
+        "share_of_us": f"IF({TECH_EXPORTS_US}=0,0,{row['tech_exports']}/{TECH_EXPORTS_US})",
         "us_rank": f"RANK({row['tech_exports']},{whole['tech_exports']},0)",
-        "goods_exports": (f"SUMIFS({year_column(exports, 'SnapshotYear')},"
-                          f"{column_ref(exports, header('state_code'))},{row['state_code']})"),
+        "goods_exports": (f"SUMIFS({year_column(exports, SNAPSHOT_YEAR)},"
+                          f"{CENSUS_EXPORTS.column('state_code')},{row['state_code']})"),
         "tech_share_of_goods": f"IF({row['goods_exports']}=0,0,{row['tech_exports']}/{row['goods_exports']})",
         # Categories from 900 up are Census special provisions, not product categories.
-        "tech_category_rank": (f"1+COUNTIFS({column_ref(exports, header('state_code'))},{row['state_code']},"
-                               f"{column_ref(exports, header('naics3'))},\"<900\","
-                               f"{year_column(exports, 'SnapshotYear')},\">\"&{row['tech_exports']})"),
-        "over_threshold": f'IF({row["tech_exports"]}>OverThresholdUSD,"{YES}","No")',
+        "tech_category_rank": (f"1+COUNTIFS({CENSUS_EXPORTS.column('state_code')},{row['state_code']},"
+                               f"{CENSUS_EXPORTS.column('naics3')},\"<900\","
+                               f"{year_column(exports, SNAPSHOT_YEAR)},\">\"&{row['tech_exports']})"),
+        "over_threshold": f'IF({row["tech_exports"]}>{OVER_THRESHOLD_USD},"{YES}","No")',
         "tech_top_three": f'IF({row["tech_category_rank"]}<=3,"{YES}","No")',
         "tech_leading": f'IF({row["tech_category_rank"]}=1,"{YES}","No")',
     }
@@ -76,30 +83,35 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
 
 #: Style and width of each column of the table.
 _LOOK = {
-    "state_code": ("formula_text", "code"),
-    "state_name": ("formula_text", "name"),
-    "tech_exports": ("usd_billions", "usd"),
-    "tech_exports_previous": ("usd_billions", "usd"),
-    "change": ("change_billions", "usd"),
-    "change_ratio": ("change_ratio", "ratio"),
-    "share_of_us": ("ratio", "ratio"),
-    "us_rank": ("rank", "rank"),
-    "goods_exports": ("usd_billions", "usd"),
-    "tech_share_of_goods": ("ratio", "ratio"),
-    "tech_category_rank": ("rank", "rank"),
-    "over_threshold": ("flag", "flag"),
-    "tech_top_three": ("flag", "flag"),
-    "tech_leading": ("flag", "flag"),
+    "state_code": ("formula_text", "state_code"),
+    "state_name": ("formula_text", "state_name"),
+    "tech_exports": ("usd_billions", "figure"),
+    "tech_exports_previous": ("usd_billions", "figure"),
+    "change": ("change_billions", "figure"),
+    "change_ratio": ("change_ratio", "figure"),
+    "share_of_us": ("ratio", "figure"),
+    "us_rank": ("rank", "narrow"),
+    "goods_exports": ("usd_billions", "figure"),
+    "tech_share_of_goods": ("ratio", "figure"),
+    "tech_category_rank": ("rank", "narrow"),
+    "over_threshold": ("flag", "narrow"),
+    "tech_top_three": ("flag", "narrow"),
+    "tech_leading": ("flag", "narrow"),
 }
+#: Columns whose figures take a colour by their sign (and so do their small figures' rules).
+SIGNED = ("change", "change_ratio")
+#: Colours of a figure below and above zero.
+SIGN_STYLES = {"<": "rule_bad", ">": "rule_ok"}
 
 
 def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
-    whole = {key: column_ref(TABLE, name) for key, name in col.items()}
+    whole = {key: STATE_SUMMARY.column(key) for key in col}
     return {
         "us_tech_exports": f"SUM({whole['tech_exports']})",
         "us_tech_exports_previous": f"SUM({whole['tech_exports_previous']})",
-        "us_change": "TechExportsUS-TechExportsUSPrevious",
-        "us_change_ratio": 'IF(TechExportsUSPrevious=0,"",TechExportsUSChange/TechExportsUSPrevious)',
+        "us_change": f"{TECH_EXPORTS_US}-{TECH_EXPORTS_US_PREVIOUS}",
+        "us_change_ratio": (f'IF({TECH_EXPORTS_US_PREVIOUS}=0,"",'
+                            f'{TECH_EXPORTS_US_CHANGE}/{TECH_EXPORTS_US_PREVIOUS})'),
         "states_over_threshold": f'COUNTIF({whole["over_threshold"]},"{YES}")',
         "states_tech_top_three": f'COUNTIF({whole["tech_top_three"]},"{YES}")',
         "states_tech_leading": f'COUNTIF({whole["tech_leading"]},"{YES}")',
@@ -112,21 +124,26 @@ WORDING = "states"
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording("states")
     figures = model.figures(state_figures)
-    col = words["columns"]
+    col = STATE_SUMMARY.headers()
     formats = book.formats
 
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
+                       (TABLE_HEADING_ROW, "heading"), (UNITS_ROW, "units")):
+        sheet.set_row(row, row_height_for(style))
     summary_formulas = _summary_formulas(col)
     for offset, (name, key, style, attribute) in enumerate(SUMMARY):
         row = SUMMARY_FIRST_ROW + offset
         sheet.write_string(row, LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, VALUE_COL, summary_formulas[key], formats[style], getattr(figures, attribute))
+        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         book.define_name(name, sheet, row, VALUE_COL, words[key])
 
     sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
+    write_units_row(book, sheet, UNITS_ROW, 0, [words["units"].get(key) for key in _LOOK])
     table = figures.table.reset_index()
     formulas = _formulas(col)
     columns = [
@@ -135,11 +152,14 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         for key in _LOOK
     ]
     first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
+    for key, (style, _) in _LOOK.items():
+        col = _column(key)
+        show_small_values(book, sheet, first, col, last, col, style, SIGN_STYLES if key in SIGNED else None)
     _highlight(book, sheet, first, last)
     notes_row = last + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])
     sheet.freeze_panes(TABLE_HEADER_ROW + 1, 2)
-    print_setup(sheet, notes_row, len(columns) - 1, repeat_row=TABLE_HEADER_ROW)
+    print_setup(sheet, notes_row, len(columns) - 1, repeat_rows=(UNITS_ROW, TABLE_HEADER_ROW))
 
 
 def _column(key: str) -> int:
@@ -156,7 +176,7 @@ def _highlight(book: Book, sheet: Worksheet, first: int, last: int) -> None:
     exports = _column("tech_exports")
     sheet.conditional_format(first, exports, last, exports, {
         "type": "data_bar", "bar_color": theme_colour("data_bar"), "bar_solid": True})
-    for key in ("change", "change_ratio"):
+    for key in SIGNED:
         col = _column(key)
         sheet.conditional_format(first, col, last, col, {
             "type": "cell", "criteria": "<", "value": 0, "format": formats["rule_bad"]})

@@ -5,7 +5,9 @@ follows the snapshot year and any edited figure. The tile's number format carrie
 the state's code as literal text, so one numeric cell shows both the code and the
 value, and the colour scale, which colours numbers, recolours the tile when its
 figure changes. The scale's three points are the legend's cells, so the legend
-shows exactly the colours the tiles take.
+shows exactly the colours the tiles take. A second rule turns the text light on
+the tiles the scale makes dark, from the point of the scale where light text reads
+better than dark, so that every tile's text keeps its contrast whatever its value.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from workbook.contrast import light_text_from, minimum_contrast
+from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
-from workbook.sheets.states import TABLE as STATES_TABLE
-from workbook.templates_loader import wording
-from workbook.xlsx import (Book, column_ref, column_width, fill_colour, number_format, print_setup, string_literal,
+from workbook.register import STATE_SUMMARY
+from workbook.templates_loader import templates_folder, wording
+from workbook.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup, string_literal,
                            write_formula, year_title_formula)
 
 WORDING = "map"
@@ -30,6 +34,8 @@ TITLE_ROW_HEIGHT = 24
 TILE_HEIGHT_RATIO = 0.8
 #: Height in points of the legend's labels: two lines of wrapped text.
 LEGEND_LABEL_HEIGHT = 28
+#: The styles of the colour scale's fills, low to high.
+SCALE_STYLES = ("map_scale_low", "map_scale_mid", "map_scale_high")
 #: Where the tile number format takes the state's code.
 CODE_PLACEHOLDER = "{code}"
 
@@ -46,14 +52,13 @@ def _format_literal(text: str) -> str:
 
 def tile_formula(code: str) -> str:
     """The state's tech exports for the snapshot year, as its row of the States table has them."""
-    columns = wording("states")["columns"]
-    return (f"INDEX({column_ref(STATES_TABLE, columns['tech_exports'])},"
-            f"MATCH({string_literal(code)},{column_ref(STATES_TABLE, columns['state_code'])},0))")
+    return (f"INDEX({STATE_SUMMARY.column('tech_exports')},"
+            f"MATCH({string_literal(code)},{STATE_SUMMARY.column('state_code')},0))")
 
 
 def legend_formulas() -> tuple[str, str, str]:
     """The colour scale's lowest, middle and top points, over every state's figure."""
-    exports = column_ref(STATES_TABLE, wording("states")["columns"]["tech_exports"])
+    exports = STATE_SUMMARY.column("tech_exports")
     return f"MIN({exports})", f"MEDIAN({exports})", f"PERCENTILE({exports},{SCALE_TOP_PERCENTILE})"
 
 
@@ -80,6 +85,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     legend_heading_row = GRID_FIRST_ROW + figures.rows + 1
     legend_row = _legend(book, sheet, figures, words, legend_heading_row, tile_height)
     _colour_scale(sheet, figures, legend_row)
+    _light_text_on_dark_tiles(book, sheet, figures, legend_row)
 
     notes_row = legend_row + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])
@@ -111,18 +117,56 @@ def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: dict, head
     return legend_row
 
 
+def _coloured_cells(figures: MapFigures, legend_row: int) -> list[tuple[int, int]]:
+    """Every tile and the legend's three cells: what the colour scale colours."""
+    return [(GRID_FIRST_ROW + tile.row, tile.col) for tile in figures.tiles] + [(legend_row, col) for col in range(3)]
+
+
 def _colour_scale(sheet: Worksheet, figures: MapFigures, legend_row: int) -> None:
     """One 3-colour scale over every tile and the legend, its points read from the legend cells."""
-    tile_cells = [(GRID_FIRST_ROW + tile.row, tile.col) for tile in figures.tiles]
-    legend_cells = [(legend_row, col) for col in range(3)]
+    cells = _coloured_cells(figures, legend_row)
     low, mid, top = (xl_rowcol_to_cell(legend_row, col, True, True) for col in range(3))
-    first_row, first_col = tile_cells[0]
+    first_row, first_col = cells[0]
     sheet.conditional_format(first_row, first_col, first_row, first_col, {
         "type": "3_color_scale",
-        "multi_range": cell_ranges(tile_cells + legend_cells),
-        "min_type": "formula", "min_value": low, "min_color": fill_colour("map_scale_low"),
-        "mid_type": "formula", "mid_value": mid, "mid_color": fill_colour("map_scale_mid"),
-        "max_type": "formula", "max_value": top, "max_color": fill_colour("map_scale_high"),
+        "multi_range": cell_ranges(cells),
+        "min_type": "formula", "min_value": low, "min_color": fill_colour(SCALE_STYLES[0]),
+        "mid_type": "formula", "mid_value": mid, "mid_color": fill_colour(SCALE_STYLES[1]),
+        "max_type": "formula", "max_value": top, "max_color": fill_colour(SCALE_STYLES[2]),
+    })
+
+
+def _light_text_threshold(legend_row: int) -> str | None:
+    """The value from which a tile's text is light: a formula over the legend cells, or None if never.
+
+    The scale colours a value by where it lies between two of the legend's points,
+    so the point where light text starts to read better is a fixed fraction of the
+    way between the same two points, whatever the figures are.
+    """
+    try:
+        switch = light_text_from([fill_colour(style) for style in SCALE_STYLES], font_colour("map_tile"),
+                                 font_colour("rule_light_text"), minimum_contrast())
+    except ValueError as error:
+        raise TechTradeError(f"{templates_folder().joinpath('styles.toml')}: the Map's tiles would not all be "
+                             f"readable: {error}; "
+                             f"choose {', '.join(SCALE_STYLES)} running from pale to dark") from None
+    if switch is None:
+        return None
+    segment, fraction = switch
+    start, end = (xl_rowcol_to_cell(legend_row, col, True, True) for col in (segment, segment + 1))
+    return f"{start}+{fraction!r}*({end}-{start})"
+
+
+def _light_text_on_dark_tiles(book: Book, sheet: Worksheet, figures: MapFigures, legend_row: int) -> None:
+    """Light text on the tiles (and legend cells) whose value the scale colours dark."""
+    threshold = _light_text_threshold(legend_row)
+    if threshold is None:
+        return
+    cells = _coloured_cells(figures, legend_row)
+    first_row, first_col = cells[0]
+    sheet.conditional_format(first_row, first_col, first_row, first_col, {
+        "type": "cell", "criteria": ">=", "value": threshold,
+        "multi_range": cell_ranges(cells), "format": book.formats["rule_light_text"],
     })
 
 

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 from string import Formatter
 
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.model.trend import TrendFigures, trend_figures
 from workbook.charts import HouseChart
-from workbook.sheets.data_tables import (EXPORTS, STATE_LIST, has_year_column, header, state_block, state_exports,
-                                        state_rows_formulas, year_column)
+from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_EXPORTS_US_FIRST_YEAR,
+                               TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
+from workbook.sheets.data_tables import (has_year_column, state_block, state_exports, state_rows_formulas,
+                                        year_column)
+from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import chart_style, wording
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, fold_columns, number_format,
-                           print_setup, string_literal, theme_colour, this_row_ref, write_formula, write_table)
+from workbook.layout import row_height_for
+from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fold_columns, number_format, print_setup, string_literal,
+                           theme_colour, write_formula, write_table)
 
 WORDING = "trend"
-US_TABLE = "TechTrendUS"
-STATE_TABLE = "TechTrend"
 
 TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
 US_HEADER_ROW = US_HEADING_ROW + 1
+#: Height in points of the U.S. table's header row: four lines of wrapped text.
+US_HEADER_HEIGHT = 52
 CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
 
 #: Style and width of each column of the U.S. table, by wording key.
@@ -59,10 +63,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
                   words["title"].format(first=first_year, last=last_year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
+    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (US_HEADING_ROW, "heading")):
+        sheet.set_row(row, row_height_for(style))
     _chart(book, sheet, words, figures, model.year, us_first, us_last)
 
     states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
+    sheet.set_row(states_heading_row, row_height_for("heading"))
     header_row = states_heading_row + 1
     last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
@@ -72,7 +79,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         notes_row += 1
     notes_row -= 1
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
-    sheet.set_column(NAME_COL, NAME_COL, column_width("name"))
+    sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
     print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
 
@@ -91,9 +98,9 @@ def _text_formula(template: str, cells: dict[str, str]) -> str:
 # ---------------------------------------------------------------- United States
 
 def _us_formulas(col: dict[str, str]) -> dict[str, str]:
-    exports = EXPORTS.table_name
-    row = {key: this_row_ref(US_TABLE, name) for key, name in col.items()}
-    tech = f"{column_ref(exports, header('naics3'))},TechCategory"
+    exports = CENSUS_EXPORTS.name
+    row = {key: TECH_TREND_US.this_row(key) for key in col}
+    tech = f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY}"
     previous_year = f"{row['year']}-1"
     # A year whose previous year is not in the data has no change: blank, not 0.
     na = '""'
@@ -110,7 +117,7 @@ def _us_formulas(col: dict[str, str]) -> dict[str, str]:
 
 
 def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) -> tuple[int, int]:
-    col = words["us_columns"]
+    col = TECH_TREND_US.headers()
     us = figures.us.reset_index()
     formulas = _us_formulas(col)
     columns = [
@@ -119,13 +126,17 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) 
                     header_style="header" if key == "year" else "header_number")
         for key, (style, width) in US_LOOK.items()
     ]
-    first, last = write_table(book, sheet, US_HEADER_ROW, US_TABLE, columns)
+    first, last = write_table(book, sheet, US_HEADER_ROW, TECH_TREND_US.name, columns)
+    # "Tech exports previous year" takes four lines over a year column of the state table.
+    sheet.set_row(US_HEADER_ROW, US_HEADER_HEIGHT)
+    for offset, (key, (style, _)) in enumerate(US_LOOK.items()):
+        show_small_values(book, sheet, first, offset, last, offset, style)
     exports_col = list(US_LOOK).index("exports")
-    book.define_name("TechExportsUSFirstYear", sheet, first, exports_col, words["first_year_name"])
-    book.define_name("TechExportsUSLastYear", sheet, last, exports_col, words["last_year_name"])
+    book.define_name(TECH_EXPORTS_US_FIRST_YEAR, sheet, first, exports_col, words["first_year_name"])
+    book.define_name(TECH_EXPORTS_US_LAST_YEAR, sheet, last, exports_col, words["last_year_name"])
     # The snapshot year's row, following the SnapshotYear input.
     sheet.conditional_format(first, 0, last, len(columns) - 1, {
-        "type": "formula", "criteria": f"={xl_rowcol_to_cell(first, 0, col_abs=True)}=SnapshotYear",
+        "type": "formula", "criteria": f"={xl_rowcol_to_cell(first, 0, col_abs=True)}={SNAPSHOT_YEAR}",
         "format": book.formats["rule_highlight"],
     })
     return first, last
@@ -147,7 +158,7 @@ def _chart(book: Book, sheet: Worksheet, words: dict, figures: TrendFigures, yea
     for offset, (row_year, exports) in enumerate(zip(us["year"], us["exports"])):
         row = first + offset
         year_cell, exports_cell = xl_rowcol_to_cell(row, year_col), xl_rowcol_to_cell(row, exports_col)
-        write_formula(sheet, row, mark_col, f"IF({year_cell}=SnapshotYear,{exports_cell},0)", mark_style,
+        write_formula(sheet, row, mark_col, f"IF({year_cell}={SNAPSHOT_YEAR},{exports_cell},0)", mark_style,
                       float(exports) if int(row_year) == year else 0.0)
     sheet.set_column(mark_col, mark_col, column_width("usd"))
     categories = [name, first, year_col, last, year_col]
@@ -172,41 +183,40 @@ def _zero_hidden(num_format: str) -> str:
 def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: TrendFigures, words: dict,
                  header_row: int) -> tuple[int, int]:
     """The state x year table with a sparkline per state; return its last row and the sparklines' column."""
-    col = words["state_columns"]
-    exports, states = EXPORTS.table_name, STATE_LIST.table_name
-    code = this_row_ref(STATE_TABLE, col["state_code"])
+    col = TECH_TREND.headers()
+    code = TECH_TREND.this_row("state_code")
     model_rows = model.figures(export_rows)
     table = figures.table
     columns = [
         TableColumn(header=col["state_code"], style="formula_text", values=table.index.tolist()),
         TableColumn(header=col["state_name"], style="formula_text", values=table["state_name"].tolist(),
-                    formula=(f"INDEX({column_ref(states, header('state_name'))},"
-                             f"MATCH({code},{column_ref(states, header('state_code'))},0))")),
+                    formula=(f"INDEX({STATE_LIST.column('state_name')},"
+                             f"MATCH({code},{STATE_LIST.column('state_code')},0))")),
     ]
     # Where each state's rows lie in CensusExports: the year columns sum only those rows.
-    row_words = wording("state_rows")
-    count, first_row, last_row = (this_row_ref(STATE_TABLE, row_words[key]) for key in STATE_ROW_KEYS)
+    count, first_row, last_row = (TECH_TREND.this_row(key) for key in STATE_ROW_KEYS)
     helpers = state_rows_formulas(code, count, first_row)
     row_columns = [
-        TableColumn(header=row_words[key], style="rank", header_style="header_number", formula=helpers[key],
+        TableColumn(header=col[key], style="rank", header_style="header_number", formula=helpers[key],
                     values=[model_rows[state].value(key) for state in table.index])
         for key in STATE_ROW_KEYS
     ]
     # One column per year of the data, each read from that year's column of CensusExports.
     for year in figures.years:
-        year_block = state_block(column_ref(exports, header(year)), first_row, last_row)
+        year_block = state_block(CENSUS_EXPORTS.column(year), first_row, last_row)
         columns.append(TableColumn(
-            header=header(year), style="usd_compact", header_style="header_number", values=table[year].tolist(),
-            formula=state_exports(year_block, code, "TechCategory", first_row, last_row)))
-    first, last = write_table(book, sheet, header_row, STATE_TABLE, columns + row_columns)
+            header=TECH_TREND.header(year), style="usd_compact", header_style="header_number",
+            values=table[year].tolist(), formula=state_exports(year_block, code, TECH_CATEGORY, first_row, last_row)))
+    first, last = write_table(book, sheet, header_row, TECH_TREND.name, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
+    show_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "usd_compact")
     sheet.set_column(FIRST_YEAR_COL, last_year_col, column_width("matrix") + 2)
     # Sparklines are drawn in the column beside the table: the table has no empty column.
     # The helper columns before them are folded away: a reader sees the years, then the sparklines.
     sparkline_col = last_year_col + len(row_columns) + 1
     fold_columns(sheet, last_year_col + 1, sparkline_col - 1, column_width("rank"), column_width("usd"))
     sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header"])
-    name = quote_sheetname(sheet.get_name())
+    name = quote_sheet_name(sheet.get_name())
     rows = range(first, last + 1)
     # One group of sparklines, one per state: styled once, and one element in the file.
     sheet.add_sparkline(first, sparkline_col, {
@@ -223,7 +233,7 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
 
     # The snapshot year's column, following the SnapshotYear input (headers are text).
     first_header = xl_rowcol_to_cell(header_row, FIRST_YEAR_COL, row_abs=True)
-    is_snapshot = f"={first_header}=SnapshotYear&\"\""
+    is_snapshot = f"={first_header}={SNAPSHOT_YEAR}&\"\""
     sheet.conditional_format(header_row, FIRST_YEAR_COL, header_row, last_year_col, {
         "type": "formula", "criteria": is_snapshot, "format": book.formats["rule_header_highlight"],
     })

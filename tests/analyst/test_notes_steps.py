@@ -1,4 +1,4 @@
-"""About tells step by step how to change and extend the workbook; the other tests here do those steps.
+"""The Notes sheet tells step by step how to change and extend the workbook; the other tests here do those steps.
 
 What the steps must say is what LibreOffice 7.4 needs (found by the tests in this
 folder): rows and columns inserted inside a table, the formulas of the row above
@@ -17,29 +17,30 @@ TASKS = ("Pick another snapshot year", "Change a figure", "Add a state or territ
          "Add a destination", "Add a new year's data", "Take the edits back and build again")
 
 
-def _about(path: Path) -> list[tuple]:
-    sheet = open_workbook(path)[wording("about")["sheet"]]
-    return [tuple(cell.value for cell in row[:3]) for row in sheet.iter_rows()]
+def _notes(path: Path) -> list[tuple]:
+    sheet = open_workbook(path)[wording("notes")["sheet"]]
+    return [tuple(cell.value for cell in row[:2]) for row in sheet.iter_rows()]
 
 
-def test_about_lists_every_task_with_numbered_steps_in_order(default_workbook: Path):
-    words = wording("about")
+def test_the_notes_list_every_task_with_numbered_steps_in_order(default_workbook: Path):
+    words = wording("notes")
     assert tuple(task["title"] for task in words["steps"]) == TASKS
-    rows = _about(default_workbook)
-    heading = rows.index((words["steps_heading"], None, None))
+    rows = _notes(default_workbook)
+    heading = rows.index((words["steps_heading"], None))
     shown, task = [], None
-    for label, number, text in rows[heading + 2:]:
-        if label is None and number is None and text is None:
+    # After the heading, the note on inserting inside tables; then a task's title beside its first step.
+    for label, text in rows[heading + 2:]:
+        if label is None and text is None:
             break
         task = label or task
-        shown.append((task, number, text))
-    assert shown == [(entry["title"], f"{index}.", step) for entry in words["steps"]
+        shown.append((task, text))
+    assert shown == [(entry["title"], f"{index}. {step}") for entry in words["steps"]
                      for index, step in enumerate(entry["steps"], start=1)]
 
 
 def test_the_steps_say_what_libreoffice_needs():
-    steps = {task["title"]: " ".join(task["steps"]) for task in wording("about")["steps"]}
-    note = wording("about")["steps_note"]
+    steps = {task["title"]: " ".join(task["steps"]) for task in wording("notes")["steps"]}
+    note = wording("notes")["steps_note"]
     assert "inside a table" in note
     for task in ("Add a state or territory", "Add a category", "Add a destination"):
         assert "inside the table" in steps[task], task

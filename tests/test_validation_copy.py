@@ -1,0 +1,212 @@
+"""The schema validation ``check`` runs finds exactly what the Open XML SDK validator finds when it
+reads the whole file, though it reads a copy without the rows the tool checks itself
+(``workbook/validation_copy.py``).
+
+A corpus of known-bad workbooks, with schema errors planted in the worksheet (outside and inside its
+rows), styles, drawing, chart and table parts, is validated both ways with the real validator; the
+findings must be equal, word for word, part for part, XPath for XPath. Quicker tests below say which
+rows the tool accepts as its own check and which it leaves to the validator.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from workbook import libreoffice, validator
+from workbook.check import check_workbook
+from workbook.validation_copy import copy_for_validation, without_checked_rows
+
+SHEET = "xl/worksheets/sheet1.xml"
+SECOND_SHEET = "xl/worksheets/sheet2.xml"
+#: Enough rows that leaving them out is what makes the validation quick.
+DATA_ROWS = 300
+
+
+def corpus_workbook(path: Path) -> Path:
+    """A valid workbook with what the tool's own have: shared strings, numbers, formulas with their
+    cached values, styles, a table, a chart (a drawing), a sparkline (Excel 2010's row attribute)."""
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False})
+    money = book.add_format({"num_format": "#,##0", "bold": True})
+    data = book.add_worksheet("Data")
+    rows = [[f"State {n}", n * 1000, n * 7.5] for n in range(1, DATA_ROWS + 1)]
+    data.add_table(0, 0, DATA_ROWS, 2, {"name": "Figures", "data": rows, "columns": [
+        {"header": "State"}, {"header": "Exports", "format": money}, {"header": "Share"}]})
+    summary = book.add_worksheet("Summary")
+    summary.write_string("A1", "Total & share <all>")
+    summary.write_formula("B1", "=SUM(Figures[Exports])", money, sum(row[1] for row in rows))
+    summary.write_formula("B2", '=IF(B1>0,"yes","no")', None, "yes")
+    summary.write_row("A4", [1, 2, 3, 4])
+    summary.add_sparkline("E4", {"range": "Summary!A4:D4"})
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": f"=Data!$B$2:$B${DATA_ROWS + 1}", "categories": f"=Data!$A$2:$A${DATA_ROWS + 1}"})
+    summary.insert_chart("A6", chart)
+    book.close()
+    return path
+
+
+def plant(path: Path, part_prefix: str, old: bytes, new: bytes) -> Path:
+    """Replace the first ``old`` in the first part whose name starts with ``part_prefix``."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(item, source.read(item)) for item in source.infolist()]
+    target_name = next(item.filename for item, _ in parts if item.filename.startswith(part_prefix))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item, data in parts:
+            if item.filename == target_name:
+                assert old in data, f"{old!r} not in {target_name}"
+                data = data.replace(old, new, 1)
+            target.writestr(item, data)
+    return path
+
+
+@dataclass(frozen=True)
+class Planted:
+    name: str
+    break_it: Callable[[Path], Path]
+    office_version: str | None = None
+    #: Whether the validator finds something in the file.
+    found: bool = True
+
+
+CORPUS = [
+    Planted("valid", lambda path: path, found=False),
+    Planted("worksheet, outside the rows", lambda path: plant(path, SHEET, b"<sheetView ", b'<sheetView bogusView="1" ')),
+    Planted("worksheet, a cell type", lambda path: plant(path, SHEET, b' t="s"><v>5</v>', b' t="q"><v>5</v>')),
+    Planted("worksheet, an unknown cell attribute",
+            lambda path: plant(path, SHEET, b'<c r="B3"', b'<c r="B3" bogus="1"')),
+    Planted("worksheet, row 0", lambda path: plant(path, SHEET, b'<row r="3" ', b'<row r="0" ')),
+    Planted("worksheet, a style that does not exist", lambda path: plant(path, SHEET, b'<c r="B4" s="1"',
+                                                                        b'<c r="B4" s="999"')),
+    Planted("worksheet, a formula's unknown type",
+            lambda path: plant(path, SECOND_SHEET, b"<f>SUM", b'<f t="sideways">SUM')),
+    Planted("styles", lambda path: plant(path, "xl/styles.xml", b"<cellXfs ", b'<cellXfs bogus="1" ')),
+    Planted("drawing", lambda path: plant(path, "xl/drawings/drawing", b"<xdr:twoCellAnchor",
+                                          b'<xdr:twoCellAnchor bogus="1"')),
+    Planted("chart", lambda path: plant(path, "xl/charts/chart", b"<c:chart>", b"<c:chart><c:bogus/>")),
+    Planted("table", lambda path: plant(path, "xl/tables/table", b'<table ', b'<table totalsRowShown="maybe" ')),
+    # Left to the validator, which knows it is ignorable (mc:Ignorable) there.
+    Planted("Excel 2010's row attribute, validated for Office 2007", lambda path: path, "Office2007", found=False),
+]
+
+
+@pytest.fixture(scope="module")
+def valid_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus_workbook(tmp_path_factory.mktemp("corpus") / "valid.xlsx")
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
+def test_the_findings_are_those_of_the_whole_file(case: Planted, valid_workbook: Path, tmp_path: Path):
+    path = case.break_it(shutil.copy(valid_workbook, tmp_path / "planted.xlsx"))
+    # Both at once, a validator each: the machine has two cores.
+    with (validator.validation_started(path, case.office_version, whole=True) as whole,
+          validator.validation_started(path, case.office_version) as copy):
+        expected = whole.findings()
+        assert copy.findings() == expected
+    assert bool(expected) == case.found, expected
+
+
+def test_the_corpus_leaves_rows_out(valid_workbook: Path, tmp_path: Path):
+    report = copy_for_validation(valid_workbook, tmp_path / "copy.xlsx")
+    assert sorted(report.sheets_checked_here) == [SHEET, SECOND_SHEET]
+    assert report.bytes_left_out > DATA_ROWS * 50
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_a_workbook_saved_by_libreoffice_is_checked_the_same_both_ways(valid_workbook: Path, tmp_path: Path):
+    saved = libreoffice.recalculate(valid_workbook, tmp_path / "saved")
+    report = copy_for_validation(saved, tmp_path / "copy.xlsx")
+    assert report.sheets_checked_here, "LibreOffice's rows are plain rows too"
+    with (validator.validation_started(saved, whole=True) as whole, validator.validation_started(saved) as copy):
+        assert copy.findings() == whole.findings()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_check_reports_a_planted_schema_error(valid_workbook: Path, tmp_path: Path):
+    path = plant(shutil.copy(valid_workbook, tmp_path / "planted.xlsx"), "xl/drawings/drawing",
+                 b"<xdr:twoCellAnchor", b'<xdr:twoCellAnchor bogus="1"')
+    schema = [str(problem) for problem in check_workbook(path) if problem.schema]
+    assert len(schema) == 1 and schema[0].startswith("schema: xl/drawings/drawing1.xml /xdr:wsDr[1]/"), schema
+
+
+# ---------------------------------------------------------------- which rows the tool accepts as checked
+
+HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        b'><dimension ref="A1"/>')
+TAIL = b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+
+
+def part(rows: bytes, head: bytes = HEAD) -> bytes:
+    return head + b"<sheetData>" + rows + b"</sheetData>" + TAIL
+
+
+@pytest.mark.parametrize("rows", [
+    b'<row r="1" spans="1:3"><c r="A1" s="1" t="s"><v>0</v></c><c r="B1"><v>1.5E-3</v></c></row>',
+    b'<row r="2"><c r="A2" t="str"><f>"a&amp;b"&amp;"&lt;c&gt;"</f><v>a&amp;b&lt;c&gt;</v></c></row>',
+    b'<row r="3"><c r="A3" t="b"><f t="array" ref="A3">TRUE</f><v>1</v></c><c r="B3" t="e"><v>#N/A</v></c></row>',
+    # As LibreOffice writes them.
+    b'<row r="4" s="0" customFormat="false" ht="12.8" hidden="false" customHeight="false" outlineLevel="0" '
+    b'collapsed="false"><c r="A4" s="0" t="n"><f aca="false">1+1</f><v>2</v></c></row>',
+    b'<row r="5"><c r="A5"><f t="shared" ref="A5:A6" si="0">1</f><v>1</v></c></row>',
+    b'<row r="6"/>',
+    b"",
+], ids=["strings and numbers", "escaped text", "array and error", "LibreOffice's", "shared formula", "empty row",
+        "no rows"])
+def test_plain_rows_are_left_out(rows: bytes):
+    reduced = without_checked_rows(part(rows), style_count=2)
+    assert reduced == part(b"").replace(b"<sheetData></sheetData>", b"<sheetData/>")
+
+
+@pytest.mark.parametrize("rows", [
+    b'<row r="1"><c r="A1" s="2"><v>1</v></c></row>',  # only two cell formats
+    b'<row r="0"><c r="A1"><v>1</v></c></row>',
+    b'<row r="1048577"><c r="A1"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1" t="d"><v>2020-01-01</v></c></row>',  # a type only from Office 2010
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>',
+    b'<row r="1"><c r="A1" bogus="1"><v>1</v></c></row>',
+    b'<row r="1"><c r="A1" s="1" s="1"><v>1</v></c></row>',
+    b'<row r="1"><c t="s" r="A1"><v>1</v></c></row>',  # attributes out of the usual order
+    b'<row r="1">\n  <c r="A1"><v>1</v></c>\n</row>',
+    b'<row r="1"><c r="A1"><v>&#1;</v></c></row>',
+    b'<row r="1"><c r="A1"><v>&nbsp;</v></c></row>',
+    b'<row r="1"><c r="A1"><v>a]]>b</v></c></row>',
+    b'<row r="1"><c r="A1"><v>\x01</v></c></row>',
+    b'<row r="1"><c r="A1"><v>\xff</v></c></row>',
+    b'<row r="1"><c r="A1"><f t="shared" ref="A1">1</f><v>1</v></c></row>',  # shared without its group
+    b'<row r="1"><c r="A1"><f bx="1">1</f><v>1</v></c></row>',
+    b'<row r="1"><c r="A1"><v>1</v><extLst/></c></row>',
+    b'<row r="1" x14ac:dyDescent="0.25"><c r="A1"><v>1</v></c></row>',  # its namespace undeclared
+    b'<row r="1"><c r="A1"><v>1</v></c>',
+], ids=["style out of range", "row 0", "row past the sheet", "date type", "inline string", "unknown attribute",
+        "repeated attribute", "attribute order", "white space", "character reference", "unknown entity", "]]>",
+        "control character", "not UTF-8", "shared formula without si", "bx", "extension list", "undeclared prefix",
+        "unclosed row"])
+def test_anything_else_leaves_the_sheet_to_the_validator(rows: bytes):
+    assert without_checked_rows(part(rows), style_count=2) is None
+
+
+def test_excel_2010_row_attribute_is_accepted_only_where_declared_and_known():
+    head = HEAD.replace(b"<worksheet ", b'<worksheet xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml'
+                                        b'/2009/9/ac" ')
+    rows = b'<row r="1" spans="1:2" x14ac:dyDescent="0.25"><c r="A1"><v>1</v></c></row>'
+    assert without_checked_rows(part(rows, head), style_count=1) is not None
+    assert without_checked_rows(part(rows, head), style_count=1, office_version="Office2007") is None
+
+
+@pytest.mark.parametrize("head", [
+    HEAD.replace(b'encoding="UTF-8"', b'encoding="UTF-16"'),
+    HEAD.replace(b'<worksheet xmlns=', b'<worksheet xmlns:x='),
+    HEAD + b"<!-- <sheetData> -->",
+    HEAD + b"<!-- a comment -->",
+], ids=["not UTF-8", "main namespace not the default", "a second sheetData in a comment", "a comment before"])
+def test_an_unusual_part_is_left_to_the_validator(head: bytes):
+    assert without_checked_rows(part(b'<row r="1"><c r="A1"><v>1</v></c></row>', head), style_count=1) is None

@@ -1,0 +1,144 @@
+"""The Notes sheet, near the end: definitions and sources for readers, then what an analyst
+needs — the settings other than the snapshot year, the legend of cell styles, how to change
+and extend the workbook step by step, the named cells, and the build's version and data
+checksum.
+
+The settings are defined before the other sheets are written (their formulas and
+``value_of`` read them); the named cells are listed once every sheet has defined its own,
+so the sheet is written in two parts with one cursor: :func:`write_head`, then :func:`finish`.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook import __version__, register
+from workbook.layout import SheetLayout, wrapped_height
+from workbook.model import SnapshotModel
+from workbook.sheets.cover import PAGE_MARGINS
+from workbook.templates_loader import wording
+from workbook.xlsx import Book, column_width, print_setup, write_formula, write_value
+
+WORDING = "notes"
+LABEL_COL, TEXT_COL = 0, 1
+
+
+def write_head(book: Book, sheet: Worksheet, model: SnapshotModel) -> SheetLayout:
+    """Title, definitions, sources and the settings (defining their names); returns the cursor."""
+    words = wording(WORDING)
+    sheet.set_column(LABEL_COL, LABEL_COL, column_width("page_label"))
+    sheet.set_column(TEXT_COL, TEXT_COL, column_width("page_text"))
+    layout = SheetLayout(book, sheet, model.year, edition=model.edition)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    layout.skip()
+
+    layout.heading(words["definitions_heading"])
+    for note in words["definitions"]:
+        layout.entry(note["id"], note["text"], "page_text")
+    layout.skip()
+
+    layout.heading(words["sources_heading"])
+    for source in words["sources"]:
+        layout.entry(source["name"], f"{source['citation']} {source['vintage']}", "page_text",
+                     label_width="page_label", label_style="label_wrapped")
+        # The address under the citation, in the text column.
+        sheet.write_url(layout.row, TEXT_COL, source["url"], book.formats["page_link"], source["link"])
+        layout.row += 1
+    layout.skip()
+
+    _settings(layout, words, model)
+    layout.skip()
+    return layout
+
+
+def _settings(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
+    """The analyst's settings: the input in the first column, what it is beside it."""
+    book, sheet = layout.book, layout.sheet
+    layout.heading(words["settings_heading"])
+    layout.note(words["settings_note"])
+    inputs = ((register.TECH_CATEGORY, "tech_category", "input_number", model.tech_naics3),
+              (register.OVER_THRESHOLD_USD, "over_threshold", "input_usd", model.over_threshold_usd))
+    for name, key, style, value in inputs:
+        row = layout.row
+        write_value(sheet, row, LABEL_COL, value, book.formats[style])
+        sheet.data_validation(row, LABEL_COL, row, LABEL_COL, {
+            "validate": "decimal", "criteria": ">=", "value": 0,
+            "error_message": words["setting_error"],
+        })
+        book.define_name(name, sheet, row, LABEL_COL, words[key])
+        layout.entry_text(row, words[key], "page_text")
+    row = layout.row
+    if model.fixed_edition is not None:
+        sheet.write_number(row, LABEL_COL, model.fixed_edition, book.formats["input_year"])
+    else:
+        write_formula(sheet, row, LABEL_COL, f"{register.SNAPSHOT_YEAR}+1", book.formats["year"], model.edition)
+    book.define_name(register.EDITION, sheet, row, LABEL_COL, words["edition"])
+    layout.entry_text(row, words["edition"], "page_text")
+
+
+def _interface(layout: SheetLayout, words: dict) -> None:
+    """The tables and columns that analysts' formulas may rely on (the register's published
+    interface), one row per table; the defined names are all listed above."""
+    published = wording("interface")
+    layout.heading(published["heading"])
+    layout.entry("", published["note"], "page_text", text_style="page_note")
+    tables: dict[str, tuple[str, list[str]]] = {}
+    for entry in register.interface():
+        if entry.kind == "defined name":
+            continue
+        sheet, headers = tables.setdefault(entry.name, (wording(entry.sheet)["sheet"], []))
+        if entry.kind == "year columns":
+            headers.append(words["interface_year_columns"])
+        elif entry.header is not None:
+            headers.append(entry.header)
+    for name, (sheet, headers) in tables.items():
+        layout.entry(name, words["interface_table"].format(sheet=sheet, columns=", ".join(headers)), "page_text",
+                     label_style="text")
+
+
+def finish(layout: SheetLayout, data_checksum: str) -> None:
+    """The legend, the steps, the named cells, the published tables and columns, and the build
+    facts; then the print setup."""
+    words = wording(WORDING)
+    book, sheet = layout.book, layout.sheet
+
+    layout.heading(words["legend_heading"])
+    for entry in words["legend"]:
+        row = layout.row
+        sheet.write_number(row, LABEL_COL, entry["example"], book.formats[entry["style"]])
+        layout.entry_text(row, f"{entry['label']}: {entry['text']}", "page_text")
+    layout.skip()
+
+    layout.heading(words["steps_heading"])
+    layout.entry("", words["steps_note"], "page_text", text_style="page_note")
+    for task in words["steps"]:
+        for number, step in enumerate(task["steps"], start=1):
+            row = layout.row
+            if number == 1:
+                layout.write_text(row, LABEL_COL, task["title"], "label_wrapped")
+            layout.entry_text(row, f"{number}. {step}", "page_text")
+            title_height = wrapped_height(task["title"], column_width("page_label"), "label_wrapped")
+            step_height = wrapped_height(f"{number}. {step}", column_width("page_text"), "page_text")
+            sheet.set_row(row, max(title_height, step_height) if number == 1 else step_height)
+    layout.skip()
+    # The report (build --pdf) prints the notes a reader reads, within its 20 pages; the named cells,
+    # the interface and the build facts that follow are for the analyst, on screen.
+    last_printed = layout.row - 1
+
+    layout.heading(words["names_heading"])
+    layout.note(words["names_note"])
+    for name in book.names:
+        row = layout.row
+        layout.write_text(row, LABEL_COL, name.name, "text")
+        layout.entry_text(row, f"{name.reference.lstrip('=')}: {name.description}", "page_text")
+    layout.skip()
+
+    _interface(layout, words)
+    layout.skip()
+
+    layout.heading(words["build_heading"])
+    for label, value in ((words["version_label"], __version__), (words["checksum_label"], data_checksum)):
+        layout.entry(label, value, "page_text", label_width="page_label", label_style="label_wrapped")
+    print_setup(sheet, last_printed, TEXT_COL, landscape=False)
+    sheet.set_margins(**PAGE_MARGINS)
