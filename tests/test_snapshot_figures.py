@@ -90,7 +90,8 @@ def test_the_default_build_is_email_ready(default_workbook: Path):
     with zipfile.ZipFile(default_workbook) as archive:
         core = archive.read("docProps/core.xml").decode()
         parts = archive.namelist()
-    assert "<dc:title>Tech Trade Snapshot</dc:title>" in core
+    # The title names the edition: the data year + 1.
+    assert "<dc:title>Tech Trade Snapshot 2021</dc:title>" in core
     assert "<cp:keywords>" in core and "<dc:subject>" in core
     assert not any(part.endswith(".bin") or "externalLink" in part for part in parts)
 

@@ -44,7 +44,7 @@ GRID_WIDTH = 13
 #: Pixels of a grid column: XlsxWriter's width-to-pixel rule for Arial 10.
 GRID_PIXELS = int(GRID_WIDTH * 7 + 5)
 CHART_COLUMNS = 3
-CHART_HEIGHT = 250
+CHART_HEIGHT = 190
 #: Rows of the tiles and their heights in points: label (two lines), figure, comparison (two lines), source.
 TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 22))
 #: Default row height in pixels, to find the row below a chart.
@@ -60,7 +60,7 @@ JOBS = "tech_exports_jobs"
 #: Destinations and sources in the partners chart, each.
 TOP_PARTNERS = 5
 #: Its ten bars need more height than the three charts above for every country's name to show.
-PARTNERS_CHART_HEIGHT = 340
+PARTNERS_CHART_HEIGHT = 200
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
