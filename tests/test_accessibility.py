@@ -114,6 +114,33 @@ def test_a_decorative_chart_needs_no_alternative_text(tmp_path):
                                 lambda book, sheet: add_chart(book, sheet, decorative=True))) == []
 
 
+def saved_by_libreoffice(path: Path, target: Path) -> Path:
+    """The workbook as docProps/app.xml says LibreOffice 7.4 last saved it."""
+    return rewrite_part(path, target, "docProps/app.xml", lambda xml: re.sub(
+        r"<Application>[^<]*</Application>", "<Application>LibreOffice/7.4.7.2$Linux_X86_64</Application>", xml))
+
+
+def test_a_chart_libreoffice_saved_without_alternative_text_is_a_note_saying_how_to_restore_it(tmp_path):
+    path = saved_by_libreoffice(small_workbook(tmp_path / "chart.xlsx", add_chart), tmp_path / "saved.xlsx")
+    [finding] = accessibility_problems(path)
+    assert finding.note
+    assert str(finding) == ('accessibility: Exports: chart "Chart 1" (Tech exports by state): no alternative text: '
+                            "LibreOffice leaves it out when it saves as .xlsx; "
+                            "`tech-trade extract` then `tech-trade build` puts the tool's descriptions back")
+    result = run_cli("check", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "note: 1 chart(s) lost their alternative text when LibreOffice saved the file" in result.stderr
+
+
+def test_a_picture_libreoffice_saved_without_alternative_text_is_still_a_problem(tmp_path):
+    path = small_workbook(tmp_path / "picture.xlsx", lambda book, sheet: sheet.insert_image("D3", REPO / "docs" / "map.png"))
+    stripped = rewrite_part(path, tmp_path / "stripped.xlsx", "xl/drawings/drawing1.xml",
+                            lambda xml: re.sub(r' descr="[^"]*"', "", xml))
+    found = accessibility_problems(saved_by_libreoffice(stripped, tmp_path / "saved.xlsx"))
+    assert [(str(problem), problem.note) for problem in found] == [
+        ('accessibility: Exports: picture "Picture 1": no alternative text; describe what it shows', False)]
+
+
 def test_a_picture_without_alternative_text_is_reported(tmp_path):
     path = small_workbook(tmp_path / "picture.xlsx", lambda book, sheet: sheet.insert_image(
         "D3", REPO / "docs" / "map.png", {"description": "The Map sheet"}))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import DATA, build_workbook, open_workbook, run_cli, set_number, sheet_xml, table_rows
+from helpers import DATA, build_workbook, named_cell, open_workbook, run_cli, set_number, sheet_xml, table_rows
 from workbook.check import check_workbook
 from workbook.errors import InputError
 from workbook.importers.partners import write_partner_files
@@ -252,6 +252,25 @@ def test_a_year_without_partner_data_says_so_and_shows_no_other_years_figures(va
 @pytest.mark.parametrize("year", [2019, 2021])
 def test_builds_for_other_years_pass_the_check_in_libreoffice(tmp_path, year):
     assert check_workbook(build_workbook(tmp_path / f"snapshot-{year}.xlsx", year)) == []
+
+
+@pytest.mark.usefixtures("require_libreoffice", "require_validator")
+def test_a_tech_category_without_partner_rows_says_no_partner_data_and_passes_the_check(tmp_path):
+    # As after an analyst makes another category the tech one: the partner files extracted
+    # from the workbook hold only the category it was built for.
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    for name in ("partner_exports.csv", "partner_imports.csv"):
+        rows = pd.read_csv(data / name)
+        rows[rows["naics3"] == 334].to_csv(data / name, index=False)
+    pd.DataFrame({"setting": ["tech_category"], "value": [333]}).to_csv(data / "settings.csv", index=False)
+    path = build_workbook(tmp_path / "snapshot.xlsx", 2020, data)
+    values = open_workbook(path, data_only=True)
+    no_data = WORDS["no_data"].format(year=2020)
+    [row] = table_rows(values, "Partners")
+    assert row[COLUMNS["country"]] in (None, "") and row[COLUMNS["exports"]] == no_data
+    assert named_cell(values, "HasPartnerData").value == 0
+    assert check_workbook(path) == []
 
 
 # --- extract and diff ----------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 ``tech-trade check`` reports, one line each with its sheet and object:
 
-* a chart or picture without alternative text (its ``descr``; one marked decorative needs none);
+* a chart or picture without alternative text (its ``descr``; one marked decorative needs none).
+  LibreOffice 7.4 keeps a chart's description while the file is open but leaves it out
+  when it saves as .xlsx, so in a file LibreOffice saved a chart without one is a
+  note, not a problem: the analyst cannot put it back there, and
+  ``extract`` + ``build`` restores the tool's own;
 * a table with a default name (``Table1``: a formula reading ``Table1[Value]`` says
   nothing, nor does a screen reader announcing it), or with no header row;
 * merged cells inside a table (sorting, filtering and reading row by row break);
@@ -50,7 +54,12 @@ _PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relatio
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 _DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+#: Why a chart in a file LibreOffice saved has no alternative text, and how to get it back.
+CHART_TEXT_DROPPED_BY_LIBREOFFICE = ("no alternative text: LibreOffice leaves it out when it saves as .xlsx; "
+                                     "`tech-trade extract` then `tech-trade build` puts the tool's descriptions back")
+
 # Names as a streamed sheet's elements have them (namespace}local). What a cell that shows
 # something holds: a value, inline text or a formula.
 _SHOWING = frozenset({f"{_MAIN[1:]}v", f"{_MAIN[1:]}is", f"{_MAIN[1:]}f"})
@@ -167,6 +176,13 @@ class _Package:
 
     def target(self, part: str, kind: str) -> str | None:
         return next((target for _, found, target in self.relationships(part) if found == kind), None)
+
+    @functools.cached_property
+    def saved_by_libreoffice(self) -> bool:
+        """Whether the last program to save the file was LibreOffice (docProps/app.xml's Application)."""
+        root = self.xml(self.target("", "extended-properties") or "")
+        application = None if root is None else root.find(f"{_EXTENDED}Application")
+        return application is not None and (application.text or "").startswith("LibreOffice")
 
     def targets(self, part: str, kind: str) -> list[str]:
         return [target for _, found, target in self.relationships(part) if found == kind]
@@ -444,8 +460,11 @@ class _Sheet:
                         continue
                     title = _chart_title(self.package.xml(charts[chart_id])) if chart_id in charts else ""
                     shown = f" ({title})" if title else ""
-                    yield self._problem(f': {kind} "{properties.get("name", "")}"{shown}',
-                                        "no alternative text; describe what it shows")
+                    where = f': {kind} "{properties.get("name", "")}"{shown}'
+                    if kind == "chart" and self.package.saved_by_libreoffice:
+                        yield AccessibilityProblem(f"{self.name}{where}", CHART_TEXT_DROPPED_BY_LIBREOFFICE, note=True)
+                    else:
+                        yield self._problem(where, "no alternative text; describe what it shows")
 
     # -------------------------------------------------------- colours
 

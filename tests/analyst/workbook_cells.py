@@ -164,6 +164,15 @@ def sheet_differences(left: Path, right: Path, sheets: list[str]) -> list[str]:
             for name, row, col, x, y in cell_differences(left, right, sheets)]
 
 
+#: What ``check`` notes about every file LibreOffice saves: faults of its way of saving, not of the workbook.
+LIBREOFFICE_NOTES = ("LibreOffice's way of saving sparklines",
+                     "lost their alternative text when LibreOffice saved the file")
+
+
+def is_libreoffice_note(note: str) -> bool:
+    return any(known in note for known in LIBREOFFICE_NOTES)
+
+
 def check_findings(path: Path) -> tuple[int, list[str], list[str]]:
     """``tech-trade check``: exit status, its problems, and its notes on LibreOffice's own output."""
     result = run_cli("check", path)

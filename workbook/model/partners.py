@@ -31,7 +31,13 @@ def tech_partner_rows(trade: pd.DataFrame, tech_naics3: int) -> pd.DataFrame:
 
 
 def wide_partners(trade: pd.DataFrame) -> pd.DataFrame:
-    """Partner rows as one row per country and category, a column per year (blank: none reported)."""
+    """Partner rows as one row per country and category, a column per year (blank: none reported).
+
+    No rows at all (no partner data for the tech category) gives one blank row and no year
+    column: Excel rejects a table without rows, and ``extract`` reads a blank row as none.
+    """
+    if trade.empty:
+        return pd.DataFrame({"country": [None], "naics3": [None]})
     wide = trade.pivot(index=["country", "naics3"], columns="year", values="value_usd")
     wide = wide.reindex(columns=sorted(wide.columns))
     wide.columns = [int(year) for year in wide.columns]
@@ -75,8 +81,10 @@ def partner_figures(model) -> PartnerFigures:
     spellings = {}
     for country in sorted(set(exports["country"]) | set(imports["country"])):
         spellings.setdefault(country.casefold(), country)
-    countries = list(spellings.values())
-    # A year is covered where both of the workbook's tables have its column.
+    # With no partner rows for the tech category, one blank row: Excel rejects a table without rows.
+    countries = list(spellings.values()) or [""]
+    # A year is covered where both of the workbook's tables have its column and rows of the tech
+    # category (they hold only that category's rows, so a column means rows).
     has_data = year in partner_years(exports) and year in partner_years(imports)
     table = pd.DataFrame({"country": countries})
     if not has_data:

@@ -92,8 +92,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.row = data.balance(layout.row) + 2
     jobs_year_cell = data.jobs_year(layout.row)
     layout.row += 2
-    layout.row = data.trend(layout.row) + 2
-    layout.row = data.partners(layout.row)
+    layout.row = data.partners(layout.row) + 2
+    # The year-by-year block last: a rebuild with a new year grows it without moving the others.
+    data.trend(layout.row)
 
     _tiles(book, sheet, model, words, tiles_row, jobs_year_cell, data)
     _takeaways(book, sheet, model, words, takeaways_row, data)

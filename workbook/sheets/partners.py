@@ -53,10 +53,16 @@ _LOOK = {
 
 
 def has_partner_data_formula() -> str:
-    """1 where both partner tables have a column for the snapshot year, else 0."""
-    year = register.SNAPSHOT_YEAR
-    return (f"IF(AND({has_year_column(register.PARTNER_EXPORTS.name, year)},"
-            f"{has_year_column(register.PARTNER_IMPORTS.name, year)}),1,0)")
+    """1 where both partner tables have a column for the snapshot year and rows of the tech category, else 0.
+
+    The tables hold the rows of the category the workbook was built for: an analyst who
+    makes another category the tech one sees "no partner data", as the rebuild will show.
+    """
+    year, tech = register.SNAPSHOT_YEAR, register.TECH_CATEGORY
+    tables = (register.PARTNER_EXPORTS, register.PARTNER_IMPORTS)
+    conditions = [has_year_column(table.name, year) for table in tables]
+    conditions += [f"COUNTIFS({table.column('naics3')},{tech})>0" for table in tables]
+    return f"IF(AND({','.join(conditions)}),1,0)"
 
 
 def no_data_formula() -> str:
