@@ -17,6 +17,8 @@ Actions (``path`` names an open document by its file):
 ``open``        path: open the workbook in a window of its own, as File > Open does
 ``dispatch``    path, url: run a command on the document's window, as its menu entry does
 ``set``         path, sheet, cell, formula: type a formula (or value) into a cell
+``add_sheet``   path, name: a new sheet after the last, as Sheet > Insert Sheet at End does
+``add_chart``   path, sheet, name, range: a chart of the range, as Insert > Chart does
 ``selection``   path: the active sheet and the selected range, e.g. ["States", "C5"]
 ``modified``    path: whether the document has unsaved changes
 ``documents``   the files of the open documents, each with its document's identity (a new one
@@ -98,6 +100,17 @@ class Calc:
     def op_set(self, action):
         sheet = self.document(action["path"]).Sheets.getByName(action["sheet"])
         sheet.getCellRangeByName(action["cell"]).setFormula(action["formula"])
+
+    def op_add_sheet(self, action):
+        sheets = self.document(action["path"]).Sheets
+        sheets.insertNewByName(action["name"], sheets.getCount())
+
+    def op_add_chart(self, action):
+        sheet = self.document(action["path"]).Sheets.getByName(action["sheet"])
+        place = uno.createUnoStruct("com.sun.star.awt.Rectangle")
+        place.X, place.Y, place.Width, place.Height = 1000, 4000, 12000, 7000
+        address = sheet.getCellRangeByName(action["range"]).getRangeAddress()
+        sheet.getCharts().addNewByName(action["name"], place, (address,), True, True)
 
     def op_selection(self, action):
         controller = self.document(action["path"]).getCurrentController()

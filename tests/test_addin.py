@@ -333,6 +333,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.libreoffice
 def test_take_edits_back_writes_what_extract_writes(calc: Calc, tmp_path: Path, default_workbook: Path):
     edited = _edited(tmp_path, default_workbook)
+    before = edited.read_bytes()
     beside = edited.with_name(edited.stem + "-data")
     calc.run({"op": "open", "path": str(edited)})
     records = calc.dispatch(edited, "extract")
@@ -343,6 +344,27 @@ def test_take_edits_back_writes_what_extract_writes(calc: Calc, tmp_path: Path, 
     assert by_hand.returncode == 0, by_hand.stderr
     assert _files(beside) == _files(tmp_path / "by-hand") != {}
     calc.run({"op": "close", "path": str(edited)})
+    assert edited.read_bytes() == before
+
+
+@pytest.mark.libreoffice
+def test_take_edits_back_asks_before_leaving_out_what_data_files_cannot_keep(calc: Calc, workbook: Path):
+    """An own sheet with a chart: extract stops with status 3; the analyst is asked, as --allow-loss asks."""
+    out = workbook.with_name("taken-back")
+    calc.run({"op": "open", "path": str(workbook)},
+             {"op": "add_sheet", "path": str(workbook), "name": "My chart"},
+             *({"op": "set", "path": str(workbook), "sheet": "My chart", "cell": cell, "formula": value}
+               for cell, value in (("A1", "State"), ("B1", "Share"), ("A2", "TX"), ("B2", "0.4"), ("A3", "CA"),
+                                   ("B3", "0.6"))),
+             {"op": "add_chart", "path": str(workbook), "sheet": "My chart", "name": "Mine", "range": "A1:B3"})
+    question = _only(calc.dispatch(workbook, "extract", extract_folder=str(out), allow_loss=False), "question")
+    assert question["key"] == "allow_loss"
+    assert "My chart" in question["lines"][0] and "--allow-loss" in question["lines"][0]
+    assert not out.exists()
+    records = calc.dispatch(workbook, "extract", extract_folder=str(out), allow_loss=True)
+    assert _only(records, "info")["lines"][0] == WORDS["extract_done"].format(folder=out)
+    assert (out / "census_exports.csv").exists() and (out / "own").is_dir()
+    calc.run({"op": "close", "path": str(workbook)})
 
 
 @pytest.mark.libreoffice
