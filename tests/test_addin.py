@@ -400,6 +400,11 @@ def test_rebuild_asks_before_replacing_an_edited_workbook_and_writes_what_build_
     assert _only(records, "folder")["answer"] == str(data)
     question = _only(records, "question")
     assert question["key"] == "replace_edited" and "has been edited since tech-trade wrote it" in question["lines"][0]
+    refused = run_cli("build", "--data", data, cwd=edited.parent)
+    assert refused.returncode == 2
+    # The question quotes the command line's refusal, word for word.
+    assert question["lines"] == [WORDS["rebuild_replace"].format(message=refused.stderr.strip())]
+    assert _only(records, "info")["lines"] == [refused.stderr.strip(), WORDS["rebuild_kept"]]
     assert edited.read_bytes() == before
 
     # Asked again, the analyst replaces it: the new workbook is what build --data makes, and it opens.

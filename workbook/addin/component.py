@@ -175,8 +175,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             # Build keeps a workbook with edits unless told otherwise: the analyst decides.
             if not ui.ask("replace_edited", WORDS["rebuild_title"],
                           WORDS["rebuild_replace"].format(message=outcome.message()), default=False):
-                ui.show(WORDS["rebuild_title"], [outcome.message(), WORDS["rebuild_kept"].format(
-                    workbook=outcome.message().removeprefix("tech-trade: error: ").split(": ")[0])])
+                ui.show(WORDS["rebuild_title"], [outcome.message(), WORDS["rebuild_kept"]])
                 return
             outcome = runner.run(package, ["build", "--data", folder, "--force"], cwd=where)
         if outcome.status != 0:
