@@ -83,21 +83,28 @@ class Problem:
         return f"{prefix}{self.location}: {self.message}"
 
 
-def check_workbook(path: Path, office_version: str | None = None) -> list[Problem]:
+def check_workbook(path: Path, office_version: str | None = None, recalculated: Path | None = None) -> list[Problem]:
     """Every problem found in the workbook at ``path``; an empty list means none.
 
     Cell problems come first, in sheet order, then row, then column; schema
     problems follow, in the validator's order. Formulas with NOW, TODAY or RAND
     are checked for errors only: their results change on every calculation.
+
+    ``recalculated`` is a copy of the workbook that a spreadsheet has already
+    recalculated fully and saved (the add-in's, from the Calc the workbook is open
+    in): its values are compared, and no LibreOffice is started.
     """
     path = Path(path)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)
+        if recalculated is not None:
+            check_workbook_file(Path(recalculated))
     # A workbook at all? openpyxl reads its workbook part (not yet a sheet) before any tool starts.
     _load(path, data_only=False, read_only=True).close()
     # Fail before spending time if either tool is missing or the version is unknown.
-    libreoffice.find_soffice()
+    if recalculated is None:
+        libreoffice.find_soffice()
     validator.find_validator()
     validator.check_office_version(office_version)
     with (tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir,
@@ -105,7 +112,8 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Proble
         # LibreOffice and the validator are programs of their own: they work side by side,
         # and beside the reading of the workbook here.
         with progress.step("started LibreOffice and the schema validator side by side") as step:
-            recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            recalculation = (running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+                             if recalculated is None else lambda: Path(recalculated))
             validation = running.enter_context(validator.validation_started(path, office_version))
             if validation.left_out is not None:
                 step.result = (f"the rows of {len(validation.left_out.sheets_checked_here)} sheet(s) checked here "

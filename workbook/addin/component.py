@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -116,7 +117,9 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             return
         with tempfile.TemporaryDirectory(prefix="tech-trade-addin-") as folder:
             path, copied = self.workbook_file(document, folder)
-            outcome = runner.run(package, ["check", path]).replace(path, self.shown_name(document))
+            recalculated = self.recalculated_copy(path, folder)
+            outcome = runner.run(package, ["check", path, "--recalculated", recalculated])
+            outcome = outcome.replace(recalculated, self.shown_name(document)).replace(path, self.shown_name(document))
         header = [WORDS["check_copy"]] if copied else []
         notes = [line for line in outcome.stderr if line.startswith("note:")]
         if outcome.status == 0:
@@ -241,6 +244,29 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         copy = os.path.join(folder, f"{name or 'workbook'}.xlsx")
         document.storeToURL(uno.systemPathToFileUrl(copy), _props(FilterName=XLSX_FILTER, Overwrite=True))
         return copy, True
+
+    def recalculated_copy(self, path: str, folder: str) -> str:
+        """The workbook at ``path`` recalculated in this Calc (as Data > Calculate > Recalculate Hard
+        does) and saved into ``folder``: what the check compares its cached values with. It is
+        done on a copy opened unseen, with macros and links off, so that the analyst's document
+        is neither recalculated nor marked changed."""
+        source = os.path.join(folder, "to-recalculate", os.path.basename(path))
+        os.makedirs(os.path.dirname(source))
+        shutil.copyfile(path, source)
+        copy = self.desktop().loadComponentFromURL(
+            uno.systemPathToFileUrl(source), "_blank", 0,
+            # MacroExecMode.NEVER_EXECUTE and UpdateDocMode.NO_UPDATE: 0 both.
+            _props(Hidden=True, ReadOnly=False, MacroExecutionMode=0, UpdateDocMode=0))
+        if copy is None:
+            raise RuntimeError(f"LibreOffice could not open a copy of {path}")
+        try:
+            copy.calculateAll()
+            recalculated = os.path.join(folder, "recalculated", os.path.basename(path))
+            os.makedirs(os.path.dirname(recalculated))
+            copy.storeToURL(uno.systemPathToFileUrl(recalculated), _props(FilterName=XLSX_FILTER, Overwrite=True))
+        finally:
+            copy.close(True)
+        return recalculated
 
     @staticmethod
     def shown_name(document) -> str:
