@@ -370,20 +370,6 @@ def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int,
 
 # ---------------------------------------------------------------- formulas
 
-def column_ref(table: str, column: str) -> str:
-    """A whole table column, e.g. ``CensusExports[Value USD]``."""
-    return f"{table}[{column}]"
-
-
-def this_row_ref(table: str, column: str) -> str:
-    """The same row of another column of the table, fully qualified.
-
-    LibreOffice computes ``Table[[#This Row],[Col]]`` but gives #N/A for the
-    unqualified ``[@Col]`` that Excel writes by default.
-    """
-    return f"{table}[[#This Row],[{column}]]"
-
-
 def string_literal(text: str) -> str:
     """Text as a formula's string literal: quoted, with inner quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
