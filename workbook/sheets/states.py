@@ -93,7 +93,7 @@ _LOOK = {
     "us_rank": ("rank", "narrow"),
     "goods_exports": ("usd_billions", "figure"),
     "tech_share_of_goods": ("ratio", "figure"),
-    "tech_category_rank": ("rank", "narrow"),
+    "tech_category_rank": ("rank", "flag"),
     "over_threshold": ("flag", "narrow"),
     "tech_top_three": ("flag", "narrow"),
     "tech_leading": ("flag", "narrow"),
