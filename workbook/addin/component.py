@@ -126,7 +126,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             ui.show(WORDS["check_title"], [*header, WORDS["check_passed"], *notes])
         elif outcome.status == 1:
             findings = [(line, runner.finding_place(line)) for line in outcome.stdout]
-            ui.findings(WORDS["check_title"], [*header, WORDS["check_found"].format(count=len(findings))],
+            ui.findings(WORDS["check_title"], [*header, WORDS["check_found"].format(count=len(findings)), *notes],
                         findings, lambda place: self.select(document, place))
         else:
             ui.error(WORDS["check_title"], outcome.message())
