@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from workbook.model import SnapshotModel
 
 
 def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +42,9 @@ class StateRows:
 
     def value(self, key: str) -> int:
         """The helper cell ``key`` (one of STATE_ROW_KEYS)."""
-        return getattr(self, key)
+        value: int = getattr(self, key)
+        return value
+
 
 
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
@@ -61,6 +64,6 @@ def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
     return spans
 
 
-def export_rows(model) -> dict[str, StateRows]:
+def export_rows(model: SnapshotModel) -> dict[str, StateRows]:
     """Each state's block of the CensusExports table (``model.figures(export_rows)``)."""
     return state_rows(model.data.exports, pd.Index(model.data.states["state_code"]))

@@ -15,6 +15,7 @@ from workbook.errors import InputError
 from workbook.load import FIRST_DATA_LINE
 from workbook.model.states import state_figures
 from workbook.schema import STATES
+from workbook.model import SnapshotModel
 
 #: The colour scale tops out at this percentile (as the spreadsheet's PERCENTILE takes
 #: it), not at the largest value: a few very large exporters would otherwise leave
@@ -51,7 +52,7 @@ class MapFigures:
         return next(tile for tile in self.tiles if tile.code == code)
 
 
-def map_figures(model) -> MapFigures:
+def map_figures(model: SnapshotModel) -> MapFigures:
     """The Map sheet's figures for the model's snapshot year (``model.figures(map_figures)``)."""
     states = model.data.states
     _check_one_state_per_tile(model)
@@ -71,7 +72,7 @@ def map_figures(model) -> MapFigures:
     )
 
 
-def _check_one_state_per_tile(model) -> None:
+def _check_one_state_per_tile(model: SnapshotModel) -> None:
     """Two states on one tile would hide one of them: refuse such data, saying where."""
     states = model.data.states
     seen: dict[tuple[int, int], str] = {}
