@@ -23,7 +23,7 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
                                TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
                            write_formula, write_value, year_title_formula)
@@ -250,7 +250,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_row(NATIONAL_HEADING_ROW, row_height_for("heading"))
 
 
-def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording) -> None:
     """National goods trade (the partner totals) beside the sums over states, with why they differ."""
     formats = book.formats
     figures, partners = model.figures(balance_figures), model.figures(partner_figures)
@@ -286,7 +286,7 @@ def _columns(sheet: Worksheet) -> None:
     sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict, figures) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures) -> None:
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
     The chart reads them through helper cells folded away to the right, which give #N/A

@@ -20,7 +20,7 @@ from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, G
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
 from workbook.charts import HouseChart
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
                            string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
@@ -130,7 +130,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
 # ---------------------------------------------------------------- summary
 
-def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, heading_row: int) -> int:
+def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, heading_row: int) -> int:
     """The U.S. summary under its heading at ``heading_row``; returns its last row."""
     formats = book.formats
     sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
@@ -174,7 +174,7 @@ def category_col(offset: int) -> int:
     return FIRST_CATEGORY_COL + offset + (2 if offset >= CATEGORIES_PER_PAGE else 0)
 
 
-def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: dict) -> tuple[int, int]:
+def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: Wording) -> tuple[int, int]:
     """The state x category matrix with its heat map; return its last row and column."""
     formats = book.formats
     columns = words["matrix_columns"]
@@ -277,7 +277,7 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
     }
 
 
-def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int) -> tuple[int, int]:
     col = CATEGORY_TOTALS.headers()
     totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
     totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
@@ -296,7 +296,7 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
     return first, last
 
 
-def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int) -> tuple[int, int]:
     col = LARGEST_CATEGORIES.headers()
     rank = LARGEST_CATEGORIES.this_row("rank")
     ranks = CATEGORY_TOTALS.column("rank")
@@ -339,7 +339,7 @@ def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_co
 
 # ---------------------------------------------------------------- chart
 
-def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, first: int, last: int,
+def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, first: int, last: int,
            anchor_row: int) -> None:
     """A bar chart of the largest product categories, largest on top, tech in the highlight colour.
 

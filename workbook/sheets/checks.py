@@ -26,7 +26,7 @@ from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DAT
                                TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, year_column
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, show_small_values, string_literal,
                            this_row_ref, wrapped_row_height, write_formula, write_table, year_title_formula)
@@ -105,7 +105,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     print_setup(sheet, partner_row, len(words["columns"]) - 1 - len(KEY_COLUMNS), repeat_row=header_row)
 
 
-def _summary_line(book: Book, sheet: Worksheet, words: dict, statuses: list[str], reasons: list[str]) -> None:
+def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[str], reasons: list[str]) -> None:
     """One line over the table: how many published figures match, differ (with a known reason or
     without one), are quoted only or are for another year; live counts of the Status column."""
     col = words["columns"]
@@ -165,7 +165,7 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
     return Comparison(None, None)
 
 
-def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, header_row: int):
     """The table of published figures; returns its (first, last) rows and each row's status and known reason."""
     col = words["columns"]
     labels, reasons = words["labels"], words["reasons"]
@@ -270,7 +270,7 @@ def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object
     ]
 
 
-def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, header_row: int):
     col = IDENTITY_CHECKS.headers()
     ref = {key: IDENTITY_CHECKS.this_row(key) for key in col}
     identities = _identities(book, model)

@@ -30,7 +30,7 @@ from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_TH
                                TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, year_column
 from workbook.sheets.key_findings import status_from_checks
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
@@ -114,7 +114,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 class _ChartData:
     """The blocks the charts and sentences read, laid out below the page; remembers where."""
 
-    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording) -> None:
         self.book, self.sheet, self.model, self.words = book, sheet, model, words
         self.figures = model.figures(dashboard_figures)
         self.top_first = self.top_last = 0
@@ -244,7 +244,7 @@ def _zero_hidden(num_format: str) -> str:
 
 # ---------------------------------------------------------------- tiles
 
-def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, jobs_year_cell: str,
+def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int, jobs_year_cell: str,
            data: _ChartData) -> None:
     tiles, said = words["tiles"], words["tile_words"]
     year = year_phrase(SNAPSHOT_YEAR, model.year)
@@ -362,7 +362,7 @@ def _release(model: SnapshotModel, said: dict, figure: str, published: Phrase, y
 TAKEAWAYS = ("exports", "leaders", "states", "balance")
 
 
-def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, data: _ChartData) -> None:
+def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int, data: _ChartData) -> None:
     said = words["takeaways"]
     value = book.value_of
     states = model.figures(state_figures)
@@ -426,7 +426,7 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, 
 
 # ---------------------------------------------------------------- charts
 
-def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int,
+def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                     data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data)."""
     name = sheet.get_name()
@@ -448,7 +448,7 @@ def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: d
                 description=words["partners_chart_description"])
 
 
-def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, data: _ChartData) -> None:
+def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, data: _ChartData) -> None:
     name = sheet.get_name()
     width = CHART_COLUMNS * GRID_PIXELS - 8
     chart_row = title_row + 1

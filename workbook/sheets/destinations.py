@@ -18,7 +18,7 @@ from workbook.model.published import not_published
 from workbook.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
 from workbook.schema import DESTINATION_FIGURE_PREFIX
 from workbook.sheets import partners
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal,
                            write_formula, write_table, year_title_formula)
 
@@ -104,7 +104,7 @@ def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
     return row
 
 
-def _validation(sheet: Worksheet, words: dict, first: int, last: int) -> None:
+def _validation(sheet: Worksheet, words: Wording, first: int, last: int) -> None:
     """Guard rails on the inputs: a flow the schema knows, a value of 0 or more."""
     keys = list(_LOOK)
     flow_col, value_col = keys.index("flow"), keys.index("value_usd")

@@ -32,7 +32,7 @@ from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_TH
                                TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
                                TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
@@ -142,7 +142,7 @@ class _Helpers:
     """The helper cells below the page: running lists of state codes, the largest states,
     the top destinations. Their places are fixed first, so drafts can point at them."""
 
-    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> None:
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int) -> None:
         self.book, self.sheet, self.model, self.words = book, sheet, model, words
         self.figures = model.figures(finding_figures)
         self.states = model.figures(state_figures).table
@@ -250,7 +250,7 @@ def _count_so_far(cells: list[str]) -> str:
 
 
 def _running_list(listed: str, item: str, included: bool, position: int, total: int, condition: str, item_cell: str,
-                  previous_cell: str, position_formula: str, total_formula: str, words: dict) -> tuple[str, str]:
+                  previous_cell: str, position_formula: str, total_formula: str, words: Wording) -> tuple[str, str]:
     """One step of a list built down a column: (its text now, its formula).
 
     The first item starts the list, the last is joined with " and ", the others with ", ".
@@ -269,7 +269,7 @@ def _running_list(listed: str, item: str, included: bool, position: int, total: 
 
 # ---------------------------------------------------------------- the drafts
 
-def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) -> dict[str, Phrase]:
+def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers) -> dict[str, Phrase]:
     said = words["drafts"]
     value = book.value_of
     states = model.figures(state_figures)
@@ -366,7 +366,7 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def _joined_list(items: list[str], words: dict) -> str:
+def _joined_list(items: list[str], words: Wording) -> str:
     """Items as the helper cells join them: "A, B and C"."""
     if len(items) <= 1:
         return "".join(items)
