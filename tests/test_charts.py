@@ -75,7 +75,7 @@ def charts(default_workbook: Path) -> list[dict]:
 
 def test_every_sheet_that_charts_has_its_charts(charts):
     sheets = [chart["sheet"] for chart in charts]
-    assert sheets.count(wording("dashboard")["sheet"]) == 4
+    assert sheets.count(wording("dashboard")["sheet"]) == 5
     for key in ("categories", "balance", "trend"):
         assert wording(key)["sheet"] in sheets
 

@@ -346,10 +346,21 @@ def test_the_dashboard_charts_the_top_destinations_and_sources(default_values, d
     assert round(rows[5][4] / BILLION, 2) == 141.32
     from helpers import charts_of
 
+    # Two bar charts side by side: the five destinations, then the five sources.
     first = dashboard_partner_block(default_values)
-    categories = f"$C${first}:$C${first + 9}</c:f>"
-    charts = [chart for chart in charts_of(default_workbook, wording("dashboard")["sheet"]) if categories in chart]
-    assert len(charts) == 1 and '<c:barDir val="bar"/>' in charts[0] and charts[0].count("<c:ser>") == 2
+    for rows_of_flow in ((first, first + 4), (first + 5, first + 9)):
+        categories = f"$C${rows_of_flow[0]}:$C${rows_of_flow[1]}</c:f>"
+        charts = [chart for chart in charts_of(default_workbook, wording("dashboard")["sheet"]) if categories in chart]
+        assert len(charts) == 1 and '<c:barDir val="bar"/>' in charts[0] and charts[0].count("<c:ser>") == 1
+
+
+def test_the_dashboard_partner_charts_say_who_led_or_that_the_year_has_no_partner_data(default_values, values_2019):
+    words = wording("dashboard")
+    texts = {cell.value for row in default_values[words["sheet"]].iter_rows() for cell in row}
+    assert words["destinations_chart_title"].format(first="Mexico", year=2020) in texts
+    assert words["sources_chart_title"].format(first="China", year=2020) in texts
+    texts_2019 = {cell.value for row in values_2019[words["sheet"]].iter_rows() for cell in row}
+    assert words["partners_chart_no_data_title"].format(year=2019) in texts_2019
 
 
 def test_the_dashboard_partners_chart_is_a_gap_in_a_year_without_partner_data(values_2019):

@@ -87,14 +87,17 @@ class HouseChart:
 
     def add_series(self, name: str | list, categories: str | list, values: str | list, *, labels: bool = False,
                    highlight: bool = False, label_format: str | None = None, overlap: int | None = None,
-                   gap: int | None = None) -> None:
+                   gap: int | None = None, look: int | None = None) -> None:
         """The next series, in the next look of the palette (or in the highlight colour).
+
+        ``look`` picks a look of the palette instead: a chart of imports alone takes the look
+        imports have in the charts beside it.
 
         ``labels`` writes each point's value beside it, in the cells' number format (or ``label_format``).
         ``highlight`` marks what the chart points at: a bar in the highlight colour, or on a
         line chart a large marker alone (its other points are gaps).
         """
-        look = self.series_count
+        look = self.series_count if look is None else look
         self.series_count += 1
         colour = self.style.highlight if highlight else self.style.palette[look % len(self.style.palette)]
         series: dict = {"name": name, "categories": categories, "values": values}
@@ -139,11 +142,16 @@ class HouseChart:
 
     # ------------------------------------------------------------ axes and legend
 
-    def value_axis(self, name: str | None = None, num_format: str | None = None, minimum: float | None = None) -> None:
-        """The axis of the figures: $ billions unless said otherwise, light gridlines."""
+    def value_axis(self, name: str | None = None, num_format: str | None = None, minimum: float | None = None,
+                   shown: bool = True) -> None:
+        """The axis of the figures: $ billions unless said otherwise, light gridlines.
+
+        ``shown=False`` leaves the axis and its gridlines out, for a small chart whose every
+        bar is labelled with its value: the bars get the room the axis took.
+        """
         axis: dict = {"num_format": num_format or self.style.axis_billions, "num_font": self.font(),
-                      "major_gridlines": {"visible": True, "line": {"color": self.style.gridlines}},
-                      "line": {"none": True}}
+                      "major_gridlines": {"visible": shown, "line": {"color": self.style.gridlines}},
+                      "line": {"none": True}, "visible": shown}
         if name:
             axis.update(name=name, name_font=self.font())
         if minimum is not None:

@@ -2,8 +2,9 @@
 
 Key-figure tiles (the figure large, its change or comparison beneath, its source in small
 print; a tile says when the workbook's figure differs from the published one), takeaway
-sentences written by formulas, and three charts with action titles: the top ten states,
-the trade balance, the trend. Everything follows SnapshotYear and every edited input.
+sentences written by formulas, and five charts with action titles: the top ten states,
+the trade balance, the trend, the top destinations of tech exports and the top sources of
+tech imports. Everything follows SnapshotYear and every edited input.
 The figures the charts read sit below the printed page.
 """
 
@@ -44,9 +45,13 @@ GRID_WIDTH = 13
 #: Pixels of a grid column: XlsxWriter's width-to-pixel rule for Arial 10.
 GRID_PIXELS = int(GRID_WIDTH * 7 + 5)
 CHART_COLUMNS = 3
-CHART_HEIGHT = 190
+#: The charts stand in two rows of three grid columns each: the top-ten states chart spans
+#: both rows on the left (ten bars, every state named); the balance and the trend are the
+#: first row's others, the top destinations and top sources the second's.
+CHART_HEIGHT = 180
+PARTNERS_CHART_HEIGHT = 160
 #: Rows of the tiles and their heights in points: label (two lines), figure, comparison (two lines), source.
-TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 22))
+TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 25))
 #: Default row height in pixels, to find the row below a chart.
 ROW_PIXELS = 20
 #: Columns, right of the page and folded away, of the balance chart's helper cells.
@@ -57,10 +62,8 @@ BALANCE_NAMES = (
     (TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, TECH_TOTAL_BALANCE),
 )
 JOBS = "tech_exports_jobs"
-#: Destinations and sources in the partners chart, each.
+#: Destinations and sources in the partners charts, each.
 TOP_PARTNERS = 5
-#: Its ten bars need more height than the three charts above for every country's name to show.
-PARTNERS_CHART_HEIGHT = 200
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -76,10 +79,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     takeaways_row = layout.row
     layout.skip(len(TAKEAWAYS) + 1)
     charts_title_row = layout.row
-    chart_rows = CHART_HEIGHT // ROW_PIXELS + 1
-    layout.skip(1 + chart_rows + 1)
-    partners_title_row = layout.row
-    layout.skip(1 + PARTNERS_CHART_HEIGHT // ROW_PIXELS + 1 + 1)
+    partners_title_row = charts_title_row + 1 + _rows_under(CHART_HEIGHT)
+    layout.row = partners_title_row + 1 + _rows_under(PARTNERS_CHART_HEIGHT) + 1
     notes_last = layout.notes(words["notes"])
 
     # The figures behind the charts and tiles, below the printed page.
@@ -98,8 +99,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     _tiles(book, sheet, model, words, tiles_row, jobs_year_cell, data)
     _takeaways(book, sheet, model, words, takeaways_row, data)
-    _charts(book, sheet, model, words, charts_title_row, data)
-    _partners_chart(book, sheet, model, words, partners_title_row, data)
+    _charts(book, sheet, model, words, charts_title_row, partners_title_row, data)
+    _partners_charts(book, sheet, model, words, partners_title_row, data)
 
     sheet.print_area(0, 0, notes_last, GRID_COLUMNS - 1)
     sheet.set_landscape()
@@ -426,29 +427,44 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
 
 # ---------------------------------------------------------------- charts
 
-def _partners_chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
-                    data: _ChartData) -> None:
-    """Top destinations of tech exports and top sources of tech imports (Census partner data)."""
+def _rows_under(height: int) -> int:
+    """Default rows a chart of ``height`` pixels covers, the part row included."""
+    return -(-height // ROW_PIXELS)
+
+
+def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
+                     data: _ChartData) -> None:
+    """Top destinations of tech exports and top sources of tech imports (Census partner data), side by
+    side under the balance and trend charts; each reads its flow's rows of the partners block."""
     name = sheet.get_name()
-    title = fill(words["partners_chart_title"], year=year_phrase(SNAPSHOT_YEAR, model.year))
-    write_formula(sheet, title_row, 0, title.formula, book.formats["chart_title"], title.text)
-    chart = HouseChart(book, "bar", None)
-    categories = [name, data.partners_first, 2, data.partners_last, 2]
-    for offset, col in enumerate((3, 4)):
-        helper = BALANCE_HELPER_COL + offset
-        # Each row has a figure in one series only: bars of the two series overlap fully.
-        chart.add_series([name, data.partners_header, col], categories,
-                         [name, data.partners_first, helper, data.partners_last, helper], labels=True, overlap=100,
-                         gap=40)
-    chart.show_hidden_cells()
-    chart.value_axis(words["partners_chart_axis"], minimum=0)
-    chart.category_axis(reverse=True, every_label=True)
-    chart.legend()
-    chart.place(sheet, title_row + 1, 0, width=2 * CHART_COLUMNS * GRID_PIXELS - 8, height=PARTNERS_CHART_HEIGHT,
-                description=words["partners_chart_description"])
+    year = year_phrase(SNAPSHOT_YEAR, model.year)
+    figures = model.figures(partner_figures)
+    width = CHART_COLUMNS * GRID_PIXELS - 8
+    for look, (flow, key) in enumerate((("export", "destinations"), ("import", "sources"))):
+        first = data.partners_first + look * TOP_PARTNERS
+        last = first + TOP_PARTNERS - 1
+        leader = top_partners(figures, flow, 1)[0][1]
+        title = choose(f"{register.HAS_PARTNER_DATA}=1", figures.has_data,
+                       fill(words[f"{key}_chart_title"], year=year,
+                            first=text_of(xl_rowcol_to_cell(first, 2), leader)),
+                       fill(words["partners_chart_no_data_title"], year=year))
+        col = (1 + look) * CHART_COLUMNS
+        write_formula(sheet, title_row, col, title.formula, book.formats["chart_title"], title.text)
+        chart = HouseChart(book, "bar", None)
+        helper = BALANCE_HELPER_COL + look
+        # Exports solid, imports hatched: the looks the balance and trend charts give each flow.
+        chart.add_series([name, data.partners_header, 3 + look], [name, first, 2, last, 2],
+                         [name, first, helper, last, helper], labels=True, gap=40, look=look)
+        chart.show_hidden_cells()
+        # Every bar is labelled: the axis's room goes to the five countries' names.
+        chart.value_axis(minimum=0, shown=False)
+        chart.category_axis(reverse=True, every_label=True)
+        chart.place(sheet, title_row + 1, col, width=width, height=PARTNERS_CHART_HEIGHT,
+                    description=words[f"{key}_chart_description"])
 
 
-def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, data: _ChartData) -> None:
+def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, second_title_row: int,
+            data: _ChartData) -> None:
     name = sheet.get_name()
     width = CHART_COLUMNS * GRID_PIXELS - 8
     chart_row = title_row + 1
@@ -473,7 +489,9 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
                        [name, data.top_first, 2, data.top_last, 2], labels=True, gap=40)
     top_ten.value_axis(words["top_ten_chart_axis"])
     top_ten.category_axis(reverse=True)
-    top_ten.place(sheet, chart_row, 0, width=width, height=CHART_HEIGHT,
+    # Down to the foot of the second row's charts: ten bars, each state named.
+    top_ten_height = (second_title_row + 1 - chart_row) * ROW_PIXELS + PARTNERS_CHART_HEIGHT
+    top_ten.place(sheet, chart_row, 0, width=width, height=top_ten_height,
                   description=words["top_ten_chart_description"])
 
     balance = HouseChart(book, "column", None)
@@ -485,7 +503,9 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
                            [name, data.balance_first, helper, last, helper], labels=col == 3)
     balance.show_hidden_cells()
     balance.category_axis(labels_low=True)
-    balance.value_axis(words["balance_chart_axis"])
+    # No axis title: the axis reads $400B, and the subtitle says what $B means; a title
+    # would print sideways, and small, on the one page.
+    balance.value_axis()
     balance.legend()
     balance.place(sheet, chart_row, CHART_COLUMNS, width=width, height=CHART_HEIGHT,
                   description=words["balance_chart_description"])
@@ -498,7 +518,7 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
     trend_chart.mark_with_columns([name, data.trend_header, 3], categories,
                                   [name, data.trend_first, 3, data.trend_last, 3])
     trend_chart.category_axis()
-    trend_chart.value_axis(words["trend_chart_axis"], minimum=0)
+    trend_chart.value_axis(minimum=0)
     trend_chart.legend()
     trend_chart.place(sheet, chart_row, 2 * CHART_COLUMNS, width=width, height=CHART_HEIGHT,
                       description=words["trend_chart_description"])
