@@ -267,9 +267,10 @@ class Book:
         self.workbook.define_name(name, defined.reference)
         self.names.append(defined)
 
-    def value_of(self, name: str) -> object:
+    def value_of(self, name: str) -> float | str:
         """The value the cell behind a defined name holds as written: a formula's cached
-        result or an input number. Sheets that summarise others use it as their cached values."""
+        result (a number or text) or an input number. Sheets that summarise others use it as
+        their cached values."""
         defined = next((entry for entry in self.names if entry.name == name), None)
         if defined is None:
             raise KeyError(f"no defined name {name!r} has been written yet")
@@ -280,10 +281,20 @@ class Book:
         # XlsxWriter keeps each written cell as a named tuple: Formula(formula, format, value)
         # or Number(number, format).
         if hasattr(cell, "formula"):
-            return cell.value
+            value: float | str = cell.value
+            return value
         if hasattr(cell, "number"):
-            return cell.number
+            number: float = cell.number
+            return number
         raise TypeError(f"{name} is not a number or formula cell")
+
+    def number_of(self, name: str) -> float:
+        """As :meth:`value_of`, for a cell that always holds a number (never "not published")."""
+        value = self.value_of(name)
+        if isinstance(value, str):
+            raise TypeError(f"{name} holds the text {value!r}, not a number")
+        return value
+
 
     def style_variant(self, style: str, **changes: Any) -> Format:
         """A new format: a style of styles.toml with some properties changed (a per-cell number format)."""

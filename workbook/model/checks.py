@@ -21,7 +21,7 @@ def tolerance(unit: str, published: float) -> float:
     return BILLION / 2 if published % BILLION == 0 else BILLION / 20
 
 
-def published_status(workbook: float | None, difference: float | str, tol: float, year: int,
+def published_status(workbook: float | str | None, difference: float | str, tol: float, year: int,
                      snapshot_year: int) -> str:
     words = wording("checks")
     if workbook is None:
