@@ -3,7 +3,10 @@ of U.S. totals, and published figures taken for the latest year up to the snapsh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol, cast
+
 
 import pandas as pd
 
@@ -12,6 +15,19 @@ from workbook.model.states import state_figures
 from workbook.model import SnapshotModel
 
 TOP = 10
+
+
+class RankedState(Protocol):
+    """A row of :func:`top_states`: the k-th largest tech exports and the state the workbook names for it."""
+
+    rank: int
+    state_name: str
+    tech_exports: float
+
+
+def ranked_states(top: pd.DataFrame) -> Iterator[RankedState]:
+    """The rows of :func:`top_states` (or of its first rows), typed."""
+    return cast(Iterator[RankedState], top.itertuples())
 
 
 @dataclass(frozen=True)
