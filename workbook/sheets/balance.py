@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
-                                    balance_figures)
+                                    BalanceFigures, balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
@@ -207,14 +207,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         row = summary_row(key)
         sheet.write_string(row, LABEL_COL, words["summary_rows"][key], formats["label"])
         for col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL):
-            style = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
+            cell_format = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
             if (key, col) in summary_formulas:
-                write_formula(sheet, row, col, summary_formulas[(key, col)], style, values[(key, col)])
+                write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, values[(key, col)])
                 show_small_values(book, sheet, row, col, row, col,
                                   "change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions")
             else:
                 # The release publishes no balance of tech goods alone, for any year.
-                write_value(sheet, row, col, not_published(), style)
+                write_value(sheet, row, col, not_published(), cell_format)
+
             if (key, col) in NAMES:
                 book.define_name(NAMES[(key, col)], sheet, row, col,
                                  f"{words['summary_rows'][key]}: {words['summary_columns'][SUMMARY_COLUMNS[col]]}")
@@ -269,7 +270,8 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
         write_formula(sheet, row, 1, national_name, style, national[key])
         write_formula(sheet, row, 2, states_name, style, states[key])
-        difference = "" if isinstance(national[key], str) else national[key] - states[key]
+        national_value = national[key]
+        difference = "" if isinstance(national_value, str) else national_value - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats["change_billions"], difference)
         for col, small in ((1, style_key), (2, style_key), (3, "change_billions")):
@@ -286,7 +288,8 @@ def _columns(sheet: Worksheet) -> None:
     sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: Wording, figures) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
+
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
     The chart reads them through helper cells folded away to the right, which give #N/A

@@ -9,6 +9,8 @@ the SnapshotYear and TechCategory inputs and every edited figure.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -162,7 +164,7 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Word
     return heading_row + len(SUMMARY)
 
 
-def _or_not_ranked(value: object, not_ranked: str) -> object:
+def _or_not_ranked(value: float | None, not_ranked: str) -> float | str:
     return not_ranked if value is None else value
 
 
@@ -196,7 +198,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_string(header_row, col, columns[key], formats["header"])
     for code, col in zip(matrix.columns, category_cols):
         # A column is the category whose code is its header: the formulas below read it there.
-        style = "header_code" if figures.is_product(code) else "header_special"
+        style = "header_code" if figures.is_product(int(code)) else "header_special"
         sheet.write_number(header_row, col, int(code), formats[style])
     sheet.set_row(header_row, row_height_for("header"))
 
@@ -207,8 +209,9 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_string(header_row, col, row_words[key], formats["header_number"])
     fold_columns(sheet, helper_cols[0], helper_cols[-1], column_width("rank"))
 
-    for index, (state_code, values) in enumerate(matrix.iterrows()):
+    for index, (label, values) in enumerate(matrix.iterrows()):
         row = first_row + index
+        state_code = str(label)
         code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
         rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
@@ -359,8 +362,9 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     for row in range(first, last + 1):
         rank = row - first + 1
         code, exports = xl_rowcol_to_cell(row, code_col), xl_rowcol_to_cell(row, exports_col)
-        value = float(largest.loc[rank, "exports"]) if rank in largest.index else 0.0
-        is_tech = rank in largest.index and int(largest.loc[rank, "code"]) == model.tech_naics3
+        value = float(cast(float, largest.loc[rank, "exports"])) if rank in largest.index else 0.0
+        is_tech = rank in largest.index and int(cast(int, largest.loc[rank, "code"])) == model.tech_naics3
+
         write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>{TECH_CATEGORY}),{exports},0)",
                       helper_style, 0.0 if is_tech else value)
         write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
