@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
@@ -92,7 +93,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row)
 
 
-def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
+def _paragraph(sheet: Worksheet, row: int, text: str, style: Format) -> int:
     """Write ``text`` as lines as wide as the table, one a row, so it prints within the page.
 
     Return the row after it.
@@ -108,6 +109,8 @@ def _validation(sheet: Worksheet, words: Wording, first: int, last: int) -> None
     """Guard rails on the inputs: a flow the schema knows, a value of 0 or more."""
     keys = list(_LOOK)
     flow_col, value_col = keys.index("flow"), keys.index("value_usd")
+    assert DESTINATIONS.data_file is not None, "the register declares Destinations with its data file"
+
     sheet.data_validation(first, flow_col, last, flow_col, {
         "validate": "list", "source": list(DESTINATIONS.data_file.column("flow").choices),
         "error_message": words["flow_error"],
