@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.utils import range_boundaries
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import TechTradeError
-from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
+from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, range_bounds, rewrite_renamed
 from workbook.templates_loader import styles
 from workbook.xlsx import Book, write_formula, write_value
 
@@ -82,14 +81,14 @@ def _write_sheet(book: Book, own: OwnSheet) -> None:
     formats: dict[tuple[str | None, bool, str | None, str | None], Format] = {}
     header_cells: set[tuple[int, int]] = set()
     for table in own.tables:
-        min_col, min_row, max_col, max_row = _boundaries(table.ref)
+        min_col, min_row, max_col, max_row = range_bounds(table.ref)
         options: dict[str, Any] = {"name": table.name, "columns": [{"header": header} for header in table.headers]}
         if table.style:
             options["style"] = table.style
         sheet.add_table(min_row - 1, min_col - 1, max_row - 1, max_col - 1, options)
         header_cells.update((min_row - 1, col) for col in range(min_col - 1, max_col))
     for merged in own.merged:
-        min_col, min_row, max_col, max_row = _boundaries(merged)
+        min_col, min_row, max_col, max_row = range_bounds(merged)
         sheet.merge_range(min_row - 1, min_col - 1, max_row - 1, max_col - 1, "")
     for cell in own.cells:
         row, col = xl_cell_to_rowcol(cell.cell)
@@ -111,14 +110,6 @@ def _write_sheet(book: Book, own: OwnSheet) -> None:
         sheet.set_row(row - 1, height)
     if own.frozen:
         sheet.freeze_panes(own.frozen)
-
-
-def _boundaries(reference: str) -> tuple[int, int, int, int]:
-    """(first column, first row, last column, last row), counted from 1, of a range such as A1:C9."""
-    min_col, min_row, max_col, max_row = range_boundaries(reference)
-    if min_col is None or min_row is None or max_col is None or max_row is None:
-        raise TechTradeError(f"{reference}: not a range of cells")
-    return min_col, min_row, max_col, max_row
 
 
 def _format(book: Book, number_format: str | None, bold: bool, font_colour: str | None, fill: str | None) -> Format:
