@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from workbook.errors import InputError, TechTradeError
-from workbook.spreadsheet import MAX_CELL_TEXT, MAX_FORMULA_LENGTH, utf16_length
+from workbook.errors import InputError
+from workbook.spreadsheet import MAX_CELL_TEXT, MAX_FORMULA_LENGTH, range_bounds, utf16_length
 from workbook.xlsx import check_sheet_name
 
 if TYPE_CHECKING:
@@ -287,16 +287,6 @@ def _in_table(sheet: Worksheet, coordinate: str,
                for header in keys if header in headers}
         return table.name, key, headers[cell.column - min_col]
     return None
-
-
-def range_bounds(reference: str) -> tuple[int, int, int, int]:
-    """(first column, first row, last column, last row), counted from 1, of a range such as A1:C9."""
-    from openpyxl.utils import range_boundaries
-
-    min_col, min_row, max_col, max_row = range_boundaries(reference)
-    if min_col is None or min_row is None or max_col is None or max_row is None:
-        raise TechTradeError(f"{reference}: not a range of cells")
-    return min_col, min_row, max_col, max_row
 
 
 def _read_parts(

@@ -16,7 +16,8 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import TechTradeError
-from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, range_bounds, rewrite_renamed
+from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
+from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
 from workbook.xlsx import Book, write_formula, write_value
 
