@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard, cast
+from typing import TypeGuard, cast
 
 import openpyxl
 from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
@@ -323,7 +323,7 @@ def _is_error_cell(cell: ReadOnlyCell | EmptyCell, is_formula: bool) -> bool:
     return cell.data_type == "e" or is_error_value(cell.value, is_formula)
 
 
-def _schema_problem(finding: dict[str, Any]) -> Problem:
+def _schema_problem(finding: validator.ValidatorFinding) -> Problem:
     where = finding.get("path") or {}
     part = str(where.get("partUri", "")).lstrip("/") or "package"
     location = f"{part} {where.get('xpath', '')}".strip()
@@ -331,7 +331,7 @@ def _schema_problem(finding: dict[str, Any]) -> Problem:
     return Problem(location, _one_line(message), schema=True, note=is_known_writer_quirk(finding))
 
 
-def is_known_writer_quirk(finding: dict[str, Any]) -> bool:
+def is_known_writer_quirk(finding: validator.ValidatorFinding) -> bool:
     """A schema finding that is another program's habit, not a fault of the workbook's content.
 
     LibreOffice 7.4 saves every sparkline group with Excel's own revision id

@@ -40,7 +40,7 @@ BOLD_CHARACTERS_PER_WIDTH = 1.15
 def row_height_for(style: str) -> float:
     """The height in points of a one-line row in ``style``, tall enough for its font."""
     theme = styles()
-    size = theme[style].get("font_size", theme["base"]["font_size"])
+    size: float = theme[style].get("font_size", theme["base"]["font_size"])
     return round(size * LINE_HEIGHT_PER_POINT, 1)
 
 
@@ -50,9 +50,11 @@ def wrapped_height(text: str, width: float, style: str) -> float:
     look = {**theme["base"], **theme[style]}
     per_width = BOLD_CHARACTERS_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
     # An indent takes about three characters' room.
-    per_line = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
     lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-    return round(lines * look["font_size"] * WRAPPED_LINE_PER_POINT + 3, 1)
+    font_size: float = look["font_size"]
+    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+
 
 
 class SheetLayout:
