@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.model.published import not_published, published_value
 from workbook.model import SnapshotModel
+from workbook.model.published import not_published, published_value
 
 #: Figure ids of data/published_figures.csv that the derivation reads.
 PUBLISHED_TOTAL_IMPORTS = "tech_imports"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import pandas as pd
+
 from workbook.model import SnapshotModel
 
 #: The kind CategoryList gives product categories; the others are special provisions (9xx).

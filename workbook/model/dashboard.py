@@ -10,9 +10,9 @@ from typing import Protocol, cast
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.published import published_value
 from workbook.model.states import state_figures
-from workbook.model import SnapshotModel
 
 TOP = 10
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.partners import no_partner_data, partner_figures
 from workbook.model.published import published_value
 from workbook.templates_loader import wording
 from workbook.schema import DESTINATION_FIGURE_PREFIX
-from workbook.model import SnapshotModel
 
 #: The flow of destinations.csv that Census partner data covers: goods. Services have no Census data by country.
 CENSUS_FLOW = "products"

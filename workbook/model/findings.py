@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.categories import category_figures
 from workbook.model.checks import published_status, tolerance
@@ -24,7 +25,6 @@ from workbook.model.published import not_published, published_rows
 
 from workbook.model.states import YES, state_figures
 from workbook.templates_loader import wording
-from workbook.model import SnapshotModel
 
 #: How many of the largest states a sentence names.
 LARGEST_NAMED = 3

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.templates_loader import wording
 from workbook.model import SnapshotModel
+from workbook.templates_loader import wording
 
 #: The columns of the partner table, in the sheet's order.
 COLUMNS = ("country", "exports", "export_share", "export_rank", "export_change",
