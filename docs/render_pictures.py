@@ -1,9 +1,8 @@
-"""Render README's pictures from a real build: the Dashboard and the Map as PNGs.
+"""Render README's pictures from a real build: pages of the default PDF as PNGs.
 
 Run from the repository root: ``python3 docs/render_pictures.py`` (needs LibreOffice and
-poppler-utils). It builds the default workbook, prints it to PDF through LibreOffice
-as `tech-trade build --pdf` does, finds each sheet's first page by its title and
-renders that page.
+poppler-utils). It builds the default workbook with ``tech-trade build --pdf`` and renders
+the first page of each pictured sheet, found by the sheet's name in the page footer.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workbook.templates_loader import wording
+
 DOCS = Path(__file__).resolve().parent
-#: Picture file -> the start of the title on the sheet's first page.
-PICTURES = {"dashboard.png": "Tech Trade Snapshot 2020: the story at a glance",
-            "key_findings.png": "Key findings, 2020: the release, drafted live",
-            "map.png": "Tech exports by state, 2020: tile map"}
+#: Picture file -> the wording file of the sheet it shows.
+PICTURES = {"dashboard.png": "dashboard", "key_findings.png": "key_findings", "map.png": "map"}
 RESOLUTION = 80
 
 
@@ -26,23 +25,23 @@ def main() -> int:
         workbook = Path(folder) / "snapshot.xlsx"
         subprocess.run([sys.executable, "-m", "workbook", "build", "--pdf", "--out", str(workbook)], check=True)
         pdf = workbook.with_suffix(".pdf")
-        pages = int(next(line.split()[-1] for line in subprocess.run(
-            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
-            if line.startswith("Pages:")))
-        for picture, title in PICTURES.items():
-            page = next(number for number in range(1, pages + 1) if _page_text(pdf, number).startswith(title))
+        footers = _footers(pdf)
+        for picture, sheet_words in PICTURES.items():
+            sheet = wording(sheet_words)["sheet"]
+            page = next(number for number, footer in enumerate(footers, start=1) if f" {sheet} Page " in footer)
             stem = Path(folder) / "page"
             subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page),
                             "-singlefile", str(pdf), str(stem)], check=True)
             (DOCS / picture).write_bytes(stem.with_suffix(".png").read_bytes())
-            print(f"wrote docs/{picture} from page {page}")
+            print(f"wrote docs/{picture} from page {page} ({sheet})")
     return 0
 
 
-def _page_text(pdf: Path, page: int) -> str:
-    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())
+def _footers(pdf: Path) -> list[str]:
+    """Each page's last line of text: its footer, which names the sheet and the page."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    return [" " + " ".join(([line for line in page.splitlines() if line.strip()] or [""])[-1].split()) for page in pages]
 
 
 if __name__ == "__main__":

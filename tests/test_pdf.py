@@ -32,6 +32,8 @@ MIN_MEDIAN_SIZE, MIN_SMALL_SIZE = 7.0, 6.0
 BOX_PER_POINT = 1.164
 #: Points: the Dashboard's smallest printed text, its tiles' small print and footer included.
 MIN_DASHBOARD_SIZE = 8.0
+#: Points at the right of every page that no printed word may reach (the narrowest margin is 0.4 inch).
+RIGHT_MARGIN = 0.4 * 72 - 2
 #: Points from the page's foot within which the footer's words lie.
 FOOTER_BAND = 40
 #: Figures a reader must never see: a vanished sign or a non-zero figure shown as zero.
@@ -46,11 +48,13 @@ class Word:
     text: str
     size: float
     top: float
+    right: float
 
 
 @dataclass(frozen=True)
 class Page:
     number: int
+    width: float
     height: float
     words: list[Word]
 
@@ -68,10 +72,10 @@ def read_pages(pdf: Path) -> list[Page]:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
-    for number, (_, height, body) in enumerate(_PAGE.findall(boxes), start=1):
-        words = [Word(unescape(text), (float(y_max) - float(y_min)) / BOX_PER_POINT, float(y_min))
-                 for _, y_min, _, y_max, text in _WORD.findall(body)]
-        pages.append(Page(number, float(height), words))
+    for number, (width, height, body) in enumerate(_PAGE.findall(boxes), start=1):
+        words = [Word(unescape(text), (float(y_max) - float(y_min)) / BOX_PER_POINT, float(y_min), float(x_max))
+                 for _, y_min, x_max, y_max, text in _WORD.findall(body)]
+        pages.append(Page(number, float(width), float(height), words))
     return pages
 
 
@@ -114,6 +118,13 @@ def test_every_page_is_printed_at_a_readable_size(pages):
         median, smallest_tenth = statistics.median(sizes), sizes[len(sizes) // 10]
         assert median >= MIN_MEDIAN_SIZE, f"page {page.number} ({page.footer}): median text {median:.1f} pt"
         assert smallest_tenth >= MIN_SMALL_SIZE, f"page {page.number} ({page.footer}): tenth at {smallest_tenth:.1f} pt"
+
+
+def test_no_text_runs_into_the_right_margin(pages):
+    # The right margin of every sheet is at least 0.4 inch: text reaching into it was cut at the page edge.
+    for page in pages:
+        cut = [word.text for word in page.words if word.right > page.width - RIGHT_MARGIN]
+        assert cut == [], f"page {page.number} ({page.footer}): {cut[:5]}"
 
 
 def test_every_footer_names_its_sheet_and_page(default_pdf, pages):

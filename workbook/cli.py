@@ -106,6 +106,19 @@ def _parser() -> argparse.ArgumentParser:
     release = commands.add_parser("import-release", help="write data/published_figures.csv from the press release text")
     release.add_argument("release", type=Path, help="the press release, as plain text")
     release.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    addin = commands.add_parser(
+        "addin", help="write the LibreOffice extension (.oxt): a Tech Trade menu in Calc that checks, takes edits "
+                      "back and rebuilds",
+        description="Write the LibreOffice extension: a Tech Trade menu in Calc whose commands run this package's "
+                    "check, extract and build on the open workbook. Install it with `unopkg add FILE.oxt` or "
+                    "Tools > Extension Manager.")
+    addin.add_argument("--out", type=Path, default=Path("tech-trade.oxt"), help="the .oxt to write (default %(default)s)")
+    addin.add_argument("--python", default=None, metavar="PATH",
+                       help="the Python the extension runs the package with, before looking in LibreOffice's own "
+                            "(default: the Python running this command)")
+    addin.add_argument("--bundle", action="store_true",
+                       help="put the package's code in the extension's pythonpath/, for a LibreOffice whose Python "
+                            "has pandas, openpyxl and XlsxWriter but not this package")
     _add_verbosity_options(parser, commands.choices.values())
     return parser
 
@@ -313,6 +326,14 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _addin(args: argparse.Namespace) -> int:
+    from workbook.addin import default_python, write_extension
+
+    out = write_extension(args.out, python=args.python or default_python(), bundle=args.bundle)
+    _say(args, f"wrote {out}")
+    return EXIT_OK
+
+
 def _diff(args: argparse.Namespace) -> int:
     from workbook.diff import diff_workbooks
 
@@ -323,6 +344,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "addin": _addin,
     "extract": _extract,
     "diff": _diff,
     "build": _build,

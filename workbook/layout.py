@@ -19,6 +19,7 @@ and charts go::
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable
 
 from xlsxwriter.worksheet import Worksheet
@@ -103,6 +104,16 @@ class SheetLayout:
 
     def note(self, text: str) -> int:
         return self._text(text, "note")
+
+    def note_within(self, text: str, width: float) -> int:
+        """A note kept within ``width`` characters of column width (the printed page's): a longer
+        one goes on as many rows as it needs, split between words. Rows rather than one wrapped
+        cell, which would have to be merged across the columns; returns the last row written."""
+        per_line = max(1, int(width * CHARACTERS_PER_WIDTH))
+        last = self.row
+        for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
+            last = self.note(line)
+        return last
 
     def notes(self, lines: Iterable[str] | str) -> int:
         """Notes, one per row; returns the last row written (the cursor is past it)."""

@@ -3,8 +3,9 @@
 Each is what a formula of those sheets computes, so that a sentence's cached text is
 the text LibreOffice or Excel writes after recalculating: the largest states, the codes
 of the states where tech is in the top three or leads (in the States table's order),
-the top destinations the release names for the year, and the status Checks gives a
-published figure. Wording stays in the sheets; this module returns figures and keys.
+the top destinations (products from the Census partner data, services as the release
+names them), and the status Checks gives a published figure. Wording stays in the
+sheets; this module returns figures and keys.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from workbook.model.categories import category_figures
 from workbook.model.checks import published_status, tolerance
 from workbook.model.dashboard import top_states
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
-from workbook.model.partners import partner_figures
+from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import not_published, published_rows
-
 from workbook.model.states import YES, state_figures
 from workbook.templates_loader import wording
 
@@ -48,7 +48,9 @@ class FindingFigures:
     #: Codes of the states where tech is among the top three categories, and where it leads, in table order.
     top_three_codes: list[str]
     leading_codes: list[str]
-    #: Countries the release ranks 1, 2, 3 among destinations for the snapshot year ("" where none), by flow.
+    #: Countries of rank 1, 2, 3 among destinations for the snapshot year ("" where none), by flow:
+    #: products from the Census partner data (the Partners table's export ranks), services as the
+    #: release ranks them (Census publishes no services trade by country).
     destinations: dict[str, list[str]]
 
 
@@ -58,8 +60,14 @@ def finding_figures(model: SnapshotModel) -> FindingFigures:
         largest=top_states(model).head(LARGEST_NAMED),
         top_three_codes=states.index[states["tech_top_three"] == YES].tolist(),
         leading_codes=states.index[states["tech_leading"] == YES].tolist(),
-        destinations={flow: ranked_destinations(model, flow) for flow in ("products", "services")},
+        destinations={"products": census_destinations(model), "services": ranked_destinations(model, "services")},
     )
+
+
+def census_destinations(model: SnapshotModel) -> list[str]:
+    """The partner countries of export rank 1, 2, 3 for the snapshot year ("" where none: a tie
+    above the rank, or no partner data for the year), as MATCH finds them in the Partners table."""
+    return [country for _, country, _ in top_partners(model.figures(partner_figures), "export", DESTINATIONS_NAMED)]
 
 
 def ranked_destinations(model: SnapshotModel, flow: str) -> list[str]:

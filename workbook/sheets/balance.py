@@ -24,7 +24,7 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
-from workbook.layout import row_height_for
+from workbook.layout import row_height_for, wrapped_height
 from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
                            write_formula, write_value, year_title_formula)
 
@@ -69,7 +69,7 @@ NATIONAL_ROWS = (
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
 #: Lines of notes under the national comparison (wording: national_notes).
-NATIONAL_NOTE_LINES = 2
+NATIONAL_NOTE_LINES = 3
 CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
@@ -260,7 +260,10 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
     states = {"exports": figures.goods_exports, "imports": figures.goods_imports, "balance": figures.goods_balance}
     sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
     sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
-    sheet.set_row(NATIONAL_HEADER_ROW, HEADER_ROW_HEIGHT)
+    # As tall as the longest header wraps to in its column.
+    sheet.set_row(NATIONAL_HEADER_ROW, max(HEADER_ROW_HEIGHT, *(
+        wrapped_height(words["national_columns"][key], column_width("balance_label" if col == 0 else "figure"), "header")
+        for col, key in enumerate(NATIONAL_COLUMNS))))
     for col, key in enumerate(NATIONAL_COLUMNS):
         sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):

@@ -191,12 +191,14 @@ class _Helpers:
                           formats["text"], entry.state_name)
 
     def _destinations(self) -> None:
-        """Rank k's country for each flow (an explicit array formula: three criteria), and the running list."""
+        """Rank k's country for each flow, and the running list: products from the Partners table's
+        export ranks (Census), services as the release ranks them (an explicit array formula: three criteria)."""
         formats, sheet = self.book.formats, self.sheet
         self._header(self.destinations_first - 1, self.words["destinations_columns"])
         published = register.PUBLISHED_FIGURES
         figure, year = published.column("figure"), published.column("year")
         value, subject = published.column("value"), published.column("subject")
+        partners = register.PARTNERS
         for flow, name_col in (("products", 1), ("services", 3)):
             names = self.figures.destinations[flow]
             key = f"top_destination_{flow}"
@@ -208,10 +210,15 @@ class _Helpers:
                 row = self.destinations_first + k
                 rank_cell = xl_rowcol_to_cell(row, 0)
                 sheet.write_number(row, 0, k + 1, formats["rank"])
-                criteria = published_criteria(key, SNAPSHOT_YEAR) + f",{value},{rank_cell}"
-                formula = (f'{{=IF(COUNTIFS({criteria})=0,"",INDEX({subject},MATCH(1,({figure}={string_literal(key)})'
-                           f'*({year}={SNAPSHOT_YEAR})*({value}={rank_cell}),0)))}}')
-                sheet.write_array_formula(row, name_col, row, name_col, formula, formats["text"], names[k])
+                if flow == "products":
+                    found = f"MATCH({rank_cell},{partners.column('export_rank')},0)"
+                    write_formula(sheet, row, name_col, f'IF({register.HAS_PARTNER_DATA}<>1,"",'
+                                  f'IFERROR(INDEX({partners.column("country")},{found}),""))', formats["text"], names[k])
+                else:
+                    criteria = published_criteria(key, SNAPSHOT_YEAR) + f",{value},{rank_cell}"
+                    formula = (f'{{=IF(COUNTIFS({criteria})=0,"",INDEX({subject},MATCH(1,'
+                               f'({figure}={string_literal(key)})*({year}={SNAPSHOT_YEAR})*({value}={rank_cell}),0)))}}')
+                    sheet.write_array_formula(row, name_col, row, name_col, formula, formats["text"], names[k])
                 previous = "" if k == 0 else xl_rowcol_to_cell(row - 1, name_col + 1)
                 position = sum(1 for name in names[:k + 1] if name)
                 listed, list_formula = _running_list(
@@ -356,7 +363,7 @@ def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers)
         names = figures.destinations[flow]
         listed = _joined_list([name for name in names if name], words)
         cell = helpers.destination_list(flow)
-        return choose(f'{cell}=""', not listed, fill(said["destinations_missing"], year=year),
+        return choose(f'{cell}=""', not listed, fill(said[f"destinations_{flow}_missing"], year=year),
                       fill(said[f"destinations_{flow}"], year=year, list=text_of(cell, listed)))
 
     return {"exports": exports, "over_threshold": over, "top_three": top_three, "leading": leading,

@@ -21,8 +21,8 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import has_year_column, year_column
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, literal_criterion_of, print_setup, show_small_values, write_formula,
-                           write_table, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, show_small_values,
+                           write_formula, write_table, year_title_formula)
 
 WORDING = "partners"
 TABLE = register.PARTNERS.name
@@ -159,7 +159,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.skip()
 
     layout.heading(words["table_heading"])
-    layout.note(words["table_note"])
+    layout.note_within(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
     header_row = layout.row
     formulas = _formulas()
     table = figures.table

@@ -87,9 +87,12 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _colour_scale(sheet, figures, legend_row)
     _light_text_on_dark_tiles(book, sheet, figures, legend_row)
 
+    # What the scale's top point means, then the notes: full lines under the map, which a
+    # note beside the legend would run past.
     notes_row = legend_row + 2
-    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
-    print_setup(sheet, notes_row, figures.cols - 1)
+    sheet.write_string(notes_row, 0, words["legend_note"], formats["note"])
+    sheet.write_string(notes_row + 1, 0, words["notes"], formats["note"])
+    print_setup(sheet, notes_row + 1, figures.cols - 1)
     sheet.fit_to_pages(1, 1)
     sheet.center_horizontally()
 
@@ -113,7 +116,6 @@ def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: Wording, h
     for col, (label, formula, value) in enumerate(zip(words["legend_labels"], legend_formulas(), values)):
         sheet.write_string(label_row, col, label, formats["map_legend_label"])
         write_formula(sheet, legend_row, col, formula, legend_style, value)
-    sheet.write_string(legend_row, len(values) + 1, words["legend_note"], formats["note"])
     return legend_row
 
 
