@@ -19,6 +19,8 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import uno
 import unohelper
@@ -30,7 +32,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if os.path.join(HERE, "pythonpath") not in sys.path:
     sys.path.append(os.path.join(HERE, "pythonpath"))
 
-import tech_trade_addin_runner as runner  # noqa: E402  (the extension's pythonpath, just added)
+if TYPE_CHECKING:
+    # The runner as the package holds it; the extension carries it as tech_trade_addin_runner.
+    from com.sun.star.awt import ActionEvent
+    from com.sun.star.beans import PropertyValue
+    from com.sun.star.frame import DispatchDescriptor, XStatusListener
+    from com.sun.star.lang import EventObject
+    from com.sun.star.util import URL
+
+    from workbook.addin import runner
+else:
+    import tech_trade_addin_runner as runner  # noqa: E402  (the extension's pythonpath, just added)
+
+#: A UNO object as pyuno hands it over (a document, a frame, a dialog's model): the services
+#: behind it, and so its methods and properties, are known only when it is used.
+UnoObject = Any
+#: A finding as ``check`` prints it, and the sheet and cell it names (None where it names none).
+Finding = tuple[str, "tuple[str, str | None] | None"]
 
 UNATTENDED_ENV_VAR = "TECH_TRADE_ADDIN_UNATTENDED"
 XLSX_FILTER = "Calc MS Excel 2007 XML"
@@ -46,8 +64,8 @@ PROTOCOL = SETTINGS["protocol"]
 _found: list[runner.Package] = []
 
 
-def _props(**values) -> tuple:
-    props = []
+def _props(**values: object) -> tuple[PropertyValue, ...]:
+    props: list[PropertyValue] = []
     for name, value in values.items():
         prop = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
         prop.Name, prop.Value = name, value
@@ -58,40 +76,41 @@ def _props(**values) -> tuple:
 class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XServiceInfo):
     """Dispatches ``vnd.tech-trade-snapshot:check`` (and ``extract``, ``rebuild``, ``about``)."""
 
-    def __init__(self, context, *args):
+    def __init__(self, context: UnoObject, *args: object) -> None:
         self.context = context
-        self.frame = None
+        self.frame: UnoObject = None
         self.hidden = False
 
     # ------------------------------------------------------------ UNO plumbing
 
-    def initialize(self, args):
+    def initialize(self, args: tuple[object, ...]) -> None:
         if args:
             self.frame = args[0]
 
-    def queryDispatch(self, url, target, flags):
+    # A null reference (None) where the protocol is not ours; the stubs do not allow one, hence the ignore.
+    def queryDispatch(self, url: URL, target: str, flags: int) -> Commands | None:  # type: ignore[override]
         return self if url.Protocol == PROTOCOL else None
 
-    def queryDispatches(self, requests):
+    def queryDispatches(self, requests: tuple[DispatchDescriptor, ...]) -> tuple[Commands | None, ...]:  # type: ignore[override]
         return tuple(self.queryDispatch(request.FeatureURL, request.FrameName, request.SearchFlags)
                      for request in requests)
 
-    def addStatusListener(self, listener, url):
+    def addStatusListener(self, listener: XStatusListener, url: URL) -> None:
         pass
 
-    def removeStatusListener(self, listener, url):
+    def removeStatusListener(self, listener: XStatusListener, url: URL) -> None:
         pass
 
-    def getImplementationName(self):
-        return IMPLEMENTATION
+    def getImplementationName(self) -> str:
+        return str(IMPLEMENTATION)
 
-    def supportsService(self, name):
+    def supportsService(self, name: str) -> bool:
         return name == "com.sun.star.frame.ProtocolHandler"
 
-    def getSupportedServiceNames(self):
+    def getSupportedServiceNames(self) -> tuple[str, ...]:
         return ("com.sun.star.frame.ProtocolHandler",)
 
-    def dispatch(self, url, args):
+    def dispatch(self, url: URL, args: tuple[PropertyValue, ...]) -> None:
         command = url.Path
         window = self.frame.getContainerWindow() if self.frame is not None else None
         self.hidden = window is not None and not window.isVisible()
@@ -206,12 +225,12 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
     # ------------------------------------------------------------ the document and the package
 
-    def document(self):
+    def document(self) -> UnoObject:
         if self.frame is None or self.frame.getController() is None:
             return None
         return self.frame.getController().getModel()
 
-    def spreadsheet(self, ui: Dialogs):
+    def spreadsheet(self, ui: Dialogs) -> UnoObject:
         document = self.document()
         if document is None or not document.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             ui.error(WORDS["failed_title"], WORDS["not_a_spreadsheet"])
@@ -231,7 +250,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return package
 
     @staticmethod
-    def workbook_file(document, folder: str) -> tuple[str, bool]:
+    def workbook_file(document: UnoObject, folder: str) -> tuple[str, bool]:
         """The workbook's file, or (when Calc holds unsaved changes, or it is no .xlsx) a copy that
         Calc saves into ``folder``; and whether it is a copy. The document itself is left as it is."""
         url = document.getURL()
@@ -243,19 +262,19 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return copy, True
 
     @staticmethod
-    def shown_name(document) -> str:
+    def shown_name(document: UnoObject) -> str:
         url = document.getURL()
         return uno.fileUrlToSystemPath(url) if url else document.Title
 
     @staticmethod
-    def beside(document) -> str:
+    def beside(document: UnoObject) -> str:
         """The folder of data files beside the workbook: ``NAME-data`` for ``NAME.xlsx``."""
         url = document.getURL()
         path = uno.fileUrlToSystemPath(url) if url else os.path.join(os.path.expanduser("~"), document.Title)
         return os.path.splitext(path)[0] + "-data"
 
     @staticmethod
-    def made_by(document) -> str | None:
+    def made_by(document: UnoObject) -> str | None:
         properties = document.getDocumentProperties().getUserDefinedProperties()
         name = SETTINGS["made_by_property"]
         if properties.getPropertySetInfo().hasPropertyByName(name):
@@ -263,7 +282,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return None
 
     @staticmethod
-    def select(document, place: tuple[str, str | None]) -> bool:
+    def select(document: UnoObject, place: tuple[str, str | None]) -> bool:
         """Show the finding's cell (or sheet) in Calc, selected."""
         sheet_name, cell = place
         if not document.Sheets.hasByName(sheet_name):
@@ -274,7 +293,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         controller.select(sheet.getCellRangeByName(cell or "A1"))
         return True
 
-    def open_document(self, path: str):
+    def open_document(self, path: str) -> UnoObject:
         """The document open here on the file ``path``, or None."""
         url = uno.systemPathToFileUrl(path)
         components = self.desktop().getComponents().createEnumeration()
@@ -297,10 +316,10 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         self.desktop().loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
                                             _props(Hidden=self.hidden))
 
-    def desktop(self):
+    def desktop(self) -> UnoObject:
         return self.context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", self.context)
 
-    def later(self, work) -> None:
+    def later(self, work: Callable[[], object]) -> None:
         """Run ``work`` once the command has returned to Calc's event loop."""
         callback = self.context.ServiceManager.createInstanceWithContext("com.sun.star.awt.AsyncCallback",
                                                                          self.context)
@@ -308,10 +327,10 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
 
 class _Later(unohelper.Base, XCallback):
-    def __init__(self, work):
+    def __init__(self, work: Callable[[], object]) -> None:
         self.work = work
 
-    def notify(self, data):
+    def notify(self, data: object) -> None:
         try:
             self.work()
         except Exception:  # nobody to tell but the log: the command itself has ended
@@ -321,7 +340,7 @@ class _Later(unohelper.Base, XCallback):
 class Dialogs:
     """The dialogs of one command; with TECH_TRADE_ADDIN_UNATTENDED, records of them instead."""
 
-    def __init__(self, context, frame, command: str):
+    def __init__(self, context: UnoObject, frame: UnoObject, command: str) -> None:
         self.context = context
         self.frame = frame
         self.command = command
@@ -329,11 +348,13 @@ class Dialogs:
 
     # ------------------------------------------------------------ unattended: records and answers
 
-    def record(self, kind: str, title: str, **content) -> None:
+    def record(self, kind: str, title: str, **content: object) -> None:
+        assert self.unattended is not None, "a record is kept only unattended"
         with open(os.path.join(self.unattended, "dialogs.jsonl"), "a", encoding="utf-8") as log:
             log.write(json.dumps({"command": self.command, "kind": kind, "title": title, **content}) + "\n")
 
-    def answer(self, key: str, default):
+    def answer(self, key: str, default: Any) -> Any:
+        assert self.unattended is not None, "an answer is read only unattended"
         try:
             with open(os.path.join(self.unattended, "answers.json"), encoding="utf-8") as answers:
                 return json.load(answers).get(key, default)
@@ -359,14 +380,15 @@ class Dialogs:
             answer = bool(self.answer(key, default))
             self.record("question", title, key=key, lines=[text], answer=answer)
             return answer
-        from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO, DEFAULT_BUTTON_NO
+        # pyuno imports a constants group as a module; its stubs declare a class, hence the ignore.
+        from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO, DEFAULT_BUTTON_NO  # type: ignore[import-not-found]
         # 2: Yes (com.sun.star.awt.MessageBoxResults.YES)
         return self.message_box("querybox", title, text, BUTTONS_YES_NO + DEFAULT_BUTTON_NO) == 2
 
     def choose_folder(self, key: str, title: str, text: str, pick_title: str, default: str) -> str | None:
         """``default`` (Yes), another folder the analyst picks (No), or None (Cancel)."""
         if self.unattended:
-            folder = self.answer(key, default)
+            folder: str | None = self.answer(key, default)
             self.record("folder", title, key=key, lines=[text], answer=folder)
             return folder
         from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO_CANCEL, DEFAULT_BUTTON_YES
@@ -387,7 +409,8 @@ class Dialogs:
             return None
         return uno.fileUrlToSystemPath(picker.getDirectory())
 
-    def findings(self, title: str, header: list[str], findings: list, go_to) -> None:
+    def findings(self, title: str, header: list[str], findings: list[Finding],
+                 go_to: Callable[[tuple[str, str | None]], object]) -> None:
         """Each finding on a line of a list, and a button that selects the cell of the one picked."""
         if self.unattended:
             self.record("findings", title, lines=header,
@@ -399,7 +422,7 @@ class Dialogs:
             return
         FindingsDialog(self.context, self.parent_window(), title, header, findings, go_to).execute()
 
-    def parent_window(self):
+    def parent_window(self) -> UnoObject:
         return self.frame.getContainerWindow() if self.frame is not None else None
 
     def message_box(self, kind: str, title: str, text: str, buttons: int = 1) -> int:
@@ -408,7 +431,8 @@ class Dialogs:
         box_type = {"infobox": INFOBOX, "errorbox": ERRORBOX, "querybox": QUERYBOX}[kind]
         box = toolkit.createMessageBox(self.parent_window(), box_type, buttons, title, text)
         try:
-            return box.execute()
+            pressed: int = box.execute()
+            return pressed
         finally:
             box.dispose()
 
@@ -418,7 +442,8 @@ class FindingsDialog(unohelper.Base, XActionListener):
 
     WIDTH, HEIGHT, MARGIN = 420, 230, 6
 
-    def __init__(self, context, parent, title: str, header: list[str], findings: list, go_to):
+    def __init__(self, context: UnoObject, parent: UnoObject, title: str, header: list[str], findings: list[Finding],
+                 go_to: Callable[[tuple[str, str | None]], object]) -> None:
         self.findings = findings
         self.go_to = go_to
         manager = context.ServiceManager
@@ -440,7 +465,8 @@ class FindingsDialog(unohelper.Base, XActionListener):
         toolkit = manager.createInstanceWithContext("com.sun.star.awt.Toolkit", context)
         self.dialog.createPeer(toolkit, parent)
 
-    def _add(self, model, name: str, kind: str, top: int, width: int, height: int, **properties):
+    def _add(self, model: UnoObject, name: str, kind: str, top: int, width: int, height: int,
+             **properties: object) -> UnoObject:
         control = model.createInstance(f"com.sun.star.awt.UnoControl{kind}Model")
         control.PositionX, control.PositionY, control.Width, control.Height = self.MARGIN, self.MARGIN + top, width, height
         for key, value in properties.items():
@@ -454,12 +480,12 @@ class FindingsDialog(unohelper.Base, XActionListener):
         finally:
             self.dialog.dispose()
 
-    def actionPerformed(self, event):
+    def actionPerformed(self, event: ActionEvent) -> None:
         chosen = self.dialog.getControl("list").getSelectedItemPos()
         if 0 <= chosen < len(self.findings) and self.findings[chosen][1] is not None:
             self.go_to(self.findings[chosen][1])
 
-    def disposing(self, event):
+    def disposing(self, event: EventObject) -> None:
         pass
 
 
