@@ -32,17 +32,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if os.path.join(HERE, "pythonpath") not in sys.path:
     sys.path.append(os.path.join(HERE, "pythonpath"))
 
+import tech_trade_addin_runner as runner  # noqa: E402  (the extension's pythonpath, just added)
+
 if TYPE_CHECKING:
-    # The runner as the package holds it; the extension carries it as tech_trade_addin_runner.
+    # UNO's structs and interfaces the component's methods take, for the checker alone.
     from com.sun.star.awt import ActionEvent
     from com.sun.star.beans import PropertyValue
     from com.sun.star.frame import DispatchDescriptor, XStatusListener
     from com.sun.star.lang import EventObject
     from com.sun.star.util import URL
-
-    from workbook.addin import runner
-else:
-    import tech_trade_addin_runner as runner  # noqa: E402  (the extension's pythonpath, just added)
 
 #: A UNO object as pyuno hands it over (a document, a frame, a dialog's model): the services
 #: behind it, and so its methods and properties, are known only when it is used.
