@@ -89,7 +89,9 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
     def queryDispatch(self, url: URL, target: str, flags: int) -> Commands | None:  # type: ignore[override]
         return self if url.Protocol == PROTOCOL else None
 
-    def queryDispatches(self, requests: tuple[DispatchDescriptor, ...]) -> tuple[Commands | None, ...]:  # type: ignore[override]
+    # (Null references among them, as above.)
+    def queryDispatches(  # type: ignore[override]
+            self, requests: tuple[DispatchDescriptor, ...]) -> tuple[Commands | None, ...]:
         return tuple(self.queryDispatch(request.FeatureURL, request.FrameName, request.SearchFlags)
                      for request in requests)
 
