@@ -7,6 +7,7 @@ workbook. Colours are ``"#RRGGBB"`` strings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 
 from workbook.templates_loader import styles
@@ -31,6 +32,8 @@ def _hex(channels: Sequence[float]) -> str:
     return "#" + "".join(f"{min(255, max(0, round(channel))):02X}" for channel in channels)
 
 
+# Cached: checking a colour scale asks for the same few hundred colours thousands of times.
+@functools.lru_cache(maxsize=4096)
 def relative_luminance(colour: str) -> float:
     """WCAG 2's relative luminance: 0 for black, 1 for white."""
     def linear(channel: int) -> float:
