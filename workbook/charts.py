@@ -20,17 +20,13 @@ places it::
 
 from __future__ import annotations
 
-from typing import Any
-
 from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import ChartStyle, chart_style, styles
-from workbook.xlsx import Book
+from workbook.xlsx import Book, Options
 
 #: Chart types whose series are areas (bars, columns) rather than lines.
-#: XlsxWriter's options for a chart, series or axis: a dict of its named properties.
-Options = dict[str, Any]
 #: A chart's title, series name, categories or values: a formula's text, or [sheet, row, col]
 #: (and [sheet, first row, first col, last row, last col] for a range).
 Reference = str | list[str | int]

@@ -30,6 +30,9 @@ from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH
                                    MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
 from workbook.templates_loader import styles, wording
 
+#: XlsxWriter's options for a table, a format, a chart, a rule: a dict of its named properties.
+Options = dict[str, Any]
+
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
 #: time is fixed (or taken from SOURCE_DATE_EPOCH, the convention for reproducible builds).
 DEFAULT_BUILD_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)

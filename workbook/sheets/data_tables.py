@@ -13,7 +13,6 @@ year with no trade reported, as a missing row is in ``data/``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
@@ -25,7 +24,7 @@ from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.schema import Column
 from workbook.model.published import not_published
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, TableColumn, literal_criterion, print_setup, string_literal, write_table
+from workbook.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -115,7 +114,7 @@ def _validate_inputs(sheet: Worksheet, first: int, last: int, col: int, column: 
         })
 
 
-def _validation_rule(column: Column) -> dict[str, Any] | None:
+def _validation_rule(column: Column) -> Options | None:
     if column.choices:
         # Excel keeps a list typed into a rule to 255 characters; longer lists go unchecked here
         # (the loader still checks them on the way back in).

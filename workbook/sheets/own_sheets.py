@@ -9,8 +9,6 @@ leave a broken formula for the analyst to find.
 
 from __future__ import annotations
 
-from typing import Any
-
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
@@ -19,7 +17,7 @@ from workbook.errors import TechTradeError
 from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
 from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, write_formula, write_value
+from workbook.xlsx import Book, Options, write_formula, write_value
 
 
 def write_own(book: Book, content: OwnContent) -> None:
@@ -83,7 +81,7 @@ def _write_sheet(book: Book, own: OwnSheet) -> None:
     header_cells: set[tuple[int, int]] = set()
     for table in own.tables:
         min_col, min_row, max_col, max_row = range_bounds(table.ref)
-        options: dict[str, Any] = {"name": table.name, "columns": [{"header": header} for header in table.headers]}
+        options: Options = {"name": table.name, "columns": [{"header": header} for header in table.headers]}
         if table.style:
             options["style"] = table.style
         sheet.add_table(min_row - 1, min_col - 1, max_row - 1, max_col - 1, options)
@@ -114,7 +112,7 @@ def _write_sheet(book: Book, own: OwnSheet) -> None:
 
 
 def _format(book: Book, number_format: str | None, bold: bool, font_colour: str | None, fill: str | None) -> Format:
-    properties: dict[str, Any] = {"font_name": styles()["base"]["font_name"], "font_size": styles()["base"]["font_size"]}
+    properties: Options = {"font_name": styles()["base"]["font_name"], "font_size": styles()["base"]["font_size"]}
     if number_format:
         properties["num_format"] = number_format
     if bold:
