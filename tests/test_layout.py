@@ -70,3 +70,29 @@ def test_text_naming_the_edition_needs_a_layout_given_one(tmp_path: Path) -> Non
     layout = SheetLayout(book, book.add_sheet("Sheet"), 2020)
     with pytest.raises(ValueError, match="edition"):
         layout.title("Tech Trade Snapshot {edition}")
+
+
+def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formulas) -> None:
+    # A word longer than its column is broken mid-word ("categorie / s"), and a row too short
+    # for its lines loses the first of them: both printed so before header rows were measured.
+    from openpyxl.utils import range_boundaries
+
+    from workbook.xlsx import BOLD_TEXT_PER_WIDTH, TEXT_LINE_HEIGHT, header_lines
+
+    for sheet in default_formulas.worksheets:
+        # A width is stored once for a run of columns (min to max); XlsxWriter adds about 0.7 of padding.
+        widths = {col: (dimension.width - 0.7, dimension.hidden) for dimension in sheet.column_dimensions.values()
+                  for col in range(dimension.min, dimension.max + 1)}
+        for table in sheet.tables.values():
+            first_col, header_row, last_col, _ = range_boundaries(table.ref)
+            height = sheet.row_dimensions[header_row].height
+            for col in range(first_col, last_col + 1):
+                header = str(sheet.cell(header_row, col).value)
+                width, hidden = widths.get(col, (None, False))
+                if width is None or hidden or width <= 0:
+                    continue
+                longest = max(len(word) for word in header.split())
+                assert longest <= int(width * BOLD_TEXT_PER_WIDTH), (sheet.title, table.name, header, width)
+                # Less a point: a height is stored in whole pixels.
+                assert height is None or height >= header_lines(header, width) * TEXT_LINE_HEIGHT - 1, (
+                    sheet.title, table.name, header, height)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,7 +229,7 @@ def _not_a_response(body: bytes) -> str | None:
     """None for a complete JSON array of rows; otherwise what is wrong with the body."""
     try:
         records = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError):
         if body.lstrip().startswith(b"[") and not body.rstrip().endswith(b"]"):
             return f"the response was cut short after {len(body):,} bytes"
         return "the response is not JSON"

@@ -153,3 +153,16 @@ class SheetLayout:
         """Leave ``rows`` blank rows; returns the new cursor row."""
         self.row += rows
         return self.row
+
+
+def prose_page(book: Book, sheet: Worksheet, year: int, edition: int | None, title: str,
+               subtitle: str) -> SheetLayout:
+    """A page of prose (the Cover, the Notes): a label column and a wide text column, with the
+    title and subtitle written; returns the cursor below them."""
+    sheet.set_column(0, 0, column_width("page_label"))
+    sheet.set_column(1, 1, column_width("page_text"))
+    layout = SheetLayout(book, sheet, year, edition=edition)
+    layout.title(title)
+    layout.subtitle(subtitle)
+    layout.skip()
+    return layout

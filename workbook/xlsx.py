@@ -404,20 +404,6 @@ def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int,
 
 # ---------------------------------------------------------------- formulas
 
-def column_ref(table: str, column: str) -> str:
-    """A whole table column, e.g. ``CensusExports[Value USD]``."""
-    return f"{table}[{column}]"
-
-
-def this_row_ref(table: str, column: str) -> str:
-    """The same row of another column of the table, fully qualified.
-
-    LibreOffice computes ``Table[[#This Row],[Col]]`` but gives #N/A for the
-    unqualified ``[@Col]`` that Excel writes by default.
-    """
-    return f"{table}[[#This Row],[{column}]]"
-
-
 def string_literal(text: str) -> str:
     """Text as a formula's string literal: quoted, with inner quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
@@ -489,6 +475,32 @@ TEXT_LINE_HEIGHT = 13
 TEXT_PER_WIDTH = 1.2
 
 
+#: Characters of bold text a unit of column width holds (bold letters are wider).
+BOLD_TEXT_PER_WIDTH = 1.15
+
+
+def header_lines(text: str, width: float) -> int:
+    """Lines a bold header takes in a column ``width`` wide, wrapped between words as the
+    spreadsheet wraps it; a word longer than a line counts as the lines it is broken into."""
+    per_line = max(1, int(width * BOLD_TEXT_PER_WIDTH))
+    lines, used = 0, per_line
+    for word in text.split():
+        if used + 1 + len(word) <= per_line:
+            used += 1 + len(word)
+            continue
+        broken = math.ceil(len(word) / per_line)
+        lines += broken
+        used = len(word) - (broken - 1) * per_line
+    return max(lines, 1)
+
+
+def header_row_height(headers: Sequence[tuple[str, float]]) -> float:
+    """A table's header row, as (header, column width) pairs: three lines at least, more where a
+    header wraps onto more."""
+    lines = max((header_lines(header, width) for header, width in headers), default=1)
+    return max(HEADER_ROW_HEIGHT, lines * TEXT_LINE_HEIGHT + 1)
+
+
 def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> float:
     """The height of a row whose cells wrap text: enough lines for the longest, as (text, column width) pairs.
 
@@ -543,8 +555,9 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
         "style": "Table Style Light 9",
         "columns": [_table_column_options(book, column) for column in columns],
     })
-    # Headers wrap onto a second line rather than widen the columns.
-    sheet.set_row(first_row, HEADER_ROW_HEIGHT)
+    # Headers wrap onto more lines rather than widen the columns.
+    sheet.set_row(first_row, header_row_height([(column.header, column_width(column.width))
+                                                for column in columns if column.width]))
     for offset, column in enumerate(columns):
         col = first_col + offset
         style = book.formats[column.style]

@@ -31,8 +31,8 @@ from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, year_column
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_ref, column_width, print_setup, show_small_values, string_literal,
-                           this_row_ref, wrapped_row_height, write_formula, write_table, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, column_width, print_setup, show_small_values, string_literal,
+                           wrapped_row_height, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True
@@ -112,9 +112,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[str], reasons: list[str]) -> None:
     """One line over the table: how many published figures match, differ (with a known reason or
     without one), are quoted only or are for another year; live counts of the Status column."""
-    col = words["columns"]
-    status = column_ref(PUBLISHED_TABLE, col["status"])
-    reason = column_ref(PUBLISHED_TABLE, col["reason"])
+    status, reason = PUBLISHED_CHECKS.column("status"), PUBLISHED_CHECKS.column("reason")
 
     def count(word: str) -> str:
         return f"COUNTIF({status},{string_literal(word)})"

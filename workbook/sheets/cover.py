@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from workbook import register
-from workbook.layout import SheetLayout
+from workbook.layout import SheetLayout, prose_page
 from workbook.model import SnapshotModel
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, column_width, print_setup, string_literal, write_formula
+from workbook.xlsx import Book, print_setup, string_literal, write_formula
 
 WORDING = "cover"
 LABEL_COL, TEXT_COL = 0, 1
@@ -36,12 +36,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
           inputs: list[ContentsEntry]) -> int:
     """Write the cover and define SnapshotYear on it; returns the row of the year's input cell."""
     words = wording(WORDING)
-    sheet.set_column(LABEL_COL, LABEL_COL, column_width("page_label"))
-    sheet.set_column(TEXT_COL, TEXT_COL, column_width("page_text"))
-    layout = SheetLayout(book, sheet, model.year, edition=model.edition)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout = prose_page(book, sheet, model.year, model.edition, words["title"], words["subtitle"])
 
     layout.heading(words["summary_heading"])
     layout.entry(words["summary_label"], words["summary"], "page_text")

@@ -146,18 +146,7 @@ PARTNER_IMPORTS = DataSheet("data_partner_imports", register.PARTNER_IMPORTS)
 ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED, PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
-def header(column: str | int) -> str:
-    """The table header of a data column: what formulas name in structured references.
-
-    A year column's header is the year itself, as text.
-    """
-    if isinstance(column, int):
-        return str(column)
-    return str(wording("data_columns")[column])
-
-
 def cell_values(column: pd.Series) -> list[object]:
-
     """A column's values as the cells hold them: a missing number is None, a blank cell.
 
     Column by column, so that a million-row table is never a frame of Python objects as well.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from workbook import __version__, register
-from workbook.layout import SheetLayout, wrapped_height
+from workbook.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
 from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
@@ -26,12 +26,7 @@ LABEL_COL, TEXT_COL = 0, 1
 def write_head(book: Book, sheet: Worksheet, model: SnapshotModel) -> SheetLayout:
     """Title, definitions, sources and the settings (defining their names); returns the cursor."""
     words = wording(WORDING)
-    sheet.set_column(LABEL_COL, LABEL_COL, column_width("page_label"))
-    sheet.set_column(TEXT_COL, TEXT_COL, column_width("page_text"))
-    layout = SheetLayout(book, sheet, model.year, edition=model.edition)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout = prose_page(book, sheet, model.year, model.edition, words["title"], words["subtitle"])
 
     layout.heading(words["definitions_heading"])
     for note in words["definitions"]:

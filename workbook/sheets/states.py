@@ -19,8 +19,8 @@ from workbook.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR
 from workbook.sheets.data_tables import has_year_column, year_column
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_ref, print_setup, show_small_values, theme_colour, this_row_ref,
-                           write_formula, write_table, write_units_row, year_title_formula)
+from workbook.xlsx import (Book, TableColumn, print_setup, show_small_values, theme_colour, write_formula, write_table,
+                           write_units_row, year_title_formula)
 
 #: The name other sheets' formulas know the States table by.
 TABLE = STATE_SUMMARY.name
@@ -93,7 +93,7 @@ _LOOK = {
     "us_rank": ("rank", "narrow"),
     "goods_exports": ("usd_billions", "figure"),
     "tech_share_of_goods": ("ratio", "figure"),
-    "tech_category_rank": ("rank", "narrow"),
+    "tech_category_rank": ("rank", "flag"),
     "over_threshold": ("flag", "narrow"),
     "tech_top_three": ("flag", "narrow"),
     "tech_leading": ("flag", "narrow"),

@@ -24,15 +24,13 @@ from workbook.sheets.data_tables import (has_year_column, state_block, state_exp
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fold_columns, number_format, print_setup, string_literal,
-                           theme_colour, write_formula, write_table)
+from workbook.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
+                           print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table)
 
 WORDING = "trend"
 
 TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
 US_HEADER_ROW = US_HEADING_ROW + 1
-#: Height in points of the U.S. table's header row: four lines of wrapped text.
-US_HEADER_HEIGHT = 52
 CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
 
 #: Style and width of each column of the U.S. table, by wording key.
@@ -43,6 +41,11 @@ US_LOOK = {
     "change": ("change_billions", None),
     "change_ratio": ("change_ratio", None),
 }
+
+def year_column_width() -> float:
+    """Width of a year column of the state table (and of the U.S. table's columns above it)."""
+    return column_width("matrix") + 2
+
 
 #: The line chart sits beside the U.S. table, clear of its columns; the state table starts below it.
 CHART_COL = len(US_LOOK) + 1
@@ -71,7 +74,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
     sheet.set_row(states_heading_row, row_height_for("heading"))
     header_row = states_heading_row + 1
-    last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
+    last_row, _ = _state_table(book, sheet, model, figures, words, header_row)
 
     notes_row = last_row + 2
     for line in words["notes"]:
@@ -81,7 +84,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
-    print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
+    # The sparklines stay off the page: LibreOffice prints their markers but not their lines,
+    # a row of specks; the U.S. chart above carries the trend on paper.
+    print_setup(sheet, notes_row, FIRST_YEAR_COL + len(figures.years) - 1, repeat_row=header_row)
 
 
 def _text_formula(template: str, cells: dict[str, str]) -> str:
@@ -127,8 +132,9 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
         for key, (style, width) in US_LOOK.items()
     ]
     first, last = write_table(book, sheet, US_HEADER_ROW, TECH_TREND_US.name, columns)
-    # "Tech exports previous year" takes four lines over a year column of the state table.
-    sheet.set_row(US_HEADER_ROW, US_HEADER_HEIGHT)
+    # The columns without a width of their own are the state table's year columns below.
+    sheet.set_row(US_HEADER_ROW, header_row_height([
+        (column.header, column_width(column.width) if column.width else year_column_width()) for column in columns]))
     for offset, (key, (style, _)) in enumerate(US_LOOK.items()):
         show_small_values(book, sheet, first, offset, last, offset, style)
     exports_col = list(US_LOOK).index("exports")
@@ -210,7 +216,7 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     first, last = write_table(book, sheet, header_row, TECH_TREND.name, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
     show_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "usd_compact")
-    sheet.set_column(FIRST_YEAR_COL, last_year_col, column_width("matrix") + 2)
+    sheet.set_column(FIRST_YEAR_COL, last_year_col, year_column_width())
     # Sparklines are drawn in the column beside the table: the table has no empty column.
     # The helper columns before them are folded away: a reader sees the years, then the sparklines.
     sparkline_col = last_year_col + len(row_columns) + 1
