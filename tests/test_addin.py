@@ -420,3 +420,26 @@ def test_rebuild_asks_before_replacing_an_edited_workbook_and_writes_what_build_
         time.sleep(0.5)
     assert calc.run({"op": "modified", "path": str(edited)}) == [False]
     calc.run({"op": "close", "path": str(edited)})
+
+
+# ---------------------------------------------------------------- check, given a copy recalculated elsewhere
+
+@pytest.mark.validator
+def test_check_compares_with_a_copy_recalculated_elsewhere(tmp_path: Path, default_workbook: Path,
+                                                           default_formulas, default_values):
+    """The add-in's Check recalculates in the Calc the workbook is open in, and gives check the copy."""
+    from helpers import type_over
+
+    sheet = default_formulas["States"]
+    cell = next(each.coordinate for row in sheet.iter_rows() for each in row
+                if isinstance(each.value, str) and each.value.startswith("=")
+                and isinstance(default_values["States"][each.coordinate].value, (int, float)))
+    same = run_cli("check", default_workbook, "--recalculated", default_workbook)
+    assert same.returncode == 0, same.stdout + same.stderr
+    differing = tmp_path / "recalculated.xlsx"
+    type_over(default_workbook, differing, "States", cell, 12345)
+    found = run_cli("check", default_workbook, "--recalculated", differing)
+    assert found.returncode == 1
+    assert found.stdout.startswith(f"States!{cell}: recalculated value 12345 differs from cached value ")
+    missing = run_cli("check", default_workbook, "--recalculated", tmp_path / "absent.xlsx")
+    assert missing.returncode == 2 and str(tmp_path / "absent.xlsx") in missing.stderr

@@ -20,7 +20,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard, cast
@@ -87,21 +87,28 @@ class Problem:
 Finding = Problem | AccessibilityProblem
 
 
-def check_workbook(path: Path, office_version: str | None = None) -> list[Finding]:
+def check_workbook(path: Path, office_version: str | None = None, recalculated: Path | None = None) -> list[Finding]:
     """Every problem found in the workbook at ``path``; an empty list means none.
 
     Cell problems come first, in sheet order, then row, then column; schema
     problems follow, in the validator's order. Formulas with NOW, TODAY or RAND
     are checked for errors only: their results change on every calculation.
+
+    ``recalculated`` is a copy of the workbook that a spreadsheet has already
+    recalculated fully and saved (the add-in's, from the Calc the workbook is open
+    in): its values are compared, and no LibreOffice is started.
     """
     path = Path(path)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)
+        if recalculated is not None:
+            check_workbook_file(Path(recalculated))
     # A workbook at all? openpyxl reads its workbook part (not yet a sheet) before any tool starts.
     _load(path, data_only=False, read_only=True).close()
     # Fail before spending time if either tool is missing or the version is unknown.
-    libreoffice.find_soffice()
+    if recalculated is None:
+        libreoffice.find_soffice()
     validator.find_validator()
     validator.check_office_version(office_version)
     with (tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir,
@@ -109,7 +116,13 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Findin
         # LibreOffice and the validator are programs of their own: they work side by side,
         # and beside the reading of the workbook here.
         with progress.step("started LibreOffice and the schema validator side by side") as step:
-            recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            recalculation: Callable[[], Path]
+            if recalculated is None:
+                recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            else:
+                # The copy given is the recalculated workbook.
+                already = Path(recalculated)
+                recalculation = lambda: already
             validation = running.enter_context(validator.validation_started(path, office_version))
             if validation.left_out is not None:
                 step.result = (f"the rows of {len(validation.left_out.sheets_checked_here)} sheet(s) checked here "
@@ -118,8 +131,8 @@ def check_workbook(path: Path, office_version: str | None = None) -> list[Findin
             formulas = _Sheets.read(path)
             step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
         with progress.step("recalculated every formula in LibreOffice"):
-            recalculated = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
-        problems: list[Finding] = list(_cell_problems(formulas, recalculated))
+            recalculated_cells = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
+        problems: list[Finding] = list(_cell_problems(formulas, recalculated_cells))
         with progress.step("validated against the Office Open XML schema") as step:
             findings = validation.findings()
             step.result = f"{len(findings)} finding(s)"

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, help="the .xlsx workbook to check")
     check.add_argument("--office-version", default=None,
                        help="Office version to validate against, e.g. Office2016 (default: Microsoft365)")
+    check.add_argument("--recalculated", type=Path, default=None, metavar="COPY",
+                       help="a copy of FILE that a spreadsheet has recalculated fully and saved: its values are "
+                            "compared with FILE's, and LibreOffice is not started (the add-in's Check does so)")
 
     census = commands.add_parser(
         "import-census", help="write data/ files from Census trade as Census serves it (each file recognised by its content)",
@@ -227,7 +230,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from workbook.check import check_workbook
 
-    findings = check_workbook(args.file, office_version=args.office_version)
+    findings = check_workbook(args.file, office_version=args.office_version, recalculated=args.recalculated)
     problems = [finding for finding in findings if not finding.note]
     notes = [finding for finding in findings if finding.note]
     for problem in problems:

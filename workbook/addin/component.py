@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -135,7 +136,9 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             return
         with tempfile.TemporaryDirectory(prefix="tech-trade-addin-") as folder:
             path, copied = self.workbook_file(document, folder)
-            outcome = runner.run(package, ["check", path]).replace(path, self.shown_name(document))
+            recalculated = self.recalculated_copy(path, folder)
+            outcome = runner.run(package, ["check", path, "--recalculated", recalculated])
+            outcome = outcome.replace(recalculated, self.shown_name(document)).replace(path, self.shown_name(document))
         header = [WORDS["check_copy"]] if copied else []
         notes = [line for line in outcome.stderr if line.startswith("note:")]
         if outcome.status == 0:
@@ -261,6 +264,29 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         document.storeToURL(uno.systemPathToFileUrl(copy), _props(FilterName=XLSX_FILTER, Overwrite=True))
         return copy, True
 
+    def recalculated_copy(self, path: str, folder: str) -> str:
+        """The workbook at ``path`` recalculated in this Calc (as Data > Calculate > Recalculate Hard
+        does) and saved into ``folder``: what the check compares its cached values with. It is
+        done on a copy opened unseen, with macros and links off, so that the analyst's document
+        is neither recalculated nor marked changed."""
+        source = os.path.join(folder, "to-recalculate", os.path.basename(path))
+        os.makedirs(os.path.dirname(source))
+        shutil.copyfile(path, source)
+        copy = self.desktop().loadComponentFromURL(
+            uno.systemPathToFileUrl(source), "_blank", 0,
+            # MacroExecMode.NEVER_EXECUTE and UpdateDocMode.NO_UPDATE: 0 both.
+            _props(Hidden=True, ReadOnly=False, MacroExecutionMode=0, UpdateDocMode=0))
+        if copy is None:
+            raise RuntimeError(f"LibreOffice could not open a copy of {path}")
+        try:
+            copy.calculateAll()
+            recalculated = os.path.join(folder, "recalculated", os.path.basename(path))
+            os.makedirs(os.path.dirname(recalculated))
+            copy.storeToURL(uno.systemPathToFileUrl(recalculated), _props(FilterName=XLSX_FILTER, Overwrite=True))
+        finally:
+            copy.close(True)
+        return recalculated
+
     @staticmethod
     def shown_name(document: UnoObject) -> str:
         url = document.getURL()
@@ -354,7 +380,8 @@ class Dialogs:
             log.write(json.dumps({"command": self.command, "kind": kind, "title": title, **content}) + "\n")
 
     def answer(self, key: str, default: Any) -> Any:
-        assert self.unattended is not None, "an answer is read only unattended"
+        if not self.unattended:
+            return default
         try:
             with open(os.path.join(self.unattended, "answers.json"), encoding="utf-8") as answers:
                 return json.load(answers).get(key, default)
@@ -362,40 +389,37 @@ class Dialogs:
             return default
 
     # ------------------------------------------------------------ dialogs
+    # Unattended, each dialog is still built, as it would be shown, and then closed unseen: what
+    # a test runs is the dialog's own code, up to the analyst's click.
 
     def show(self, title: str, lines: list[str]) -> None:
-        if self.unattended:
-            self.record("info", title, lines=lines)
-            return
-        self.message_box("infobox", title, "\n".join(lines))
+        self.message_box("infobox", title, "\n".join(lines), record=dict(kind="info", lines=lines))
 
     def error(self, title: str, message: str) -> None:
-        if self.unattended:
-            self.record("error", title, lines=[message])
-            return
-        self.message_box("errorbox", title, message)
+        self.message_box("errorbox", title, message, record=dict(kind="error", lines=[message]))
 
     def ask(self, key: str, title: str, text: str, default: bool) -> bool:
-        if self.unattended:
-            answer = bool(self.answer(key, default))
-            self.record("question", title, key=key, lines=[text], answer=answer)
-            return answer
-        # pyuno imports a constants group as a module; its stubs declare a class, hence the ignore.
+        # pyuno imports a constants group as a module; its stubs declare a class, hence the ignores.
         from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO, DEFAULT_BUTTON_NO  # type: ignore[import-not-found]
-        # 2: Yes (com.sun.star.awt.MessageBoxResults.YES)
-        return self.message_box("querybox", title, text, BUTTONS_YES_NO + DEFAULT_BUTTON_NO) == 2
+        from com.sun.star.awt.MessageBoxResults import NO, YES  # type: ignore[import-not-found]
+        given = bool(self.answer(key, default))
+        answer = self.message_box("querybox", title, text, BUTTONS_YES_NO + DEFAULT_BUTTON_NO,
+                                  record=dict(kind="question", key=key, lines=[text], answer=given),
+                                  answer=YES if given else NO)
+        return bool(answer == YES)
 
     def choose_folder(self, key: str, title: str, text: str, pick_title: str, default: str) -> str | None:
         """``default`` (Yes), another folder the analyst picks (No), or None (Cancel)."""
-        if self.unattended:
-            folder: str | None = self.answer(key, default)
-            self.record("folder", title, key=key, lines=[text], answer=folder)
-            return folder
         from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO_CANCEL, DEFAULT_BUTTON_YES
-        choice = self.message_box("querybox", title, text, BUTTONS_YES_NO_CANCEL + DEFAULT_BUTTON_YES)
-        if choice == 2:  # Yes
+        from com.sun.star.awt.MessageBoxResults import NO, YES
+        # Unattended, the answer is the folder itself: the default (Yes) or another one (No).
+        chosen = self.answer(key, default) if self.unattended else None
+        choice = self.message_box("querybox", title, text, BUTTONS_YES_NO_CANCEL + DEFAULT_BUTTON_YES,
+                                  record=dict(kind="folder", key=key, lines=[text], answer=chosen),
+                                  answer=YES if chosen == default else NO)
+        if choice == YES:
             return default
-        if choice != 3:  # not No: Cancel or closed
+        if choice != NO:  # Cancel, or the box closed
             return None
         picker = self.context.ServiceManager.createInstanceWithContext("com.sun.star.ui.dialogs.FolderPicker",
                                                                        self.context)
@@ -405,6 +429,8 @@ class Dialogs:
             start = os.path.dirname(start)
         if start:
             picker.setDisplayDirectory(uno.systemPathToFileUrl(start))
+        if self.unattended:
+            return chosen
         if picker.execute() != 1:
             return None
         return uno.fileUrlToSystemPath(picker.getDirectory())
@@ -412,25 +438,36 @@ class Dialogs:
     def findings(self, title: str, header: list[str], findings: list[Finding],
                  go_to: Callable[[tuple[str, str | None]], object]) -> None:
         """Each finding on a line of a list, and a button that selects the cell of the one picked."""
-        if self.unattended:
-            self.record("findings", title, lines=header,
-                        findings=[{"text": text, "place": list(place) if place else None}
-                                  for text, place in findings])
-            chosen = self.answer("go_to", None)
-            if chosen is not None and findings[chosen][1] is not None:
-                go_to(findings[chosen][1])
+        dialog = FindingsDialog(self.context, self.parent_window(), title, header, findings, go_to)
+        if not self.unattended:
+            dialog.execute()
             return
-        FindingsDialog(self.context, self.parent_window(), title, header, findings, go_to).execute()
+        self.record("findings", title, lines=header,
+                    findings=[{"text": text, "place": list(place) if place else None} for text, place in findings])
+        try:
+            chosen = self.answer("go_to", None)
+            if chosen is not None:
+                # As the analyst does: pick the finding in the list, press Go to cell.
+                dialog.press_go_to(chosen)
+        finally:
+            dialog.dispose()
 
     def parent_window(self) -> UnoObject:
         return self.frame.getContainerWindow() if self.frame is not None else None
 
-    def message_box(self, kind: str, title: str, text: str, buttons: int = 1) -> int:
+    def message_box(self, kind: str, title: str, text: str, buttons: int = 1, record: dict[str, Any] | None = None,
+                    answer: int = 1) -> int:
+        """Show a message box; its result (com.sun.star.awt.MessageBoxResults). Unattended: record it
+        and give ``answer``."""
         from com.sun.star.awt.MessageBoxType import ERRORBOX, INFOBOX, QUERYBOX
         toolkit = self.context.ServiceManager.createInstanceWithContext("com.sun.star.awt.Toolkit", self.context)
         box_type = {"infobox": INFOBOX, "errorbox": ERRORBOX, "querybox": QUERYBOX}[kind]
         box = toolkit.createMessageBox(self.parent_window(), box_type, buttons, title, text)
         try:
+            if self.unattended:
+                assert record is not None, "an unattended dialog is recorded"
+                self.record(record.pop("kind"), title, **record)
+                return answer
             pressed: int = box.execute()
             return pressed
         finally:
@@ -480,7 +517,15 @@ class FindingsDialog(unohelper.Base, XActionListener):
         finally:
             self.dialog.dispose()
 
-    def actionPerformed(self, event: ActionEvent) -> None:
+    def dispose(self) -> None:
+        self.dialog.dispose()
+
+    def press_go_to(self, position: int) -> None:
+        """Pick the finding at ``position`` in the list and press Go to cell."""
+        self.dialog.getControl("list").selectItemPos(position, True)
+        self.actionPerformed(None)
+
+    def actionPerformed(self, event: ActionEvent | None) -> None:
         chosen = self.dialog.getControl("list").getSelectedItemPos()
         if 0 <= chosen < len(self.findings) and self.findings[chosen][1] is not None:
             self.go_to(self.findings[chosen][1])

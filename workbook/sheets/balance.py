@@ -203,11 +203,13 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         ("total", PUBLISHED_COL): figures.published_total_balance,
     }
     summary_formulas = _summary_formulas()
+    right_aligned = {name: book.style_variant(name, align="right") for name in ("change_billions", "usd_billions")}
     for key in SUMMARY_ROWS:
         row = summary_row(key)
         sheet.write_string(row, LABEL_COL, words["summary_rows"][key], formats["label"])
         for col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL):
-            cell_format = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
+            # Right-aligned, "not published" too: words under a figure's header line up with the figures.
+            cell_format = right_aligned["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
             if (key, col) in summary_formulas:
                 write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, values[(key, col)])
                 show_small_values(book, sheet, row, col, row, col,
@@ -215,7 +217,6 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
             else:
                 # The release publishes no balance of tech goods alone, for any year.
                 write_value(sheet, row, col, not_published(), cell_format)
-
             if (key, col) in NAMES:
                 book.define_name(NAMES[(key, col)], sheet, row, col,
                                  f"{words['summary_rows'][key]}: {words['summary_columns'][SUMMARY_COLUMNS[col]]}")
@@ -287,7 +288,9 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
 
 def _columns(sheet: Worksheet) -> None:
     sheet.set_column(LABEL_COL, LABEL_COL, column_width("balance_label"))
-    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("figure"))
+    sheet.set_column(EXPORTS_COL, BALANCE_COL, column_width("figure"))
+    # Wide enough for "not published", which a narrower cell spills over the balance beside it.
+    sheet.set_column(PUBLISHED_COL, PUBLISHED_COL, column_width("usd"))
     sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 

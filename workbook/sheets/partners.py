@@ -159,7 +159,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.skip()
 
     layout.heading(words["table_heading"])
-    layout.note_within(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
+    layout.paragraph(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
     header_row = layout.row
     formulas = _formulas()
     table = figures.table
