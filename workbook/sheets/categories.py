@@ -112,7 +112,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_row(largest_heading_row, row_height_for("heading"))
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
     chart_row = largest_last + 2
-    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row)
+    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row, last_col + 1)
 
     # Below the chart's rows, so that the print area holds it whole.
     notes_row = chart_row + CHART_ROWS
@@ -343,17 +343,19 @@ def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_co
 # ---------------------------------------------------------------- chart
 
 def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, first: int, last: int,
-           anchor_row: int) -> None:
+           anchor_row: int, helper_col: int) -> None:
     """A bar chart of the largest product categories, largest on top, tech in the highlight colour.
 
-    Tech is picked out live: two helper columns beside the ranked block split its exports
-    into tech (the TechCategory input) and the others, and the chart overlays the two.
+    Tech is picked out live: two helper columns split the ranked block's exports into tech
+    (the TechCategory input) and the others, and the chart overlays the two. They sit in the
+    folded columns right of the matrix (from ``helper_col``): the columns beside the block are
+    the matrix's, too narrow to print them.
     """
     name = sheet.get_name()
     label_col = list(LARGEST_LOOK).index("label")
     code_col = list(LARGEST_LOOK).index("code")
     exports_col = list(LARGEST_LOOK).index("exports")
-    others_col, tech_col = len(LARGEST_LOOK), len(LARGEST_LOOK) + 1
+    others_col, tech_col = helper_col, helper_col + 1
     largest = model.figures(category_figures).largest.set_index("rank")
     helper_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
                                       font_color=theme_colour("muted_text"))
@@ -370,6 +372,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
         write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
                       helper_style, value if is_tech else 0.0)
     chart = HouseChart(book, "bar", [name, title_row, 0])
+    chart.show_hidden_cells()
     categories = [name, first, label_col, last, label_col]
     # The two series share each bar's place: a category's bar is one or the other, the other is 0,
     # and a zero is not labelled.
