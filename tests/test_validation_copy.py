@@ -21,7 +21,7 @@ import xlsxwriter
 
 from workbook import libreoffice, validator
 from workbook.check import check_workbook
-from workbook.validation_copy import copy_for_validation, without_checked_rows
+from workbook.validation_copy import copy_for_validation, without_checked_rows, worksheet_parts_by_title
 
 SHEET = "xl/worksheets/sheet1.xml"
 SECOND_SHEET = "xl/worksheets/sheet2.xml"
@@ -210,3 +210,12 @@ def test_excel_2010_row_attribute_is_accepted_only_where_declared_and_known():
 ], ids=["not UTF-8", "main namespace not the default", "a second sheetData in a comment", "a comment before"])
 def test_an_unusual_part_is_left_to_the_validator(head: bytes):
     assert without_checked_rows(part(b'<row r="1"><c r="A1"><v>1</v></c></row>', head), style_count=1) is None
+
+
+def test_a_package_without_relationships_has_no_worksheet_parts(tmp_path: Path):
+    # A zip with no _rels/.rels (or a workbook part without its own): no sheet found, no crash.
+    path = tmp_path / "no-relationships.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    with zipfile.ZipFile(path) as archive:
+        assert worksheet_parts_by_title(archive) == {}

@@ -33,10 +33,12 @@ import functools
 import posixpath
 import pyexpat
 import re
+import zipfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn, TypeVar
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
@@ -123,7 +125,7 @@ def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
 class _Package:
     """The parts of the zip, parsed on demand, and their relationships."""
 
-    def __init__(self, path: Path, archive) -> None:
+    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
         self.path, self.archive = path, archive
         self.names = set(archive.namelist())
 
@@ -136,7 +138,8 @@ class _Package:
         except (ParseError, DefusedXmlException) as error:
             raise self._malformed(part, error) from None
 
-    def read_streamed(self, part: str, start: Callable[[str, dict], None], end: Callable[[str], None]) -> bool:
+    def read_streamed(self, part: str, start: Callable[[str, dict[str, str]], None],
+                      end: Callable[[str], None]) -> bool:
         """Call ``start`` and ``end`` for each element of a part (a sheet, which may be large), with
         its name as expat gives it, ``namespace}local``; False if there is no such part.
 
@@ -240,7 +243,9 @@ class _Styles:
         """An element's colour as #RRGGBB; None for automatic (the window's) colour, or one not understood."""
         if element is None or element.get("auto") in ("1", "true"):
             return None
+        colour: str | None
         if element.get("rgb"):
+
             colour = "#" + element.get("rgb", "")[-6:].upper()
         elif element.get("theme") is not None:
             colour = _item(self.theme, _int(element.get("theme"), -1))
@@ -356,7 +361,7 @@ class _Sheet:
         self.name = quote_sheet_name(name)
         self.minimum = minimum_contrast()
         #: Style -> packed positions of the cells of that style that show something (a value, text or formula).
-        self.cells: dict[int, array] = {}
+        self.cells: dict[int, array[int]] = {}
         self.a1_filled = False
         self.merged: list[str] = []
         self.formats: list[_ConditionalFormat] = []
@@ -377,7 +382,7 @@ class _Sheet:
     def _problem(self, what: str, message: str) -> AccessibilityProblem:
         return AccessibilityProblem(f"{self.name}{what}", message)
 
-    def _start(self, name: str, attributes: dict) -> None:
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
         """Keep a cell's style and position, a merge, a conditional format; drop the rest as it streams by."""
         if self._format is not None:
             self._format.start("{" + name, attributes)
@@ -411,7 +416,7 @@ class _Sheet:
             self.cells.setdefault(self._style, array("Q")).append(self._row * _COLUMNS + self._col)
             self.a1_filled |= (self._row, self._col) == (1, 1)
 
-    def _styles_where(self, inside: list[_Range], outside: list[_Range] = ()) -> set[int]:
+    def _styles_where(self, inside: Sequence[_Range], outside: Sequence[_Range] = ()) -> set[int]:
         """The styles of the cells that show something inside ``inside`` and outside ``outside``."""
         return {style for style, positions in self.cells.items()
                 if any(any(r.contains(p) for r in inside) and not any(r.contains(p) for r in outside)
@@ -423,7 +428,9 @@ class _Sheet:
         """(display name, range, header row count) of each table on the sheet."""
         for part in self.package.targets(self.part, "table"):
             table = self.package.xml(part)
-            where = None if table is None else _Range.of(table.get("ref", ""))
+            if table is None:
+                continue
+            where = _Range.of(table.get("ref", ""))
             if where is not None:
                 yield table.get("displayName") or table.get("name") or part, where, table.get("headerRowCount", "1")
 
@@ -506,11 +513,11 @@ class _Sheet:
             ratio = contrast_ratio(text, fill)
             return self._low_contrast(text, fill, ratio) if ratio < self.minimum else None
         bar = rule.find(f"{_MAIN}dataBar/{_MAIN}color")
-        if bar is not None and self.styles.colour(bar):
-            fill = self.styles.colour(bar)
-            text = min({text for text, _ in cell_colours}, key=lambda colour: contrast_ratio(colour, fill))
-            ratio = contrast_ratio(text, fill)
-            return f"data bar: {self._low_contrast(text, fill, ratio)}" if ratio < self.minimum else None
+        bar_fill = self.styles.colour(bar) if bar is not None else None
+        if bar_fill:
+            text = min({text for text, _ in cell_colours}, key=lambda colour: contrast_ratio(colour, bar_fill))
+            ratio = contrast_ratio(text, bar_fill)
+            return f"data bar: {self._low_contrast(text, bar_fill, ratio)}" if ratio < self.minimum else None
         scale = rule.find(f"{_MAIN}colorScale")
         if scale is not None:
             points = [self.styles.colour(colour) or NO_FILL for colour in scale.iterfind(f"{_MAIN}color")]
@@ -568,11 +575,16 @@ def _column_number(letters: str) -> int:
     return column_index_from_string(letters)
 
 
-def _item(items: list, index: int):
+_Item = TypeVar("_Item")
+
+
+def _item(items: list[_Item], index: int) -> _Item | None:
+
     return items[index] if 0 <= index < len(items) else None
 
 
-def _refuse_dtd(*_) -> None:
+def _refuse_dtd(*_: object) -> NoReturn:
+
     raise pyexpat.ExpatError("a DTD or an entity, which a workbook never needs")
 
 

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -33,6 +34,9 @@ from workbook.sheets import (balance, categories, checks, cover, dashboard, data
                              partners, states, tile_map, trend)
 from workbook.templates_loader import wording
 from workbook.xlsx import Book, theme_colour
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 #: Census rows (exports and imports together) up to which the workbook is assembled in
@@ -214,7 +218,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     book.close()
 
 
-def model_inputs(model: SnapshotModel) -> dict:
+def model_inputs(model: SnapshotModel) -> dict[str, pd.DataFrame]:
     """The input tables as the workbook holds them, in the data schema."""
     data = model.data
     frames = {STATES.filename: data.states, CATEGORIES.filename: data.categories, EXPORTS.filename: data.exports,
@@ -227,7 +231,8 @@ def model_inputs(model: SnapshotModel) -> dict:
             for table in register.INPUT_TABLES if table.data_file is not None}
 
 
-def model_settings(model: SnapshotModel) -> dict:
+def model_settings(model: SnapshotModel) -> dict[str, object]:
+
     """The settings as the workbook holds them, by their names in settings.csv; the edition only
     where it is an input, not the formula that follows the snapshot year."""
     settings = {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}

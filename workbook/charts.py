@@ -24,9 +24,13 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import ChartStyle, chart_style, styles
-from workbook.xlsx import Book
+from workbook.xlsx import Book, Options
 
 #: Chart types whose series are areas (bars, columns) rather than lines.
+#: A chart's title, series name, categories or values: a formula's text, or [sheet, row, col]
+#: (and [sheet, first row, first col, last row, last col] for a range).
+Reference = str | list[str | int]
+
 _BAR_KINDS = frozenset({"bar", "column"})
 
 
@@ -51,20 +55,24 @@ def gap_value(value: object) -> object:
 
 def data_label_format() -> str:
     """Data labels show figures as the cells do ($ billions, one decimal)."""
-    return styles()["usd_billions"]["num_format"]
+    num_format: str = styles()["usd_billions"]["num_format"]
+    return num_format
 
 
 class HouseChart:
     """One native chart in the house style: add series in order, set the axes, then place it."""
 
-    def __init__(self, book: Book, kind: str, title: str | list | None, subtype: str | None = None) -> None:
+    def __init__(self, book: Book, kind: str, title: Reference | None, subtype: str | None = None) -> None:
         """A chart of ``kind`` titled ``title`` (text, or [sheet, row, col] of a cell); ``None``
         where the sheet writes the chart's title in a cell above it."""
-        options = {"type": kind}
+        options: Options = {"type": kind}
         if subtype is not None:
             options["subtype"] = subtype
         self.book = book
-        self.chart: Chart = book.workbook.add_chart(options)
+        chart = book.workbook.add_chart(options)
+        if chart is None:
+            raise ValueError(f"XlsxWriter draws no chart of type {kind!r}")
+        self.chart: Chart = chart
         self.kind = kind
         self.style: ChartStyle = chart_style()
         self.series_count = 0
@@ -78,14 +86,14 @@ class HouseChart:
         # A cell without a figure (#N/A) is left out of the chart, never drawn as zero.
         self.chart.show_blanks_as("gap")
 
-    def font(self, size: float | None = None, bold: bool = False, colour: str | None = None) -> dict:
+    def font(self, size: float | None = None, bold: bool = False, colour: str | None = None) -> Options:
         """The cells' font at the chart's size: every text of a chart uses it."""
         return {"name": self.style.font_name, "size": size or self.style.font_size, "bold": bold,
                 "color": colour or self.style.text}
 
     # ------------------------------------------------------------ series
 
-    def add_series(self, name: str | list, categories: str | list, values: str | list, *, labels: bool = False,
+    def add_series(self, name: Reference, categories: Reference, values: Reference, *, labels: bool = False,
                    highlight: bool = False, label_format: str | None = None, overlap: int | None = None,
                    gap: int | None = None, look: int | None = None) -> None:
         """The next series, in the next look of the palette (or in the highlight colour).
@@ -100,7 +108,7 @@ class HouseChart:
         look = self.series_count if look is None else look
         self.series_count += 1
         colour = self.style.highlight if highlight else self.style.palette[look % len(self.style.palette)]
-        series: dict = {"name": name, "categories": categories, "values": values}
+        series: Options = {"name": name, "categories": categories, "values": values}
         if self.kind in _BAR_KINDS:
             series.update(self._bar_look(look, colour, highlight))
             if overlap is not None:
@@ -115,22 +123,25 @@ class HouseChart:
                                      "position": "outside_end" if self.kind in _BAR_KINDS else "above"}
         self.chart.add_series(series)
 
-    def mark_with_columns(self, name: str | list, categories: str | list, values: str | list) -> None:
+    def mark_with_columns(self, name: Reference, categories: Reference, values: Reference) -> None:
         """Columns in the highlight colour behind a line chart: where ``values`` is not zero (the
         snapshot year), a column rises to the line's point; zeros draw nothing."""
         marks = self.book.workbook.add_chart({"type": "column"})
-        marks.add_series({"name": name, "categories": categories, "values": values, "gap": 150,
+        if marks is None:
+            raise ValueError("XlsxWriter draws no column chart")
+        marks.add_series(
+{"name": name, "categories": categories, "values": values, "gap": 150,
                           "fill": {"color": self.style.highlight}, "border": {"none": True}})
         self.chart.combine(marks)
 
-    def _bar_look(self, look: int, colour: str, highlight: bool) -> dict:
+    def _bar_look(self, look: int, colour: str, highlight: bool) -> Options:
         pattern = "solid" if highlight else self.style.patterns[look % len(self.style.patterns)]
         border = {"color": self.style.palette[0] if highlight else colour, "width": 0.75}
         if pattern == "solid":
             return {"fill": {"color": colour}, "border": border}
         return {"pattern": {"pattern": pattern, "fg_color": colour, "bg_color": "#FFFFFF"}, "border": border}
 
-    def _line_look(self, look: int, colour: str, highlight: bool) -> dict:
+    def _line_look(self, look: int, colour: str, highlight: bool) -> Options:
         if highlight:
             return {"line": {"none": True},
                     "marker": {"type": "diamond", "size": self.style.highlight_marker_size,
@@ -149,7 +160,7 @@ class HouseChart:
         ``shown=False`` leaves the axis and its gridlines out, for a small chart whose every
         bar is labelled with its value: the bars get the room the axis took.
         """
-        axis: dict = {"num_format": num_format or self.style.axis_billions, "num_font": self.font(),
+        axis: Options = {"num_format": num_format or self.style.axis_billions, "num_font": self.font(),
                       "major_gridlines": {"visible": shown, "line": {"color": self.style.gridlines}},
                       "line": {"none": True}, "visible": shown}
         if name:
@@ -164,7 +175,7 @@ class HouseChart:
         """The axis of the categories. ``reverse``: the first category on top of a bar chart
         (the value axis then stays at the bottom); ``labels_low``: labels stay below negative bars;
         ``every_label``: each category labelled, where a reader would otherwise skip some to fit."""
-        axis: dict = {"num_font": self.font(), "line": {"color": self.style.gridlines}}
+        axis: Options = {"num_font": self.font(), "line": {"color": self.style.gridlines}}
         if every_label:
             axis["interval_unit"] = 1
         if name:

@@ -20,25 +20,25 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard, cast
 
 import openpyxl
-from openpyxl.cell.cell import Cell
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook import libreoffice, progress, validator
-from workbook.accessibility import accessibility_problems
+from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.errors import TechTradeError
 from workbook.safe_read import check_workbook_file
-from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name
+from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
 from workbook.validation_copy import worksheet_parts_by_title
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
@@ -83,7 +83,11 @@ class Problem:
         return f"{prefix}{self.location}: {self.message}"
 
 
-def check_workbook(path: Path, office_version: str | None = None, recalculated: Path | None = None) -> list[Problem]:
+#: A finding of the check: a cell or schema problem, or an accessibility finding (which reads alike).
+Finding = Problem | AccessibilityProblem
+
+
+def check_workbook(path: Path, office_version: str | None = None, recalculated: Path | None = None) -> list[Finding]:
     """Every problem found in the workbook at ``path``; an empty list means none.
 
     Cell problems come first, in sheet order, then row, then column; schema
@@ -112,8 +116,13 @@ def check_workbook(path: Path, office_version: str | None = None, recalculated: 
         # LibreOffice and the validator are programs of their own: they work side by side,
         # and beside the reading of the workbook here.
         with progress.step("started LibreOffice and the schema validator side by side") as step:
-            recalculation = (running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
-                             if recalculated is None else lambda: Path(recalculated))
+            recalculation: Callable[[], Path]
+            if recalculated is None:
+                recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            else:
+                # The copy given is the recalculated workbook.
+                already = Path(recalculated)
+                recalculation = lambda: already
             validation = running.enter_context(validator.validation_started(path, office_version))
             if validation.left_out is not None:
                 step.result = (f"the rows of {len(validation.left_out.sheets_checked_here)} sheet(s) checked here "
@@ -122,8 +131,8 @@ def check_workbook(path: Path, office_version: str | None = None, recalculated: 
             formulas = _Sheets.read(path)
             step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
         with progress.step("recalculated every formula in LibreOffice"):
-            recalculated = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
-        problems = list(_cell_problems(formulas, recalculated))
+            recalculated_cells = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
+        problems: list[Finding] = list(_cell_problems(formulas, recalculated_cells))
         with progress.step("validated against the Office Open XML schema") as step:
             findings = validation.findings()
             step.result = f"{len(findings)} finding(s)"
@@ -154,7 +163,7 @@ def is_error_value(value: object, is_formula: bool = True) -> bool:
 
 def is_deliberate_gap(formula: str | None, cached: object, recalculated: object) -> bool:
     """Whether an #N/A is a chart's gap the workbook asked for: NA() in the formula, #N/A cached and recalculated."""
-    return bool(formula) and bool(_DELIBERATE_GAP.search(formula)) and cached == "#N/A" and recalculated == "#N/A"
+    return bool(formula and _DELIBERATE_GAP.search(formula)) and cached == "#N/A" and recalculated == "#N/A"
 
 
 def _load(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
@@ -212,8 +221,10 @@ class _Sheets:
                     cells[sheet.title] = _recalculated_cells(sheet, wanted)
                 else:
                     texts[sheet.title] = _formulas_by_position(sheet)
-                    if texts[sheet.title]:
+                    # (values is the workbook read for its cached values, whenever not recalculated.)
+                    if texts[sheet.title] and values is not None:
                         cells[sheet.title] = _values_at(values[sheet.title], texts[sheet.title])
+
             return cls(book.sheetnames if recalculated else [sheet.title for sheet in book.worksheets],
                        cells, texts, read)
         finally:
@@ -222,31 +233,35 @@ class _Sheets:
                 values.close()
 
 
-def _marked(archive: zipfile.ZipFile, part: str, mark: re.Pattern) -> bool:
+def _marked(archive: zipfile.ZipFile, part: str, mark: re.Pattern[bytes]) -> bool:
     try:
         return mark.search(archive.read(part)) is not None
     except (KeyError, OSError, zipfile.BadZipFile):
         return True
 
 
-def _rows(sheet: Worksheet) -> Iterator[Cell]:
+def _rows(sheet: ReadOnlyWorksheet) -> Iterator[ReadOnlyCell]:
     """Every cell a read-only sheet holds, whatever its stated dimensions say."""
     with warnings.catch_warnings():
         for message in _HARMLESS_OPENPYXL_WARNINGS:
             warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
         # The dimensions a file states may be wrong; unset, every row is read.
         sheet.reset_dimensions()
-        for row in sheet.iter_rows():
+        # openpyxl's stubs give a read-only sheet the rows of an ordinary one; its rows hold
+        # ReadOnlyCell, and EMPTY_CELL where a row has a gap.
+        rows = cast(Iterator[tuple[ReadOnlyCell | EmptyCell, ...]], sheet.rows)
+        for row in rows:
             for cell in row:
                 if cell is not EMPTY_CELL:
-                    yield cell
+                    yield cast(ReadOnlyCell, cell)
 
 
-def _values_at(sheet: Worksheet, positions: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
+def _values_at(sheet: ReadOnlyWorksheet, positions: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
     return {(cell.row, cell.column): cell.value for cell in _rows(sheet) if (cell.row, cell.column) in positions}
 
 
-def _recalculated_cells(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
+def _recalculated_cells(sheet: ReadOnlyWorksheet,
+                        formulas: dict[tuple[int, int], str]) -> dict[tuple[int, int], object]:
     """The cells at the formulas' positions, and every error cell."""
     return {(cell.row, cell.column): cell for cell in _rows(sheet)
             if (cell.row, cell.column) in formulas or _is_error_cell(cell, False)}
@@ -257,12 +272,13 @@ def _cell_problems(formulas: _Sheets, recalculated: _Sheets) -> Iterator[Problem
         if title not in recalculated.titles:
             yield Problem(quote_sheet_name(title), "sheet missing after recalculation in LibreOffice")
             continue
+        # A recalculated copy's cells are the cells themselves (_recalculated_cells).
         yield from _sheet_problems(title, formulas.formulas[title], formulas.cells[title],
-                                   recalculated.cells.get(title, {}))
+                                   cast(dict[tuple[int, int], ReadOnlyCell], recalculated.cells.get(title, {})))
 
 
 def _sheet_problems(title: str, formula_text: dict[tuple[int, int], str], cached: dict[tuple[int, int], object],
-                    recalculated: dict[tuple[int, int], object]) -> Iterator[Problem]:
+                    recalculated: dict[tuple[int, int], ReadOnlyCell]) -> Iterator[Problem]:
     errors = {position for position, cell in recalculated.items()
               if _is_error_cell(cell, position in formula_text)}
     for row, column in sorted(set(formula_text) | errors):
@@ -276,7 +292,7 @@ def _sheet_problems(title: str, formula_text: dict[tuple[int, int], str], cached
             yield Problem(location, problem)
 
 
-def _cell_problem(formula: str | None, cached: object, recalculated: Cell) -> str | None:
+def _cell_problem(formula: str | None, cached: object, recalculated: ReadOnlyCell | EmptyCell) -> str | None:
     """What is wrong with one cell, or None."""
     shown = f" ({_shorten(formula)})" if formula else ""
     if is_deliberate_gap(formula, cached, recalculated.value):
@@ -291,7 +307,7 @@ def _cell_problem(formula: str | None, cached: object, recalculated: Cell) -> st
     return None
 
 
-def _formulas_by_position(sheet: Worksheet) -> dict[tuple[int, int], str]:
+def _formulas_by_position(sheet: ReadOnlyWorksheet) -> dict[tuple[int, int], str]:
     """(row, column) → formula text, for every cell a formula computes.
 
     An array formula is stored once, in its first cell, but computes every cell
@@ -310,17 +326,17 @@ def _formulas_by_position(sheet: Worksheet) -> dict[tuple[int, int], str]:
 
 
 def _positions(reference: str) -> Iterator[tuple[int, int]]:
-    min_column, min_row, max_column, max_row = range_boundaries(reference)
+    min_column, min_row, max_column, max_row = range_bounds(reference)
     for row in range(min_row, max_row + 1):
         for column in range(min_column, max_column + 1):
             yield row, column
 
 
-def _is_error_cell(cell: Cell, is_formula: bool) -> bool:
+def _is_error_cell(cell: ReadOnlyCell | EmptyCell, is_formula: bool) -> bool:
     return cell.data_type == "e" or is_error_value(cell.value, is_formula)
 
 
-def _schema_problem(finding: dict) -> Problem:
+def _schema_problem(finding: validator.ValidatorFinding) -> Problem:
     where = finding.get("path") or {}
     part = str(where.get("partUri", "")).lstrip("/") or "package"
     location = f"{part} {where.get('xpath', '')}".strip()
@@ -328,7 +344,7 @@ def _schema_problem(finding: dict) -> Problem:
     return Problem(location, _one_line(message), schema=True, note=is_known_writer_quirk(finding))
 
 
-def is_known_writer_quirk(finding: dict) -> bool:
+def is_known_writer_quirk(finding: validator.ValidatorFinding) -> bool:
     """A schema finding that is another program's habit, not a fault of the workbook's content.
 
     LibreOffice 7.4 saves every sparkline group with Excel's own revision id
@@ -350,7 +366,8 @@ def _comparable(value: object) -> object:
     return value
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
+
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -7,12 +7,18 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from workbook import __version__, progress
 from workbook.errors import (EXIT_WOULD_LOSE, WouldLoseError, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED,
                              EXIT_USAGE_OR_INPUT, TechTradeError, one_line)
 from workbook.templates_loader import use_templates
+
+if TYPE_CHECKING:
+    from workbook.importers.census import CensusImport
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -126,7 +132,7 @@ def _add_templates_option(command: argparse.ArgumentParser) -> None:
                               "(default: the templates bundled with the tool)")
 
 
-def _add_verbosity_options(parser: argparse.ArgumentParser, commands) -> None:
+def _add_verbosity_options(parser: argparse.ArgumentParser, commands: Iterable[argparse.ArgumentParser]) -> None:
     """-q/--quiet and -v/--verbose, before or after the command's name (``tech-trade -q build`` or ``build -q``)."""
     for each, default in ((parser, False), *((command, argparse.SUPPRESS) for command in commands)):
         group = each.add_mutually_exclusive_group()
@@ -141,7 +147,7 @@ class _Terminated(BaseException):
     """SIGTERM, raised so that temporary files are removed on the way out, as for Ctrl-C."""
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> NoReturn:
     raise _Terminated()
 
 
@@ -262,7 +268,7 @@ def _import_census(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_import(args: argparse.Namespace, result) -> None:
+def _report_import(args: argparse.Namespace, result: CensusImport) -> None:
     if not args.quiet:
         for note in result.notes:
             print(f"tech-trade: note: {one_line(note)}", file=sys.stderr)
@@ -284,6 +290,8 @@ def _fetch_census(args: argparse.Namespace) -> int:
     fetched = fetch_census(parse_years(args.years), settings, data_dir=args.data, partial_years=args.partial_years,
                            show_progress=not args.quiet)
     _say(args, fetched.summary)
+    # fetch_census imports what it fetched before it returns.
+    assert fetched.imported is not None
     _report_import(args, fetched.imported)
     return EXIT_OK
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from workbook import register
 from workbook.extract import read_own_workbook
-from workbook.inputs import InputCell, WorkbookInputs, _canonical
+from workbook.inputs import InputCell, RowKey, WorkbookInputs, _canonical
 from workbook.own import OwnContent, OwnSheet
 from workbook.spreadsheet import quote_sheet_name
 
@@ -21,11 +21,12 @@ def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
         new_cells = {cell.label: cell for cell in new.cells.get(key, [])}
         for label in [*old_cells, *(label for label in new_cells if label not in old_cells)]:
             before, after = old_cells.get(label), new_cells.get(label)
-            if before is None:
+            # The label is old's or new's, so at most one of them is None.
+            if before is None and after is not None:
                 lines.append(_line(after, "(none)", _shown(after.value)))
-            elif after is None:
+            elif after is None and before is not None:
                 lines.append(_line(before, _shown(before.value), "(removed)"))
-            elif _canonical(before.value) != _canonical(after.value):
+            elif before is not None and after is not None and _canonical(before.value) != _canonical(after.value):
                 lines.append(_line(after, _shown(before.value), _shown(after.value)))
     return lines + own_differences(old.own, new.own)
 
@@ -67,7 +68,8 @@ def _sheet_lines(old: OwnSheet, new: OwnSheet) -> list[str]:
             if _canonical(before.get(cell)) != _canonical(after.get(cell))]
 
 
-def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list:
+def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list[tuple[str, RowKey]]:
+
     keys = list(old.cells)
     seen = set(keys)
     return keys + [key for key in new.cells if key not in seen]

@@ -52,7 +52,11 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
             raise TechTradeError(
                 f"{path}: {_table_of(Path(error.file).name)} does not pass the data checks, so nothing was written: "
                 f"{str(error).replace(str(staging) + os.sep, '')}") from None
-        written = [Path(os.replace(file, out_dir / file.name) or out_dir / file.name) for file in staged]
+        written: list[Path] = []
+        for file in staged:
+            os.replace(file, out_dir / file.name)
+            written.append(out_dir / file.name)
+
         # The own folder is replaced whole: what the analyst removed from the workbook stays removed.
         own_folder = out_dir / OWN_FOLDER
         if own_folder.exists():

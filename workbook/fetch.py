@@ -23,11 +23,18 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbook import progress
 from workbook.atomic import atomic_write_path
 from workbook.errors import TechTradeError, one_line
 from workbook.importers.census_tables import EXPORTS, IMPORTS
+
+if TYPE_CHECKING:
+    # Only for the signatures: httpx is imported when the API is asked.
+    import httpx
+
+    from workbook.importers.census import CensusImport
 
 DEFAULT_API_URL = "https://api.census.gov/data"
 #: The tech category, whose U.S. trade by partner country is fetched.
@@ -117,7 +124,8 @@ class Fetched:
     from_cache: list[CensusRequest] = field(default_factory=list)
     retried: int = 0
     cache: Path = Path()
-    imported: object = None
+    #: The import of every response of the years (set once the responses are in the cache).
+    imported: CensusImport | None = None
 
     @property
     def summary(self) -> str:
@@ -173,7 +181,7 @@ def _fetch(requests: list[CensusRequest], settings: FetchSettings, fetched: Fetc
             bar.close()
 
 
-def _get(client, request: CensusRequest, settings: FetchSettings) -> tuple[bytes, int]:
+def _get(client: httpx.Client, request: CensusRequest, settings: FetchSettings) -> tuple[bytes, int]:
     """The body of a complete answer, and the tries it took; or FetchError."""
     import httpx
 

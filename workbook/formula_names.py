@@ -17,10 +17,12 @@ text is read once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import UndefinedReferenceError
 from workbook.spreadsheet import quote_sheet_name
@@ -109,7 +111,7 @@ class _Reader:
         return found
 
 
-def check_workbook_references(workbook) -> None:
+def check_workbook_references(workbook: Workbook) -> None:
     """Raise UndefinedReferenceError for the first formula of an XlsxWriter workbook that names
     a table, a column or a defined name the workbook does not define.
 
@@ -134,7 +136,7 @@ def check_workbook_references(workbook) -> None:
                     f"{problem}; nothing was written")
 
 
-def _formulas_of(sheet) -> Iterable[tuple[str, tuple[int, int]]]:
+def _formulas_of(sheet: Worksheet) -> Iterable[tuple[str, tuple[int, int]]]:
     yield from getattr(sheet, "formula_cells", {}).items()
     for cell_range, rules in sheet.cond_formats.items():
         row, col = _first_cell(cell_range)
@@ -147,7 +149,7 @@ def _formulas_of(sheet) -> Iterable[tuple[str, tuple[int, int]]]:
             yield source, _first_cell(validation["cells"][0]) if validation.get("cells") else (0, 0)
 
 
-def _first_cell(cell_range) -> tuple[int, int]:
+def _first_cell(cell_range: str | Sequence[int]) -> tuple[int, int]:
     from xlsxwriter.utility import xl_cell_to_rowcol
 
     if isinstance(cell_range, (list, tuple)):

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,16 @@ from workbook.own import OwnContent, read_own
 from workbook import register
 from workbook.safe_read import check_workbook_file
 from workbook.schema import FileSchema
+
+if TYPE_CHECKING:
+    # Only for the signatures: openpyxl is imported when a workbook is read, not to build one.
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: A row of an input table, as its key columns' values.
+RowKey = tuple[object, ...]
+#: (table, key) -> the cells of that row.
+RowCells = dict[tuple[str, RowKey], "list[InputCell]"]
 
 #: Custom document properties that mark a workbook as made by this tool.
 MADE_BY_PROPERTY = "tech-trade version"
@@ -74,7 +85,7 @@ class WorkbookInputs:
     #: The cell of each setting, by its name in settings.csv.
     setting_cells: dict[str, InputCell]
     #: (table, key) -> the cells of that row, for reporting where a value stands.
-    cells: dict[tuple[str, tuple], list[InputCell]]
+    cells: RowCells
     formula_counts: dict[str, int]
     properties: dict[str, str]
     #: What the analyst added that the tool did not write: sheets, notes, defined names.
@@ -107,8 +118,10 @@ def read_inputs(path: Path) -> WorkbookInputs:
             book = openpyxl.load_workbook(path, data_only=False)
         except Exception as error:  # openpyxl raises many types for a broken file
             raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
-    properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
-    frames, cells = {}, {}
+    # (openpyxl's stubs lack the custom document properties it reads, hence the ignore.)
+    properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}  # type: ignore[attr-defined]
+    frames: dict[str, pd.DataFrame] = {}
+    cells: RowCells = {}
     tables = {name: sheet for sheet in book.worksheets for name in sheet.tables}
     for spec in input_tables():
         if spec.table not in tables:
@@ -127,7 +140,7 @@ def read_inputs(path: Path) -> WorkbookInputs:
                           formula_counts=_formula_counts(book), properties=properties, own=own)
 
 
-def _values_book(path: Path):
+def _values_book(path: Path) -> Workbook:
     """The workbook with the cached values of its formulas, read only when an own sheet has formulas."""
     import openpyxl
 
@@ -146,10 +159,11 @@ def _key_headers() -> dict[str, tuple[str, ...]]:
     return keys
 
 
-def _read_table(sheet, spec: InputTable) -> tuple[pd.DataFrame, dict]:
+def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCells]:
     rows = list(sheet[sheet.tables[spec.table].ref])
     headers = [str(cell.value).strip() if cell.value is not None else "" for cell in rows[0]]
-    records, cells = [], {}
+    records: list[dict[str, object]] = []
+    cells: RowCells = {}
     for row in rows[1:]:
         by_header = dict(zip(headers, row))
         if spec.wide_by_year:
@@ -174,7 +188,7 @@ def _read_table(sheet, spec: InputTable) -> tuple[pd.DataFrame, dict]:
     return frame, cells
 
 
-def _label(spec: InputTable, key: tuple, column: str) -> str:
+def _label(spec: InputTable, key: RowKey, column: str) -> str:
     return f"{spec.table} {' '.join(str(part) for part in key if part not in (None, ''))} {column}".strip()
 
 
@@ -187,9 +201,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def _read_settings(book) -> dict[str, InputCell]:
+def _read_settings(book: Workbook) -> dict[str, InputCell]:
     """Each setting's cell, found by its defined name wherever it stands; a formula is no setting."""
-    settings = {}
+    settings: dict[str, InputCell] = {}
     for setting in register.SETTINGS:
         defined = book.defined_names.get(setting.name)
         if defined is None:
@@ -203,7 +217,8 @@ def _read_settings(book) -> dict[str, InputCell]:
     return settings
 
 
-def _formula_counts(book) -> dict[str, int]:
+def _formula_counts(book: Workbook) -> dict[str, int]:
+
     return {sheet.title: sum(1 for row in sheet.iter_rows() for cell in row if cell.data_type == "f")
             for sheet in book.worksheets}
 

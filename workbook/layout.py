@@ -41,7 +41,7 @@ BOLD_CHARACTERS_PER_WIDTH = 1.15
 def row_height_for(style: str) -> float:
     """The height in points of a one-line row in ``style``, tall enough for its font."""
     theme = styles()
-    size = theme[style].get("font_size", theme["base"]["font_size"])
+    size: float = theme[style].get("font_size", theme["base"]["font_size"])
     return round(size * LINE_HEIGHT_PER_POINT, 1)
 
 
@@ -51,9 +51,11 @@ def wrapped_height(text: str, width: float, style: str) -> float:
     look = {**theme["base"], **theme[style]}
     per_width = BOLD_CHARACTERS_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
     # An indent takes about three characters' room.
-    per_line = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
     lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-    return round(lines * look["font_size"] * WRAPPED_LINE_PER_POINT + 3, 1)
+    font_size: float = look["font_size"]
+    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+
 
 
 class SheetLayout:
@@ -103,15 +105,17 @@ class SheetLayout:
     def note(self, text: str) -> int:
         return self._text(text, "note")
 
-    def note_within(self, text: str, width: float) -> int:
-        """A note kept within ``width`` characters of column width (the printed page's): a longer
-        one goes on as many rows as it needs, split between words. Rows rather than one wrapped
-        cell, which would have to be merged across the columns; returns the last row written."""
-        per_line = max(1, int(width * CHARACTERS_PER_WIDTH))
-        last = self.row
+    def paragraph(self, text: str, width: float, style: str = "note") -> int:
+        """Text kept within ``width`` characters of column width (the printed page's): a longer
+        text goes on as many rows as it needs, split between words. Rows rather than one wrapped
+        cell, which would have to be merged across the columns; returns the row after it."""
+        theme = styles()
+        size = theme[style].get("font_size", theme["base"]["font_size"])
+        per_line = max(1, int(width * CHARACTERS_PER_WIDTH * theme["base"]["font_size"] / size))
+        height = row_height_for(style) if size > theme["base"]["font_size"] else None
         for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
-            last = self.note(line)
-        return last
+            self._text(line, style, height)
+        return self.row
 
     def notes(self, lines: Iterable[str] | str) -> int:
         """Notes, one per row; returns the last row written (the cursor is past it)."""

@@ -129,13 +129,13 @@ def hide_sheets(path: Path, copy: Path, names: Collection[str]) -> None:
         places = {str(place) for place, found in enumerate(_SHEET_ELEMENT.finditer(workbook_part))
                   if html.unescape(found.group(1)) in wanted}
 
-        def hidden(found: re.Match) -> str:
+        def hidden(found: re.Match[str]) -> str:
             element = found.group(0)
             if html.unescape(found.group(1)) not in wanted or " state=" in element:
                 return element
             return element[:-2] + ' state="hidden"/>'
 
-        def unprinted(found: re.Match) -> str:
+        def unprinted(found: re.Match[str]) -> str:
             return "" if found.group(1) in places else found.group(0)
 
         return _PRINT_SETTING.sub(unprinted, _SHEET_ELEMENT.sub(hidden, workbook_part))
@@ -199,7 +199,7 @@ def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str)
                 _kill_group(process)
 
 
-def _start(command: list[str]) -> subprocess.Popen:
+def _start(command: list[str]) -> subprocess.Popen[str]:
     """Start LibreOffice in a session of its own: soffice starts soffice.bin as a child, so
     killing soffice alone would leave the real worker running."""
     return subprocess.Popen(
@@ -213,7 +213,7 @@ def _start(command: list[str]) -> subprocess.Popen:
     )
 
 
-def _finish(process: subprocess.Popen, what: str) -> str:
+def _finish(process: subprocess.Popen[str], what: str) -> str:
     """Wait for LibreOffice; return its stderr. Kill the whole process group on timeout."""
     try:
         _, stderr = process.communicate(timeout=CONVERSION_TIMEOUT)
@@ -230,7 +230,7 @@ def _finish(process: subprocess.Popen, what: str) -> str:
     return stderr
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(process: subprocess.Popen[str]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, AttributeError):

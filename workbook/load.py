@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,7 @@ class Dataset:
     partner_exports: pd.DataFrame = field(default_factory=pd.DataFrame)
     partner_imports: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: settings.csv as {setting: value}; empty where the folder has none.
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, float] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -110,17 +111,25 @@ def load_dataset(folder: Path) -> Dataset:
     )
 
 
-def _read_settings(folder: Path) -> dict:
+class _Setting(Protocol):
+    """A row of settings.csv (``schema.SETTINGS``), as ``DataFrame.itertuples`` gives it."""
+
+    setting: str
+    value: float
+
+
+def _read_settings(folder: Path) -> dict[str, float]:
     path = folder / SETTINGS.filename
     if not path.exists():
         return {}
     frame, lines = _read_table_lines(path, SETTINGS)
-    for line, row in zip(lines, frame.itertuples()):
+    rows = cast(list[_Setting], list(frame.itertuples()))
+    for line, row in zip(lines, rows):
         # An edition is a year, as the file name and the title show it.
         if row.setting == "edition" and not (float(row.value).is_integer() and FIRST_YEAR <= row.value <= LAST_YEAR):
             raise InputError(path, row=int(line), column="value", value=_whole(row.value),
                              expected=f"expected an edition: a year from {FIRST_YEAR} to {LAST_YEAR}")
-    return {row.setting: _whole(row.value) for row in frame.itertuples()}
+    return {row.setting: _whole(row.value) for row in rows}
 
 
 def _whole(value: float) -> float | int:
@@ -201,7 +210,9 @@ def _read_plain_table(path: Path, schema: FileSchema) -> tuple[pd.DataFrame, np.
             # Anything but plain whole numbers (empty, fractional, "nan", too large) is not int64.
             if values.dtype != np.int64 or not _within(values, column):
                 return None
-            kind = ("int64" if column.required else "Int64") if column.kind in ("year", "integer") else "float64"
+            kind: Literal["int64", "Int64", "float64"] = (
+                ("int64" if column.required else "Int64") if column.kind in ("year", "integer") else "float64")
+
             parsed[column.name] = values.astype(kind).set_axis(lines)
         else:
             codes = values.cat.codes.to_numpy()

@@ -19,11 +19,24 @@ import datetime
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from workbook.errors import InputError
-from workbook.xlsx import MAX_CELL_TEXT, MAX_FORMULA_LENGTH, check_sheet_name, utf16_length
+from workbook.spreadsheet import MAX_CELL_TEXT, MAX_FORMULA_LENGTH, range_bounds, utf16_length
+from workbook.xlsx import check_sheet_name
+
+if TYPE_CHECKING:
+    # Only for the signatures: openpyxl is imported when a workbook is read, not to build one.
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.styles.colors import Color
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+#: A JSON object as json.loads gives it: what own/ files hold, checked as they are read.
+JsonObject = dict[str, Any]
 
 #: Custom document properties in which a build lists the sheets and the defined names it
 #: wrote, "/"-separated ("/" is in neither), over as many properties as 255 characters each
@@ -175,7 +188,7 @@ def _tool_parts(properties: dict[str, str]) -> tuple[set[str], set[str]]:
 
 # ---------------------------------------------------------------- reading a workbook
 
-def read_own(path: Path, book, values_book_loader, properties: dict[str, str],
+def read_own(path: Path, book: Workbook, values_book_loader: Callable[[], Workbook], properties: dict[str, str],
              key_headers: dict[str, tuple[str, ...]]) -> OwnContent:
     """The analyst's own work in ``book`` (openpyxl, formulas), read from ``path``.
 
@@ -199,7 +212,9 @@ def read_own(path: Path, book, values_book_loader, properties: dict[str, str],
     return content
 
 
-def _read_sheet(sheet, values) -> OwnSheet:
+def _read_sheet(sheet: Worksheet, values: Worksheet | None) -> OwnSheet:
+    from openpyxl.worksheet.formula import ArrayFormula
+
     cells = []
     for row in sheet.iter_rows():
         for cell in row:
@@ -207,7 +222,7 @@ def _read_sheet(sheet, values) -> OwnSheet:
                 continue
             formula, value = None, cell.value
             if cell.data_type == "f":
-                formula = cell.value.text if hasattr(cell.value, "text") else str(cell.value)
+                formula = cell.value.text if isinstance(cell.value, ArrayFormula) else str(cell.value)
                 value = values[cell.coordinate].value if values is not None else None
             cells.append(OwnCell(
                 cell=cell.coordinate, value=_json_value(value), formula=formula,
@@ -227,12 +242,12 @@ def _read_sheet(sheet, values) -> OwnSheet:
                     tuple(str(merged) for merged in sheet.merged_cells.ranges), frozen, tables)
 
 
-def _has_look(cell) -> bool:
+def _has_look(cell: Cell | MergedCell) -> bool:
     return bool(cell.has_style and (cell.number_format != "General" or (cell.font and cell.font.b)
                                     or (cell.fill is not None and cell.fill.fill_type == "solid")))
 
 
-def _rgb(colour) -> str | None:
+def _rgb(colour: Color | None) -> str | None:
     """An explicit colour as "#RRGGBB"; theme and indexed colours are not kept."""
     if colour is None or colour.type != "rgb" or not isinstance(colour.rgb, str):
         return None
@@ -250,7 +265,7 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def _note(sheet, cell: str, text: str, author: str, tool: bool,
+def _note(sheet: Worksheet, cell: str, text: str, author: str, tool: bool,
           key_headers: dict[str, tuple[str, ...]]) -> OwnNote:
     placed = _in_table(sheet, cell, key_headers) if tool else None
     if placed is not None:
@@ -259,12 +274,11 @@ def _note(sheet, cell: str, text: str, author: str, tool: bool,
     return OwnNote(sheet.title, text, author, cell=cell)
 
 
-def _in_table(sheet, coordinate: str, key_headers) -> tuple[str, dict, str] | None:
-    from openpyxl.utils import range_boundaries
-
+def _in_table(sheet: Worksheet, coordinate: str,
+              key_headers: dict[str, tuple[str, ...]]) -> tuple[str, dict[str, object], str] | None:
     cell = sheet[coordinate]
     for table in sheet.tables.values():
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        min_col, min_row, max_col, max_row = range_bounds(table.ref)
         if not (min_col <= cell.column <= max_col and min_row < cell.row <= max_row):
             continue
         headers = [str(sheet.cell(min_row, col).value) for col in range(min_col, max_col + 1)]
@@ -275,14 +289,16 @@ def _in_table(sheet, coordinate: str, key_headers) -> tuple[str, dict, str] | No
     return None
 
 
-def _read_parts(path: Path, book, tool_sheets: set[str],
+def _read_parts(
+path: Path, book: Workbook, tool_sheets: set[str],
                 key_headers: dict[str, tuple[str, ...]]) -> tuple[list[OwnNote], list[str]]:
     """The notes of every sheet, and one line for each thing on an own sheet that cannot
     be carried (sheet and object), read from the parts of the file itself: openpyxl
     would have to visit every cell of the data sheets to find a note."""
     from workbook.safe_read import open_workbook_safely
 
-    notes, losses = [], []
+    notes: list[OwnNote] = []
+    losses: list[str] = []
     with open_workbook_safely(path) as archive:
         for sheet_name, part in _sheet_parts(archive).items():
             tool = sheet_name in tool_sheets
@@ -405,11 +421,11 @@ def write_own(content: OwnContent, data_dir: Path) -> list[Path]:
     return written
 
 
-def _without_defaults(record: dict) -> dict:
+def _without_defaults(record: JsonObject) -> JsonObject:
     return {key: value for key, value in record.items() if value not in (None, False, "") or key in ("text",)}
 
 
-def _write_json(path: Path, document: dict) -> Path:
+def _write_json(path: Path, document: JsonObject) -> Path:
     from workbook.atomic import atomic_write_path
 
     with atomic_write_path(path) as tmp:
@@ -449,7 +465,7 @@ def load_own(data_dir: Path) -> OwnContent:
     return content
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path) -> JsonObject:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -459,7 +475,7 @@ def _read_json(path: Path) -> dict:
     return document
 
 
-def _sheet_from(path: Path, document: dict) -> OwnSheet:
+def _sheet_from(path: Path, document: JsonObject) -> OwnSheet:
     cells = []
     for record in document.get("cells", []):
         cell = OwnCell(**{key: record[key] for key in OwnCell.__dataclass_fields__ if key in record})
@@ -477,11 +493,12 @@ def _sheet_from(path: Path, document: dict) -> OwnSheet:
                     tuple(document.get("merged", [])), document.get("frozen"), tables, source=str(path))
 
 
-def _cell_place(document: dict, cell: str) -> str:
+def _cell_place(document: JsonObject, cell: str) -> str:
     return f"sheet {str(document.get('name'))!r}, cell {cell}"
 
 
-def _note_from(path: Path, index: int, record: dict) -> OwnNote:
+def _note_from(path: Path, index: int, record: JsonObject) -> OwnNote:
+
     note = OwnNote(**{key: record[key] for key in OwnNote.__dataclass_fields__ if key in record})
     if utf16_length(note.text) > MAX_CELL_TEXT:
         raise InputError(path, f"expected at most {MAX_CELL_TEXT:,} characters in a note",

@@ -15,13 +15,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TextIO
 
 LOGGER = logging.getLogger("workbook")
 
 _FORMAT = "tech-trade: %(message)s"
 
 
-class _StepHandler(logging.StreamHandler):
+class _StepHandler(logging.StreamHandler[TextIO]):
     """Marks the handler :func:`configure` installs, so that configuring again replaces it."""
 
 
@@ -69,7 +70,8 @@ class Bar:
 
     WIDTH = 24
 
-    def __init__(self, label: str, total: int, enabled: bool = True, stream=None, terminal: bool | None = None):
+    def __init__(self, label: str, total: int, enabled: bool = True, stream: TextIO | None = None,
+                 terminal: bool | None = None) -> None:
         self.label, self.total, self.done = label, total, 0
         self.stream = stream if stream is not None else sys.stderr
         is_terminal = terminal if terminal is not None else bool(getattr(self.stream, "isatty", lambda: False)())

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -248,10 +249,11 @@ class _XmlInspector:
             self._parse(self.parser.feed, chunk)
 
     def close(self) -> None:
-        if self.parser is not None:
-            self._parse(lambda _: self.parser.close(), b"")
+        parser = self.parser
+        if parser is not None:
+            self._parse(lambda _: parser.close(), b"")
 
-    def _parse(self, step, chunk: bytes) -> None:
+    def _parse(self, step: Callable[[bytes], object], chunk: bytes) -> None:
         try:
             step(chunk)
         except _FirstElementRead:
@@ -263,7 +265,7 @@ class _XmlInspector:
         except ParseError as error:
             raise _not_a_workbook(self.path, f"part {self.name} is not well-formed XML: {error}") from None
 
-    def element(self, tag: str, attributes: dict) -> None:
+    def element(self, tag: str, attributes: dict[str, str]) -> None:
         if not self.whole:
             raise _FirstElementRead()
         local = tag.rpartition("}")[2]
@@ -282,7 +284,8 @@ class _Elements:
     def __init__(self, inspector: _XmlInspector) -> None:
         self.inspector = inspector
 
-    def start(self, tag: str, attributes: dict) -> None:
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+
         self.inspector.element(tag, attributes)
 
     def end(self, tag: str) -> None:

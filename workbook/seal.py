@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO, StringIO
 from pathlib import Path
+from typing import IO, cast
 from xml.etree.ElementTree import ParseError
 
 import xlsxwriter
@@ -71,7 +72,7 @@ class SealingWorkbook(xlsxwriter.Workbook):
         self.set_custom_property(SEAL_PROPERTY, "pending")
         super().close()
 
-    def _get_packager(self):
+    def _get_packager(self) -> Packager:
         # XlsxWriter's documented way to put another packager in its place.
         return _SealingPackager()
 
@@ -81,38 +82,48 @@ class _SealingPackager(Packager):
         # Deferred to the end of _create_package, when every other part exists.
         pass
 
-    def _create_package(self):
-        super()._create_package()
-        parts = {name: _Part(source, binary) for source, name, binary in self.filenames}
+    def _create_package(self) -> list[tuple[StringIO | BytesIO | str, str, bool]]:
+        # (Unannotated in XlsxWriter, hence the ignore.)
+        super()._create_package()  # type: ignore[no-untyped-call]
+        files: list[tuple[StringIO | BytesIO | str, str, bool]] = self.filenames
+        parts = {name: _Part(source) for source, name, _ in files}
         seal = parts_digest(parts, lambda name: parts[name].size, lambda name: parts[name].chunks())
-        self.workbook.custom_properties = [(name, seal if name == SEAL_PROPERTY else value, kind)
-                                           for name, value, kind in self.workbook.custom_properties]
+        # XlsxWriter declares the packager's workbook None until it is given one, before packaging.
+        workbook = cast(xlsxwriter.Workbook, self.workbook)
+        workbook.custom_properties = [(name, seal if name == SEAL_PROPERTY else value, kind)
+                                      for name, value, kind in workbook.custom_properties]
         Packager._write_custom_file(self)
-        return self.filenames
+        return files
 
 
 class _Part:
-    """A part as XlsxWriter holds it before zipping: text in memory (stored as UTF-8) or a file."""
+    """A part as XlsxWriter holds it before zipping: text or bytes in memory (text stored as
+    UTF-8), or a file."""
 
-    def __init__(self, source: StringIO | BytesIO | str, binary: bool):
+    def __init__(self, source: StringIO | BytesIO | str) -> None:
         self.source = source
-        if isinstance(source, (StringIO, BytesIO)):
-            value = source.getvalue()
-            self.content = value if binary else value.encode("utf-8")
+        self.content: bytes | None
+        if isinstance(source, StringIO):
+            self.content = source.getvalue().encode("utf-8")
+            self.size = len(self.content)
+        elif isinstance(source, BytesIO):
+            self.content = source.getvalue()
             self.size = len(self.content)
         else:
             self.content = None
             self.size = os.path.getsize(source)
 
+
     def chunks(self) -> Iterator[bytes]:
         if self.content is not None:
             yield self.content
-            return
-        with open(self.source, "rb") as stream:
-            yield from _in_chunks(stream)
+        elif isinstance(self.source, str):
+            with open(self.source, "rb") as stream:
+                yield from _in_chunks(stream)
 
 
-def _in_chunks(stream) -> Iterator[bytes]:
+def _in_chunks(stream: IO[bytes]) -> Iterator[bytes]:
+
     while chunk := stream.read(_CHUNK):
         yield chunk
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from xlsxwriter.utility import quote_sheetname
 
+from workbook.errors import TechTradeError
+
 # ---------------------------------------------------------------- limits (Excel's specifications and limits)
 
 #: What one sheet holds.
@@ -58,3 +60,15 @@ def quote_sheet_name(name: str) -> str:
     as XlsxWriter applies them to the references it writes.
     """
     return quote_sheetname(name)
+
+
+def range_bounds(reference: str) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row), counted from 1, of a range of cells
+    such as ``A1:C9`` or ``B2``; a whole row or column (``A:A``) is refused."""
+    # Imported here: the writing layer, which never reads a workbook, does not load openpyxl.
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(reference)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        raise TechTradeError(f"{reference}: not a range of cells")
+    return min_col, min_row, max_col, max_row

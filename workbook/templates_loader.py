@@ -12,14 +12,25 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, fields
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from xlsxwriter.format import Format
 
 from workbook.errors import TechTradeError
+
+#: A parsed TOML file, or a table of one.
+TomlTable: TypeAlias = dict[str, Any]
+#: One section of ``templates/wording/*.toml`` (e.g. one sheet's): the name of each text to the text,
+#: a list of texts, or a table of further texts (a table's column headers, a figure's labels).
+Wording: TypeAlias = Mapping[str, Any]
+#: ``styles.toml``: each cell style's XlsxWriter format properties by style name, and the sections
+#: named in STYLE_SECTIONS_NOT_CELL_STYLES.
+Styles: TypeAlias = Mapping[str, Any]
 
 #: A folder chosen by use_templates(); None for the bundled templates.
 _chosen: Path | None = None
@@ -64,7 +75,11 @@ def _bundled() -> Traversable:
 
 def templates_folder() -> Traversable:
     """The folder the styles and wording are read from."""
-    return _chosen if _chosen is not None else _bundled()
+    return _folder(_chosen)
+
+
+def _folder(chosen: Path | None) -> Traversable:
+    return chosen if chosen is not None else _bundled()
 
 
 def use_templates(folder: Path | None) -> None:
@@ -82,21 +97,23 @@ def use_templates(folder: Path | None) -> None:
     _checked_styles.cache_clear()
 
 
-def template(name: str) -> dict:
+def template(name: str) -> TomlTable:
     """The parsed ``templates/<name>.toml``."""
-    return _template(templates_folder(), name)
+    return _template(_chosen, name)
 
 
+# The parsed templates are cached by the folder chosen (None: the bundled one), which unlike a
+# Traversable is known to be hashable.
 @cache
-def _template(folder: Traversable, name: str) -> dict:
-    entry = folder.joinpath(f"{name}.toml")
+def _template(chosen: Path | None, name: str) -> TomlTable:
+    entry = _folder(chosen).joinpath(f"{name}.toml")
     return _parse(entry, entry.read_text(encoding="utf-8"))
 
 
 @cache
-def _all_wording(folder: Traversable) -> dict:
-    sections: dict = {}
-    for entry in sorted(folder.joinpath("wording").iterdir(), key=lambda entry: entry.name):
+def _all_wording(chosen: Path | None) -> dict[str, Wording]:
+    sections: dict[str, Wording] = {}
+    for entry in sorted(_folder(chosen).joinpath("wording").iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".toml"):
             for name, section in _parse(entry, entry.read_text(encoding="utf-8")).items():
                 if name in sections:
@@ -105,31 +122,31 @@ def _all_wording(folder: Traversable) -> dict:
     return sections
 
 
-def _parse(entry: Traversable, text: str) -> dict:
+def _parse(entry: Traversable, text: str) -> TomlTable:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TechTradeError(f"{entry}: not valid TOML ({error})") from None
 
 
-def wording(section: str) -> dict:
+def wording(section: str) -> Wording:
     """The titles, notes and labels of one section, e.g. one sheet."""
-    return _all_wording(templates_folder())[section]
+    return _all_wording(_chosen)[section]
 
 
-def styles() -> dict:
+def styles() -> Styles:
     """styles.toml, its keys checked: a misspelt style property fails here, not in a built workbook."""
-    return _checked_styles(templates_folder())
+    return _checked_styles(_chosen)
 
 
 @cache
-def _checked_styles(folder: Traversable) -> dict:
-    theme = _template(folder, "styles")
+def _checked_styles(chosen: Path | None) -> Styles:
+    theme = _template(chosen, "styles")
     check_styles(theme)
     return theme
 
 
-def check_styles(theme: dict) -> None:
+def check_styles(theme: Styles) -> None:
     """Raise TemplateError for a cell style property XlsxWriter has no setter for, or a bad [chart]."""
     for name, properties in theme.items():
         if name in STYLE_SECTIONS_NOT_CELL_STYLES:
@@ -152,7 +169,7 @@ def chart_style() -> ChartStyle:
     return _chart_style(styles())
 
 
-def _chart_style(theme: dict) -> ChartStyle:
+def _chart_style(theme: Styles) -> ChartStyle:
     section = dict(theme.get("chart", {}))
     expected = {field.name for field in fields(ChartStyle)} - {"font_name"}
     unknown, missing = sorted(set(section) - expected), sorted(expected - set(section))
@@ -160,5 +177,6 @@ def _chart_style(theme: dict) -> ChartStyle:
         ([f"no {', '.join(missing)}"] if missing else [])
     if problems:
         raise TemplateError(f"styles.toml: [chart] has {' and '.join(problems)}")
-    values = {key: tuple(value) if isinstance(value, list) else value for key, value in section.items()}
+    values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value
+                              for key, value in section.items()}
     return ChartStyle(font_name=theme["theme"]["font_name"], **values)

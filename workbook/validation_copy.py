@@ -237,12 +237,12 @@ def _targets_by_id(source: zipfile.ZipFile, names: set[str], part: str, kind: st
     folder, file_name = posixpath.split(part)
     relationships = posixpath.join(folder, "_rels", f"{file_name}.rels")
     if relationships not in names:
-        return []
+        return {}
     try:
         root = fromstring(source.read(relationships))
     except (ParseError, DefusedXmlException, ValueError):
-        return []
-    found = {}
+        return {}
+    found: dict[str, str] = {}
     for relationship in root.findall(f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship"):
         if relationship.get("Type") != kind or relationship.get("TargetMode", "Internal") != "Internal":
             continue

@@ -22,9 +22,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import MissingToolError, TechTradeError
 from workbook.validation_copy import CopyReport, copy_for_validation
+
+#: One finding as the validator prints it (JSON): its id, description and path (partUri, xpath), ...
+ValidatorFinding = dict[str, Any]
 
 #: Names the user's own choice of validator program.
 VALIDATOR_ENV_VAR = "TECH_TRADE_OOXML_VALIDATE"
@@ -76,7 +80,7 @@ def _find_in_node_modules() -> str | None:
     return None
 
 
-def validate(path: Path, office_version: str | None = None) -> list[dict]:
+def validate(path: Path, office_version: str | None = None) -> list[ValidatorFinding]:
     """The validator's findings for ``path``; an empty list means the file is valid.
 
     The rows of sheets that pass the tool's own check of them are left out of what the
@@ -87,7 +91,7 @@ def validate(path: Path, office_version: str | None = None) -> list[dict]:
         return running.findings()
 
 
-def validate_whole(path: Path, office_version: str | None = None) -> list[dict]:
+def validate_whole(path: Path, office_version: str | None = None) -> list[ValidatorFinding]:
     """The validator's findings for ``path`` as it is, every row read by the validator (slower)."""
     with validation_started(path, office_version, whole=True) as running:
         return running.findings()
@@ -128,11 +132,11 @@ class RunningValidation:
     """The validator at work on a workbook (``path``), reading ``left_out``'s copy of it, or the
     file itself where ``left_out`` is None."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[str]
     path: Path
     left_out: CopyReport | None
 
-    def findings(self) -> list[dict]:
+    def findings(self) -> list[ValidatorFinding]:
         """Wait for the validator; its findings."""
         return _parse_findings(_finish(self.process, self.path), self.path)
 
@@ -158,7 +162,7 @@ def _document_format(path: Path) -> str:
     return _FORMAT_BY_SUFFIX.get(path.suffix.lower(), "xlsx")
 
 
-def _finish(process: subprocess.Popen, path: Path) -> str:
+def _finish(process: subprocess.Popen[str], path: Path) -> str:
     """Wait for the validator; return what it printed. It exits 0 whatever it finds."""
     try:
         stdout, stderr = process.communicate(timeout=VALIDATION_TIMEOUT)
@@ -171,7 +175,7 @@ def _finish(process: subprocess.Popen, path: Path) -> str:
     return stdout
 
 
-def _parse_findings(output: str, path: Path) -> list[dict]:
+def _parse_findings(output: str, path: Path) -> list[ValidatorFinding]:
     try:
         findings = json.loads(output)
     except json.JSONDecodeError:

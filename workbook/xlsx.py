@@ -13,8 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from fractions import Fraction
 from pathlib import Path
+from typing import Any, Literal
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
@@ -26,6 +29,9 @@ from workbook.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                    MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
 from workbook.templates_loader import styles, wording
+
+#: XlsxWriter's options for a table, a format, a chart, a rule: a dict of its named properties.
+Options = dict[str, Any]
 
 #: Builds are reproducible: the same inputs give the same bytes, so the creation
 #: time is fixed (or taken from SOURCE_DATE_EPOCH, the convention for reproducible builds).
@@ -106,18 +112,19 @@ class LimitedWorksheet(Worksheet):
         #: what the check of the names formulas use reads when the workbook is closed.
         self.formula_cells: dict[str, tuple[int, int]] = {}
 
-    def _check_dimensions(self, row: int, col: int, ignore_row=False, ignore_col=False) -> int:
+    def _check_dimensions(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
         if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
             raise FormatLimitError(
                 f"sheet {self.name!r}: row {row + 1:,}, column {col + 1:,} is outside the sheet, "
                 f"which holds {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns")
         return super()._check_dimensions(row, col, ignore_row, ignore_col)
 
-    def _write_string(self, row: int, col: int, string: str, cell_format=None):
+    def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None) -> Literal[0, -1, -2]:
         _check_text(self, row, col, string)
         return super()._write_string(row, col, string, cell_format)
 
-    def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0):
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Format | None = None,
+                       value: Any = 0) -> Literal[0, -1, -2]:
         if formula is not None and len(formula) > MAX_FORMULA_LENGTH:
             raise FormatLimitError(f"sheet {self.name!r}: the formula of {xl_rowcol_to_cell(row, col)} has "
                                    f"{len(formula):,} characters, but a formula holds at most {MAX_FORMULA_LENGTH:,}")
@@ -138,28 +145,31 @@ class LimitedWorksheet(Worksheet):
             return 0
         return super()._write_formula(row, col, formula, cell_format, value)
 
-    def _write_array_formula(self, first_row, first_col, last_row, last_col, formula, cell_format=None, value=0,
-                             atype="static"):
+    def _write_array_formula(self, first_row: int, first_col: int, last_row: int, last_col: int, formula: str,
+                             cell_format: Format | None = None, value: Any = 0,
+                             atype: str = "static") -> Literal[0, -1]:
         if formula is not None and formula not in self.formula_cells:
             self.formula_cells[formula] = (min(first_row, last_row), min(first_col, last_col))
         return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
                                             atype)
 
-    def _xml_formula_element(self, formula, result, attributes=()):
+    def _xml_formula_element(self, formula: str, result: Any,
+                             attributes: Sequence[tuple[str, Any]] = ()) -> None:
         # A formula's text result is XML string content, where "_x0041_" stands for "A" as
         # it does in the shared strings. XlsxWriter escapes such text (and control
         # characters) in the shared strings but not here, so a name holding "_x0041_"
         # would show as "A" until recalculated.
         attributes = list(attributes)
         if isinstance(result, str):
-            result = self._escape_control_characters(result)
+            # (Unannotated in XlsxWriter, hence the ignore.)
+            result = self._escape_control_characters(result)  # type: ignore[no-untyped-call]
             # XlsxWriter leaves an empty text result untyped, which readers that never
             # calculate take for an empty number; Excel itself marks it as text.
             if result == "" and not any(key == "t" for key, _ in attributes):
                 attributes.append(("t", "str"))
         super()._xml_formula_element(formula, result, attributes)
 
-    def _prepare_formula(self, formula, expand_future_functions=False):
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # XlsxWriter tries some 30 regular expressions on every formula (150 with future
         # functions) to prefix the newer functions: most of the time of writing a formula,
         # for tens of thousands of formulas. One that calls only classic functions needs
@@ -172,7 +182,9 @@ class LimitedWorksheet(Worksheet):
             if formula.endswith("}"):
                 formula = formula[:-1]
             return formula
-        return super()._prepare_formula(formula, expand_future_functions)
+        # (Unannotated in XlsxWriter, hence the ignore.)
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)  # type: ignore[no-untyped-call]
+        return prepared
 
 
 @functools.lru_cache(maxsize=256)
@@ -205,7 +217,8 @@ class Book:
     """One workbook being written: XlsxWriter's workbook plus the project's formats and names."""
 
     workbook: Workbook
-    formats: dict
+    #: The cell styles of styles.toml, by name.
+    formats: dict[str, Format]
     names: list[DefinedName] = field(default_factory=list)
     #: Lock every cell but the inputs (``build --protect``).
     protect: bool = False
@@ -257,22 +270,36 @@ class Book:
         self.workbook.define_name(name, defined.reference)
         self.names.append(defined)
 
-    def value_of(self, name: str) -> object:
+    def value_of(self, name: str) -> float | str:
         """The value the cell behind a defined name holds as written: a formula's cached
-        result or an input number. Sheets that summarise others use it as their cached values."""
+        result (a number or text) or an input number. Sheets that summarise others use it as
+        their cached values."""
         defined = next((entry for entry in self.names if entry.name == name), None)
         if defined is None:
             raise KeyError(f"no defined name {name!r} has been written yet")
-        cell = self.workbook.get_worksheet_by_name(defined.sheet).table[defined.row][defined.col]
+        sheet = self.workbook.get_worksheet_by_name(defined.sheet)
+        if sheet is None:
+            raise KeyError(f"no sheet {defined.sheet!r} holds the defined name {name!r}")
+        cell = sheet.table[defined.row][defined.col]
         # XlsxWriter keeps each written cell as a named tuple: Formula(formula, format, value)
         # or Number(number, format).
         if hasattr(cell, "formula"):
-            return cell.value
+            value: float | str = cell.value
+            return value
         if hasattr(cell, "number"):
-            return cell.number
+            number: float = cell.number
+            return number
         raise TypeError(f"{name} is not a number or formula cell")
 
-    def style_variant(self, style: str, **changes):
+    def number_of(self, name: str) -> float:
+        """As :meth:`value_of`, for a cell that always holds a number (never "not published")."""
+        value = self.value_of(name)
+        if isinstance(value, str):
+            raise TypeError(f"{name} holds the text {value!r}, not a number")
+        return value
+
+
+    def style_variant(self, style: str, **changes: Any) -> Format:
         """A new format: a style of styles.toml with some properties changed (a per-cell number format)."""
         theme = styles()
         return self.workbook.add_format({**theme["base"], **theme[style], **changes})
@@ -290,7 +317,7 @@ class Book:
         self.workbook.close()
 
 
-def _make_formats(workbook: Workbook) -> dict:
+def _make_formats(workbook: Workbook) -> dict[str, Format]:
     theme = styles()
     base = theme["base"]
     skip = {"theme", "accessibility", "column_widths", "base", "chart", "small_values"}
@@ -321,7 +348,8 @@ def show_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: i
     theme = styles()
     for below, num_format in rules:
         small = f"ISNUMBER({cell}),{cell}<>0,ABS({cell})<{_plain_number(below)}"
-        for sign, colour in (sign_styles or {"": None}).items():
+        signs: dict[str, str | None] = {**sign_styles} if sign_styles else {"": None}
+        for sign, colour in signs.items():
             condition = f"{small},{cell}{sign}0" if sign else small
             properties = {**(theme[colour] if colour else {}), "num_format": num_format}
             sheet.conditional_format(first_row, first_col, last_row, last_col, {
@@ -335,31 +363,37 @@ def _plain_number(number: float) -> str:
 
 
 def column_width(kind: str) -> int:
-    return styles()["column_widths"][kind]
+    width: int = styles()["column_widths"][kind]
+    return width
 
 
 def theme_colour(name: str) -> str:
-    return styles()["theme"][name]
+    colour: str = styles()["theme"][name]
+    return colour
 
 
 def chart_style(name: str) -> str:
     """A colour of the chart palette in styles.toml."""
-    return styles()["chart"][name]
+    colour: str = styles()["chart"][name]
+    return colour
 
 
 def fill_colour(style: str) -> str:
     """The fill colour of a named style, for colour scales and other rules that take a colour."""
-    return styles()[style]["bg_color"]
+    colour: str = styles()[style]["bg_color"]
+    return colour
 
 
 def font_colour(style: str) -> str:
     """The text colour of a named style, for choosing text that reads on a fill."""
-    return styles()[style]["font_color"]
+    colour: str = styles()[style]["font_color"]
+    return colour
 
 
 def number_format(style: str) -> str:
     """The number format of a named style, for chart axes and data labels."""
-    return styles()[style]["num_format"]
+    num_format: str = styles()[style]["num_format"]
+    return num_format
 
 
 def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> str:
@@ -426,7 +460,7 @@ def cached(value: object) -> object:
     return value
 
 
-def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style, value: object) -> None:
+def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style: Format | None, value: object) -> None:
     sheet.write_formula(row, col, formula, style, cached(value))
 
 
@@ -554,23 +588,29 @@ def write_units_row(book: Book, sheet: Worksheet, row: int, first_col: int, unit
             sheet.write_blank(row, first_col + offset, None, style)
 
 
-def _table_column_options(book: Book, column: TableColumn) -> dict:
-    options = {"header": column.header, "format": book.formats[column.style],
+def _table_column_options(book: Book, column: TableColumn) -> dict[str, str | Format]:
+    options: dict[str, str | Format] = {"header": column.header, "format": book.formats[column.style],
                "header_format": book.formats[column.header_style]}
     if column.formula is not None:
         options["formula"] = column.formula
     return options
 
 
-def write_value(sheet: Worksheet, row: int, col: int, value: object, style) -> None:
+def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Format | None) -> None:
+
     """Write an input value by its type: text always as text, never as a formula or link."""
     value = cached(value)
     if value is None or (isinstance(value, str) and value == ""):
         sheet.write_blank(row, col, None, style)
     elif isinstance(value, str):
         sheet.write_string(row, col, value, style)
-    else:
+    elif isinstance(value, (int, float, Fraction)):
         sheet.write_number(row, col, value, style)
+    else:
+        raise TypeError(f"sheet {sheet.get_name()!r}: {xl_rowcol_to_cell(row, col)}: "
+                        f"{value!r} is neither text nor a number")
+
+
 
 
 #: Page margins in inches: narrow, so that a page holds more of a sheet at a readable size,

@@ -13,6 +13,7 @@ import json
 import sys
 import zipfile
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from workbook import __version__
@@ -80,7 +81,7 @@ def _bundled_package() -> dict[str, bytes]:
     """The package's code, templates and data, as ``pythonpath/workbook/...`` entries."""
     entries: dict[str, bytes] = {}
 
-    def add(folder, prefix: str, suffixes: tuple[str, ...]) -> None:
+    def add(folder: Traversable, prefix: str, suffixes: tuple[str, ...]) -> None:
         for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
             if entry.is_dir():
                 if entry.name != "__pycache__":

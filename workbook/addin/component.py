@@ -20,6 +20,8 @@ import shutil
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import uno
 import unohelper
@@ -32,6 +34,20 @@ if os.path.join(HERE, "pythonpath") not in sys.path:
     sys.path.append(os.path.join(HERE, "pythonpath"))
 
 import tech_trade_addin_runner as runner  # noqa: E402  (the extension's pythonpath, just added)
+
+if TYPE_CHECKING:
+    # UNO's structs and interfaces the component's methods take, for the checker alone.
+    from com.sun.star.awt import ActionEvent
+    from com.sun.star.beans import PropertyValue
+    from com.sun.star.frame import DispatchDescriptor, XStatusListener
+    from com.sun.star.lang import EventObject
+    from com.sun.star.util import URL
+
+#: A UNO object as pyuno hands it over (a document, a frame, a dialog's model): the services
+#: behind it, and so its methods and properties, are known only when it is used.
+UnoObject = Any
+#: A finding as ``check`` prints it, and the sheet and cell it names (None where it names none).
+Finding = tuple[str, "tuple[str, str | None] | None"]
 
 UNATTENDED_ENV_VAR = "TECH_TRADE_ADDIN_UNATTENDED"
 XLSX_FILTER = "Calc MS Excel 2007 XML"
@@ -47,8 +63,8 @@ PROTOCOL = SETTINGS["protocol"]
 _found: list[runner.Package] = []
 
 
-def _props(**values) -> tuple:
-    props = []
+def _props(**values: object) -> tuple[PropertyValue, ...]:
+    props: list[PropertyValue] = []
     for name, value in values.items():
         prop = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
         prop.Name, prop.Value = name, value
@@ -59,40 +75,43 @@ def _props(**values) -> tuple:
 class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XServiceInfo):
     """Dispatches ``vnd.tech-trade-snapshot:check`` (and ``extract``, ``rebuild``, ``about``)."""
 
-    def __init__(self, context, *args):
+    def __init__(self, context: UnoObject, *args: object) -> None:
         self.context = context
-        self.frame = None
+        self.frame: UnoObject = None
         self.hidden = False
 
     # ------------------------------------------------------------ UNO plumbing
 
-    def initialize(self, args):
+    def initialize(self, args: tuple[object, ...]) -> None:
         if args:
             self.frame = args[0]
 
-    def queryDispatch(self, url, target, flags):
+    # A null reference (None) where the protocol is not ours; the stubs do not allow one, hence the ignore.
+    def queryDispatch(self, url: URL, target: str, flags: int) -> Commands | None:  # type: ignore[override]
         return self if url.Protocol == PROTOCOL else None
 
-    def queryDispatches(self, requests):
+    # (Null references among them, as above.)
+    def queryDispatches(  # type: ignore[override]
+            self, requests: tuple[DispatchDescriptor, ...]) -> tuple[Commands | None, ...]:
         return tuple(self.queryDispatch(request.FeatureURL, request.FrameName, request.SearchFlags)
                      for request in requests)
 
-    def addStatusListener(self, listener, url):
+    def addStatusListener(self, listener: XStatusListener, url: URL) -> None:
         pass
 
-    def removeStatusListener(self, listener, url):
+    def removeStatusListener(self, listener: XStatusListener, url: URL) -> None:
         pass
 
-    def getImplementationName(self):
-        return IMPLEMENTATION
+    def getImplementationName(self) -> str:
+        return str(IMPLEMENTATION)
 
-    def supportsService(self, name):
+    def supportsService(self, name: str) -> bool:
         return name == "com.sun.star.frame.ProtocolHandler"
 
-    def getSupportedServiceNames(self):
+    def getSupportedServiceNames(self) -> tuple[str, ...]:
         return ("com.sun.star.frame.ProtocolHandler",)
 
-    def dispatch(self, url, args):
+    def dispatch(self, url: URL, args: tuple[PropertyValue, ...]) -> None:
         command = url.Path
         window = self.frame.getContainerWindow() if self.frame is not None else None
         self.hidden = window is not None and not window.isVisible()
@@ -209,12 +228,12 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
     # ------------------------------------------------------------ the document and the package
 
-    def document(self):
+    def document(self) -> UnoObject:
         if self.frame is None or self.frame.getController() is None:
             return None
         return self.frame.getController().getModel()
 
-    def spreadsheet(self, ui: Dialogs):
+    def spreadsheet(self, ui: Dialogs) -> UnoObject:
         document = self.document()
         if document is None or not document.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             ui.error(WORDS["failed_title"], WORDS["not_a_spreadsheet"])
@@ -234,7 +253,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return package
 
     @staticmethod
-    def workbook_file(document, folder: str) -> tuple[str, bool]:
+    def workbook_file(document: UnoObject, folder: str) -> tuple[str, bool]:
         """The workbook's file, or (when Calc holds unsaved changes, or it is no .xlsx) a copy that
         Calc saves into ``folder``; and whether it is a copy. The document itself is left as it is."""
         url = document.getURL()
@@ -269,19 +288,19 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return recalculated
 
     @staticmethod
-    def shown_name(document) -> str:
+    def shown_name(document: UnoObject) -> str:
         url = document.getURL()
         return uno.fileUrlToSystemPath(url) if url else document.Title
 
     @staticmethod
-    def beside(document) -> str:
+    def beside(document: UnoObject) -> str:
         """The folder of data files beside the workbook: ``NAME-data`` for ``NAME.xlsx``."""
         url = document.getURL()
         path = uno.fileUrlToSystemPath(url) if url else os.path.join(os.path.expanduser("~"), document.Title)
         return os.path.splitext(path)[0] + "-data"
 
     @staticmethod
-    def made_by(document) -> str | None:
+    def made_by(document: UnoObject) -> str | None:
         properties = document.getDocumentProperties().getUserDefinedProperties()
         name = SETTINGS["made_by_property"]
         if properties.getPropertySetInfo().hasPropertyByName(name):
@@ -289,7 +308,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         return None
 
     @staticmethod
-    def select(document, place: tuple[str, str | None]) -> bool:
+    def select(document: UnoObject, place: tuple[str, str | None]) -> bool:
         """Show the finding's cell (or sheet) in Calc, selected."""
         sheet_name, cell = place
         if not document.Sheets.hasByName(sheet_name):
@@ -300,7 +319,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         controller.select(sheet.getCellRangeByName(cell or "A1"))
         return True
 
-    def open_document(self, path: str):
+    def open_document(self, path: str) -> UnoObject:
         """The document open here on the file ``path``, or None."""
         url = uno.systemPathToFileUrl(path)
         components = self.desktop().getComponents().createEnumeration()
@@ -323,10 +342,10 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
         self.desktop().loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0,
                                             _props(Hidden=self.hidden))
 
-    def desktop(self):
+    def desktop(self) -> UnoObject:
         return self.context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", self.context)
 
-    def later(self, work) -> None:
+    def later(self, work: Callable[[], object]) -> None:
         """Run ``work`` once the command has returned to Calc's event loop."""
         callback = self.context.ServiceManager.createInstanceWithContext("com.sun.star.awt.AsyncCallback",
                                                                          self.context)
@@ -334,10 +353,10 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
 
 class _Later(unohelper.Base, XCallback):
-    def __init__(self, work):
+    def __init__(self, work: Callable[[], object]) -> None:
         self.work = work
 
-    def notify(self, data):
+    def notify(self, data: object) -> None:
         try:
             self.work()
         except Exception:  # nobody to tell but the log: the command itself has ended
@@ -347,7 +366,7 @@ class _Later(unohelper.Base, XCallback):
 class Dialogs:
     """The dialogs of one command; with TECH_TRADE_ADDIN_UNATTENDED, records of them instead."""
 
-    def __init__(self, context, frame, command: str):
+    def __init__(self, context: UnoObject, frame: UnoObject, command: str) -> None:
         self.context = context
         self.frame = frame
         self.command = command
@@ -355,11 +374,12 @@ class Dialogs:
 
     # ------------------------------------------------------------ unattended: records and answers
 
-    def record(self, kind: str, title: str, **content) -> None:
+    def record(self, kind: str, title: str, **content: object) -> None:
+        assert self.unattended is not None, "a record is kept only unattended"
         with open(os.path.join(self.unattended, "dialogs.jsonl"), "a", encoding="utf-8") as log:
             log.write(json.dumps({"command": self.command, "kind": kind, "title": title, **content}) + "\n")
 
-    def answer(self, key: str, default):
+    def answer(self, key: str, default: Any) -> Any:
         if not self.unattended:
             return default
         try:
@@ -379,13 +399,14 @@ class Dialogs:
         self.message_box("errorbox", title, message, record=dict(kind="error", lines=[message]))
 
     def ask(self, key: str, title: str, text: str, default: bool) -> bool:
-        from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO, DEFAULT_BUTTON_NO
-        from com.sun.star.awt.MessageBoxResults import NO, YES
+        # pyuno imports a constants group as a module; its stubs declare a class, hence the ignores.
+        from com.sun.star.awt.MessageBoxButtons import BUTTONS_YES_NO, DEFAULT_BUTTON_NO  # type: ignore[import-not-found]
+        from com.sun.star.awt.MessageBoxResults import NO, YES  # type: ignore[import-not-found]
         given = bool(self.answer(key, default))
         answer = self.message_box("querybox", title, text, BUTTONS_YES_NO + DEFAULT_BUTTON_NO,
                                   record=dict(kind="question", key=key, lines=[text], answer=given),
                                   answer=YES if given else NO)
-        return answer == YES
+        return bool(answer == YES)
 
     def choose_folder(self, key: str, title: str, text: str, pick_title: str, default: str) -> str | None:
         """``default`` (Yes), another folder the analyst picks (No), or None (Cancel)."""
@@ -414,7 +435,8 @@ class Dialogs:
             return None
         return uno.fileUrlToSystemPath(picker.getDirectory())
 
-    def findings(self, title: str, header: list[str], findings: list, go_to) -> None:
+    def findings(self, title: str, header: list[str], findings: list[Finding],
+                 go_to: Callable[[tuple[str, str | None]], object]) -> None:
         """Each finding on a line of a list, and a button that selects the cell of the one picked."""
         dialog = FindingsDialog(self.context, self.parent_window(), title, header, findings, go_to)
         if not self.unattended:
@@ -430,10 +452,10 @@ class Dialogs:
         finally:
             dialog.dispose()
 
-    def parent_window(self):
+    def parent_window(self) -> UnoObject:
         return self.frame.getContainerWindow() if self.frame is not None else None
 
-    def message_box(self, kind: str, title: str, text: str, buttons: int = 1, record: dict | None = None,
+    def message_box(self, kind: str, title: str, text: str, buttons: int = 1, record: dict[str, Any] | None = None,
                     answer: int = 1) -> int:
         """Show a message box; its result (com.sun.star.awt.MessageBoxResults). Unattended: record it
         and give ``answer``."""
@@ -443,9 +465,11 @@ class Dialogs:
         box = toolkit.createMessageBox(self.parent_window(), box_type, buttons, title, text)
         try:
             if self.unattended:
+                assert record is not None, "an unattended dialog is recorded"
                 self.record(record.pop("kind"), title, **record)
                 return answer
-            return box.execute()
+            pressed: int = box.execute()
+            return pressed
         finally:
             box.dispose()
 
@@ -455,7 +479,8 @@ class FindingsDialog(unohelper.Base, XActionListener):
 
     WIDTH, HEIGHT, MARGIN = 420, 230, 6
 
-    def __init__(self, context, parent, title: str, header: list[str], findings: list, go_to):
+    def __init__(self, context: UnoObject, parent: UnoObject, title: str, header: list[str], findings: list[Finding],
+                 go_to: Callable[[tuple[str, str | None]], object]) -> None:
         self.findings = findings
         self.go_to = go_to
         manager = context.ServiceManager
@@ -477,7 +502,8 @@ class FindingsDialog(unohelper.Base, XActionListener):
         toolkit = manager.createInstanceWithContext("com.sun.star.awt.Toolkit", context)
         self.dialog.createPeer(toolkit, parent)
 
-    def _add(self, model, name: str, kind: str, top: int, width: int, height: int, **properties):
+    def _add(self, model: UnoObject, name: str, kind: str, top: int, width: int, height: int,
+             **properties: object) -> UnoObject:
         control = model.createInstance(f"com.sun.star.awt.UnoControl{kind}Model")
         control.PositionX, control.PositionY, control.Width, control.Height = self.MARGIN, self.MARGIN + top, width, height
         for key, value in properties.items():
@@ -499,12 +525,12 @@ class FindingsDialog(unohelper.Base, XActionListener):
         self.dialog.getControl("list").selectItemPos(position, True)
         self.actionPerformed(None)
 
-    def actionPerformed(self, event):
+    def actionPerformed(self, event: ActionEvent | None) -> None:
         chosen = self.dialog.getControl("list").getSelectedItemPos()
         if 0 <= chosen < len(self.findings) and self.findings[chosen][1] is not None:
             self.go_to(self.findings[chosen][1])
 
-    def disposing(self, event):
+    def disposing(self, event: EventObject) -> None:
         pass
 
 

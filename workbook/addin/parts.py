@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from workbook.templates_loader import Wording
 
 #: The component's name, and the scheme of its commands' URLs (``vnd.tech-trade-snapshot:check``).
 IMPLEMENTATION = "tech_trade_snapshot.addin.Commands"
@@ -21,7 +25,7 @@ _CONFIGURATION = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                   '{body}</oor:component-data>\n')
 
 
-def description_xml(identifier: str, version: str, words: dict) -> str:
+def description_xml(identifier: str, version: str, words: Wording) -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<description xmlns="http://openoffice.org/extensions/description/2006" '
             'xmlns:d="http://openoffice.org/extensions/description/2006" '
@@ -54,7 +58,7 @@ def protocol_handler_xcu(implementation: str, protocol: str) -> str:
     return _CONFIGURATION.format(name="ProtocolHandler", body=body)
 
 
-def addons_xcu(identifier: str, protocol: str, words: dict) -> str:
+def addons_xcu(identifier: str, protocol: str, words: Wording) -> str:
     """A top-level menu in Calc's menu bar, after Tools, with one entry per command."""
     items = []
     for place, (path, key) in enumerate(COMMANDS):

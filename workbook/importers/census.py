@@ -124,7 +124,7 @@ def combine(tables: list[CensusTable], level: str, flow: str) -> pd.DataFrame | 
     if not chosen:
         return None
     key = tidy_key(level)
-    seen: dict[tuple, Path] = {}
+    seen: dict[tuple[object, ...], Path] = {}
     for table in chosen:
         keys = set(map(tuple, table.frame[key].to_numpy(dtype=object).tolist()))
         both = keys & seen.keys()
@@ -167,12 +167,15 @@ def import_tables(tables: list[CensusTable], data_dir: Path) -> CensusImport:
             what = "by state" if level == STATE else "by partner country"
             raise InputError(table.path, expected=(
                 f"{given[0]} {what} came without {missing} {what}: give the files of both flows together"))
-    if frames[(STATE, EXPORTS)] is not None and frames[(PARTNER, EXPORTS)] is not None:
-        _check_partner_categories(tables, frames)
-    if frames[(STATE, EXPORTS)] is not None:
-        result.written += write_state_trade(frames[(STATE, EXPORTS)], frames[(STATE, IMPORTS)], data_dir)
-    if frames[(PARTNER, EXPORTS)] is not None:
-        result.written += write_partner_trade(frames[(PARTNER, EXPORTS)], frames[(PARTNER, IMPORTS)], data_dir)
+    # Each level's flows came together (or neither did), as checked above.
+    state_exports, state_imports = frames[(STATE, EXPORTS)], frames[(STATE, IMPORTS)]
+    partner_exports, partner_imports = frames[(PARTNER, EXPORTS)], frames[(PARTNER, IMPORTS)]
+    if state_exports is not None and state_imports is not None and partner_exports is not None:
+        _check_partner_categories(tables, state_exports, state_imports)
+    if state_exports is not None and state_imports is not None:
+        result.written += write_state_trade(state_exports, state_imports, data_dir)
+    if partner_exports is not None and partner_imports is not None:
+        result.written += write_partner_trade(partner_exports, partner_imports, data_dir)
     return result
 
 
@@ -231,10 +234,11 @@ def import_census_pair(exports_path: Path, imports_path: Path, data_dir: Path,
     return import_tables(tables, Path(data_dir))
 
 
-def _check_partner_categories(tables: list[CensusTable], frames: dict) -> None:
+def _check_partner_categories(tables: list[CensusTable], state_exports: pd.DataFrame,
+                              state_imports: pd.DataFrame) -> None:
     """Partner trade imported with state trade: its categories are the ones categories.csv will list,
     checked before anything is written."""
-    known = set(frames[(STATE, EXPORTS)]["naics3"]) | set(frames[(STATE, IMPORTS)]["naics3"])
+    known = set(state_exports["naics3"]) | set(state_imports["naics3"])
     for table in tables:
         if table.level == PARTNER:
             unknown = sorted(set(table.frame["naics3"]) - known)

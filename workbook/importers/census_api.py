@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbook.errors import InputError
 from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable, check_state_code,
@@ -34,6 +35,9 @@ from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER,
 from workbook.load import _read_text
 from workbook.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
 from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The year-to-date value of each flow that the workbook's figures are.
 MEASURES = {"ALL_VAL_YR": EXPORTS, "GEN_VAL_YR": IMPORTS}
@@ -86,12 +90,13 @@ def read_census_api(path: Path, partial_years: bool = False) -> CensusTable:
             raise InputError(path, row=1, column=name, expected=(
                 f"missing variable (expected {', '.join(wanted[:3])}, {measure}, {', '.join(wanted[3:])})"))
     position = {name: header.index(name) for name in (*wanted, measure, "COMM_LVL") if name in header}
-    rows: dict[str, list] = {name: [] for name in ("year", "state_code", "state_name", "naics3", "naics3_label",
+    rows: dict[str, list[object]] = {name: [] for name in ("year", "state_code", "state_name", "naics3", "naics3_label",
                                                    "country", value_column(flow))}
     partial: dict[int, str] = {}
-    seen: dict[tuple, int] = {}
-    world: dict[tuple, tuple[int, int]] = {}
-    countries: dict[tuple, int] = {}
+    # A record's key: (year, state, naics3) by state, (year, naics3, country code) by partner.
+    seen: dict[tuple[int, str | int, str | int], int] = {}
+    world: dict[tuple[int, int], tuple[int, int]] = {}
+    countries: dict[tuple[int, int], int] = {}
     for row_number, record in enumerate(records[1:], start=2):
         if len(record) != len(header):
             raise InputError(path, row=row_number, value=json.dumps(record), expected=(
@@ -127,7 +132,7 @@ def read_census_api(path: Path, partial_years: bool = False) -> CensusTable:
             if code == UNIDENTIFIED_STATE:
                 continue
             check_state_code(path, row_number, "STATE", code)
-            key = (year, code, naics3)
+            key: tuple[int, str | int, str | int] = (year, code, naics3)
         else:
             country_code, country = field["CTY_CODE"].strip(), field["CTY_NAME"].strip()
             key = (year, naics3, country_code)
@@ -142,7 +147,7 @@ def read_census_api(path: Path, partial_years: bool = False) -> CensusTable:
             raise InputError(path, row=row_number, column=",".join(key_columns(level)), value=", ".join(map(str, key)),
                              expected=f"duplicate record: the same {', '.join(key_columns(level))} as row {seen[key]}")
         seen[key] = row_number
-        if level == PARTNER and not _COUNTRY_CODE.fullmatch(key[2]):
+        if level == PARTNER and not _COUNTRY_CODE.fullmatch(str(key[2])):
             continue  # The world total (checked below) and groupings of countries.
         if value == 0 or (partial_label is not None and not partial_years):
             continue
@@ -174,7 +179,7 @@ def key_columns(level: str) -> tuple[str, ...]:
     return ("time", "STATE", "NAICS") if level == STATE else ("time", "NAICS", "CTY_CODE")
 
 
-def _records(path: Path, text: str) -> list[list]:
+def _records(path: Path, text: str) -> list[list[Any]]:
     try:
         records = json.loads(text)
     except json.JSONDecodeError as error:
@@ -227,7 +232,7 @@ def _amount(path: Path, row: int, measure: str, text: str) -> int:
     return int(text)
 
 
-def _named_states(frame):
+def _named_states(frame: pd.DataFrame) -> pd.DataFrame:
     """The state's name beside its code, as the tidy layout has it (from the ``us`` package)."""
     from workbook.reference import state_name
 

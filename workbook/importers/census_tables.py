@@ -66,7 +66,7 @@ class CensusTable:
         return f"{self.flow} {level}"
 
 
-def tidy_frame(rows: dict[str, list], level: str, flow: str) -> pd.DataFrame:
+def tidy_frame(rows: dict[str, list[object]], level: str, flow: str) -> pd.DataFrame:
     """Columns in the tidy layout's order and types, rows sorted by its key."""
     frame = pd.DataFrame({name: rows[name] for name in tidy_columns(level, flow)})
     for name in ("year", "naics3", value_column(flow)):

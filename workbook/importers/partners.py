@@ -90,7 +90,11 @@ def write_partner_files(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: 
                 except InputError as error:
                     raise dataclasses.replace(error, file=data_dir / schema.filename) from None
             staged.append(path)
-        return [Path(os.replace(path, data_dir / path.name) or data_dir / path.name) for path in staged]
+        written: list[Path] = []
+        for path in staged:
+            os.replace(path, data_dir / path.name)
+            written.append(data_dir / path.name)
+        return written
 
 
 def _known_categories(data_dir: Path) -> pd.Series | None:

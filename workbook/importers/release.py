@@ -73,6 +73,9 @@ from workbook.errors import InputError
 from workbook.load import read_table
 from workbook.schema import DESTINATION_FIGURE_PREFIX, DESTINATIONS, PUBLISHED
 
+#: A row of published_figures.csv as the release gives it: figure, year, subject, value, unit, quote.
+PublishedRecord = dict[str, object]
+
 #: The year the release reports on; figures are for it unless their sentence says otherwise.
 REPORT_YEAR = 2020
 
@@ -293,7 +296,7 @@ def _sentence_ends(paragraph: str) -> list[int]:
     ]
 
 
-def _find(pattern: str, figure: str, description: str, sentences: list[str], path: Path) -> tuple[re.Match, str]:
+def _find(pattern: str, figure: str, description: str, sentences: list[str], path: Path) -> tuple[re.Match[str], str]:
     """The one sentence ``pattern`` matches, and the match; a release without it is an error."""
     found = [(match, sentence) for sentence in sentences if (match := re.search(pattern, sentence))]
     if not found:
@@ -304,7 +307,7 @@ def _find(pattern: str, figure: str, description: str, sentences: list[str], pat
     return found[0]
 
 
-def _figure_row(spec: FigureSpec, sentences: list[str], path: Path) -> dict:
+def _figure_row(spec: FigureSpec, sentences: list[str], path: Path) -> PublishedRecord:
     match, sentence = _find(spec.pattern, spec.figure, spec.description, sentences, path)
     written = match.group("value")
     return {
@@ -317,12 +320,13 @@ def _figure_row(spec: FigureSpec, sentences: list[str], path: Path) -> dict:
     }
 
 
-def _year(match: re.Match) -> int:
+def _year(match: re.Match[str]) -> int:
     stated = match.re.groupindex.get("year") and match.group("year")
     return int(stated) if stated else REPORT_YEAR
 
 
-def _list_rows(spec: ListSpec, sentences: list[str], path: Path, rows: list[dict]) -> list[dict]:
+def _list_rows(spec: ListSpec, sentences: list[str], path: Path,
+               rows: list[PublishedRecord]) -> list[PublishedRecord]:
     match, sentence = _find(spec.pattern, spec.figure, spec.description, sentences, path)
     names = split_names(match.group("items"))
     if spec.counted_by:
@@ -345,7 +349,7 @@ def split_names(written: str) -> list[str]:
     return [name.strip() for name in re.split(r",\s*(?:and\s+)?|\s+and\s+", written) if name.strip()]
 
 
-def _check_count(spec: ListSpec, listed: int, rows: list[dict], path: Path) -> None:
+def _check_count(spec: ListSpec, listed: int, rows: list[PublishedRecord], path: Path) -> None:
     stated = next(row["value"] for row in rows if row["figure"] == spec.counted_by)
     if listed != stated:
         raise InputError(path, f"figure {spec.figure}: the list names {listed} places, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from workbook.errors import InputError
 from workbook.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable, check_state_code,
@@ -43,6 +44,12 @@ WRONG_MEASURES = {
     "Foreign Exports Value ($US)": "foreign exports (re-exports) only",
 }
 _MEASURES_WANTED = " or ".join(f"{measure} ({flow})" for measure, flow in MEASURES.items())
+
+#: The rows read, column by column: state, commodity ((naics3, label), None for All Commodities),
+#: country, time ((year, None), or (year, "2026 through January")), value and the line they stand on.
+_Parsed = dict[str, list[Any]]
+#: A row's state, commodity, country and time.
+_RowKey = tuple[str, tuple[int, str] | None, str, tuple[int, str | None]]
 
 _COMMODITY = re.compile(r"(\d{3}) (\S.*)")
 _YEAR = re.compile(r"\d{4}")
@@ -80,7 +87,7 @@ def read_usa_trade_online(path: Path, partial_years: bool = False) -> CensusTabl
     header_line = lines[header_index]
     flow, measure = _flow(path, header, header_line, rows[:header_index], lines)
 
-    parsed = {"state": [], "commodity": [], "country": [], "time": [], "value": [], "line": []}
+    parsed: _Parsed = {"state": [], "commodity": [], "country": [], "time": [], "value": [], "line": []}
     for row, line in zip(rows[header_index + 1:], lines[header_index + 1:]):
         fields = _without_trailing_empty(row)
         if len(fields) != len(header):
@@ -185,8 +192,8 @@ def _amount(path: Path, line: int, measure: str, text: str) -> int:
     return amount
 
 
-def _check_unique(path: Path, parsed: dict) -> None:
-    seen: dict[tuple, int] = {}
+def _check_unique(path: Path, parsed: _Parsed) -> None:
+    seen: dict[_RowKey, int] = {}
     for index, line in enumerate(parsed["line"]):
         key = (parsed["state"][index].casefold(), parsed["commodity"][index],
                parsed["country"][index].casefold(), parsed["time"][index])
@@ -196,14 +203,14 @@ def _check_unique(path: Path, parsed: dict) -> None:
         seen[key] = line
 
 
-def _row_name(parsed: dict, index: int) -> str:
+def _row_name(parsed: _Parsed, index: int) -> str:
     commodity = parsed["commodity"][index]
     year, partial = parsed["time"][index]
     return ", ".join([parsed["state"][index], ALL_COMMODITIES if commodity is None else f"{commodity[0]} {commodity[1]}",
                       parsed["country"][index], partial or str(year)])
 
 
-def _level(path: Path, parsed: dict) -> str:
+def _level(path: Path, parsed: _Parsed) -> str:
     """partner where the file is All States by country; state where it is named states' World Total."""
     states = set(parsed["state"])
     if states == {ALL_STATES}:
@@ -217,24 +224,25 @@ def _level(path: Path, parsed: dict) -> str:
     return STATE
 
 
-def _check_totals(path: Path, parsed: dict, level: str) -> None:
+def _check_totals(path: Path, parsed: _Parsed, level: str) -> None:
     """Each total row equals the sum of its parts: All Commodities of the categories, World
     Total of the countries. A mismatch means a part is missing or the file was edited."""
-    values: dict[tuple, int] = {}
-    lines: dict[tuple, int] = {}
+    values: dict[_RowKey, int] = {}
+    lines: dict[_RowKey, int] = {}
     for index, line in enumerate(parsed["line"]):
         key = (parsed["state"][index], parsed["commodity"][index], parsed["country"][index], parsed["time"][index])
         values[key], lines[key] = parsed["value"][index], line
-    by_category: dict[tuple, int] = {}
-    by_country: dict[tuple, int] = {}
+    by_category: dict[_RowKey, int] = {}
+    by_country: dict[_RowKey, int] = {}
     for (state, commodity, country, time), value in values.items():
+        total: _RowKey
         if commodity is not None:
             total = (state, None, country, time)
             by_category[total] = by_category.get(total, 0) + value
         if country != WORLD_TOTAL and level == PARTNER:
             total = (state, commodity, WORLD_TOTAL, time)
             by_country[total] = by_country.get(total, 0) + value
-    mismatches = {}
+    mismatches: dict[_RowKey, tuple[int, str, str]] = {}
     for sums, parts, column in ((by_category, "categories", "Commodity"), (by_country, "countries", "Country")):
         for key in sums.keys() & values.keys():
             if values[key] != sums[key] and key not in mismatches:
@@ -243,7 +251,7 @@ def _check_totals(path: Path, parsed: dict, level: str) -> None:
         return
     # An edited total fails twice: against its own parts, and as a part of the total above it.
     # Name that one; a changed category or country row shows only in the totals above it.
-    def above(key: tuple) -> list[tuple]:
+    def above(key: _RowKey) -> list[_RowKey]:
         state, commodity, country, time = key
         return [*([(state, None, country, time)] if commodity is not None else []),
                 *([(state, commodity, WORLD_TOTAL, time)] if country != WORLD_TOTAL and level == PARTNER else [])]
@@ -256,10 +264,10 @@ def _check_totals(path: Path, parsed: dict, level: str) -> None:
         "or a value was changed"))
 
 
-def _table(path: Path, parsed: dict, flow: str, level: str, partial_years: bool) -> CensusTable:
+def _table(path: Path, parsed: _Parsed, flow: str, level: str, partial_years: bool) -> CensusTable:
     import us
 
-    rows: dict[str, list] = {name: [] for name in ("year", "state_code", "state_name", "naics3", "naics3_label",
+    rows: dict[str, list[object]] = {name: [] for name in ("year", "state_code", "state_name", "naics3", "naics3_label",
                                                    "country", value_column(flow))}
     partial: dict[int, str] = {}
     codes: dict[str, str] = {}

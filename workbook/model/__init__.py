@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from workbook.load import Dataset
 
@@ -41,7 +41,8 @@ class SnapshotModel:
     over_threshold_usd: float = OVER_THRESHOLD_USD
     #: The edition settings.csv fixes; None: the edition follows the snapshot year.
     fixed_edition: int | None = None
-    _computed: dict = field(default_factory=dict, compare=False, repr=False)
+    #: Each function given to figures() and what it computed.
+    _computed: dict[Callable[[SnapshotModel], Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def edition(self) -> int:
@@ -56,7 +57,8 @@ class SnapshotModel:
         """``compute(self)``, computed once per build."""
         if compute not in self._computed:
             self._computed[compute] = compute(self)
-        return self._computed[compute]
+        # Each function's own result is kept under it, so it has the type the function returns.
+        return cast(Figures, self._computed[compute])
 
 
 def build_model(data: Dataset, year: int | None = None) -> SnapshotModel:

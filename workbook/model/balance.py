@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.published import not_published, published_value
 
 #: Figure ids of data/published_figures.csv that the derivation reads.
@@ -87,7 +88,7 @@ def _combine(first: Amount, second: Amount, sign: int) -> Amount:
     return first + sign * second
 
 
-def balance_figures(model) -> BalanceFigures:
+def balance_figures(model: SnapshotModel) -> BalanceFigures:
     """The Balance sheet's figures for the model's snapshot year (``model.figures(balance_figures)``)."""
     data, year = model.data, model.year
     return BalanceFigures(

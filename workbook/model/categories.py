@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
+
+from workbook.model import SnapshotModel
 
 #: The kind CategoryList gives product categories; the others are special provisions (9xx).
 PRODUCT_KIND = "product"
@@ -31,10 +34,10 @@ class CategoryFigures:
     tech_share_of_goods_us: float | None
 
     def is_product(self, code: int) -> bool:
-        return self.totals.at[code, "kind"] == PRODUCT_KIND
+        return bool(self.totals.at[code, "kind"] == PRODUCT_KIND)
 
 
-def category_figures(model) -> CategoryFigures:
+def category_figures(model: SnapshotModel) -> CategoryFigures:
     """The Categories sheet's figures for the model's snapshot year (``model.figures(category_figures)``)."""
     data, year = model.data, model.year
     states = data.states.sort_values("state_name", kind="stable").set_index("state_code")
@@ -63,7 +66,8 @@ def category_figures(model) -> CategoryFigures:
 
     tech = model.tech_naics3
     tech_known = tech in totals.index
-    tech_rank = totals.at[tech, "rank"] if tech_known else None
+    # The rank column holds floats: NaN for a special provision.
+    tech_rank = cast(float, totals.at[tech, "rank"]) if tech_known else None
     return CategoryFigures(
         matrix=matrix,
         state_names=states["state_name"],
@@ -71,7 +75,8 @@ def category_figures(model) -> CategoryFigures:
         largest=largest,
         goods_exports_us=goods,
         tech_rank_us=None if tech_rank is None or pd.isna(tech_rank) else int(tech_rank),
-        tech_share_of_goods_us=float(totals.at[tech, "share_of_goods"]) if tech_known else None,
+        tech_share_of_goods_us=float(cast(float, totals.at[tech, "share_of_goods"])) if tech_known else None,
+
     )
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
+
 
 def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     """Long trade rows (year, state, category, value) as one row per state and category, a column per year.
@@ -41,7 +43,9 @@ class StateRows:
 
     def value(self, key: str) -> int:
         """The helper cell ``key`` (one of STATE_ROW_KEYS)."""
-        return getattr(self, key)
+        value: int = getattr(self, key)
+        return value
+
 
 
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
@@ -61,6 +65,6 @@ def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
     return spans
 
 
-def export_rows(model) -> dict[str, StateRows]:
+def export_rows(model: SnapshotModel) -> dict[str, StateRows]:
     """Each state's block of the CensusExports table (``model.figures(export_rows)``)."""
     return state_rows(model.data.exports, pd.Index(model.data.states["state_code"]))

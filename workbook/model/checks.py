@@ -21,14 +21,16 @@ def tolerance(unit: str, published: float) -> float:
     return BILLION / 2 if published % BILLION == 0 else BILLION / 20
 
 
-def published_status(workbook: float | None, difference: float | str, tol: float, year: int,
+def published_status(workbook: float | str | None, difference: float | str, tol: float, year: int,
                      snapshot_year: int) -> str:
     words = wording("checks")
     if workbook is None:
-        return words["quoted"]
+        return str(words["quoted"])
     if year != snapshot_year:
-        return wording("published")["not_published"]
-    return words["matches"] if abs(difference) <= tol else words["differs"]
+        return str(wording("published")["not_published"])
+    # The snapshot year's figures are all published: the difference is a number.
+    assert not isinstance(difference, str)
+    return str(words["matches"] if abs(difference) <= tol else words["differs"])
 
 
 def identity_difference(left: float | str, right: float | str) -> float | str:
@@ -41,6 +43,8 @@ def identity_status(difference: float | str, right: float | str) -> str:
     """Holds when the sides agree to a millionth of the right side (rounding, not edits)."""
     words = wording("checks")
     if isinstance(difference, str):
-        return wording("published")["not_published"]
+        return str(wording("published")["not_published"])
+    # A number difference comes from two number sides (identity_difference).
+    assert not isinstance(right, str)
     scale = max(1.0, abs(right))
-    return words["holds"] if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else words["broken"]
+    return str(words["holds"] if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else words["broken"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.partners import no_partner_data, partner_figures
 from workbook.model.published import published_value
 from workbook.templates_loader import wording
@@ -34,7 +35,7 @@ def destination_figure(flow: str) -> str:
     return DESTINATION_FIGURE_PREFIX + flow
 
 
-def destination_figures(model) -> DestinationFigures:
+def destination_figures(model: SnapshotModel) -> DestinationFigures:
     """The Destinations sheet's figures for the snapshot year (``model.figures(destination_figures)``)."""
     data, year = model.data, model.year
     table = data.destinations[["flow", "country", "value_usd"]].copy()
@@ -61,7 +62,7 @@ def destination_figures(model) -> DestinationFigures:
     return DestinationFigures(table=table)
 
 
-def _census(model, flow: str, country: str) -> tuple[float | str, float | str, int | str]:
+def _census(model: SnapshotModel, flow: str, country: str) -> tuple[float | str, float | str, int | str]:
     """Census exports to the country in the snapshot year, their share and rank, as the workbook shows them."""
     words = wording("destinations")
     if flow != CENSUS_FLOW:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.categories import category_figures
 from workbook.model.checks import published_status, tolerance
 from workbook.model.dashboard import top_states
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures, top_partners
-from workbook.model.published import not_published
+from workbook.model.published import not_published, published_rows
 from workbook.model.states import YES, state_figures
 from workbook.templates_loader import wording
 
@@ -31,7 +32,7 @@ LARGEST_NAMED = 3
 DESTINATIONS_NAMED = 3
 
 #: Published national figures the workbook computes itself, and its value for each (as Checks compares them).
-WORKBOOK_VALUES: dict[str, Callable] = {
+WORKBOOK_VALUES: dict[str, Callable[[SnapshotModel], float | str | None]] = {
     "states_tech_exports_over_1b": lambda model: model.figures(state_figures).states_over_threshold,
     "states_tech_top_three": lambda model: model.figures(state_figures).states_tech_top_three,
     "states_tech_leading": lambda model: model.figures(state_figures).states_tech_leading,
@@ -53,7 +54,7 @@ class FindingFigures:
     destinations: dict[str, list[str]]
 
 
-def finding_figures(model) -> FindingFigures:
+def finding_figures(model: SnapshotModel) -> FindingFigures:
     states = model.figures(state_figures).table
     return FindingFigures(
         largest=top_states(model).head(LARGEST_NAMED),
@@ -63,13 +64,13 @@ def finding_figures(model) -> FindingFigures:
     )
 
 
-def census_destinations(model) -> list[str]:
+def census_destinations(model: SnapshotModel) -> list[str]:
     """The partner countries of export rank 1, 2, 3 for the snapshot year ("" where none: a tie
     above the rank, or no partner data for the year), as MATCH finds them in the Partners table."""
     return [country for _, country, _ in top_partners(model.figures(partner_figures), "export", DESTINATIONS_NAMED)]
 
 
-def ranked_destinations(model, flow: str) -> list[str]:
+def ranked_destinations(model: SnapshotModel, flow: str) -> list[str]:
     """The country of rank 1, 2, 3 for the snapshot year ("" where no country has that rank)."""
     published = model.data.published
     rows = published[(published["figure"] == destination_figure(flow)) & (published["year"] == model.year)]
@@ -81,7 +82,7 @@ def ranked_destinations(model, flow: str) -> list[str]:
     return found
 
 
-def check_status(model, figure: str) -> str:
+def check_status(model: SnapshotModel, figure: str) -> str:
     """The status Checks gives ``figure`` for the snapshot year, over all its subjects.
 
     As the workbook's COUNTIFS over the Checks table read it: not published (no row for
@@ -93,7 +94,7 @@ def check_status(model, figure: str) -> str:
         return not_published()
     words = wording("checks")
     statuses = set()
-    for entry in rows.itertuples():
+    for entry in published_rows(rows):
         value = _workbook_value(model, figure, entry.subject)
         if value is None or isinstance(value, str):
             statuses.add(words["quoted"])
@@ -102,11 +103,11 @@ def check_status(model, figure: str) -> str:
         statuses.add(published_status(value, difference, tolerance(entry.unit, entry.value), entry.year, model.year))
     for status in (words["differs"], words["matches"]):
         if status in statuses:
-            return status
-    return words["quoted"]
+            return str(status)
+    return str(words["quoted"])
 
 
-def _workbook_value(model, figure: str, subject: str) -> object:
+def _workbook_value(model: SnapshotModel, figure: str, subject: str) -> float | str | None:
     """The workbook's own value Checks compares a published figure with, or None (quoted)."""
     if figure == destination_figure(CENSUS_FLOW):
         # A destination's rank from Census partner data, where the data has the year.
@@ -117,7 +118,7 @@ def _workbook_value(model, figure: str, subject: str) -> object:
     return compute(model) if compute is not None else None
 
 
-def published_quote(model, figure: str) -> tuple[str, int | str]:
+def published_quote(model: SnapshotModel, figure: str) -> tuple[str, int | str]:
     """(quote, year) of the first row of ``figure`` in the published figures, as INDEX/MATCH finds it."""
     published = model.data.published
     rows = published[published["figure"] == figure]

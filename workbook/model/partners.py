@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
 from workbook.templates_loader import wording
 
 #: The columns of the partner table, in the sheet's order.
@@ -22,7 +23,7 @@ COLUMNS = ("country", "exports", "export_share", "export_rank", "export_change",
 
 def no_partner_data(year: int) -> str:
     """What a partner figure shows for a year the partner data does not cover."""
-    return wording("partners")["no_data"].format(year=year)
+    return str(wording("partners")["no_data"]).format(year=year)
 
 
 def tech_partner_rows(trade: pd.DataFrame, tech_naics3: int) -> pd.DataFrame:
@@ -72,13 +73,13 @@ class PartnerFigures:
         return None if rows.empty else rows.iloc[0]
 
 
-def partner_figures(model) -> PartnerFigures:
+def partner_figures(model: SnapshotModel) -> PartnerFigures:
     """The Partners sheet's figures for the snapshot year (``model.figures(partner_figures)``)."""
     data, year, tech = model.data, model.year, model.tech_naics3
     exports = tech_partner_rows(data.partner_exports, tech)
     imports = tech_partner_rows(data.partner_imports, tech)
     # One row per country as formulas match it, ignoring case (the spelling met first is kept).
-    spellings = {}
+    spellings: dict[str, str] = {}
     for country in sorted(set(exports["country"]) | set(imports["country"])):
         spellings.setdefault(country.casefold(), country)
     # With no partner rows for the tech category, one blank row: Excel rejects a table without rows.
@@ -124,7 +125,8 @@ def top_partners(figures: PartnerFigures, flow: str, count: int) -> list[tuple[i
     """The first ``count`` ranks of ``flow`` ("export" or "import"): (rank, country, value), as
     INDEX(..., MATCH(rank, Partners[rank column], 0)) finds them: the first row of each rank in
     the table's order, and ("", None) where no row has the rank (a tie above it, or no data)."""
-    ranked = []
+    ranked: list[tuple[int, str, float | None]] = []
+
     for rank in range(1, count + 1):
         rows = figures.table[figures.table[f"{flow}_rank"].map(lambda value: value == rank and value != "")]
         if figures.has_data and not rows.empty:

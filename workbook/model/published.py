@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Protocol, cast
+
+import pandas as pd
+
+from workbook.model import SnapshotModel
 from workbook.templates_loader import wording
+
+
+class PublishedRow(Protocol):
+    """A row of published_figures.csv (``schema.PUBLISHED``), as ``DataFrame.itertuples`` gives it."""
+
+    figure: str
+    year: int
+    subject: str
+    value: float
+    unit: str
+    quote: str
+
+
+def published_rows(rows: pd.DataFrame) -> Iterator[PublishedRow]:
+    """The rows of (a selection of) the published figures, with the types their schema gives the columns."""
+    return cast(Iterator[PublishedRow], rows.itertuples())
 
 
 def not_published() -> str:
     """What a cell shows for a figure the snapshot does not publish for the year."""
-    return wording("published")["not_published"]
+    return str(wording("published")["not_published"])
 
 
-def published_value(model, figure: str, year: int, subject: str = "") -> float | str:
+
+def published_value(model: SnapshotModel, figure: str, year: int, subject: str = "") -> float | str:
     """The published figure for ``year`` (and subject), or the "not published" text.
 
     Mirrors the workbook's IF(COUNTIFS(..)=0, "not published", SUMIFS(..)) over the

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.load import Dataset
+from workbook.model import SnapshotModel
 
 
 YES, NO = "Yes", "No"
@@ -36,7 +37,7 @@ def ratio_or_blank(numerator: float, denominator: float) -> float | str:
     return numerator / denominator if denominator != 0 else ""
 
 
-def state_figures(model) -> StateFigures:
+def state_figures(model: SnapshotModel) -> StateFigures:
     """The States sheet's figures for the model's snapshot year (``model.figures(state_figures)``)."""
     data, year, tech_naics3 = model.data, model.year, model.tech_naics3
     states = data.states.sort_values("state_name", kind="stable").set_index("state_code")

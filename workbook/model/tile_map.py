@@ -13,6 +13,7 @@ import numpy as np
 
 from workbook.errors import InputError
 from workbook.load import FIRST_DATA_LINE
+from workbook.model import SnapshotModel
 from workbook.model.states import state_figures
 from workbook.schema import STATES
 
@@ -51,7 +52,7 @@ class MapFigures:
         return next(tile for tile in self.tiles if tile.code == code)
 
 
-def map_figures(model) -> MapFigures:
+def map_figures(model: SnapshotModel) -> MapFigures:
     """The Map sheet's figures for the model's snapshot year (``model.figures(map_figures)``)."""
     states = model.data.states
     _check_one_state_per_tile(model)
@@ -71,7 +72,7 @@ def map_figures(model) -> MapFigures:
     )
 
 
-def _check_one_state_per_tile(model) -> None:
+def _check_one_state_per_tile(model: SnapshotModel) -> None:
     """Two states on one tile would hide one of them: refuse such data, saying where."""
     states = model.data.states
     seen: dict[tuple[int, int], str] = {}

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.model import SnapshotModel
+
 
 @dataclass(frozen=True)
 class TrendFigures:
@@ -20,7 +22,7 @@ class TrendFigures:
     us: pd.DataFrame
 
 
-def trend_figures(model) -> TrendFigures:
+def trend_figures(model: SnapshotModel) -> TrendFigures:
     """The Trend sheet's figures (``model.figures(trend_figures)``); they do not depend on the snapshot year."""
     data, tech = model.data, model.tech_naics3
     states = data.states.sort_values("state_name", kind="stable").set_index("state_code")
@@ -47,6 +49,8 @@ def trend_figures(model) -> TrendFigures:
 
 
 def _change_ratio(change: float | None, previous: float | None) -> float | str | None:
-    if previous is None:
+    # change is None exactly where previous is: the first year.
+    if change is None or previous is None:
         return None
+
     return change / previous if previous != 0 else ""

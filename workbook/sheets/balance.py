@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
-                                    balance_figures)
+                                    BalanceFigures, balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
 from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
@@ -23,7 +23,7 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
                                TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for, wrapped_height
 from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
                            write_formula, write_value, year_title_formula)
@@ -203,18 +203,20 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         ("total", PUBLISHED_COL): figures.published_total_balance,
     }
     summary_formulas = _summary_formulas()
+    right_aligned = {name: book.style_variant(name, align="right") for name in ("change_billions", "usd_billions")}
     for key in SUMMARY_ROWS:
         row = summary_row(key)
         sheet.write_string(row, LABEL_COL, words["summary_rows"][key], formats["label"])
         for col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL):
-            style = formats["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
+            # Right-aligned, "not published" too: words under a figure's header line up with the figures.
+            cell_format = right_aligned["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
             if (key, col) in summary_formulas:
-                write_formula(sheet, row, col, summary_formulas[(key, col)], style, values[(key, col)])
+                write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, values[(key, col)])
                 show_small_values(book, sheet, row, col, row, col,
                                   "change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions")
             else:
                 # The release publishes no balance of tech goods alone, for any year.
-                write_value(sheet, row, col, not_published(), style)
+                write_value(sheet, row, col, not_published(), cell_format)
             if (key, col) in NAMES:
                 book.define_name(NAMES[(key, col)], sheet, row, col,
                                  f"{words['summary_rows'][key]}: {words['summary_columns'][SUMMARY_COLUMNS[col]]}")
@@ -250,7 +252,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_row(NATIONAL_HEADING_ROW, row_height_for("heading"))
 
 
-def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording) -> None:
     """National goods trade (the partner totals) beside the sums over states, with why they differ."""
     formats = book.formats
     figures, partners = model.figures(balance_figures), model.figures(partner_figures)
@@ -272,7 +274,8 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
         write_formula(sheet, row, 1, national_name, style, national[key])
         write_formula(sheet, row, 2, states_name, style, states[key])
-        difference = "" if isinstance(national[key], str) else national[key] - states[key]
+        national_value = national[key]
+        difference = "" if isinstance(national_value, str) else national_value - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats["change_billions"], difference)
         for col, small in ((1, style_key), (2, style_key), (3, "change_billions")):
@@ -285,11 +288,14 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -
 
 def _columns(sheet: Worksheet) -> None:
     sheet.set_column(LABEL_COL, LABEL_COL, column_width("balance_label"))
-    sheet.set_column(EXPORTS_COL, PUBLISHED_COL, column_width("figure"))
+    sheet.set_column(EXPORTS_COL, BALANCE_COL, column_width("figure"))
+    # Wide enough for "not published", which a narrower cell spills over the balance beside it.
+    sheet.set_column(PUBLISHED_COL, PUBLISHED_COL, column_width("usd"))
     sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict, figures) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
+
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
     The chart reads them through helper cells folded away to the right, which give #N/A

@@ -9,6 +9,8 @@ the SnapshotYear and TechCategory inputs and every edited figure.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -20,7 +22,7 @@ from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, G
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
 from workbook.charts import HouseChart
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
                            string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
@@ -110,7 +112,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_row(largest_heading_row, row_height_for("heading"))
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
     chart_row = largest_last + 2
-    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row)
+    _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row, last_col + 1)
 
     # Below the chart's rows, so that the print area holds it whole.
     notes_row = chart_row + CHART_ROWS
@@ -130,7 +132,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
 # ---------------------------------------------------------------- summary
 
-def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, heading_row: int) -> int:
+def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, heading_row: int) -> int:
     """The U.S. summary under its heading at ``heading_row``; returns its last row."""
     formats = book.formats
     sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
@@ -162,7 +164,7 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict
     return heading_row + len(SUMMARY)
 
 
-def _or_not_ranked(value: object, not_ranked: str) -> object:
+def _or_not_ranked(value: float | None, not_ranked: str) -> float | str:
     return not_ranked if value is None else value
 
 
@@ -174,7 +176,7 @@ def category_col(offset: int) -> int:
     return FIRST_CATEGORY_COL + offset + (2 if offset >= CATEGORIES_PER_PAGE else 0)
 
 
-def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: dict) -> tuple[int, int]:
+def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: Wording) -> tuple[int, int]:
     """The state x category matrix with its heat map; return its last row and column."""
     formats = book.formats
     columns = words["matrix_columns"]
@@ -196,7 +198,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_string(header_row, col, columns[key], formats["header"])
     for code, col in zip(matrix.columns, category_cols):
         # A column is the category whose code is its header: the formulas below read it there.
-        style = "header_code" if figures.is_product(code) else "header_special"
+        style = "header_code" if figures.is_product(int(code)) else "header_special"
         sheet.write_number(header_row, col, int(code), formats[style])
     sheet.set_row(header_row, row_height_for("header"))
 
@@ -207,8 +209,9 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_string(header_row, col, row_words[key], formats["header_number"])
     fold_columns(sheet, helper_cols[0], helper_cols[-1], column_width("rank"))
 
-    for index, (state_code, values) in enumerate(matrix.iterrows()):
+    for index, (label, values) in enumerate(matrix.iterrows()):
         row = first_row + index
+        state_code = str(label)
         code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
         rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
@@ -277,7 +280,7 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
     }
 
 
-def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int) -> tuple[int, int]:
     col = CATEGORY_TOTALS.headers()
     totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
     totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
@@ -296,7 +299,7 @@ def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict,
     return first, last
 
 
-def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: dict, header_row: int) -> tuple[int, int]:
+def _largest(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int) -> tuple[int, int]:
     col = LARGEST_CATEGORIES.headers()
     rank = LARGEST_CATEGORIES.this_row("rank")
     ranks = CATEGORY_TOTALS.column("rank")
@@ -339,18 +342,20 @@ def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_co
 
 # ---------------------------------------------------------------- chart
 
-def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, first: int, last: int,
-           anchor_row: int) -> None:
+def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, first: int, last: int,
+           anchor_row: int, helper_col: int) -> None:
     """A bar chart of the largest product categories, largest on top, tech in the highlight colour.
 
-    Tech is picked out live: two helper columns beside the ranked block split its exports
-    into tech (the TechCategory input) and the others, and the chart overlays the two.
+    Tech is picked out live: two helper columns split the ranked block's exports into tech
+    (the TechCategory input) and the others, and the chart overlays the two. They sit in the
+    folded columns right of the matrix (from ``helper_col``): the columns beside the block are
+    the matrix's, too narrow to print them.
     """
     name = sheet.get_name()
     label_col = list(LARGEST_LOOK).index("label")
     code_col = list(LARGEST_LOOK).index("code")
     exports_col = list(LARGEST_LOOK).index("exports")
-    others_col, tech_col = len(LARGEST_LOOK), len(LARGEST_LOOK) + 1
+    others_col, tech_col = helper_col, helper_col + 1
     largest = model.figures(category_figures).largest.set_index("rank")
     helper_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
                                       font_color=theme_colour("muted_text"))
@@ -359,13 +364,15 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, titl
     for row in range(first, last + 1):
         rank = row - first + 1
         code, exports = xl_rowcol_to_cell(row, code_col), xl_rowcol_to_cell(row, exports_col)
-        value = float(largest.loc[rank, "exports"]) if rank in largest.index else 0.0
-        is_tech = rank in largest.index and int(largest.loc[rank, "code"]) == model.tech_naics3
+        value = float(cast(float, largest.loc[rank, "exports"])) if rank in largest.index else 0.0
+        is_tech = rank in largest.index and int(cast(int, largest.loc[rank, "code"])) == model.tech_naics3
+
         write_formula(sheet, row, others_col, f"IF(AND(ISNUMBER({exports}),{code}<>{TECH_CATEGORY}),{exports},0)",
                       helper_style, 0.0 if is_tech else value)
         write_formula(sheet, row, tech_col, f"IF(AND(ISNUMBER({exports}),{code}={TECH_CATEGORY}),{exports},0)",
                       helper_style, value if is_tech else 0.0)
     chart = HouseChart(book, "bar", [name, title_row, 0])
+    chart.show_hidden_cells()
     categories = [name, first, label_col, last, label_col]
     # The two series share each bar's place: a category's bar is one or the other, the other is 0,
     # and a zero is not labelled.

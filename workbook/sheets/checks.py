@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from string import Formatter
+from typing import Any, cast
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -18,6 +19,8 @@ from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, identity_differe
                                    tolerance)
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures
+from workbook.model.published import published_rows
+
 from workbook.model.states import state_figures
 from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DATA, IDENTITY_CHECKS, PUBLISHED_CHECKS,
                                SNAPSHOT_YEAR, STATE_SUMMARY, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
@@ -26,7 +29,7 @@ from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DAT
                                TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, year_column
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_width, print_setup, show_small_values, string_literal,
                            wrapped_row_height, write_formula, write_table, year_title_formula)
@@ -65,7 +68,8 @@ UNIT_STYLES = {"usd": "usd_billions_2", "ratio": "ratio", "count": "count", "job
 @dataclass(frozen=True)
 class Comparison:
     formula: str | None
-    value: float | None
+    #: The workbook's own value: a number, the "not published" text, or None where it has none (quoted).
+    value: float | str | None
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -105,7 +109,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     print_setup(sheet, partner_row, len(words["columns"]) - 1 - len(KEY_COLUMNS), repeat_row=header_row)
 
 
-def _summary_line(book: Book, sheet: Worksheet, words: dict, statuses: list[str], reasons: list[str]) -> None:
+def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[str], reasons: list[str]) -> None:
     """One line over the table: how many published figures match, differ (with a known reason or
     without one), are quoted only or are for another year; live counts of the Status column."""
     status, reason = PUBLISHED_CHECKS.column("status"), PUBLISHED_CHECKS.column("reason")
@@ -159,11 +163,12 @@ def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> 
         states = model.figures(state_figures).table
         formula = (f"INDEX({STATE_SUMMARY.column(column)},"
                    f"MATCH({string_literal(subject)},{STATE_SUMMARY.column('state_code')},0))")
-        return Comparison(formula, float(states.loc[subject, model_column]))
+        return Comparison(formula, float(cast(float, states.loc[subject, model_column])))
     return Comparison(None, None)
 
 
-def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording,
+                      header_row: int) -> tuple[tuple[int, int], list[str], list[str]]:
     """The table of published figures; returns its (first, last) rows and each row's status and known reason."""
     col = words["columns"]
     labels, reasons = words["labels"], words["reasons"]
@@ -172,11 +177,15 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
     names = dict(zip(states["state_code"], states["state_name"]))
     rows = model.data.published.drop_duplicates(["figure", "year", "subject"])
     ref = {key: PUBLISHED_CHECKS.this_row(key) for key in col}
-    values: dict[str, list] = {key: [] for key in col}
-    formulas: dict[str, list] = {key: [] for key in ("published", "workbook", "tolerance", "reason")}
-    for entry in rows.itertuples():
+    values: dict[str, list[Any]] = {key: [] for key in col}
+    formulas: dict[str, list[str | None]] = {key: [] for key in ("published", "workbook", "tolerance", "reason")}
+    for entry in published_rows(rows):
         comparison = _comparison(book, model, entry.figure, entry.subject)
-        difference = "" if comparison.value is None or entry.year != model.year else comparison.value - entry.value
+        difference: float | str = ""
+        if comparison.value is not None and entry.year == model.year:
+            # The workbook's value of a figure published for the snapshot year is a number.
+            assert not isinstance(comparison.value, str)
+            difference = comparison.value - entry.value
         tol = tolerance(entry.unit, entry.value)
         status = published_status(comparison.value, difference, tol, entry.year, model.year)
         reason = reasons.get(f"{entry.figure}.{entry.subject}", reasons.get(entry.figure, ""))
@@ -239,7 +248,7 @@ def _show_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int]
             start = index
 
 
-def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object, str, object]]:
+def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, float | str, str, float | str]]:
     """(wording key, left formula, left value, right formula, right value) of each identity."""
     states = model.figures(state_figures)
     all_tech = (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
@@ -249,16 +258,17 @@ def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object
                                   "value_usd"].sum())
     value = book.value_of
 
-    def total_balance_left():
+    def total_balance_left() -> float | str:
         services = value(TECH_SERVICES_BALANCE)
-        return "" if isinstance(services, str) else value(TECH_GOODS_BALANCE) + services
+        return "" if isinstance(services, str) else book.number_of(TECH_GOODS_BALANCE) + services
 
     return [
         ("states_sum", TECH_EXPORTS_US, value(TECH_EXPORTS_US), all_tech, tech_in_data),
         ("shares_sum", f"SUM({STATE_SUMMARY.column('share_of_us')})",
          float(states.table["share_of_us"].sum()), "1", 1.0),
         ("goods_balance", f"{TECH_GOODS_EXPORTS}-{TECH_GOODS_IMPORTS}",
-         value(TECH_GOODS_EXPORTS) - value(TECH_GOODS_IMPORTS), TECH_GOODS_BALANCE, value(TECH_GOODS_BALANCE)),
+         book.number_of(TECH_GOODS_EXPORTS) - book.number_of(TECH_GOODS_IMPORTS), TECH_GOODS_BALANCE,
+         value(TECH_GOODS_BALANCE)),
         ("total_balance",
          f'IF(ISTEXT({TECH_SERVICES_BALANCE}),"",{TECH_GOODS_BALANCE}+{TECH_SERVICES_BALANCE})', total_balance_left(),
          f'IF(ISTEXT({TECH_TOTAL_BALANCE}),"",{TECH_TOTAL_BALANCE})',
@@ -268,7 +278,9 @@ def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, object
     ]
 
 
-def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, header_row: int):
+def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording,
+                     header_row: int) -> tuple[int, int]:
+
     col = IDENTITY_CHECKS.headers()
     ref = {key: IDENTITY_CHECKS.this_row(key) for key in col}
     identities = _identities(book, model)

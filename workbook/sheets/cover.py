@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook import register
 from workbook.layout import SheetLayout, prose_page
 from workbook.model import SnapshotModel
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, print_setup, string_literal, write_formula
 
 WORDING = "cover"
@@ -70,7 +70,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
     return year_row
 
 
-def _release(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
+def _release(layout: SheetLayout, words: Wording, model: SnapshotModel) -> None:
     """When the edition the snapshot year gives was released, as a formula over Edition."""
     released = dict(words["released"])
     unreleased = released.pop("unreleased")
@@ -84,7 +84,7 @@ def _release(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
     layout.row += 1
 
 
-def _contact(layout: SheetLayout, words: dict) -> None:
+def _contact(layout: SheetLayout, words: Wording) -> None:
     contact = words["contact"]
     row = layout.row
     layout.write_text(row, LABEL_COL, words["contact_label"], "label")

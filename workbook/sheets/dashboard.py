@@ -17,7 +17,7 @@ from workbook import register
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
-from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year
+from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
@@ -31,7 +31,7 @@ from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_TH
                                TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, year_column
 from workbook.sheets.key_findings import status_from_checks
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
@@ -115,7 +115,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 class _ChartData:
     """The blocks the charts and sentences read, laid out below the page; remembers where."""
 
-    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict) -> None:
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording) -> None:
         self.book, self.sheet, self.model, self.words = book, sheet, model, words
         self.figures = model.figures(dashboard_figures)
         self.top_first = self.top_last = 0
@@ -135,7 +135,8 @@ class _ChartData:
         first = row + 2
         exports = register.STATE_SUMMARY.column("tech_exports")
         names = register.STATE_SUMMARY.column("state_name")
-        for offset, entry in enumerate(top.itertuples()):
+        for offset, entry in enumerate(ranked_states(top)):
+
             r = first + offset
             sheet.write_number(r, 0, entry.rank, formats["rank"])
             value_cell = xl_rowcol_to_cell(r, 2)
@@ -245,7 +246,7 @@ def _zero_hidden(num_format: str) -> str:
 
 # ---------------------------------------------------------------- tiles
 
-def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, jobs_year_cell: str,
+def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int, jobs_year_cell: str,
            data: _ChartData) -> None:
     tiles, said = words["tiles"], words["tile_words"]
     year = year_phrase(SNAPSHOT_YEAR, model.year)
@@ -346,7 +347,7 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def _release(model: SnapshotModel, said: dict, figure: str, published: Phrase, year: Phrase,
+def _release(model: SnapshotModel, said: Wording, figure: str, published: Phrase, year: Phrase,
              differs_key: str = "release_differs") -> Phrase:
     """What a tile says of the release's figure, by the status Checks gives it for the year."""
     status = check_status(model, figure)
@@ -363,20 +364,21 @@ def _release(model: SnapshotModel, said: dict, figure: str, published: Phrase, y
 TAKEAWAYS = ("exports", "leaders", "states", "balance")
 
 
-def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int, data: _ChartData) -> None:
+def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int, data: _ChartData) -> None:
     said = words["takeaways"]
     value = book.value_of
     states = model.figures(state_figures)
     year = year_phrase(SNAPSHOT_YEAR, model.year)
     previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
     change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
+    # A number, or blank text where the year before had no tech exports.
     is_change = isinstance(change, float)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if is_change else 0.0)
+    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
     exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year, change=choose(
         f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
-        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", is_change and change > 0,
+        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
                fill(said["change_up"], pct=pct, previous=previous),
-               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", is_change and change < 0,
+               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
                       fill(said["change_down"], pct=pct, previous=previous),
                       fill(said["change_none"], previous=previous))),
         literal(said["change_unknown"])))
@@ -405,10 +407,11 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, 
         leading=whole(STATES_TECH_LEADING, states.states_tech_leading),
         top_three=whole(STATES_TECH_TOP_THREE, states.states_tech_top_three))
 
-    goods_balance, total_balance = value(TECH_GOODS_BALANCE), value(TECH_TOTAL_BALANCE)
+    goods_balance, total_balance = book.number_of(TECH_GOODS_BALANCE), value(TECH_TOTAL_BALANCE)
     has_total = not isinstance(total_balance, str)
     balance = fill(
-        said["balance"], imports=billions(TECH_GOODS_IMPORTS, value(TECH_GOODS_IMPORTS)),
+        said["balance"], imports=billions(TECH_GOODS_IMPORTS, book.number_of(TECH_GOODS_IMPORTS)),
+
         goods_kind=choose(f"{TECH_GOODS_BALANCE}<0", goods_balance < 0, literal(said["deficit"]),
                           literal(said["surplus"])),
         goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
@@ -432,7 +435,7 @@ def _rows_under(height: int) -> int:
     return -(-height // ROW_PIXELS)
 
 
-def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int,
+def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                      data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data), side by
     side under the balance and trend charts; each reads its flow's rows of the partners block."""
@@ -463,7 +466,7 @@ def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
                     description=words[f"{key}_chart_description"])
 
 
-def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, title_row: int, second_title_row: int,
+def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int, second_title_row: int,
             data: _ChartData) -> None:
     name = sheet.get_name()
     width = CHART_COLUMNS * GRID_PIXELS - 8

@@ -23,8 +23,8 @@ from workbook.model.census_rows import wide_by_year
 from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.schema import Column
 from workbook.model.published import not_published
-from workbook.templates_loader import wording
-from workbook.xlsx import Book, TableColumn, literal_criterion, print_setup, string_literal, write_table
+from workbook.templates_loader import Wording, wording
+from workbook.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 
@@ -60,12 +60,12 @@ class DataSheet:
     table: register.Table
 
     @property
-    def words(self) -> dict:
+    def words(self) -> Wording:
         return wording(self.key)
 
     @property
     def sheet_name(self) -> str:
-        return self.words["sheet"]
+        return str(self.words["sheet"])
 
     @property
     def table_name(self) -> str:
@@ -114,7 +114,7 @@ def _validate_inputs(sheet: Worksheet, first: int, last: int, col: int, column: 
         })
 
 
-def _validation_rule(column: Column) -> dict | None:
+def _validation_rule(column: Column) -> Options | None:
     if column.choices:
         # Excel keeps a list typed into a rule to 255 characters; longer lists go unchecked here
         # (the loader still checks them on the way back in).
@@ -146,7 +146,7 @@ PARTNER_IMPORTS = DataSheet("data_partner_imports", register.PARTNER_IMPORTS)
 ALL_DATA_SHEETS = (EXPORTS, IMPORTS, STATE_LIST, CATEGORY_LIST, YEAR_LIST, PUBLISHED, PARTNER_EXPORTS, PARTNER_IMPORTS)
 
 
-def cell_values(column: pd.Series) -> list:
+def cell_values(column: pd.Series) -> list[object]:
     """A column's values as the cells hold them: a missing number is None, a blank cell.
 
     Column by column, so that a million-row table is never a frame of Python objects as well.

@@ -8,23 +8,19 @@ listed destinations of its flow is computed once values are entered (blank befor
 
 from __future__ import annotations
 
-import textwrap
-
 from xlsxwriter.worksheet import Worksheet
 
+from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.destinations import CENSUS_FLOW, destination_figures
 from workbook.model.published import not_published
 from workbook.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
 from workbook.schema import DESTINATION_FIGURE_PREFIX
 from workbook.sheets import partners
-from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal,
-                           write_formula, write_table, year_title_formula)
+from workbook.templates_loader import Wording, wording
+from workbook.xlsx import Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal, write_table
 
 WORDING = "destinations"
-
-TITLE_ROW, SUBTITLE_ROW = 0, 1
 
 #: Style and width of each column of the table, in order.
 _LOOK = {
@@ -68,15 +64,16 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
-    formats = book.formats
     col = DESTINATIONS.headers()
     table = model.figures(destination_figures).table
 
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    row = _paragraph(sheet, SUBTITLE_ROW, words["subtitle"], formats["subtitle"]) + 1
-    sheet.write_string(row, 0, words["table_heading"], formats["heading"])
-    table_header_row = _paragraph(sheet, row + 1, words["input_note"], formats["note"])
+    width = sum(column_width(width) for _, width in _LOOK.values())
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.paragraph(words["subtitle"], width, "subtitle")
+    layout.skip()
+    layout.heading(words["table_heading"])
+    table_header_row = layout.paragraph(words["input_note"], width)
 
     formulas = _formulas(col)
     columns = [
@@ -86,28 +83,19 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     first, last = write_table(book, sheet, table_header_row, DESTINATIONS.name, columns)
     _validation(sheet, words, first, last)
 
-    end_row = _paragraph(sheet, last + 2, words["census_note"], formats["note"])
-    end_row = _paragraph(sheet, end_row, words["source_note"], formats["note"])
+    layout.row = last + 2
+    layout.paragraph(words["census_note"], width)
+    end_row = layout.paragraph(words["source_note"], width)
     sheet.freeze_panes(table_header_row + 1, 0)
     print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row)
 
 
-def _paragraph(sheet: Worksheet, row: int, text: str, style) -> int:
-    """Write ``text`` as lines as wide as the table, one a row, so it prints within the page.
-
-    Return the row after it.
-    """
-    width = sum(column_width(width) for _, width in _LOOK.values())
-    for line in textwrap.wrap(text, width):
-        sheet.write_string(row, 0, line, style)
-        row += 1
-    return row
-
-
-def _validation(sheet: Worksheet, words: dict, first: int, last: int) -> None:
+def _validation(sheet: Worksheet, words: Wording, first: int, last: int) -> None:
     """Guard rails on the inputs: a flow the schema knows, a value of 0 or more."""
     keys = list(_LOOK)
     flow_col, value_col = keys.index("flow"), keys.index("value_usd")
+    assert DESTINATIONS.data_file is not None, "the register declares Destinations with its data file"
+
     sheet.data_validation(first, flow_col, last, flow_col, {
         "validate": "list", "source": list(DESTINATIONS.data_file.column("flow").choices),
         "error_message": words["flow_error"],

@@ -14,6 +14,7 @@ are not in Excel 2016).
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -22,6 +23,7 @@ from workbook import register
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
+from workbook.model.dashboard import ranked_states
 from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures,
                                      published_quote)
 from workbook.model.published import not_published
@@ -32,7 +34,7 @@ from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_TH
                                TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
                                TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
@@ -85,8 +87,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     drafts = _drafts(book, model, words, helpers)
 
     col = register.KEY_FINDINGS.headers()
-    rows = {"finding": [], "draft": [], "published": [], "published_year": [], "status": []}
-    formulas = {"draft": [], "published": [], "published_year": [], "status": []}
+    rows: dict[str, list[object]] = {"finding": [], "draft": [], "published": [], "published_year": [], "status": []}
+    formulas: dict[str, list[str]] = {"draft": [], "published": [], "published_year": [], "status": []}
     published = register.PUBLISHED_FIGURES
     figure_column = published.column("figure")
     for key, finding in findings.items():
@@ -142,7 +144,7 @@ class _Helpers:
     """The helper cells below the page: running lists of state codes, the largest states,
     the top destinations. Their places are fixed first, so drafts can point at them."""
 
-    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: dict, row: int) -> None:
+    def __init__(self, book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, row: int) -> None:
         self.book, self.sheet, self.model, self.words = book, sheet, model, words
         self.figures = model.figures(finding_figures)
         self.states = model.figures(state_figures).table
@@ -180,7 +182,7 @@ class _Helpers:
         self._header(self.largest_first - 1, self.words["largest_columns"])
         states = register.STATE_SUMMARY
         exports, names = states.column("tech_exports"), states.column("state_name")
-        for entry in self.figures.largest.itertuples():
+        for entry in ranked_states(self.figures.largest):
             row = self.largest_first + entry.rank - 1
             sheet.write_number(row, 0, entry.rank, formats["rank"])
             write_formula(sheet, row, 2, f"LARGE({exports},{xl_rowcol_to_cell(row, 0)})", formats["usd_billions"],
@@ -257,7 +259,7 @@ def _count_so_far(cells: list[str]) -> str:
 
 
 def _running_list(listed: str, item: str, included: bool, position: int, total: int, condition: str, item_cell: str,
-                  previous_cell: str, position_formula: str, total_formula: str, words: dict) -> tuple[str, str]:
+                  previous_cell: str, position_formula: str, total_formula: str, words: Wording) -> tuple[str, str]:
     """One step of a list built down a column: (its text now, its formula).
 
     The first item starts the list, the last is joined with " and ", the others with ", ".
@@ -276,7 +278,7 @@ def _running_list(listed: str, item: str, included: bool, position: int, total: 
 
 # ---------------------------------------------------------------- the drafts
 
-def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) -> dict[str, Phrase]:
+def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers) -> dict[str, Phrase]:
     said = words["drafts"]
     value = book.value_of
     states = model.figures(state_figures)
@@ -285,21 +287,26 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
     previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
 
     change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
+    # A number, or blank text where the year before had no tech exports.
     is_change = isinstance(change, float)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if is_change else 0.0)
+    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
     rank = value(TECH_CATEGORY_RANK_US)
-    is_rank = isinstance(rank, int) or (isinstance(rank, float) and rank.is_integer())
+    # The rank when it is a whole number; None where tech is no product category (text).
+    whole_rank = float(rank) if not isinstance(rank, str) and float(rank).is_integer() else None
+    is_rank = whole_rank is not None
     ordinals = said["ordinals"]
     ordinal = choose(
-        f"{TECH_CATEGORY_RANK_US}<={len(ordinals)}", is_rank and rank <= len(ordinals),
+        f"{TECH_CATEGORY_RANK_US}<={len(ordinals)}", whole_rank is not None and whole_rank <= len(ordinals),
         Phrase(f"CHOOSE({TECH_CATEGORY_RANK_US},{','.join(string_literal(word) for word in ordinals)})",
-               ordinals[int(rank) - 1] if is_rank and 1 <= rank <= len(ordinals) else ""),
-        fill(said["rank_number"], rank=whole(TECH_CATEGORY_RANK_US, float(rank) if is_rank else 0.0)))
+               ordinals[int(whole_rank) - 1] if whole_rank is not None and 1 <= whole_rank <= len(ordinals) else ""),
+        fill(said["rank_number"], rank=whole(TECH_CATEGORY_RANK_US, whole_rank if whole_rank is not None else 0.0)))
     exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year,
                    change=choose(f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
-                                 choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", is_change and change > 0,
+                                 choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
                                         fill(said["change_up"], pct=pct, previous=previous),
-                                        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", is_change and change < 0,
+                                        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0",
+                                               isinstance(change, float) and change < 0,
+
                                                fill(said["change_down"], pct=pct, previous=previous),
                                                fill(said["change_none"], previous=previous))),
                                  literal(said["change_unknown"])),
@@ -313,7 +320,7 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
         return text_of(helpers.largest(rank_, 1), str(largest.loc[rank_, "state_name"]))
 
     def amount(rank_: int) -> Phrase:
-        return billions(helpers.largest(rank_, 2), float(largest.loc[rank_, "tech_exports"]))
+        return billions(helpers.largest(rank_, 2), float(cast(float, largest.loc[rank_, "tech_exports"])))
 
     over = fill(said["over_threshold"], count=whole(STATES_OVER_THRESHOLD, states.states_over_threshold),
                 threshold=choose(f"MOD({OVER_THRESHOLD_USD},{BILLION})=0", threshold % 1e9 == 0,
@@ -364,7 +371,7 @@ def _drafts(book: Book, model: SnapshotModel, words: dict, helpers: _Helpers) ->
             "destinations_products": destinations("products"), "destinations_services": destinations("services")}
 
 
-def _kind(name: str, amount: float, said: dict) -> Phrase:
+def _kind(name: str, amount: float, said: Wording) -> Phrase:
     """"deficit" or "surplus", by the sign of a balance."""
     return choose(f"{name}<0", amount < 0, literal(said["deficit"]), literal(said["surplus"]))
 
@@ -373,8 +380,9 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def _joined_list(items: list[str], words: dict) -> str:
+def _joined_list(items: list[str], words: Wording) -> str:
     """Items as the helper cells join them: "A, B and C"."""
     if len(items) <= 1:
         return "".join(items)
-    return words["list_separator"].join(items[:-1]) + words["list_last_separator"] + items[-1]
+    return str(words["list_separator"]).join(items[:-1]) + str(words["list_last_separator"]) + items[-1]
+

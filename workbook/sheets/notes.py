@@ -16,7 +16,7 @@ from workbook import __version__, register
 from workbook.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
 from workbook.sheets.cover import PAGE_MARGINS
-from workbook.templates_loader import wording
+from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, column_width, print_setup, write_formula, write_value
 
 WORDING = "notes"
@@ -47,7 +47,7 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel) -> SheetLayou
     return layout
 
 
-def _settings(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
+def _settings(layout: SheetLayout, words: Wording, model: SnapshotModel) -> None:
     """The analyst's settings: the input in the first column, what it is beside it."""
     book, sheet = layout.book, layout.sheet
     layout.heading(words["settings_heading"])
@@ -72,7 +72,7 @@ def _settings(layout: SheetLayout, words: dict, model: SnapshotModel) -> None:
     layout.entry_text(row, words["edition"], "page_text")
 
 
-def _interface(layout: SheetLayout, words: dict) -> None:
+def _interface(layout: SheetLayout, words: Wording) -> None:
     """The tables and columns that analysts' formulas may rely on (the register's published
     interface), one row per table; the defined names are all listed above."""
     published = wording("interface")

@@ -9,14 +9,15 @@ leave a broken formula for the analyst to find.
 
 from __future__ import annotations
 
-from openpyxl.utils import range_boundaries
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import TechTradeError
 from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
+from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, write_formula, write_value
+from workbook.xlsx import Book, Options, write_formula, write_value
 
 
 def write_own(book: Book, content: OwnContent) -> None:
@@ -76,17 +77,17 @@ def _missing(formula: str, tables: dict[str, set[str]], defined: set[str]) -> st
 
 def _write_sheet(book: Book, own: OwnSheet) -> None:
     sheet = book.workbook.add_worksheet(own.name, worksheet_class=type(book.workbook.worksheets()[0]))
-    formats: dict[tuple, object] = {}
-    header_cells = set()
+    formats: dict[tuple[str | None, bool, str | None, str | None], Format] = {}
+    header_cells: set[tuple[int, int]] = set()
     for table in own.tables:
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        options = {"name": table.name, "columns": [{"header": header} for header in table.headers]}
+        min_col, min_row, max_col, max_row = range_bounds(table.ref)
+        options: Options = {"name": table.name, "columns": [{"header": header} for header in table.headers]}
         if table.style:
             options["style"] = table.style
         sheet.add_table(min_row - 1, min_col - 1, max_row - 1, max_col - 1, options)
         header_cells.update((min_row - 1, col) for col in range(min_col - 1, max_col))
     for merged in own.merged:
-        min_col, min_row, max_col, max_row = range_boundaries(merged)
+        min_col, min_row, max_col, max_row = range_bounds(merged)
         sheet.merge_range(min_row - 1, min_col - 1, max_row - 1, max_col - 1, "")
     for cell in own.cells:
         row, col = xl_cell_to_rowcol(cell.cell)
@@ -110,8 +111,8 @@ def _write_sheet(book: Book, own: OwnSheet) -> None:
         sheet.freeze_panes(own.frozen)
 
 
-def _format(book: Book, number_format: str | None, bold: bool, font_colour: str | None, fill: str | None):
-    properties = {"font_name": styles()["base"]["font_name"], "font_size": styles()["base"]["font_size"]}
+def _format(book: Book, number_format: str | None, bold: bool, font_colour: str | None, fill: str | None) -> Format:
+    properties: Options = {"font_name": styles()["base"]["font_name"], "font_size": styles()["base"]["font_size"]}
     if number_format:
         properties["num_format"] = number_format
     if bold:
@@ -139,6 +140,8 @@ def _write_note(book: Book, note: OwnNote) -> None:
     if sheet is None:
         raise TechTradeError(f"note at {note.place}: the rebuilt workbook has no sheet {note.sheet!r}")
     if note.table is None:
+        # A note that is not on a table's row stands in a cell.
+        assert note.cell is not None
         row, col = xl_cell_to_rowcol(note.cell)
     else:
         row, col = _table_cell(book, sheet, note)
@@ -157,10 +160,12 @@ def _table_cell(book: Book, sheet: Worksheet, note: OwnNote) -> tuple[int, int]:
     headers = [column["name"] for column in table["columns"]]
     if note.column not in headers:
         raise TechTradeError(f"note at {note.place}: the table {note.table} has no column {note.column}")
-    key_cols = {header: first_col + headers.index(header) for header in (note.key or {}) if header in headers}
+    key = note.key or {}
+    key_cols = {header: first_col + headers.index(header) for header in key if header in headers}
     strings = {index: text for text, index in book.workbook.str_table.string_table.items()}
     for row in range(first_row + 1, last_row + 1):
-        if all(_same(_cell_value(sheet, row, col, strings), note.key[header]) for header, col in key_cols.items()):
+        if all(_same(_cell_value(sheet, row, col, strings), key[header]) for header, col in key_cols.items()):
+
             return row, first_col + headers.index(note.column)
     raise TechTradeError(f"note at {note.place}: the rebuilt workbook has no such row in {note.table}")
 

@@ -149,8 +149,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     for name, key, attribute in SUMMARY:
         row = layout.row
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
-        style = formats["change_billions" if key == "balance" else "usd_billions_2"]
-        write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], style, getattr(figures, attribute))
+        cell_format = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], cell_format, getattr(figures, attribute))
+
         show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL,
                           "change_billions" if key == "balance" else "usd_billions_2")
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
@@ -158,7 +159,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.skip()
 
     layout.heading(words["table_heading"])
-    layout.note_within(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
+    layout.paragraph(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
     header_row = layout.row
     formulas = _formulas()
     table = figures.table

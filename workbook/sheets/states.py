@@ -153,8 +153,10 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     ]
     first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
     for key, (style, _) in _LOOK.items():
-        col = _column(key)
-        show_small_values(book, sheet, first, col, last, col, style, SIGN_STYLES if key in SIGNED else None)
+        figure_col = _column(key)
+        show_small_values(book, sheet, first, figure_col, last, figure_col, style,
+                          SIGN_STYLES if key in SIGNED else None)
+
     _highlight(book, sheet, first, last)
     notes_row = last + 2
     sheet.write_string(notes_row, 0, words["notes"], formats["note"])

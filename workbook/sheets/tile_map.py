@@ -20,7 +20,7 @@ from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
 from workbook.register import STATE_SUMMARY
-from workbook.templates_loader import templates_folder, wording
+from workbook.templates_loader import Wording, templates_folder, wording
 from workbook.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup, string_literal,
                            write_formula, year_title_formula)
 
@@ -103,7 +103,7 @@ def _tile_height(width_characters: float) -> float:
     return round(width_points * TILE_HEIGHT_RATIO)
 
 
-def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: dict, heading_row: int,
+def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: Wording, heading_row: int,
             tile_height: float) -> int:
     """The legend: the scale's three points as live formulas, coloured by the tiles' rule. Returns its row."""
     formats = book.formats

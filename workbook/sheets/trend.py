@@ -22,7 +22,7 @@ from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_C
 from workbook.sheets.data_tables import (has_year_column, state_block, state_exports, state_rows_formulas,
                                         year_column)
 from workbook.spreadsheet import quote_sheet_name
-from workbook.templates_loader import chart_style, wording
+from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
                            print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table)
@@ -121,7 +121,7 @@ def _us_formulas(col: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) -> tuple[int, int]:
+def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wording) -> tuple[int, int]:
     col = TECH_TREND_US.headers()
     us = figures.us.reset_index()
     formulas = _us_formulas(col)
@@ -148,7 +148,7 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: dict) 
     return first, last
 
 
-def _chart(book: Book, sheet: Worksheet, words: dict, figures: TrendFigures, year: int, first: int, last: int) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, year: int, first: int, last: int) -> None:
     """A line chart of the U.S. total by year, the U.S. table's live cells, with the snapshot year marked.
 
     The mark is a column in the highlight colour, fed by a helper column beside the table
@@ -186,7 +186,7 @@ def _zero_hidden(num_format: str) -> str:
 
 # ---------------------------------------------------------------- by state
 
-def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: TrendFigures, words: dict,
+def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: TrendFigures, words: Wording,
                  header_row: int) -> tuple[int, int]:
     """The state x year table with a sparkline per state; return its last row and the sparklines' column."""
     col = TECH_TREND.headers()
