@@ -122,7 +122,15 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             if action is None:
                 ui.error(WORDS["failed_title"], f"tech-trade: error: unknown command {command!r}")
                 return
-            action(ui)
+            # Calc waits while the command runs (a check takes seconds): its status bar says for what.
+            indicator = self.frame.createStatusIndicator() if self.frame is not None else None
+            if indicator is not None:
+                indicator.start(WORDS["working"].format(command=WORDS[command]), 0)
+            try:
+                action(ui)
+            finally:
+                if indicator is not None:
+                    indicator.end()
         except Exception as error:  # never a traceback in a dialog: one line, as the command line says it
             traceback.print_exc(file=sys.stderr)
             ui.error(WORDS["failed_title"], f"tech-trade: error: {type(error).__name__}: {' '.join(str(error).split())}")
