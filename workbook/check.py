@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard, cast
 
-import openpyxl
 from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -37,6 +36,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from workbook import libreoffice, progress, validator
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.errors import TechTradeError
+from workbook.openpyxl_reading import load_workbook
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
 from workbook.validation_copy import worksheet_parts_by_title
@@ -171,7 +171,7 @@ def _load(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
         for message in _HARMLESS_OPENPYXL_WARNINGS:
             warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
         try:
-            return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
+            return load_workbook(path, data_only=data_only, read_only=read_only)
         # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
         except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
             raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None

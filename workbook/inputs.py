@@ -105,7 +105,7 @@ class WorkbookInputs:
 
 def read_inputs(path: Path) -> WorkbookInputs:
     """Read the inputs of a workbook the tool made (or any workbook: ``made_by_tool`` tells)."""
-    import openpyxl
+    from workbook.openpyxl_reading import load_workbook
 
     path = Path(path)
     # Refuses what is not a safe .xlsx (a zip bomb, XML entities, macros, encryption) before openpyxl reads it.
@@ -115,7 +115,7 @@ def read_inputs(path: Path) -> WorkbookInputs:
         # openpyxl cannot keep data bars and sparklines; this only reads.
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
         try:
-            book = openpyxl.load_workbook(path, data_only=False)
+            book = load_workbook(path, data_only=False)
         except Exception as error:  # openpyxl raises many types for a broken file
             raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
     # (openpyxl's stubs lack the custom document properties it reads, hence the ignore.)
@@ -142,11 +142,11 @@ def read_inputs(path: Path) -> WorkbookInputs:
 
 def _values_book(path: Path) -> Workbook:
     """The workbook with the cached values of its formulas, read only when an own sheet has formulas."""
-    import openpyxl
+    from workbook.openpyxl_reading import load_workbook
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
-        return openpyxl.load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True)
 
 
 def _key_headers() -> dict[str, tuple[str, ...]]:

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from workbook.errors import InputError
 from workbook.spreadsheet import MAX_CELL_TEXT, MAX_FORMULA_LENGTH, range_bounds, utf16_length
 from workbook.xlsx import check_sheet_name
@@ -374,7 +376,14 @@ def _drawing_objects(drawing_xml: str) -> list[str]:
     for anchor in re.findall(r"<xdr:(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b.*?</xdr:\w+Anchor>",
                              drawing_xml, re.DOTALL):
         name = re.search(r'<xdr:cNvPr\b[^>]*?name="([^"]*)"', anchor)
-        label = f" {_xml_text(name.group(1))!r}" if name else ""
+        where = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", anchor, re.DOTALL)
+        if name and name.group(1).strip():
+            label = f" {_xml_text(name.group(1))!r}"
+        elif where:
+            # An object without a name (LibreOffice leaves some unnamed) is named by the cell it starts at.
+            label = f" at {xl_rowcol_to_cell(int(where.group(2)), int(where.group(1)))}"
+        else:
+            label = ""
         if "<c:chart" in anchor or "/chart\"" in anchor:
             objects.append(f"chart{label}")
         elif "<xdr:pic" in anchor:
