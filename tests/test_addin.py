@@ -159,6 +159,20 @@ def _find_unopkg() -> Path:
     return Path(found)
 
 
+def office_environment() -> dict[str, str]:
+    """The environment unopkg and soffice run in. LibreOffice's embedded Python takes its
+    standard library from the first python3 on PATH: one of another build first (pyenv's,
+    an activated virtual environment of it) makes loading the extension crash with
+    bad_alloc. So the folder of the Python that has uno goes first."""
+    environment = dict(os.environ)
+    try:
+        first = str(find_uno_python().parent)
+    except MissingToolError:
+        return environment
+    environment["PATH"] = os.pathsep.join([first, environment.get("PATH", "")])
+    return environment
+
+
 class Installation:
     """A throwaway LibreOffice profile, and unopkg working on it.
 
@@ -175,7 +189,7 @@ class Installation:
 
     def unopkg(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(_find_unopkg()), *args, *self.options], capture_output=True, text=True,
-                              timeout=300, stdin=subprocess.DEVNULL)
+                              timeout=300, stdin=subprocess.DEVNULL, env=office_environment())
 
     def installed(self) -> list[tuple[str, str]]:
         listing = self.unopkg("list")
@@ -220,7 +234,7 @@ class Calc:
         self.installation = Installation(folder)
         added = self.installation.unopkg("add", str(_oxt(folder)))
         assert added.returncode == 0, added.stderr
-        environment = {name: value for name, value in os.environ.items() if name != runner.PYTHON_ENV_VAR}
+        environment = {name: value for name, value in office_environment().items() if name != runner.PYTHON_ENV_VAR}
         environment["TECH_TRADE_ADDIN_UNATTENDED"] = str(self.dialogs_folder)
         self.log = open(folder / "soffice.log", "wb")
         self.process = subprocess.Popen(
