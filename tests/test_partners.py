@@ -360,7 +360,8 @@ def test_the_dashboard_partner_charts_say_who_led_or_that_the_year_has_no_partne
     assert words["destinations_chart_title"].format(first="Mexico", year=2020) in texts
     assert words["sources_chart_title"].format(first="China", year=2020) in texts
     texts_2019 = {cell.value for row in values_2019[words["sheet"]].iter_rows() for cell in row}
-    assert words["partners_chart_no_data_title"].format(year=2019) in texts_2019
+    assert words["destinations_chart_no_data_title"].format(year=2019) in texts_2019
+    assert words["sources_chart_no_data_title"].format(year=2019) in texts_2019
 
 
 def test_the_dashboard_partners_chart_is_a_gap_in_a_year_without_partner_data(values_2019):

@@ -194,6 +194,17 @@ def test_every_chart_is_printed_with_its_title(default_pdf, reading_text):
         assert title and title in reading_text, f"{sheet}: chart {title!r} is not in the PDF"
 
 
+def test_a_year_without_partner_or_published_figures_prints_every_chart_title_whole(tmp_path):
+    # 2019: no partner data, no published figures; the titles that say so are the longest.
+    out = tmp_path / "snapshot-2019.xlsx"
+    result = run_cli("build", "--year", 2019, "--pdf", "--out", out)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(subprocess.run(["pdftotext", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    for sheet, title in chart_titles(out):
+        assert title and title in text, f"{sheet}: chart {title!r} is not printed whole"
+
+
 def test_no_chart_reaches_outside_its_sheets_print_area(default_pdf):
     book = open_workbook(default_pdf[0])
     charts = 0

@@ -450,7 +450,7 @@ def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
         title = choose(f"{register.HAS_PARTNER_DATA}=1", figures.has_data,
                        fill(words[f"{key}_chart_title"], year=year,
                             first=text_of(xl_rowcol_to_cell(first, 2), leader)),
-                       fill(words["partners_chart_no_data_title"], year=year))
+                       fill(words[f"{key}_chart_no_data_title"], year=year))
         col = (1 + look) * CHART_COLUMNS
         write_formula(sheet, title_row, col, title.formula, book.formats["chart_title"], title.text)
         chart = HouseChart(book, "bar", None)
