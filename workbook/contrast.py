@@ -13,7 +13,10 @@ from collections.abc import Iterator, Sequence
 from workbook.templates_loader import styles
 
 #: Positions along a colour scale are tried at this many steps per segment when searching.
-_STEPS = 1024
+#: A channel changes by at most 255 along a segment, so at 256 steps it moves by less than
+#: one between two of them: the colours rounded down and up at each step are every colour
+#: the segment can show.
+_STEPS = 256
 
 
 def minimum_contrast() -> float:
