@@ -109,6 +109,8 @@ def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path, defau
     # row's year cells, C to the last year column.
     texas_row = min_row + 1 + [row["Code"] for row in table_rows(default_values, "TechTrend")].index("TX")
     assert sparklines[f"{SHEET}!C{texas_row}:L{texas_row}"] == f"{get_column_letter(max_col + 1)}{texas_row}"
+    # Columns, the largest year marked: LibreOffice prints a line sparkline's markers but not its line.
+    assert re.search(r'<x14:sparklineGroup[^>]*\btype="column"[^>]*\bhigh="1"', xml)
 
 
 def test_line_chart_of_the_us_total_by_year(default_workbook: Path, default_formulas):

@@ -74,7 +74,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
     sheet.set_row(states_heading_row, row_height_for("heading"))
     header_row = states_heading_row + 1
-    last_row, _ = _state_table(book, sheet, model, figures, words, header_row)
+    last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
     notes_row = last_row + 2
     for line in words["notes"]:
@@ -84,9 +84,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
-    # The sparklines stay off the page: LibreOffice prints their markers but not their lines,
-    # a row of specks; the U.S. chart above carries the trend on paper.
-    print_setup(sheet, notes_row, FIRST_YEAR_COL + len(figures.years) - 1, repeat_row=header_row)
+    print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
 
 
 def _text_formula(template: str, cells: dict[str, str]) -> str:
@@ -229,10 +227,10 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
         "location": [xl_rowcol_to_cell(row, sparkline_col) for row in rows],
         "range": [f"{name}!{xl_rowcol_to_cell(row, FIRST_YEAR_COL)}:{xl_rowcol_to_cell(row, last_year_col)}"
                   for row in rows],
+        # Columns: LibreOffice 7.4 prints a line sparkline's markers but not its line, and
+        # columns in full.
+        "type": "column",
         "series_color": chart_style().palette[0],
-        # Markers too: LibreOffice 7.4 prints a sparkline's markers but not its line.
-        "markers": True,
-        "markers_color": chart_style().palette[0],
         "high_point": True,
         "high_color": chart_style().palette[1],
     })
