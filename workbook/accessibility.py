@@ -579,12 +579,10 @@ _Item = TypeVar("_Item")
 
 
 def _item(items: list[_Item], index: int) -> _Item | None:
-
     return items[index] if 0 <= index < len(items) else None
 
 
 def _refuse_dtd(*_: object) -> NoReturn:
-
     raise pyexpat.ExpatError("a DTD or an entity, which a workbook never needs")
 
 

@@ -232,7 +232,6 @@ def model_inputs(model: SnapshotModel) -> dict[str, pd.DataFrame]:
 
 
 def model_settings(model: SnapshotModel) -> dict[str, object]:
-
     """The settings as the workbook holds them, by their names in settings.csv; the edition only
     where it is an input, not the formula that follows the snapshot year."""
     settings = {setting.setting: getattr(model, setting.model_attribute) for setting in register.SETTINGS}

@@ -367,7 +367,6 @@ def _comparable(value: object) -> object:
 
 
 def _is_number(value: object) -> TypeGuard[float]:
-
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -69,7 +69,6 @@ def _sheet_lines(old: OwnSheet, new: OwnSheet) -> list[str]:
 
 
 def _ordered_keys(old: WorkbookInputs, new: WorkbookInputs) -> list[tuple[str, RowKey]]:
-
     keys = list(old.cells)
     seen = set(keys)
     return keys + [key for key in new.cells if key not in seen]

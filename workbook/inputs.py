@@ -218,7 +218,6 @@ def _read_settings(book: Workbook) -> dict[str, InputCell]:
 
 
 def _formula_counts(book: Workbook) -> dict[str, int]:
-
     return {sheet.title: sum(1 for row in sheet.iter_rows() for cell in row if cell.data_type == "f")
             for sheet in book.worksheets}
 

@@ -57,7 +57,6 @@ def wrapped_height(text: str, width: float, style: str) -> float:
     return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
 
 
-
 class SheetLayout:
     """A cursor down one sheet: each method writes one element at ``row`` and moves past it."""
 

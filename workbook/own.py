@@ -507,7 +507,6 @@ def _cell_place(document: JsonObject, cell: str) -> str:
 
 
 def _note_from(path: Path, index: int, record: JsonObject) -> OwnNote:
-
     note = OwnNote(**{key: record[key] for key in OwnNote.__dataclass_fields__ if key in record})
     if utf16_length(note.text) > MAX_CELL_TEXT:
         raise InputError(path, f"expected at most {MAX_CELL_TEXT:,} characters in a note",

@@ -285,7 +285,6 @@ class _Elements:
         self.inspector = inspector
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-
         self.inspector.element(tag, attributes)
 
     def end(self, tag: str) -> None:

@@ -123,7 +123,6 @@ class _Part:
 
 
 def _in_chunks(stream: IO[bytes]) -> Iterator[bytes]:
-
     while chunk := stream.read(_CHUNK):
         yield chunk
 

@@ -473,8 +473,6 @@ TEXT_LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
 #: Arial's average letter is narrower than a digit (kept low, so that a line is never lost).
 TEXT_PER_WIDTH = 1.2
-
-
 #: Characters of bold text a unit of column width holds (bold letters are wider).
 BOLD_TEXT_PER_WIDTH = 1.15
 
@@ -597,7 +595,6 @@ def _table_column_options(book: Book, column: TableColumn) -> dict[str, str | Fo
 
 
 def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Format | None) -> None:
-
     """Write an input value by its type: text always as text, never as a formula or link."""
     value = cached(value)
     if value is None or (isinstance(value, str) and value == ""):
@@ -609,8 +606,6 @@ def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Form
     else:
         raise TypeError(f"sheet {sheet.get_name()!r}: {xl_rowcol_to_cell(row, col)}: "
                         f"{value!r} is neither text nor a number")
-
-
 
 
 #: Page margins in inches: narrow, so that a page holds more of a sheet at a readable size,

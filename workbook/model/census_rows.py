@@ -47,7 +47,6 @@ class StateRows:
         return value
 
 
-
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
     """Each state's block in ``wide_by_year(trade)``, as the workbook's helper cells compute it.
 

@@ -32,7 +32,6 @@ def not_published() -> str:
     return str(wording("published")["not_published"])
 
 
-
 def published_value(model: SnapshotModel, figure: str, year: int, subject: str = "") -> float | str:
     """The published figure for ``year`` (and subject), or the "not published" text.
 

@@ -295,7 +295,6 @@ def _columns(sheet: Worksheet) -> None:
 
 
 def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
-
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
     The chart reads them through helper cells folded away to the right, which give #N/A

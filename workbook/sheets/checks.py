@@ -280,7 +280,6 @@ def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, float 
 
 def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording,
                      header_row: int) -> tuple[int, int]:
-
     col = IDENTITY_CHECKS.headers()
     ref = {key: IDENTITY_CHECKS.this_row(key) for key in col}
     identities = _identities(book, model)
