@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, column_width, has_live_fields, live_text_formula, write_formula
+from workbook.xlsx import (BOLD_TEXT_PER_WIDTH, Book, column_width, has_live_fields, live_text_formula,
+                           write_formula)
 
 #: Points of row height per point of font size: a line of text with room above and below it.
 LINE_HEIGHT_PER_POINT = 1.5
@@ -33,9 +34,9 @@ LINE_HEIGHT_PER_POINT = 1.5
 WRAPPED_LINE_PER_POINT = 1.3
 #: Characters of proportional text that one unit of column width holds (widths count digits,
 #: which are wider than most letters), measured on LibreOffice's print and kept a little low
-#: so that a wrapped paragraph is never cut; bold text holds fewer.
+#: so that a wrapped paragraph is never cut; bold text holds fewer (xlsx.BOLD_TEXT_PER_WIDTH,
+#: which table headers are measured by too).
 CHARACTERS_PER_WIDTH = 1.35
-BOLD_CHARACTERS_PER_WIDTH = 1.15
 
 
 def row_height_for(style: str) -> float:
@@ -49,7 +50,7 @@ def wrapped_height(text: str, width: float, style: str) -> float:
     """The height in points of a row whose cell ``width`` wide wraps ``text`` in ``style``."""
     theme = styles()
     look = {**theme["base"], **theme[style]}
-    per_width = BOLD_CHARACTERS_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
+    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
     # An indent takes about three characters' room.
     per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
     lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))

@@ -91,12 +91,6 @@ def validate(path: Path, office_version: str | None = None) -> list[ValidatorFin
         return running.findings()
 
 
-def validate_whole(path: Path, office_version: str | None = None) -> list[ValidatorFinding]:
-    """The validator's findings for ``path`` as it is, every row read by the validator (slower)."""
-    with validation_started(path, office_version, whole=True) as running:
-        return running.findings()
-
-
 @contextlib.contextmanager
 def validation_started(path: Path, office_version: str | None = None,
                        whole: bool = False) -> Iterator[RunningValidation]:

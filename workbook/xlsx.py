@@ -473,7 +473,8 @@ TEXT_LINE_HEIGHT = 13
 #: Characters of text a unit of column width holds: widths count digits, and
 #: Arial's average letter is narrower than a digit (kept low, so that a line is never lost).
 TEXT_PER_WIDTH = 1.2
-#: Characters of bold text a unit of column width holds (bold letters are wider).
+#: Characters of bold text a unit of column width holds (bold letters are wider): headers,
+#: and bold paragraphs of the layout.
 BOLD_TEXT_PER_WIDTH = 1.15
 
 

@@ -174,7 +174,7 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             path, _ = self.workbook_file(document, staging)
             outcome = runner.run(package, ["extract", path, "--out", folder])
             if outcome.status == 3:
-                losses = [line for line in outcome.stderr[:-1]]
+                losses = list(outcome.stderr[:-1])
                 text = WORDS["extract_loss"].format(lines="\n".join([*losses, outcome.message()]))
                 if not ui.ask("allow_loss", WORDS["extract_title"], text.replace(path, self.shown_name(document)),
                               default=False):

@@ -24,9 +24,9 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
 from workbook.sheets.data_tables import has_year_column, published_value, year_column
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
-from workbook.layout import row_height_for, wrapped_height
-from workbook.xlsx import (show_small_values, Book, HEADER_ROW_HEIGHT, column_width, fold_columns, print_setup, string_literal,
-                           write_formula, write_value, year_title_formula)
+from workbook.layout import row_height_for
+from workbook.xlsx import (Book, column_width, fold_columns, header_row_height, print_setup, show_small_values,
+                           string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
 
@@ -262,9 +262,9 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
     sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
     sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
     # As tall as the longest header wraps to in its column.
-    sheet.set_row(NATIONAL_HEADER_ROW, max(HEADER_ROW_HEIGHT, *(
-        wrapped_height(words["national_columns"][key], column_width("balance_label" if col == 0 else "figure"), "header")
-        for col, key in enumerate(NATIONAL_COLUMNS))))
+    sheet.set_row(NATIONAL_HEADER_ROW, header_row_height([
+        (words["national_columns"][key], column_width("balance_label" if col == 0 else "figure"))
+        for col, key in enumerate(NATIONAL_COLUMNS)]))
     for col, key in enumerate(NATIONAL_COLUMNS):
         sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):

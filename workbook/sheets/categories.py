@@ -24,8 +24,9 @@ from workbook.sheets.data_tables import state_exports, state_rows_formulas, stat
 from workbook.charts import HouseChart
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (show_small_values, Book, TableColumn, column_width, fill_colour, fold_columns, number_format, print_setup,
-                           string_literal, theme_colour, write_formula, write_table, write_value, year_title_formula)
+from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, fold_columns, number_format,
+                           print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table,
+                           write_value, year_title_formula)
 
 WORDING = "categories"
 
@@ -78,9 +79,6 @@ CHART_WIDTH, CHART_HEIGHT = 680, 440
 CHART_ROWS = CHART_HEIGHT // 20 + 1
 #: Points per line of a wrapped category label.
 LINE_HEIGHT = 13
-#: Characters of text a unit of column width holds: widths count digits, and
-#: Arial's average letter is narrower than a digit.
-TEXT_PER_WIDTH = 1.2
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90
