@@ -240,8 +240,8 @@ class _Styles:
         return self._key("rule-", self.rule_descriptions[index])
 
     def lines(self) -> list[str]:
-        return ["# Every style a cell, row, column or conditional format of the default build uses: "
-                "a name from templates/styles.toml where the style is exactly one of those, else a digest of its description.",
+        return ["# Every style a cell, row, column or conditional format of the default build uses: a name from "
+                "templates/styles.toml where the style is exactly one of those, else a digest of its description.",
                 *(f"{key}: {description}" for key, description in sorted(self.used.items()))]
 
 
@@ -349,7 +349,8 @@ def sheet_lines(package: _Package, part: str, title: str, print_names: list[str]
             cells.append(_cell_line(cell, resolver, shared_strings, formulas))
     lines += ["", "## Rows (height and the like, where a row has its own)", *rows]
     if formulas:
-        lines += ["", "## Formulas (each named by cells as =#digest; shown as first written, with the cell and how many cells use it)"]
+        lines += ["", "## Formulas (each named by cells as =#digest; shown as first written, "
+                  "with the cell and how many cells use it)"]
         lines += [f"#{key} ({where}, {count} cell{'s' if count > 1 else ''}): ={text}"
                   for key, (text, where, count) in sorted(formulas.items(), key=lambda item: _position(item[1][1]))]
     lines += ["", "## Cells (@style, =formula, -> its cached value; a constant's value alone)", *cells]
