@@ -43,7 +43,7 @@ from xml.etree.ElementTree import Element
 from defusedxml.ElementTree import fromstring
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles.numbers import BUILTIN_FORMATS
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import column_index_from_string
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "tests" / "reference" / "default"
@@ -123,7 +123,9 @@ def _attributes(element: Element, resolver: _Resolver) -> str:
 
 
 def _text(element: Element) -> str:
-    return (element.text or "").strip()
+    """An element's own text, whitespace and all; nothing for the whitespace between elements."""
+    text = element.text or ""
+    return text if text.strip() else ""
 
 
 def _is_leaf(element: Element) -> bool:
@@ -152,7 +154,7 @@ def xml_lines(element: Element, resolver: _Resolver | None = None, depth: int = 
         return
     line = " ".join(part for part in (head, attributes) if part)
     if text:
-        line += f": {json.dumps(text, ensure_ascii=False) if chr(10) in text else text}"
+        line += f": {text if text == text.strip() and chr(10) not in text else json.dumps(text, ensure_ascii=False)}"
     yield "  " * depth + line
     for child in children:
         yield from xml_lines(child, resolver, depth + 1)
@@ -246,28 +248,31 @@ class _Styles:
 
 
 def styles_by_name() -> dict[str, str]:
-    """The description of each named style of templates/styles.toml, as a workbook of them writes it."""
+    """The description of each named style of templates/styles.toml (each starts from [base]),
+    as a workbook of them writes it."""
     import xlsxwriter
 
-    from workbook.xlsx import _make_formats
+    from workbook.templates_loader import STYLE_SECTIONS_NOT_CELL_STYLES, styles
 
+    theme = styles()
+    base = theme["base"]
+    # [base] last: a named style that is no more than the base keeps its own name.
+    names = [name for name in theme if name not in STYLE_SECTIONS_NOT_CELL_STYLES and name != "base"] + ["base"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "styles.xlsx"
         book = xlsxwriter.Workbook(str(path))
         sheet = book.add_worksheet()
-        formats = _make_formats(book)
-        for row, style in enumerate(formats.values()):
-            sheet.write_blank(row, 0, None, style)
-            sheet.write_number(row, 1, 0, style)
+        for row, name in enumerate(names):
+            sheet.write_number(row, 0, 0, book.add_format({**base, **theme[name]}))
         book.close()
         package = _Package(path)
-        styles = _Styles(package, {})
-        rows = {int(cell.get("r", "A0")[1:]) - 1: int(cell.get("s", "0"))
+        described = _Styles(package, {})
+        rows = {_position(cell.get("r", ""))[0] - 1: int(cell.get("s", "0"))
                 for cell in package.xml("xl/worksheets/sheet1.xml").iter(f"{_MAIN}c")}
     named: dict[str, str] = {}
-    for row, name in enumerate(formats):
+    for row, name in enumerate(names):
         # The first name wins where two styles of the file look the same.
-        named.setdefault(styles.cell_descriptions[rows[row]], name)
+        named.setdefault(described.cell_descriptions[rows[row]], name)
     return named
 
 
@@ -344,7 +349,7 @@ def sheet_lines(package: _Package, part: str, title: str, print_names: list[str]
         own.pop("r", None)
         own.pop("spans", None)
         if own:
-            rows.append(" ".join([f"row {row.get('r')}", _attributes(_with(row, own), resolver)]))
+            rows.append(f"row {row.get('r')} " + _attributes(Element(row.tag, own), resolver))
         for cell in row:
             cells.append(_cell_line(cell, resolver, shared_strings, formulas))
     lines += ["", "## Rows (height and the like, where a row has its own)", *rows]
@@ -355,11 +360,6 @@ def sheet_lines(package: _Package, part: str, title: str, print_names: list[str]
                   for key, (text, where, count) in sorted(formulas.items(), key=lambda item: _position(item[1][1]))]
     lines += ["", "## Cells (@style, =formula, -> its cached value; a constant's value alone)", *cells]
     return lines
-
-
-def _with(element: Element, attributes: dict[str, str]) -> Element:
-    copy = Element(element.tag, attributes)
-    return copy
 
 
 def _position(reference: str) -> tuple[int, int]:

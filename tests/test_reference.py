@@ -48,29 +48,37 @@ def test_the_default_build_writes_what_the_reference_says(described: dict[str, s
 def test_a_changed_column_width_is_found_and_named(default_workbook: Path, described: dict[str, str],
                                                    tmp_path: Path):
     part = sheet_part(default_workbook, "States")
+    width = re.compile(r'(<col min="(\d+)" max="(\d+)" width=")([\d.]+)"')
+    with zipfile.ZipFile(default_workbook) as archive:
+        first = width.search(archive.read(part).decode())
+    assert first is not None
     wider = changed_copy(default_workbook, tmp_path / "wider.xlsx", part,
-                         lambda xml: xml.replace('<col min="2" max="2" width="15.7109375"',
-                                                 '<col min="2" max="2" width="20.7109375"', 1))
+                         lambda xml: width.sub(lambda match: f'{match[1]}{float(match[4]) + 5}"', xml, count=1))
+    states = next(name for name, text in described.items() if text.startswith('# Worksheet "States"'))
     assert differences(described, describe(wider)) == [
-        f"sheets/04-states.txt (Worksheet \"States\" ({part})):\n"
-        "    old: col customWidth=1 max=2 min=2 width=15.7109375\n"
-        "    new: col customWidth=1 max=2 min=2 width=20.7109375"]
+        f"{states} (Worksheet \"States\" ({part})):\n"
+        f"    old: col customWidth=1 max={first[3]} min={first[2]} width={first[4]}\n"
+        f"    new: col customWidth=1 max={first[3]} min={first[2]} width={float(first[4]) + 5}"]
 
 
 def test_a_changed_cached_value_and_row_height_are_found_cell_by_cell(default_workbook: Path,
                                                                       described: dict[str, str], tmp_path: Path):
     part = sheet_part(default_workbook, "States")
+    height = re.compile(r'<row r="(\d+)" spans="[\d:]+" ht="([\d.]+)"')
+    cached = re.compile(r'<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f><v>([\d.]+)</v>')
+    with zipfile.ZipFile(default_workbook) as archive:
+        xml = archive.read(part).decode()
+    row, cell = height.search(xml), cached.search(xml)
+    assert row is not None and cell is not None
 
     def change(xml: str) -> str:
-        xml = xml.replace("<f>SUM(StateSummary[Tech exports])</f><v>197258717314.0</v>",
-                          "<f>SUM(StateSummary[Tech exports])</f><v>1.0</v>", 1)
-        return xml.replace('<row r="1" spans="1:14" ht="24"', '<row r="1" spans="1:14" ht="30"', 1)
+        xml = height.sub(lambda match: match[0].replace(f'ht="{match[2]}"', 'ht="99"'), xml, count=1)
+        return cached.sub(lambda match: match[0].replace(f"<v>{match[2]}</v>", "<v>-1</v>"), xml, count=1)
 
     found = differences(described, describe(changed_copy(default_workbook, tmp_path / "changed.xlsx", part, change)))
-    assert [line.split(")), ", 1)[1] for line in found] == [
-        "row 1:\n    old: customHeight=1 ht=24\n    new: customHeight=1 ht=30",
-        "F5:\n    old: @usd_billions =SUM(StateSummary[Tech exports]) -> 197258717314.0\n"
-        "    new: @usd_billions =SUM(StateSummary[Tech exports]) -> 1.0"]
+    assert [line.split(")), ", 1)[1].split(":", 1)[0] for line in found] == [f"row {row[1]}", cell[1]]
+    assert f"old: customHeight=1 ht={row[2]}" in found[0] and "new: customHeight=1 ht=99" in found[0]
+    assert f"-> {cell[2]}\n" in found[1] and found[1].endswith("-> -1")
 
 
 def test_a_missing_or_new_file_of_the_reference_is_named():
