@@ -38,7 +38,9 @@ def test_state_figures_are_live_formulas_over_the_data(default_formulas):
     columns = {cell.value: cell.column_letter for cell in header_row}
     texas_row = next(row[0].row for row in sheet.iter_rows() if row[0].value == "TX")
     formula = sheet[f"{columns['Tech exports']}{texas_row}"].value
-    assert formula.startswith("=SUMIFS(INDEX(CensusExports[[#Data]],0,MATCH((SnapshotYear)&\"\",")
+    # The snapshot year's column of the Census table, found by its header (over the table's span of columns).
+    assert formula.startswith("=SUMIFS(INDEX(CensusExports[")
+    assert "MATCH((SnapshotYear)&\"\",CensusExports[[#Headers]" in formula
     assert "SnapshotYear" in formula and "TechCategory" in formula
     assert sheet[f"{columns['US rank']}{texas_row}"].value.startswith("=RANK(")
 
