@@ -258,3 +258,34 @@ def test_a_missing_libreoffice_is_named_before_anything_is_written(tmp_path: Pat
     assert "LibreOffice" in result.stderr and "\n" not in result.stderr.strip()
     assert not out.exists() and not out.with_suffix(".pdf").exists()
 
+
+
+#: A printed figure that carries a unit of its own: "$1.2B", "-$12.3M", "$79K", "12.3M".
+FIGURE_WITH_UNIT = re.compile(r"^[+\-–]?\$?[\d,]+(\.\d+)?[BMK]$|^[+\-–]?\$[\d,]+\.\d+$")
+
+
+def test_on_the_states_trend_and_partners_pages_every_money_column_carries_one_unit(pages):
+    # The unit is named once, above the column ("$ millions"); a figure never carries its own,
+    # so a column cannot switch from $ billions to $ millions by size.
+    sheets = [wording(sheet)["sheet"] for sheet in ("states", "trend", "partners")]
+    seen = set()
+    for page in pages:
+        sheet = next((name for name in sheets if f" {name} Page " in f" {page.footer} "), None)
+        if sheet is None:
+            continue
+        seen.add(sheet)
+        body = [word.text for word in page.words if word.top <= page.height - FOOTER_BAND]
+        with_unit = [text for text in body if FIGURE_WITH_UNIT.match(text)]
+        assert with_unit == [], f"page {page.number} ({sheet}): {with_unit[:5]}"
+        if sheet == wording("states")["sheet"]:
+            # The units row repeats with the header on every page of the table.
+            assert "millions" in body, f"page {page.number}: no unit above the columns"
+    assert seen == set(sheets), seen
+
+
+def test_no_printed_word_runs_two_years_together(pages):
+    # A chart's year axis printed as one run of digits ("2016201720182019...") is unreadable.
+    run_together = re.compile(r"(19|20)\d\d(19|20)\d\d")
+    for page in pages:
+        found = [word.text for word in page.words if run_together.search(word.text)]
+        assert found == [], f"page {page.number} ({page.footer}): {found[:3]}"

@@ -23,7 +23,7 @@ from workbook.charts import HouseChart
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, fold_columns, number_format,
-                           print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table,
+                           print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table,
                            write_value, year_title_formula)
 
 WORDING = "categories"
@@ -37,7 +37,7 @@ CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
 
 #: (defined name, wording key, style) of the U.S. summary block, in order.
 SUMMARY = (
-    (GOODS_EXPORTS_US, "goods_exports_us", "usd_billions"),
+    (GOODS_EXPORTS_US, "goods_exports_us", "billions"),
     (TECH_CATEGORY_RANK_US, "tech_rank_us", "rank"),
     (TECH_SHARE_OF_GOODS_US, "tech_share_us", "ratio"),
 )
@@ -55,7 +55,7 @@ TOTALS_LOOK = {
     "code": ("code_number", None),
     "label": ("wrapped", None),
     "kind": ("formula_text", None),
-    "exports": ("usd_billions", None),
+    "exports": ("billions", None),
     "share_of_goods": ("ratio", None),
     "rank": ("rank", None),
 }
@@ -63,7 +63,7 @@ LARGEST_LOOK = {
     "rank": ("rank", None),
     "label": ("wrapped", None),
     "code": ("code_number", None),
-    "exports": ("usd_billions", None),
+    "exports": ("billions", None),
     "share_of_goods": ("ratio", None),
 }
 #: Columns of figures, whose headers sit right-aligned over them.
@@ -156,7 +156,7 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Word
         row = heading_row + 1 + offset
         sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
-        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
+        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
     return heading_row + len(SUMMARY)
 
@@ -223,7 +223,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
             write_formula(sheet, row, col, block.exports(exports, SNAPSHOT_YEAR, code_cell, category_cell, holds),
-                          formats["usd_compact"], value)
+                          formats["millions_compact"], value)
 
     sheet.set_column(CODE_COL, CODE_COL, column_width("state_code"))
     # State names in the matrix, category labels (wrapped) in the totals below it.
@@ -233,7 +233,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.set_column(SUMMARY_VALUE_COL, SUMMARY_VALUE_COL, column_width("figure") - 2)
     for source, col in label_copies:
         sheet.set_column(col, col, column_width("state_code" if source == CODE_COL else "state_name"))
-    show_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "usd_compact")
+    mark_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "millions_compact")
     sheet.conditional_format(first_row, FIRST_CATEGORY_COL, last_row, last_col, {
         "type": "3_color_scale",
         "min_color": fill_colour("heat_scale_low"),

@@ -29,7 +29,7 @@ _LOOK = {
     "published_rank": ("rank", "rank"),
     "value_usd": ("input_usd", "usd"),
     "share_of_listed": ("ratio", "ratio"),
-    "census_value": ("usd_billions_2", "usd"),
+    "census_value": ("billions_2", "usd"),
     "census_share": ("ratio", "ratio"),
     "census_rank": ("rank", "rank"),
 }

@@ -21,7 +21,7 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, show_small_values,
+from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, mark_small_values,
                            write_formula, write_table, year_title_formula)
 
 WORDING = "partners"
@@ -40,15 +40,15 @@ TOP = 10
 #: Style and width of each column of the table.
 _LOOK = {
     "country": ("formula_text", "name"),
-    "exports": ("usd_compact", "usd"),
+    "exports": ("millions", "usd"),
     "export_share": ("ratio", "ratio"),
     "export_rank": ("rank", "ratio"),
     "export_change": ("change_ratio", "ratio"),
-    "imports": ("usd_compact", "usd"),
+    "imports": ("millions", "usd"),
     "import_share": ("ratio", "ratio"),
     "import_rank": ("rank", "ratio"),
     "import_change": ("change_ratio", "ratio"),
-    "balance": ("change_billions", "usd"),
+    "balance": ("millions_change", "usd"),
 }
 
 
@@ -151,11 +151,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     for name, key, attribute in SUMMARY:
         row = layout.row
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
-        cell_format = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        style = "billions_2"
+        cell_format = formats[style]
         write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], cell_format, getattr(figures, attribute))
 
-        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL,
-                          "change_billions" if key == "balance" else "usd_billions_2")
+        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
         layout.skip()
     layout.skip()
@@ -170,9 +170,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                            header_style="header" if key == "country" else "header_number")
                for key, (style, width) in _LOOK.items()]
     first, last = write_table(book, sheet, header_row, TABLE, columns)
-    # Small figures in a finer format ($30.0M, not $0.0B), before the rules that colour the top ten.
+    # Figures below the column's unit as "<1", before the rules that colour the top ten.
     for offset, (style, _) in enumerate(_LOOK.values()):
-        show_small_values(book, sheet, first, offset, last, offset, style)
+        mark_small_values(book, sheet, first, offset, last, offset, style)
     _highlight_top(book, sheet, first, last)
     layout.row = last + 2
     end = layout.notes(words["notes"])
