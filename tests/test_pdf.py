@@ -289,3 +289,11 @@ def test_no_printed_word_runs_two_years_together(pages):
     for page in pages:
         found = [word.text for word in page.words if run_together.search(word.text)]
         assert found == [], f"page {page.number} ({page.footer}): {found[:3]}"
+
+
+def test_the_pdf_is_tagged_with_its_title_and_language(default_pdf):
+    # A tagged PDF (LibreOffice's PDF/UA option) gives a screen reader the structure to follow.
+    info = subprocess.run(["pdfinfo", str(default_pdf[1])], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+Tech Trade Snapshot 2021$", info, re.M), info
+    assert b"/Lang(en-US)" in default_pdf[1].read_bytes()

@@ -36,7 +36,10 @@ SOFFICE_CANDIDATES = (
 CONVERSION_TIMEOUT = 300
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
-PDF_FILTER = "pdf"
+# A tagged PDF (PDF/UA): a structure tree a screen reader follows, with the document's title and
+# language and each chart's alternative text. LibreOffice 7.4 takes a filter's options as JSON.
+PDF_FILTER = ('pdf:calc_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 
 _INSTALL_HINT = f"install libreoffice-calc-nogui (Debian) or set {SOFFICE_ENV_VAR}"
 
