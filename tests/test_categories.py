@@ -103,12 +103,16 @@ def test_each_states_block_is_its_rows_of_census_exports(default_values, default
     assert helper_formulas["TX"][2].endswith("=COUNTIF(CensusExports[State code],$A" + str(helper_formulas["TX"][1]) + "))")
 
 
-def test_helper_columns_are_folded_away_beside_the_matrix(default_formulas):
+def test_helper_columns_sit_right_of_the_matrix_outside_the_printed_page(default_formulas):
     sheet = default_formulas[SHEET]
     letter = next(iter(holds_column(default_formulas).values()))[0]
-    assert folded_away(sheet, letter)
-    # The matrix itself stays in view, up to its last category.
     _, _, header_cells = matrix_header(default_formulas)
+    assert column_index_from_string(letter) > max(cell.column for cell in header_cells)
+    area = sheet.print_area if isinstance(sheet.print_area, str) else sheet.print_area[0]
+    _, _, last_printed_col, _ = range_boundaries(area.split(",")[0].split("!")[-1])
+    assert column_index_from_string(letter) > last_printed_col
+    # Shown, not folded: LibreOffice prints a chart without the figures of hidden columns.
+    assert not folded_away(sheet, letter)
     assert not any(folded_away(sheet, cell.column_letter) for cell in header_cells)
 
 
@@ -200,12 +204,12 @@ def test_bar_chart_of_the_largest_categories_reads_the_ranked_block(default_work
     min_col, min_row, max_col, max_row = range_boundaries(sheet.tables["LargestCategories"].ref)
     # Categories are the block's labels (column B), data rows only; the values are the block's
     # exports split into two series (tech, and the other categories), so tech stands out, in the
-    # folded columns right of the matrix, which the chart plots though hidden.
+    # columns right of the matrix, shown: LibreOffice prints a chart without hidden columns' figures.
     assert chart.count(f"<c:f>{SHEET}!$B${min_row + 1}:$B${max_row}</c:f>") == 2
     series = re.findall(rf"<c:val><c:numRef><c:f>{SHEET}!\$([A-Z]+)\${min_row + 1}:\$([A-Z]+)\${max_row}</c:f>", chart)
     assert len(series) == 2 and all(first == last for first, last in series), series
     for letter, _ in series:
-        assert sheet.column_dimensions[letter].hidden or any(
+        assert not sheet.column_dimensions[letter].hidden and not any(
             dimension.hidden and dimension.min <= column_index_from_string(letter) <= dimension.max
             for dimension in sheet.column_dimensions.values()), letter
     # XlsxWriter leaves out plotVisOnly (visible cells only) when the chart plots hidden cells.

@@ -19,7 +19,7 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from helpers import open_workbook, related, run_cli, sheet_part
-from workbook.build import write_pdf
+from workbook.build import bundled_data_dir, data_checksum, write_pdf
 from workbook.libreoffice import hide_sheets
 from workbook.sheets.data_tables import ALL_DATA_SHEETS
 from workbook.templates_loader import wording
@@ -194,15 +194,43 @@ def test_every_chart_is_printed_with_its_title(default_pdf, reading_text):
         assert title and title in reading_text, f"{sheet}: chart {title!r} is not in the PDF"
 
 
-def test_a_year_without_partner_or_published_figures_prints_every_chart_title_whole(tmp_path):
-    # 2019: no partner data, no published figures; the titles that say so are the longest.
-    out = tmp_path / "snapshot-2019.xlsx"
+@pytest.fixture(scope="module")
+def build_2019(tmp_path_factory, require_libreoffice) -> tuple[Path, str]:
+    """2019: no partner data, no published figures. (workbook, the PDF's text in reading order)."""
+    out = tmp_path_factory.mktemp("pdf-2019") / "snapshot-2019.xlsx"
     result = run_cli("build", "--year", 2019, "--pdf", "--out", out)
     assert result.returncode == 0, result.stderr
     text = " ".join(subprocess.run(["pdftotext", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
+    return out, text
+
+
+def test_a_year_without_partner_or_published_figures_prints_every_chart_title_whole(build_2019):
+    # The titles that say there is no partner data or no published figure are the longest.
+    out, text = build_2019
     for sheet, title in chart_titles(out):
         assert title and title in text, f"{sheet}: chart {title!r} is not printed whole"
+
+
+def test_a_year_without_partner_data_says_so_in_a_few_lines_not_a_page(build_2019):
+    # Once on the Partners page, once above the Destinations table, and the Dashboard's two chart
+    # titles: not in every cell of a table that cannot be filled.
+    _, text = build_2019
+    assert text.lower().count("no partner data") <= 4, text.lower().count("no partner data")
+
+
+#: What a spreadsheet user does, which a reader of the printed report cannot.
+INSTRUCTIONS = ("Sort and filter", "right-click", "Insert Rows Above", "(+ above them)", "(1: yes, 0: no)",
+                "Enter a value", "as a new row inside the table")
+
+
+def test_the_report_prints_no_spreadsheet_instructions_and_ends_with_its_provenance(reading_text):
+    for phrase in INSTRUCTIONS:
+        assert phrase.lower() not in reading_text.lower(), phrase
+    checksum = data_checksum(bundled_data_dir())
+    assert checksum in reading_text
+    # The provenance closes the report: the checksum on its last page, nothing for analysts after it.
+    assert reading_text.rindex(checksum) > len(reading_text) - 2000
 
 
 def test_no_chart_reaches_outside_its_sheets_print_area(default_pdf):

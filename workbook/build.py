@@ -193,7 +193,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     inputs = [cover.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     # The settings are defined first: every other sheet's formulas use them.
     year_row = cover.write(book, cover_sheet, model, reading, inputs)
-    notes_layout = notes.write_head(book, notes_sheet, model)
+    notes_layout = notes.write_head(book, notes_sheet, model, checksum)
     # Sheets that summarise others (Dashboard, Checks) read the values the other
     # sheets wrote under defined names, so they are written after them.
     for module, sheet in sorted(report_sheets, key=lambda entry: getattr(entry[0], "SUMMARISES_OTHERS", False)):
@@ -205,7 +205,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
                 f"={quote_sheet_name(spec.sheet_name)}!"
                 f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}"))
     # The Notes list every defined name, so they are finished last.
-    notes.finish(notes_layout, checksum)
+    notes.finish(notes_layout)
     # What is the tool's, listed before the analyst's own work is put back after it.
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
                                         [entry[0] for entry in book.workbook.defined_names]).items():

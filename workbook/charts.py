@@ -71,9 +71,10 @@ def mark_number_format() -> str:
 
 
 def data_label_format() -> str:
-    """Data labels show figures as the cells do ($ billions, one decimal)."""
-    num_format: str = styles()["usd_billions"]["num_format"]
-    return num_format
+    """Data labels show figures as the cells do ($ billions, one decimal), and nothing for zero: a
+    gap (#N/A), which LibreOffice 7.4 draws as a bar of zero, is not labelled "$0"."""
+    positive, negative, _ = str(styles()["usd_billions"]["num_format"]).split(";")
+    return f'{positive};{negative};""'
 
 
 class HouseChart:

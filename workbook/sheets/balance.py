@@ -25,7 +25,7 @@ from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, column_width, fold_columns, header_row_height, print_setup, mark_small_values,
+from workbook.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
                            string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
@@ -75,7 +75,7 @@ CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: The chart's helper cells (exports, imports, balance), folded away right of the summary.
+#: The chart's helper cells (exports, imports, balance), right of the summary, outside the printed page.
 CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a header row of two lines.
 TWO_LINE_HEADER_HEIGHT = 2 * 13
@@ -273,9 +273,12 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
         style_key = "billions_2"
         style = formats[style_key]
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
-        write_formula(sheet, row, 1, national_name, style, national[key])
-        write_formula(sheet, row, 2, states_name, style, states[key])
+        # A dash in a year without partner data, which the note above says: not the words in each cell.
         national_value = national[key]
+        no_figure = string_literal(words["no_partner_figure"])
+        write_formula(sheet, row, 1, f"IF(ISNUMBER({national_name}),{national_name},{no_figure})",
+                      style, words["no_partner_figure"] if isinstance(national_value, str) else national_value)
+        write_formula(sheet, row, 2, states_name, style, states[key])
         difference = "" if isinstance(national_value, str) else national_value - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats[style_key], difference)
@@ -298,7 +301,7 @@ def _columns(sheet: Worksheet) -> None:
 def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
-    The chart reads them through helper cells folded away to the right, which give #N/A
+    The chart reads them through helper cells to the right, outside the printed page, which give #N/A
     (a gap) where a figure is not published, so that no zero bar stands for a missing figure.
     """
     name = sheet.get_name()
@@ -318,7 +321,8 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures
                           gap_value(value))
         chart.add_series([name, SUMMARY_HEADER_ROW, col], [name, first, LABEL_COL, last, LABEL_COL],
                          [name, first, helper_col, last, helper_col], labels=True)
-    fold_columns(sheet, CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
+    # Shown, right of the printed page: LibreOffice 7.4 prints a chart without the figures of hidden columns.
+    sheet.set_column(CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
     chart.show_hidden_cells()
     chart.category_axis(words["chart_x_axis"], labels_low=True)
     chart.value_axis(words["chart_y_axis"])

@@ -22,7 +22,7 @@ from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
 from workbook.charts import HouseChart
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, fold_columns, number_format,
+from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
                            print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table,
                            write_value, year_title_formula)
 
@@ -117,6 +117,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
     last_row = notes_row - 1
+    for offset, line in enumerate(words["analyst_notes"]):
+        sheet.write_string(last_row + 2 + offset, 0, line, formats["note"])
     # State code and name stay in view while the categories scroll by.
     sheet.freeze_panes(0, FIRST_CATEGORY_COL)
     # No repeated header row: the matrix fits one page tall, and its header would mislabel the totals.
@@ -198,11 +200,13 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_number(header_row, col, int(code), formats[style])
     sheet.set_row(header_row, row_height_for("header"))
 
-    # Beside the matrix, folded away with the chart's helper cells: whether each state's rows are
+    # Beside the matrix, with the chart's helper cells: whether each state's rows are
     # all in its block of CensusExports, which its cells then sum alone.
     holds_col = last_col + 1
     sheet.write_string(header_row, holds_col, words["block_holds_state_header"], formats["header_number"])
-    fold_columns(sheet, holds_col, holds_col + 1, column_width("rank"))
+    # Shown, right of the printed page: LibreOffice 7.4 prints a chart without the figures of hidden
+    # columns, and the chart's helper cells share these columns.
+    sheet.set_column(holds_col, holds_col + 1, column_width("rank") + 4)
     exports, blocks = wide_table(model, CENSUS_EXPORTS), state_blocks(model)
     for index, (label, values) in enumerate(matrix.iterrows()):
         row = first_row + index
@@ -341,7 +345,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
 
     Tech is picked out live: two helper columns split the ranked block's exports into tech
     (the TechCategory input) and the others, and the chart overlays the two. They sit in the
-    folded columns right of the matrix (from ``helper_col``): the columns beside the block are
+    columns right of the matrix (from ``helper_col``), outside the printed page: the columns beside the block are
     the matrix's, too narrow to print them.
     """
     name = sheet.get_name()

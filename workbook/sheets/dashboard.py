@@ -435,7 +435,11 @@ def _rows_under(height: int) -> int:
 def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                      data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data), side by
-    side under the balance and trend charts; each reads its flow's rows of the partners block."""
+    side under the balance and trend charts; each reads its flow's rows of the partners block.
+
+    A workbook built for a year without partner data has the titles, which say so, and no charts:
+    two empty frames would print under them. Its rebuild for a year with partner data has them.
+    """
     name = sheet.get_name()
     year = year_phrase(SNAPSHOT_YEAR, model.year)
     figures = model.figures(partner_figures)
@@ -450,6 +454,8 @@ def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
                        fill(words[f"{key}_chart_no_data_title"], year=year))
         col = (1 + look) * CHART_COLUMNS
         write_formula(sheet, title_row, col, title.formula, book.formats["chart_title"], title.text)
+        if not figures.has_data:
+            continue
         chart = HouseChart(book, "bar", None)
         helper = BALANCE_HELPER_COL + look
         # Exports solid, imports hatched: the looks the balance and trend charts give each flow.

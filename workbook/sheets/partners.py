@@ -123,6 +123,8 @@ def _summary_formulas(model: SnapshotModel) -> dict[str, str]:
 
 #: Partners the printed report lists, the largest first (the table is sorted by exports).
 PRINTED_PARTNERS = 25
+#: The column, right of the printed page, of the flag whether there is partner data for the year.
+FLAG_COL = len(_LOOK) + 1
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -138,15 +140,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
     write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
                                         f"{no_data_formula()})", formats["note"], status)
+    status_row = layout.row
+    # The flag the formulas read, right of the printed page: the line above says it in words.
+    sheet.write_string(status_row, FLAG_COL + 1, words["summary_rows"]["has_data"], formats["label"])
+    write_formula(sheet, status_row, FLAG_COL, has_partner_data_formula(model), formats["count"],
+                  1 if figures.has_data else 0)
+    book.define_name(register.HAS_PARTNER_DATA, sheet, status_row, FLAG_COL, words["summary_rows"]["has_data"])
     layout.skip(2)
 
     layout.heading(words["summary_heading"])
-    row = layout.row
-    sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"]["has_data"], formats["label"])
-    write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(model), formats["count"],
-                  1 if figures.has_data else 0)
-    book.define_name(register.HAS_PARTNER_DATA, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
-    layout.skip()
     summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
         row = layout.row
@@ -177,8 +179,10 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.row = last + 2
     end = layout.notes(words["notes"])
     sheet.freeze_panes(header_row + 1, 1)
-    # The report prints the largest partners, one page; the workbook lists every one.
-    print_setup(sheet, min(end, first + PRINTED_PARTNERS - 1), len(COLUMNS) - 1, repeat_row=header_row)
+    # The report prints the largest partners, one page; the workbook lists every one. A year
+    # without partner data prints the line that says so, not a page of it.
+    last_printed = min(end, first + PRINTED_PARTNERS - 1) if figures.has_data else status_row
+    print_setup(sheet, last_printed, len(COLUMNS) - 1, repeat_row=header_row if figures.has_data else None)
 
 
 def _highlight_top(book: Book, sheet: Worksheet, first: int, last: int) -> None:

@@ -80,6 +80,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
     notes_row -= 1
+    for offset, line in enumerate(words["analyst_notes"]):
+        sheet.write_string(notes_row + 2 + offset, 0, line, formats["note"])
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
