@@ -142,7 +142,7 @@ def test_the_national_tech_total_is_the_sum_of_the_states(default_values):
     tech = next(row for row in table_rows(default_values, "CategoryTotals") if row["Code"] == 334)
     assert tech["Exports"] == states_sum
     assert tech["Exports"] == pytest.approx(197.26e9, abs=0.01e9)
-    assert tech["Category"] == "Computer & Electronic Products"
+    assert tech["Category"] == "Computer & electronic products"
 
 
 def test_goods_exports_and_shares_add_up(default_values, census: pd.DataFrame):
@@ -258,3 +258,17 @@ def test_a_state_with_no_census_rows_shows_zeros_and_passes_the_check(without_ex
     assert holds_column(book)[state][2] == 1
     result = run_cli("check", path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_category_labels_print_in_the_house_style(default_values):
+    # Census capitalises every word ("Printed Matter And Related Products, Nesoi"); the report
+    # writes labels in sentence case, with Census's "nesoi" as the Notes explain it.
+    labels = [row[wording("categories")["totals_columns"]["label"]] for row in table_rows(default_values, "CategoryTotals")]
+    assert "Printed matter and related products, n.e.s.o.i." in labels
+    assert "Goods returned (exports for Canada only)" in labels
+    for label in labels:
+        later_words = [word for word in label.split()[1:] if word[:1].isupper() and word != "Canada"]
+        assert later_words == [] and "Nesoi" not in label, label
+    notes = " ".join(str(cell.value) for row in default_values[wording("notes")["sheet"]].iter_rows() for cell in row
+                     if cell.value)
+    assert "n.e.s.o.i." in notes and "not elsewhere specified or indicated" in notes

@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
+from workbook.pdf_tags import add_figure_descriptions, chart_descriptions
 
 #: Names the user's own choice of soffice program.
 SOFFICE_ENV_VAR = "TECH_TRADE_SOFFICE"
@@ -104,12 +105,18 @@ def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -
     path = Path(path)
     if not leave_out:
         with _conversion_started(path, Path(out_dir), PDF_FILTER, ".pdf") as result:
-            return result()
+            return _described(result(), path)
     with tempfile.TemporaryDirectory(prefix="tech-trade-print-") as folder:
         copy = Path(folder) / path.name
         hide_sheets(path, copy, leave_out)
         with _conversion_started(copy, Path(out_dir), PDF_FILTER, ".pdf") as result:
-            return result()
+            return _described(result(), copy)
+
+
+def _described(pdf: Path, printed: Path) -> Path:
+    """The PDF with each chart's alternative text on its Figure, which LibreOffice 7.4 leaves out."""
+    add_figure_descriptions(pdf, chart_descriptions(printed))
+    return pdf
 
 
 #: A sheet of the workbook part's list of sheets, with its name.

@@ -15,7 +15,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
+from workbook.model.categories import (LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures,
+                                       house_label_formula)
 from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
@@ -191,6 +192,11 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
     # The note beside the heading: above or below the matrix, it would cost the matrix a printed row.
     sheet.write_string(MATRIX_HEADING_ROW, MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+    # Again where the second printed page starts, which holds the tech column: its legend beside it.
+    for source, col in label_copies:
+        if source == CODE_COL:
+            sheet.write_string(MATRIX_HEADING_ROW, col, words["matrix_heading_continued"], formats["heading"])
+            sheet.write_string(MATRIX_HEADING_ROW, col + MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
     for source, col in [(CODE_COL, CODE_COL), (NAME_COL, NAME_COL), *label_copies]:
         key = "state_code" if source == CODE_COL else "state_name"
         sheet.write_string(header_row, col, columns[key], formats["header"])
@@ -262,7 +268,8 @@ def _totals_formulas(col: dict[str, str], not_ranked: str, exports: WideTable) -
     find = f"MATCH({row['code']},{CATEGORY_LIST.column('naics3')},0)"
     product = string_literal(PRODUCT_KIND)
     return {
-        "label": f"INDEX({CATEGORY_LIST.column('label')},{find})",
+        # Census's label in the house style (sentence case, "n.e.s.o.i."), live from the Category list.
+        "label": house_label_formula(f"INDEX({CATEGORY_LIST.column('label')},{find})"),
         "kind": f"INDEX({CATEGORY_LIST.column('kind')},{find})",
         "exports": (f"SUMIFS({exports.year_column(SNAPSHOT_YEAR)},"
                     f"{CENSUS_EXPORTS.column('naics3')},{row['code']})"),
