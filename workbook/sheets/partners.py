@@ -139,7 +139,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # Whether the partner data covers the snapshot year, in words that follow it.
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
     write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
-                                        f"{no_data_formula()})", formats["note"], status)
+                                        f"{no_data_formula()})",
+                  # In a year without partner data this line is the page: as a heading, it reads as one.
+                  formats["note" if figures.has_data else "heading"], status)
     status_row = layout.row
     # The flag the formulas read, right of the printed page: the line above says it in words.
     sheet.write_string(status_row, FLAG_COL + 1, words["summary_rows"]["has_data"], formats["label"])
