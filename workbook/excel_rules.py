@@ -383,27 +383,29 @@ def is_logical(node: Node | None) -> bool:
 
 
 def _gives_range(node: Node | None) -> bool:
-    """Whether ``node`` gives a range or an array of more than one cell (as far as its text says)."""
-    if node is None:
-        return False
-    if isinstance(node, Operand):
-        if node.kind != Token.RANGE:
-            return False
-        reference = _structured(node.text)
-        if reference is not None:
-            return not any(spec.startswith("@") or spec.casefold() == "#this row" for spec in reference.specifiers)
-        return _MULTI_CELL.search(node.text.rpartition("!")[2]) is not None
-    if isinstance(node, Parens):
-        return _gives_range(node.inner)
-    if isinstance(node, Binary):
-        return node.op in (":", ",") or _gives_range(node.left) or _gives_range(node.right)
-    if isinstance(node, (Prefix, Postfix)):
-        return _gives_range(node.operand)
-    if isinstance(node, ArrayConstant):
-        return len(node.items) > 1
-    if isinstance(node, Call):
-        # INDEX(range,0,k) is a whole column of the range.
-        return node.name == "INDEX" and any(isinstance(arg, Operand) and arg.text == "0" for arg in node.args[1:])
+    """Whether ``node`` gives a range or an array of more than one cell (as far as its text says):
+    a reference to more than one cell, an operation on one, INDEX(range,0,k)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Operand) and current.kind == Token.RANGE:
+            reference = _structured(current.text)
+            if reference is not None:
+                if not any(spec.startswith("@") or spec.casefold() == "#this row" for spec in reference.specifiers):
+                    return True
+            elif _MULTI_CELL.search(current.text.rpartition("!")[2]) is not None:
+                return True
+        elif isinstance(current, Binary):
+            if current.op in (":", ","):
+                return True
+            stack += (current.left, current.right)
+        elif isinstance(current, (Parens, Prefix, Postfix)):
+            stack.extend(_children(current))
+        elif isinstance(current, ArrayConstant) and len(current.items) > 1:
+            return True
+        elif isinstance(current, Call) and current.name == "INDEX" and any(
+                isinstance(arg, Operand) and arg.text == "0" for arg in current.args[1:]):
+            return True
     return False
 
 
@@ -465,11 +467,13 @@ def _read_problems(body: str, tables: Collection[str], array: bool) -> list[str]
         tree = parse(body)
     except FormulaSyntaxError as error:
         return [f"is not a formula Excel reads ({error})"]
+    except RecursionError:
+        return ["is not a formula Excel reads (parentheses nested too deep)"]
     context = _Context(array, tables)
     depth = _nesting(tree)
     if depth > MAX_NESTING:
         context.problems.append(f"nests functions {depth} deep, but Excel nests at most {MAX_NESTING}")
-    _visit(tree, context, in_sumproduct=False)
+    _visit(tree, context)
     return list(dict.fromkeys(context.problems))
 
 
@@ -484,7 +488,17 @@ def _nesting(node: Node) -> int:
     return deepest
 
 
-def _visit(node: Node, context: _Context, in_sumproduct: bool) -> None:
+def _visit(tree: Node, context: _Context) -> None:
+    """Each node of the tree in the formula's order (without recursion: a long sum is a deep tree)."""
+    stack: list[tuple[Node, bool]] = [(tree, False)]
+    while stack:
+        node, in_sumproduct = stack.pop()
+        _check_node(node, context, in_sumproduct)
+        in_sumproduct = in_sumproduct or isinstance(node, Call) and node.name == "SUMPRODUCT"
+        stack.extend((child, in_sumproduct) for child in reversed(list(_children(node))))
+
+
+def _check_node(node: Node, context: _Context, in_sumproduct: bool) -> None:
     problems = context.problems
     if isinstance(node, Operand):
         _check_operand(node, context)
@@ -512,9 +526,6 @@ def _visit(node: Node, context: _Context, in_sumproduct: bool) -> None:
                 and any(_gives_range(arg) for arg in node.args):
             problems.append(f"gives a range to {node.name} inside SUMPRODUCT, which IronCalc and Gnumeric read "
                             f"as one cell (#VALUE!): compare the range itself, as SUMPRODUCT(--(range<>\"\"))")
-        in_sumproduct = in_sumproduct or node.name == "SUMPRODUCT"
-    for child in _children(node):
-        _visit(child, context, in_sumproduct)
 
 
 def _is_call(node: Node) -> bool:
