@@ -51,6 +51,7 @@ PLANTED = {
     "LEN given a range inside SUMPRODUCT": ("SUMPRODUCT(LEN(A1:A3))", "gives a range to LEN inside SUMPRODUCT"),
     "ABS given a table column inside SUMPRODUCT": ("SUMPRODUCT((A1:A3>0)*ABS(Figures[Value]))",
                                                    "gives a range to ABS inside SUMPRODUCT"),
+    "N given a range inside SUMPRODUCT": ("SUMPRODUCT(N(A1:A3))", "gives a range to N inside SUMPRODUCT"),
     "ISNUMBER given a range inside SUMPRODUCT": ("SUMPRODUCT(--ISNUMBER(Figures[Value]))",
                                                  "gives a range to ISNUMBER inside SUMPRODUCT"),
 }

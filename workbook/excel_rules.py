@@ -118,7 +118,7 @@ _RANGE_FUNCTIONS = _AGGREGATES | frozenset({
     "COLUMN", "COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS",
     "COUNTBLANK", "AND", "OR", "XOR", "CHOOSE", "TRANSPOSE", "MMULT", "FREQUENCY", "AREAS", "CONCAT",
     "TEXTJOIN", "FILTER", "SORT", "SORTBY", "UNIQUE", "TAKE", "DROP", "HSTACK", "VSTACK", "TOCOL", "TOROW",
-    "INDIRECT", "CELL", "SUBTOTAL", "ISREF", "N"})
+    "INDIRECT", "CELL", "SUBTOTAL", "ISREF"})
 #: Item specifiers of a structured reference.
 _ITEMS = frozenset({"#all", "#data", "#headers", "#totals", "#this row"})
 
@@ -128,7 +128,6 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
 #: them): formulas differing only in these break the same rules.
 _CELL = re.compile(r"(?:(?<=[,(:+\-*/&=<>^!])|^)\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w.(\[!])")
 _INNER_SPECIFIER = re.compile(r"\[((?:[^\[\]']|'.)*)\]")
-_MULTI_CELL = re.compile(r":|^\$?[A-Za-z]{1,3}$|^\$?[0-9]+$")
 
 
 # ---------------------------------------------------------------- the tree of a formula
@@ -217,8 +216,9 @@ def parse(formula: str) -> Node:
         raise FormulaSyntaxError(str(error)) from None
     tokens = _Tokens(_with_intersections(items))
     node = _expression(tokens, 0)
-    if tokens.peek() is not None:
-        raise FormulaSyntaxError(f"unexpected {tokens.peek().value!r}")  # type: ignore[union-attr]
+    leftover = tokens.peek()
+    if leftover is not None:
+        raise FormulaSyntaxError(f"unexpected {leftover.value!r}")
     return node
 
 
@@ -393,7 +393,8 @@ def _gives_range(node: Node | None) -> bool:
             if reference is not None:
                 if not any(spec.startswith("@") or spec.casefold() == "#this row" for spec in reference.specifiers):
                     return True
-            elif _MULTI_CELL.search(current.text.rpartition("!")[2]) is not None:
+            elif ":" in current.text:
+                # A1:B5, A:A, 1:3 (a sheet's name never holds ":").
                 return True
         elif isinstance(current, Binary):
             if current.op in (":", ","):
