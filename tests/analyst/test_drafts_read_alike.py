@@ -1,7 +1,7 @@
 """The Key findings drafts read as sentences in every year of the data, in an engine that follows
 Excel's rules (IronCalc) as in LibreOffice.
 
-A draft names countries with a list built down a helper column, whose formulas count the names
+A draft names countries with a list built down a column of working cells, whose formulas count the names
 so far. LibreOffice reads a condition as 1, Excel and IronCalc do not (TRUE=1 is FALSE), so a
 count left a condition once printed "...tech exports in 2020 were , Mexico, Canada and China."
 in Excel only. Here the analyst picks each year in turn, in LibreOffice over UNO and in
