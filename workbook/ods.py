@@ -34,6 +34,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from io import BytesIO
 from typing import IO, TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
@@ -64,6 +65,7 @@ Bounds = tuple[int, int, int, int]
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 _SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 _META_NS = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
@@ -122,6 +124,8 @@ class SheetFacts:
     #: Each conditional format: the ranges it covers and how many rules it has.
     conditional_formats: list[tuple[tuple[Bounds, ...], int]] = field(default_factory=list)
     protected: bool = False
+    #: The cells holding something that protection leaves open to editing (the inputs).
+    unlocked: set[Position] = field(default_factory=set)
     print_area: tuple[Bounds, ...] = ()
 
 
@@ -154,6 +158,8 @@ def xlsx_facts(path: Path) -> SpreadsheetFacts:
         names = set(archive.namelist())
         parts = worksheet_parts_by_title(archive)
         titles = list(parts)
+        facts.sheets = {title: SheetFacts() for title in titles}
+        unlocked_styles = _unlocked_styles(archive, names)
         workbook = fromstring(archive.read("xl/workbook.xml"))
         for defined in workbook.iter(f"{_MAIN}definedName"):
             name = defined.get("name", "")
@@ -166,7 +172,7 @@ def xlsx_facts(path: Path) -> SpreadsheetFacts:
                 facts.names.add(name)
         for title, part in parts.items():
             sheet = facts.sheets.setdefault(title, SheetFacts())
-            _read_xlsx_sheet(archive.open(part), sheet)
+            _read_xlsx_sheet(archive.open(part), sheet, unlocked_styles)
             relationships = _relationships(archive, names, part)
             for kind, target in relationships:
                 if kind == "table":
@@ -193,6 +199,16 @@ def xlsx_facts(path: Path) -> SpreadsheetFacts:
             for prop in fromstring(archive.read("docProps/custom.xml")).iter(f"{_CUSTOM}property"):
                 facts.custom[prop.get("name", "")] = "".join(prop.itertext())
     return facts
+
+
+def _unlocked_styles(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The cell formats (by their index, as cells name them) that leave a cell unlocked."""
+    if "xl/styles.xml" not in names:
+        return set()
+    formats = fromstring(archive.read("xl/styles.xml")).find(f"{_MAIN}cellXfs")
+    return {str(index) for index, xf in enumerate(formats if formats is not None else [])
+            if (protection := xf.find(f"{_MAIN}protection")) is not None
+            and protection.get("locked") in ("0", "false")}
 
 
 def _without_sheet(reference: str) -> str:
@@ -223,12 +239,15 @@ def _relationships(archive: zipfile.ZipFile, names: set[str], part: str) -> list
     return found
 
 
-def _read_xlsx_sheet(stream: IO[bytes], sheet: SheetFacts) -> None:
+def _read_xlsx_sheet(stream: IO[bytes], sheet: SheetFacts, unlocked_styles: set[str]) -> None:
     with stream:
         for _, element in iterparse(stream, events=("end",)):
             tag = element.tag
             if tag == f"{_MAIN}c":
                 _read_xlsx_cell(element, sheet)
+                if element.get("s") in unlocked_styles and len(element):
+                    column, row, _, _ = range_bounds(element.get("r", "A1"))
+                    sheet.unlocked.add((row, column))
                 element.clear()
             elif tag == f"{_MAIN}row":
                 element.clear()
@@ -281,8 +300,12 @@ def ods_facts(path: Path) -> SpreadsheetFacts:
     facts = SpreadsheetFacts()
     with zipfile.ZipFile(path) as archive:
         charts = _chart_objects(archive)
+        styles = _CellStyles()
+        if "styles.xml" in archive.namelist():
+            for _, element in iterparse(BytesIO(archive.read("styles.xml")), events=("end",)):
+                styles.read(element)
         with archive.open("content.xml") as stream:
-            _OdsContent(facts, charts).read(stream)
+            _OdsContent(facts, charts, styles).read(stream)
         meta = fromstring(archive.read(_META)).find(f"{_OFFICE}meta")
         if meta is not None:
             for key, tag in (("title", f"{_DC}title"), ("subject", f"{_DC}subject"),
@@ -304,18 +327,52 @@ def _chart_objects(archive: zipfile.ZipFile) -> set[str]:
             if entry.get(f"{_MANIFEST}media-type") == "application/vnd.oasis.opendocument.chart"}
 
 
+class _CellStyles:
+    """Which cell styles leave a cell open to editing under protection: a style's own
+    ``style:cell-protect``, else its parent's; protected when none says."""
+
+    def __init__(self) -> None:
+        self.parents: dict[str, str] = {}
+        self.protection: dict[str, str] = {}
+        self.cache: dict[str, bool] = {}
+
+    def read(self, element: Element) -> None:
+        if element.tag == f"{_STYLE}style" and element.get(f"{_STYLE}family") == "table-cell":
+            name = element.get(f"{_STYLE}name", "")
+            parent = element.get(f"{_STYLE}parent-style-name")
+            if parent:
+                self.parents[name] = parent
+            properties = element.find(f"{_STYLE}table-cell-properties")
+            if properties is not None and properties.get(f"{_STYLE}cell-protect"):
+                self.protection[name] = properties.get(f"{_STYLE}cell-protect", "")
+
+    def unlocked(self, name: str | None) -> bool:
+        if name is None:
+            return False
+        if name not in self.cache:
+            seen: set[str] = set()
+            current: str | None = name
+            while current is not None and current not in self.protection and current not in seen:
+                seen.add(current)
+                current = self.parents.get(current)
+            value = self.protection.get(current, "protected") if current is not None else "protected"
+            self.cache[name] = "protected" not in value
+        return self.cache[name]
+
+
 class _OdsContent:
     """content.xml read in one pass, row by row, keeping only what the checks compare."""
 
-    def __init__(self, facts: SpreadsheetFacts, charts: set[str]) -> None:
+    def __init__(self, facts: SpreadsheetFacts, charts: set[str], styles: _CellStyles) -> None:
         self.facts = facts
         self.charts = charts
+        self.styles = styles
         self.sheet: SheetFacts | None = None
         self.title = ""
         self.row = 0
         self.column = 0
         self.rows_repeated = 1
-        self.row_cells: list[tuple[int, int, str | None, object, bool, tuple[int, int]]] = []
+        self.row_cells: list[tuple[int, str | None, object, bool, tuple[int, int], bool]] = []
 
     def read(self, stream: IO[bytes]) -> None:
         for event, element in iterparse(stream, events=("start", "end")):
@@ -340,7 +397,9 @@ class _OdsContent:
     def end(self, element: Element) -> None:
         tag = element.tag
         sheet = self.sheet
-        if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+        if tag == f"{_STYLE}style":
+            self.styles.read(element)
+        elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
             repeated = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
             formula = element.get(f"{_TABLE}formula")
             is_error = element.get(f"{_CALCEXT}value-type") == "error"
@@ -348,14 +407,15 @@ class _OdsContent:
             if formula is not None or value is not None:
                 span = (int(element.get(f"{_TABLE}number-matrix-rows-spanned", "0")),
                         int(element.get(f"{_TABLE}number-matrix-columns-spanned", "0")))
+                unlocked = self.styles.unlocked(element.get(f"{_TABLE}style-name"))
                 for offset in range(repeated):
-                    self.row_cells.append((self.column + offset + 1, repeated, formula, value, is_error, span))
+                    self.row_cells.append((self.column + offset + 1, formula, value, is_error, span, unlocked))
             self.column += repeated
             element.clear()
         elif tag == f"{_TABLE}table-row" and sheet is not None:
             for repeat in range(self.rows_repeated if self.row_cells else 0):
                 row = self.row + repeat + 1
-                for column, _, formula, value, is_error, (rows_spanned, columns_spanned) in self.row_cells:
+                for column, formula, value, is_error, (rows_spanned, columns_spanned), unlocked in self.row_cells:
                     position = (row, column)
                     if formula is not None:
                         sheet.formula_cells.add(position)
@@ -367,6 +427,8 @@ class _OdsContent:
                         else:
                             sheet.formulas[position] = text
                     sheet.values[position] = value
+                    if unlocked:
+                        sheet.unlocked.add(position)
                     if is_error:
                         sheet.errors.add(position)
             self.row += self.rows_repeated
@@ -507,6 +569,10 @@ def structure_problems(workbook: SpreadsheetFacts, ods: SpreadsheetFacts) -> Ite
                    f"({sum(rules for _, rules in other.conditional_formats)} rules), or over other cells")
         if sheet.protected != other.protected:
             yield f"{where}: {'protected' if sheet.protected else 'unprotected'} in the workbook, not in the .ods"
+        if sheet.protected and sheet.unlocked != other.unlocked:
+            differing = sorted(sheet.unlocked ^ other.unlocked)
+            yield (f"{where}: {len(sheet.unlocked)} cell(s) open to editing in the workbook, {len(other.unlocked)} "
+                   f"in the .ods; first differing: {_cell_name(differing[0])}")
         if sheet.print_area != other.print_area:
             yield f"{where}: print area {sheet.print_area} in the workbook, {other.print_area} in the .ods"
     for name, place in workbook.tables.items():
