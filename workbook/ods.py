@@ -127,6 +127,10 @@ class SheetFacts:
     #: The cells holding something that protection leaves open to editing (the inputs).
     unlocked: set[Position] = field(default_factory=set)
     print_area: tuple[Bounds, ...] = ()
+    #: The rows and columns frozen at the top and left, and whether gridlines show (.xlsx only).
+    frozen: tuple[int, int] = (0, 0)
+    gridlines: bool = True
+    selected: bool = False
 
 
 @dataclass
@@ -258,6 +262,12 @@ def _read_xlsx_sheet(stream: IO[bytes], sheet: SheetFacts, unlocked_styles: set[
                 sheet.sparklines += 1
             elif tag == f"{_MAIN}sheetProtection":
                 sheet.protected = element.get("sheet", "1") not in ("0", "false")
+            elif tag == f"{_MAIN}sheetView":
+                sheet.gridlines = element.get("showGridLines", "1") not in ("0", "false")
+                sheet.selected = element.get("tabSelected", "0") in ("1", "true")
+                pane = element.find(f"{_MAIN}pane")
+                if pane is not None and pane.get("state") in ("frozen", "frozenSplit"):
+                    sheet.frozen = (int(float(pane.get("ySplit", "0"))), int(float(pane.get("xSplit", "0"))))
 
 
 def _read_xlsx_cell(cell: Element, sheet: SheetFacts) -> None:
@@ -600,6 +610,53 @@ def verification_problems(workbook_path: Path, ods_path: Path) -> list[str]:
 # ---------------------------------------------------------------- writing
 
 
+def view_settings(workbook: SpreadsheetFacts) -> str:
+    """The .ods's view settings, as the workbook sets its views: the sheet it opens on, the rows
+    and columns frozen on each sheet, gridlines shown or not.
+
+    A headless conversion has no view, so LibreOffice writes none of these into the .ods (they
+    live in its settings.xml); without them the .ods would open with gridlines and nothing frozen.
+    """
+    def item(name: str, kind: str, value: object) -> str:
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        return f'<config:config-item config:name="{name}" config:type="{kind}">{shown}</config:config-item>'
+
+    tables = []
+    for title, sheet in workbook.sheets.items():
+        rows, columns = sheet.frozen
+        # Calc's panes: 0 top left, 1 top right, 2 bottom left, 3 bottom right.
+        pane = (2 if rows else 0) + (1 if columns else 0)
+        tables.append(
+            f'<config:config-item-map-entry config:name="{_xml_attribute(title)}">'
+            + item("CursorPositionX", "int", columns) + item("CursorPositionY", "int", rows)
+            + item("HorizontalSplitMode", "short", 2 if columns else 0)
+            + item("VerticalSplitMode", "short", 2 if rows else 0)
+            + item("HorizontalSplitPosition", "int", columns) + item("VerticalSplitPosition", "int", rows)
+            + item("ActiveSplitRange", "short", pane)
+            + item("PositionLeft", "int", 0) + item("PositionRight", "int", columns)
+            + item("PositionTop", "int", 0) + item("PositionBottom", "int", rows)
+            + item("ShowGrid", "boolean", sheet.gridlines)
+            + "</config:config-item-map-entry>")
+    selected = [title for title, sheet in workbook.sheets.items() if sheet.selected] or list(workbook.sheets)[:1]
+    gridlines = all(sheet.gridlines for sheet in workbook.sheets.values())
+    return ('<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>'
+            + item("ViewId", "string", "view1")
+            + '<config:config-item-map-named config:name="Tables">' + "".join(tables)
+            + "</config:config-item-map-named>"
+            + (item("ActiveTable", "string", _xml_text(selected[0])) if selected else "")
+            + item("ShowGrid", "boolean", gridlines) + item("HasColumnRowHeaders", "boolean", True)
+            + item("HasSheetTabs", "boolean", True)
+            + "</config:config-item-map-entry></config:config-item-map-indexed>")
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attribute(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
 def write_ods(workbook_path: Path, ods_path: Path) -> Path:
     """The .ods edition of the workbook at ``workbook_path``, written to ``ods_path`` once verified.
 
@@ -615,19 +672,35 @@ def write_ods(workbook_path: Path, ods_path: Path) -> Path:
             except TechTradeError as error:
                 raise TechTradeError(f"{ods_path}: not written: {error}") from None
         with progress.step("checked the .ods against the workbook (values, charts, tables, names, formats)"):
-            problems = verification_problems(Path(workbook_path), converted)
+            workbook, edition = xlsx_facts(Path(workbook_path)), ods_facts(converted)
+            problems = ([f"{where}: {what}" for where, what in value_problems(workbook, edition)]
+                        + list(structure_problems(workbook, edition)))
         if problems:
             raise TechTradeError(f"{ods_path}: not written: the .ods LibreOffice made differs from {workbook_path} "
                                  f"in {len(problems)} thing(s); first: {problems[0]}")
         with atomic_write_path(ods_path) as temporary:
-            write_sealed(converted, temporary)
+            write_sealed(converted, temporary, view_settings(workbook))
     return ods_path
 
 
-def write_sealed(source: Path, target: Path) -> None:
-    """Copy the .ods ``source`` to ``target`` with its seal in meta.xml (and without the workbook's)."""
+def write_sealed(source: Path, target: Path, views: str | None = None) -> None:
+    """Copy the .ods ``source`` to ``target`` with its seal in meta.xml (and without the workbook's),
+    and, given ``views`` (see :func:`view_settings`), with those in its settings.xml and every row
+    at the height the workbook gives it."""
     with zipfile.ZipFile(source) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    if views is not None:
+        # LibreOffice marks the rows an .xlsx leaves at the default height (15 pt) as "optimal", and
+        # fits them to their text again when it opens the .ods (about 13 pt): the Dashboard's charts,
+        # whose size the .ods keeps in inches, then cover the cells below them (the lower charts'
+        # titles, the sources). Fixed, the rows keep the height the workbook has in Excel.
+        parts["content.xml"] = parts["content.xml"].replace(b'style:use-optimal-row-height="true"',
+                                                            b'style:use-optimal-row-height="false"')
+    if views is not None and "settings.xml" in parts:
+        settings = parts["settings.xml"].decode("utf-8")
+        marker = '<config:config-item-set config:name="ooo:view-settings">'
+        if marker in settings and 'config:name="Views"' not in settings:
+            parts["settings.xml"] = settings.replace(marker, marker + views, 1).encode("utf-8")
     meta = parts[_META].decode("utf-8")
     # The workbook's seal describes the .xlsx: in the .ods it would only mislead.
     meta = re.sub(rf'<meta:user-defined meta:name="{re.escape(XLSX_SEAL_PROPERTY)}"[^>]*>[^<]*</meta:user-defined>',
