@@ -64,6 +64,23 @@ def test_the_ods_keeps_sparklines_tables_names_formats_print_areas_and_propertie
     assert written.custom["tech-trade version"] and written.custom["tech-trade inputs"]
 
 
+def test_the_ods_opens_as_the_workbook_does(edition):
+    """Its views, which a conversion without a window leaves out: the Cover first, the States'
+    header rows and code columns frozen, no gridlines; and rows at the workbook's heights."""
+    workbook, edition_ods = edition
+    with zipfile.ZipFile(edition_ods) as archive:
+        settings = archive.read("settings.xml").decode()
+        content = archive.read("content.xml").decode()
+    expected = ods.xlsx_facts(workbook).sheets["States"]
+    states = re.search(r'<config:config-item-map-entry config:name="States">(.*?)</config:config-item-map-entry>',
+                       settings)[1]
+    items = dict(re.findall(r'config:name="(\w+)" config:type="\w+">([^<]*)<', states))
+    assert (int(items["VerticalSplitPosition"]), int(items["HorizontalSplitPosition"])) == expected.frozen == (15, 2)
+    assert items["VerticalSplitMode"] == items["HorizontalSplitMode"] == "2" and items["ShowGrid"] == "false"
+    assert re.search(r'config:name="ActiveTable" config:type="string">Cover<', settings)
+    assert 'style:use-optimal-row-height="true"' not in content
+
+
 def test_check_passes_the_ods_recalculated_by_libreoffice(edition):
     _, edition_ods = edition
     result = run_cli("check", edition_ods)
