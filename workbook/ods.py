@@ -42,8 +42,8 @@ from defusedxml.ElementTree import fromstring, iterparse
 
 from workbook import libreoffice, progress
 from workbook.atomic import atomic_write_path
-from workbook.errors import TechTradeError
-from workbook.safe_read import ODS_MIMETYPE, check_ods_file
+from workbook.errors import TechTradeError, WouldLoseError
+from workbook.safe_read import ODS_MIMETYPE, check_ods_file, check_workbook_file
 from workbook.seal import SEAL_PROPERTY as XLSX_SEAL_PROPERTY
 from workbook.seal import parts_digest
 from workbook.spreadsheet import quote_sheet_name, range_bounds
@@ -771,8 +771,10 @@ def as_xlsx(path: Path, recalculate: bool = True) -> Iterator[Path]:
             raise TechTradeError(f"{path}: LibreOffice could not read it as a spreadsheet: {error}") from None
         try:
             yield converted
+        except WouldLoseError:
+            raise
         except TechTradeError as error:
-            raise type(error)(str(error).replace(str(converted), str(path))) from None
+            raise TechTradeError(str(error).replace(str(converted), str(path))) from None
 
 
 def chart_text_problems(facts: SpreadsheetFacts) -> Iterator[tuple[str, str]]:
@@ -799,6 +801,8 @@ def check_ods(path: Path, recalculated: Path | None = None) -> list[Finding]:
     path = Path(path)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or links to other files)"):
         check_ods_file(path)
+        if recalculated is not None:
+            check_workbook_file(Path(recalculated))
     if recalculated is None:
         libreoffice.find_soffice()
     with contextlib.ExitStack() as stack:
