@@ -140,11 +140,16 @@ class SpreadsheetFacts:
     tables: dict[str, tuple[str, Bounds]] = field(default_factory=dict)
     #: The workbook's defined names (print areas and titles aside).
     names: set[str] = field(default_factory=set)
-    #: Title, subject and description.
+    #: Title, subject, description, author and language.
     properties: dict[str, str] = field(default_factory=dict)
     keywords: set[str] = field(default_factory=set)
     #: The custom (user-defined) document properties.
     custom: dict[str, str] = field(default_factory=dict)
+
+
+#: The document properties both formats keep in Dublin Core's terms, by the name the checks give them.
+_PROPERTIES = (("title", f"{_DC}title"), ("subject", f"{_DC}subject"), ("description", f"{_DC}description"),
+               ("author", f"{_DC}creator"), ("language", f"{_DC}language"))
 
 
 def _keywords(text: str) -> set[str]:
@@ -191,8 +196,7 @@ def xlsx_facts(path: Path) -> SpreadsheetFacts:
                             sheet.charts.append((properties.get("name", ""), properties.get("descr", "")))
         if "docProps/core.xml" in names:
             core = fromstring(archive.read("docProps/core.xml"))
-            for key, tag in (("title", f"{_DC}title"), ("subject", f"{_DC}subject"),
-                             ("description", f"{_DC}description")):
+            for key, tag in _PROPERTIES:
                 found = core.find(tag)
                 if found is not None and found.text:
                     facts.properties[key] = found.text
@@ -318,8 +322,7 @@ def ods_facts(path: Path) -> SpreadsheetFacts:
             _OdsContent(facts, charts, styles).read(stream)
         meta = fromstring(archive.read(_META)).find(f"{_OFFICE}meta")
         if meta is not None:
-            for key, tag in (("title", f"{_DC}title"), ("subject", f"{_DC}subject"),
-                             ("description", f"{_DC}description")):
+            for key, tag in _PROPERTIES:
                 found = meta.find(tag)
                 if found is not None and found.text:
                     facts.properties[key] = found.text
