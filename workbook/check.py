@@ -36,6 +36,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from workbook import libreoffice, progress, validator
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.errors import TechTradeError
+from workbook.ods import check_ods, is_ods
 from workbook.openpyxl_reading import load_workbook
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
@@ -99,6 +100,9 @@ def check_workbook(path: Path, office_version: str | None = None, recalculated: 
     in): its values are compared, and no LibreOffice is started.
     """
     path = Path(path)
+    if is_ods(path):
+        # An OpenDocument spreadsheet is read through LibreOffice (workbook/ods.py).
+        return check_ods(path, recalculated)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)
