@@ -30,8 +30,13 @@ _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", r
 
 def chart_descriptions(workbook: Path) -> list[str]:
     """The alternative text of every chart on the workbook's visible sheets, in print order:
-    sheet by sheet, each sheet's charts in the order they were drawn."""
+    sheet by sheet, each sheet's charts in the order they were drawn. None for a file that is not
+    an .xlsx (an .ods keeps its charts' descriptions in a form LibreOffice prints itself)."""
+    if not zipfile.is_zipfile(workbook):
+        return []
     with zipfile.ZipFile(workbook) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            return []
         def part(name: str) -> bytes:
             return archive.read(name)
 
