@@ -220,7 +220,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
              "check": ("wrapped", "check_label"), "unit": ("formula_text", "narrow"),
              "published": ("general_number", "figure"), "workbook": ("general_number", "figure"),
              "difference": ("general_number", "figure"), "tolerance": ("general_number", "figure"),
-             "status": ("check", "narrow"), "reason": ("note_wrapped", "reason")}
+             "status": ("check", "status"), "reason": ("note_wrapped", "reason")}
     unit_styles = [UNIT_STYLES[unit] for unit in rows["unit"]]
     columns = [
         TableColumn(header=col[key], style=looks[key][0], width=looks[key][1], values=values[key],
