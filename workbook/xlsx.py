@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
-from workbook import register
+from workbook import __version__, register
 from workbook.errors import FormatLimitError
 from workbook.formula_names import check_workbook_references
 from workbook.seal import SealingWorkbook
@@ -245,10 +245,12 @@ class Book:
             "keywords": document["keywords"],
             "category": document["category"],
             "comments": document["comments"],
-            "author": "",
+            "author": document["author"],
             "company": "",
             "created": build_time(),
         })
+        workbook.language = document["language"]
+        workbook.application = document["application"].format(version=__version__)
         workbook.set_calc_mode("auto")
         return cls(workbook=workbook, formats=_make_formats(workbook), protect=protect)
 
