@@ -4,6 +4,8 @@ never drops one without a word."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import warnings
 import zipfile
@@ -162,3 +164,32 @@ def test_a_thousand_mutated_packages_each_read_or_refused_in_one_line(tmp_path: 
                 assert "\n" not in str(error) and str(path) in str(error), (attempt, str(error))
     # Some mutations break what the reader reads, some leave it whole: both happened.
     assert 0 < refused < 1000, refused
+
+
+def test_mutated_workbooks_through_extract_and_diff_end_in_a_result_or_one_line(tmp_path: Path,
+                                                                                  default_workbook: Path):
+    # Whole commands cost a second or two a copy: a few dozen here; the package reader takes a thousand above.
+    from workbook.cli import main
+
+    with zipfile.ZipFile(default_workbook) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    random = Random(7)
+    for attempt in range(16):
+        path = tmp_path / f"mutated-{attempt}.xlsx"
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in _mutated(parts, random).items():
+                archive.writestr(name, data)
+        commands = [["extract", str(path), "--out", str(tmp_path / f"out-{attempt}"), "-q"]]
+        if attempt % 4 == 0:
+            commands.append(["diff", "-q", str(default_workbook), str(path)])
+        for command in commands:
+            errors = io.StringIO()
+            with warnings.catch_warnings(), contextlib.redirect_stderr(errors), \
+                    contextlib.redirect_stdout(io.StringIO()):
+                # openpyxl warns of what it does not read in the tool's workbooks: not this test's matter.
+                warnings.simplefilter("ignore")
+                status = main(command)
+            said = errors.getvalue()
+            assert status in (0, 1, 2, 3), (attempt, command, status)
+            if status == 2:
+                assert said.startswith("tech-trade: error: ") and said.count("\n") == 1, (attempt, said)
