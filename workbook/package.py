@@ -103,11 +103,16 @@ class Package:
         return next((target for _, found, target in self.relationships(part) if found == kind), None)
 
     @functools.cached_property
-    def saved_by_libreoffice(self) -> bool:
-        """Whether the last program to save the file was LibreOffice (docProps/app.xml's Application)."""
+    def application(self) -> str:
+        """The program that saved the file last, as docProps/app.xml's Application says ("" where it does not)."""
         root = self.xml(self.target("", "extended-properties") or "")
         application = None if root is None else root.find(f"{_EXTENDED}Application")
-        return application is not None and (application.text or "").startswith("LibreOffice")
+        return "" if application is None else (application.text or "").strip()
+
+    @property
+    def saved_by_libreoffice(self) -> bool:
+        """Whether the last program to save the file was LibreOffice."""
+        return self.application.startswith("LibreOffice")
 
     def targets(self, part: str, kind: str) -> list[str]:
         return [target for _, found, target in self.relationships(part) if found == kind]
