@@ -372,7 +372,14 @@ def _addin(args: argparse.Namespace) -> int:
     from workbook.paths import output_file
 
     target = output_file(args.out, ".oxt", "the extension")
-    python = python_to_run(args.python) if args.python is not None else default_python()
+    if args.python is None:
+        python = default_python()
+    elif args.bundle:
+        # The extension runs its own copy where the named Python is not there (another machine's, say).
+        python = args.python
+    else:
+        # Without a copy of its own, an extension naming a Python that is not there cannot run.
+        python = python_to_run(args.python)
     out = write_extension(target.path(EXTENSION_NAME), python=python, bundle=args.bundle)
     _say(args, f"wrote {out}")
     return EXIT_OK

@@ -79,7 +79,8 @@ def python_to_run(python: str) -> str:
     found = shutil.which(python)
     if found is None or not os.path.isfile(found):
         raise TechTradeError(f"{python}: no such program to run; --python names the Python the extension runs the "
-                             f"package with (for example {sys.executable})")
+                             f"package with (for example {sys.executable}), or, with --bundle, that of the machine "
+                             "it is for")
     return python
 
 
