@@ -204,3 +204,9 @@ def test_extract_says_in_one_line_that_partner_files_hold_the_tech_category_alon
     notes = result.stderr.splitlines()
     assert len(notes) == 1 and notes[0].startswith("tech-trade: note: ")
     assert "partner_exports.csv" in notes[0] and "tech category's partner rows alone" in notes[0]
+
+
+def test_a_file_given_as_the_data_to_read_is_named_a_file(tmp_path: Path):
+    (tmp_path / "notes.csv").write_text("kept\n", encoding="utf-8")
+    error = _one_error_line(run_cli("build", "--data", "notes.csv", "--out", "x.xlsx", cwd=tmp_path))
+    assert "notes.csv: is a file, not a folder (expected a folder of CSV files" in error
