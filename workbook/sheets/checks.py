@@ -117,8 +117,9 @@ def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[s
     def count(word: str) -> str:
         return f"COUNTIF({status},{string_literal(word)})"
 
-    differ_known = (f"SUMPRODUCT(({status}={string_literal(words['differs'])})"
-                    f"*(LEN({reason})>0))")
+    # The reason compared with "" rather than measured with LEN: a function of one value given a
+    # range inside SUMPRODUCT reads one cell of it in IronCalc and Gnumeric.
+    differ_known = f"SUMPRODUCT(({status}={string_literal(words['differs'])})*({reason}<>\"\"))"
     formulas = {
         "total": f"ROWS({status})",
         "matches": count(words["matches"]),
