@@ -9,11 +9,12 @@ import pandas as pd
 
 from workbook.atomic import atomic_write_path
 from workbook.schema import FileSchema
+from workbook.paths import make_folder
 
 
 def write_data_file(frame: pd.DataFrame, schema: FileSchema, data_dir: Path) -> Path:
     """Write ``frame`` as ``data_dir/schema.filename``: schema's columns in order, sorted by its key."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(data_dir, "--data")
     ordered = frame[schema.column_names].sort_values(list(schema.key), kind="stable").reset_index(drop=True)
     # Numbers are read as floats (amounts may exceed int64 in bad data); write each
     # whole value as the integer it is (63000000000, not 63000000000.0) and keep
