@@ -233,7 +233,7 @@ def _build(args: argparse.Namespace) -> int:
 
     # The appendix is part of a PDF: asking for it asks for the PDF.
     args.pdf = args.pdf or args.pdf_appendix
-    if args.ods and args.out is not None and args.out.suffix.lower() == ".ods":
+    if args.ods and args.out is not None and Path(args.out).suffix.lower() == ".ods":
         raise TechTradeError(f"--out {args.out}: --out names the .xlsx; --ods writes the .ods beside it")
     target = output_file(args.out, ".xlsx", "the workbook")
     if args.pdf or args.ods:
