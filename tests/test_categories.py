@@ -95,6 +95,8 @@ def test_each_states_block_is_its_rows_of_census_exports(default_values, default
     header_rows = 4
     for (state, _), formula in formulas.items():
         rows, first, last = blocks[state]
+        # A block of one row takes the row below too (IronCalc reads INDEX(r,0,k) over two rows or more).
+        last = max(last, first + 1)
         assert BLOCK_RANGE.search(formula).groups() == (str(first + header_rows), str(last + header_rows)), state
     # The helper compares the state's rows in its block with its rows in the whole table.
     values, helper_formulas = holds_column(default_values), holds_column(default_formulas)

@@ -260,10 +260,17 @@ def state_blocks(model: SnapshotModel) -> dict[str, StateBlock]:
     """Each state's block of the CensusExports table as the build writes it."""
     name = quote_sheet_name(EXPORTS.sheet_name)
     last_col = len(register.CENSUS_EXPORTS.keys or ()) + len(wide_years(model.data.exports)) - 1
+    spans = model.figures(export_rows)
+    table_rows = max((rows.last for rows in spans.values()), default=1)
     blocks = {}
-    for code, rows in model.figures(export_rows).items():
+    for code, rows in spans.items():
         # A state without rows gets the table's first row, which is not its own: its sums are 0.
-        first, last = HEADER_ROW + rows.first, HEADER_ROW + rows.last
+        first, last = rows.first, rows.last
+        if first == last:
+            # Two rows at least: IronCalc gives #VALUE! for INDEX(r,0,k) over one row. The row
+            # beside is another state's, which the SUMIFS leaves out by its state code.
+            first, last = (first, last + 1) if last < table_rows else (max(first - 1, 1), last)
+        first, last = HEADER_ROW + first, HEADER_ROW + last
 
         def cells(first_col: int, last_col: int) -> str:
             return (f"{name}!{xl_rowcol_to_cell(first, first_col, row_abs=True, col_abs=True)}:"

@@ -44,7 +44,7 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
 
     # Provenance a reader can cite; no build date, so that a rebuild of the same data is the same file.
     layout.heading(words["build_heading"])
-    vintages = "; ".join(f"{source['name']}: {source['vintage']}" for source in words["sources"])
+    vintages = "; ".join(f"{source['name']}: {source['vintage'].rstrip('.')}" for source in words["sources"]) + "."
     for label, value in ((words["version_label"], __version__), (words["checksum_label"], data_checksum),
                          (words["vintage_label"], vintages)):
         layout.entry(label, value, "page_text", label_width="page_label", label_style="label_wrapped")
