@@ -47,14 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     _add_templates_option(build)
 
     check = commands.add_parser(
-        "check", help="recalculate a workbook in LibreOffice and validate it against the Office Open XML schema"
-    )
+        "check", help="recalculate a workbook in LibreOffice and IronCalc, read its inputs and Checks sheet, and "
+                      "validate it against the Office Open XML schema",
+        description="Check a workbook: every formula recalculated in LibreOffice and in IronCalc (Excel's rules) "
+                    "against its cached value, every input against the data schema, the Checks sheet's identities "
+                    "and published figures, the Office Open XML schema, and accessibility. A part whose program is "
+                    "not installed is left out, and said on standard error.")
     check.add_argument("file", type=Path, help="the .xlsx workbook to check")
     check.add_argument("--office-version", default=None,
                        help="Office version to validate against, e.g. Office2016 (default: Microsoft365)")
     check.add_argument("--recalculated", type=Path, default=None, metavar="COPY",
                        help="a copy of FILE that a spreadsheet has recalculated fully and saved: its values are "
                             "compared with FILE's, and LibreOffice is not started (the add-in's Check does so)")
+    check.add_argument("--require-all", action="store_true",
+                       help="refuse (exit status 2) rather than leave out a part whose program is not installed "
+                            "(LibreOffice, the schema validator, IronCalc)")
 
     census = commands.add_parser(
         "import-census", help="write data/ files from Census trade as Census serves it (each file recognised by its content)",
@@ -228,9 +235,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from workbook.check import check_workbook
+    from workbook.check import run_check
 
-    findings = check_workbook(args.file, office_version=args.office_version, recalculated=args.recalculated)
+    result = run_check(args.file, office_version=args.office_version, recalculated=args.recalculated,
+                       require_all=args.require_all)
+    # Said first, and even with --quiet: what was not checked is not known to be right.
+    for part in result.left_out:
+        print(f"tech-trade: {part}", file=sys.stderr)
+    findings = result.findings
     problems = [finding for finding in findings if not finding.note]
     notes = [finding for finding in findings if finding.note]
     for problem in problems:
@@ -244,11 +256,19 @@ def _check(args: argparse.Namespace) -> int:
     if chart_text_notes:
         print(f"note: {len(chart_text_notes)} chart(s) lost their alternative text when LibreOffice saved the file; "
               f"first: {chart_text_notes[0]}", file=sys.stderr)
+    done = _parts_done(result.engines, result.validated)
     if problems:
-        print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+        print(f"{args.file}: {len(problems)} problem(s) ({done})", file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
-    _say(args, f"{args.file}: no problems (recalculated in LibreOffice, schema valid)")
+    _say(args, f"{args.file}: no problems ({done})")
     return EXIT_OK
+
+
+def _parts_done(engines: list[str], validated: bool) -> str:
+    """What the check ran: "recalculated in LibreOffice and IronCalc, schema valid"."""
+    parts = [f"recalculated in {' and '.join(engines)}" if engines else "not recalculated"]
+    parts.append("schema checked" if validated else "schema not checked")
+    return ", ".join(parts)
 
 
 def _import_census(args: argparse.Namespace) -> int:
