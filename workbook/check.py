@@ -487,7 +487,8 @@ def _cell_problem(formula: str | None, cached: object, results: dict[str, ironca
     IronCalc", "recalculated value 42 in LibreOffice and IronCalc differs from cached value 999".
     """
     errors: dict[str, list[str]] = {}
-    differing: dict[str, list[str]] = {}
+    # Engines whose results agree with each other are one group: (result, engines).
+    differing: list[tuple[object, list[str]]] = []
     for engine, result in results.items():
         if formula is not None and data_table(formula) and engine == IRONCALC:
             continue
@@ -497,10 +498,14 @@ def _cell_problem(formula: str | None, cached: object, results: dict[str, ironca
             errors.setdefault(str(result.value), []).append(engine)
         elif (formula is not None and compare_values and not _VOLATILE_FUNCTION.search(formula)
               and not values_agree(cached, result.value)):
-            differing.setdefault(_describe(result.value), []).append(engine)
+            group = next((names for value, names in differing if values_agree(value, result.value)), None)
+            if group is None:
+                differing.append((result.value, [engine]))
+            else:
+                group.append(engine)
     parts = [f"error {error} after recalculation in {_engines(names)}" for error, names in errors.items()]
     if differing:
-        shown = ", ".join(f"{value} in {_engines(names)}" for value, names in differing.items())
+        shown = ", ".join(f"{_describe(value)} in {_engines(names)}" for value, names in differing)
         verb = "differs" if len(differing) == 1 else "differ"
         parts.append(f"recalculated value{'s' if len(differing) > 1 else ''} {shown} {verb} from cached value "
                      f"{_describe(cached)}")
@@ -617,6 +622,9 @@ def _is_number(value: object) -> TypeGuard[float]:
 def _describe(value: object) -> str:
     if value is None:
         return "(empty)"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        # 42, as a spreadsheet shows it, whether the engine read it as a whole number or a float.
+        return str(int(value))
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):

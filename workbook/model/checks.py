@@ -81,6 +81,11 @@ def known_reason(figure: str, subject: str) -> KnownReason | None:
     return _known_reason(key, reasons[key])
 
 
+def known_reasons() -> dict[str, KnownReason]:
+    """Every reason declared, by its key; a malformed one raises TemplateError naming it."""
+    return {key: _known_reason(key, entry) for key, entry in wording("checks")["reasons"].items()}
+
+
 def _known_reason(key: str, entry: object) -> KnownReason:
     where = f"checks.toml: [checks.reasons] {key!r}"
     if not isinstance(entry, dict) or not {"text", "expected", "source"} <= set(entry):

@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, KnownReason, identity_difference, identity_status,
-                                   known_reason, published_status, tolerance)
+                                   known_reason, known_reasons, published_status, tolerance)
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures
 from workbook.model.published import published_rows
@@ -74,6 +74,8 @@ class Comparison:
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
+    # Every reason is read now: one given as bare text stops the build, whether or not a figure uses it.
+    known_reasons()
     formats = book.formats
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
