@@ -1,14 +1,19 @@
 """Check a finished workbook the way its readers will meet it.
 
-Two things go wrong unseen when a workbook is written by a program:
+What goes wrong unseen when a workbook is written by a program, or edited:
 
 * a formula's cached result (what viewers that never calculate show) is not what
   the formula computes, or the formula computes an error in some spreadsheet;
-* the XML breaks the Office Open XML schema, and Excel offers to "repair" it.
+* the XML breaks the Office Open XML schema, and Excel offers to "repair" it;
+* an input no longer reads as data (a figure pasted as text reads $0 in every formula), and
+  the Checks sheet's statuses say so only to whoever reads them.
 
-So the check recalculates the workbook in LibreOffice and compares every formula
-with its cached result, and runs the Open XML SDK validator meanwhile (on a copy
-without the rows it checks itself, :mod:`workbook.validation_copy`).
+So the check recalculates the workbook in two engines, LibreOffice and IronCalc (Excel's
+rules, :mod:`workbook.ironcalc_engine`), and compares every formula with its cached result;
+reads the inputs as ``extract`` does (:mod:`workbook.input_check`) and the Checks sheet as
+recalculated (:mod:`workbook.check_statuses`); and runs the Open XML SDK validator meanwhile
+(on a copy without the rows it checks itself, :mod:`workbook.validation_copy`). A part whose
+program is not installed is left out, and the result says which.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeGuard, cast
+from typing import Protocol, Self, TypeGuard, cast
 
 from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
 from openpyxl.utils.cell import get_column_letter
@@ -163,7 +168,6 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
     has_validator = _found(validator.find_validator, PART_VALIDATOR, left_out, require_all)
     has_ironcalc = _found(ironcalc_engine.require_ironcalc, PART_IRONCALC, left_out, require_all)
     copy_engine = LIBREOFFICE if recalculated is None else RECALCULATED_COPY
-    engines = [name for name, ran in ((copy_engine, has_libreoffice), (IRONCALC, has_ironcalc)) if ran]
     with (tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir,
           contextlib.ExitStack() as running):
         # LibreOffice and the validator are programs of their own: they work side by side,
@@ -198,23 +202,22 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
         if has_ironcalc:
             with progress.step("recalculated every formula in IronCalc") as step:
                 try:
-                    computed[IRONCALC] = _IronCalcValues(ironcalc_engine.recalculate(path))
+                    computed[IRONCALC] = running.enter_context(_IronCalcValues(ironcalc_engine.recalculate(path)))
                 except ironcalc_engine.IronCalcError as error:
                     problems.append(Problem(str(path), f"IronCalc could not open or recalculate it ({error})"))
         if recalculation is not None:
             with progress.step(f"recalculated every formula in {copy_engine}"):
                 recalculated_path = recalculation()
-                computed[copy_engine] = _CopyValues(
-                    _Sheets.read(recalculated_path, recalculated=True, formulas=formulas), recalculated_path)
-        ordered = {name: computed[name] for name in engines if name in computed}
+                computed[copy_engine] = running.enter_context(_CopyValues(
+                    _Sheets.read(recalculated_path, recalculated=True, formulas=formulas), recalculated_path))
+        # LibreOffice first: its results are what the add-in's Calc shows, and what the statuses are read from.
+        ordered = {name: computed[name] for name in (copy_engine, IRONCALC) if name in computed}
         problems += _cell_problems(formulas, ordered, compare_values=has_cached_values)
         if inputs is not None and ordered:
             # The statuses as LibreOffice computes them where it ran, else as IronCalc does.
             engine, values = next(iter(ordered.items()))
             problems += [Problem(found.location, found.message)
                          for found in status_problems(inputs.table_places, values.read_range, engine)]
-        for each in computed.values():
-            each.close()
         findings: list[validator.ValidatorFinding] = []
         if validation is not None:
             with progress.step("validated against the Office Open XML schema") as step:
@@ -223,7 +226,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
     problems += [_schema_problem(finding) for finding in findings]
     with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
         problems += accessibility_problems(path)
-    return CheckResult(problems, left_out, engines, validated=validation is not None)
+    return CheckResult(problems, left_out, list(ordered), validated=validation is not None)
 
 
 def _found(find: Callable[[], object], part: str, left_out: list[LeftOut], require_all: bool) -> bool:
@@ -391,7 +394,9 @@ class _Engine(Protocol):
     def read_range(self, title: str, first_row: int, first_column: int, last_row: int,
                    last_column: int) -> list[list[object]]: ...
 
-    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exception: object) -> None: ...
 
 
 class _CopyValues:
@@ -428,7 +433,10 @@ class _CopyValues:
         return [list(row) for row in sheet.iter_rows(min_row=first_row, max_row=last_row, min_col=first_column,
                                                      max_col=last_column, values_only=True)]
 
-    def close(self) -> None:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
         if self._book is not None:
             self._book.close()
 
@@ -456,7 +464,10 @@ class _IronCalcValues:
         return [[self._workbook.value(title, row, column).value for column in range(first_column, last_column + 1)]
                 for row in range(first_row, last_row + 1)]
 
-    def close(self) -> None:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
         pass
 
 
@@ -490,7 +501,7 @@ def _cell_problem(formula: str | None, cached: object, results: dict[str, ironca
     # Engines whose results agree with each other are one group: (result, engines).
     differing: list[tuple[object, list[str]]] = []
     for engine, result in results.items():
-        if formula is not None and data_table(formula) and engine == IRONCALC:
+        if formula is not None and _is_data_table(formula) and engine == IRONCALC:
             continue
         if is_deliberate_gap(formula, cached if compare_values else "#N/A", result.value if result.error else None):
             continue
@@ -514,7 +525,7 @@ def _cell_problem(formula: str | None, cached: object, results: dict[str, ironca
     return "; ".join(parts) + (f" ({_shorten(formula)})" if formula else "")
 
 
-def data_table(formula: str) -> bool:
+def _is_data_table(formula: str) -> bool:
     """A what-if data table's cell, which IronCalc does not compute."""
     return formula == "data table"
 
