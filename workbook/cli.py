@@ -256,19 +256,19 @@ def _check(args: argparse.Namespace) -> int:
     if chart_text_notes:
         print(f"note: {len(chart_text_notes)} chart(s) lost their alternative text when LibreOffice saved the file; "
               f"first: {chart_text_notes[0]}", file=sys.stderr)
-    done = _parts_done(result.engines, result.validated)
     if problems:
-        print(f"{args.file}: {len(problems)} problem(s) ({done})", file=sys.stderr)
+        print(f"{args.file}: {len(problems)} problem(s) ({_parts_done(result.engines, result.validated, False)})",
+              file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
-    _say(args, f"{args.file}: no problems ({done})")
+    _say(args, f"{args.file}: no problems ({_parts_done(result.engines, result.validated, True)})")
     return EXIT_OK
 
 
-def _parts_done(engines: list[str], validated: bool) -> str:
+def _parts_done(engines: list[str], validated: bool, clean: bool) -> str:
     """What the check ran: "recalculated in LibreOffice and IronCalc, schema valid"."""
-    parts = [f"recalculated in {' and '.join(engines)}" if engines else "not recalculated"]
-    parts.append("schema checked" if validated else "schema not checked")
-    return ", ".join(parts)
+    recalculated = f"recalculated in {' and '.join(engines)}" if engines else "not recalculated"
+    schema = ("schema valid" if clean else "schema checked") if validated else "schema not checked"
+    return f"{recalculated}, {schema}"
 
 
 def _import_census(args: argparse.Namespace) -> int:
