@@ -45,6 +45,7 @@ _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 _WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _OFFICE_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 
 #: The most a row's or cell's style index may be (the SDK's semantic constraint).
 MAX_STYLE_INDEX = 65_490
@@ -225,6 +226,23 @@ def worksheet_parts_by_title(source: zipfile.ZipFile) -> dict[str, str]:
         if part is not None and sheet.get("name") is not None:
             parts[sheet.get("name", "")] = part
     return parts
+
+
+def table_places(source: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Every table of the workbook: its name -> (its sheet's title, its range such as ``A5:K45``),
+    read from the parts, as much as can be read."""
+    names = set(source.namelist())
+    places: dict[str, tuple[str, str]] = {}
+    for title, sheet_part in worksheet_parts_by_title(source).items():
+        for table_part in _targets(source, names, sheet_part, _TABLE):
+            try:
+                root = fromstring(source.read(table_part))
+            except (ParseError, DefusedXmlException, ValueError, KeyError):
+                continue
+            name, ref = root.get("name") or root.get("displayName"), root.get("ref")
+            if name and ref:
+                places[name] = (title, ref)
+    return places
 
 
 def _targets(source: zipfile.ZipFile, names: set[str], part: str, kind: str) -> list[str]:
