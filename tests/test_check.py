@@ -376,3 +376,11 @@ def test_libreoffices_sparkline_ids_are_a_note_not_a_problem():
     assert not _schema_problem(elsewhere).note
     other_attribute = {**saved_by_libreoffice, "description": "The 'bogus' attribute is not declared."}
     assert not _schema_problem(other_attribute).note
+
+
+def test_text_escaped_in_the_file_is_compared_as_a_spreadsheet_reads_it():
+    """openpyxl hands over a formula's text result as stored (``_x005F_`` for "_"), IronCalc decoded."""
+    from workbook.check import _xml_text
+
+    assert _xml_text("Ari_x005F_x0041_zona") == "Ari_x0041_zona"
+    assert _xml_text("plain") == "plain" and _xml_text(42) == 42

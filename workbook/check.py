@@ -77,6 +77,9 @@ _HARMLESS_OPENPYXL_WARNINGS = (
 
 _LONGEST_FORMULA_SHOWN = 80
 
+#: A character escaped in a file's text (``_x000D_``, ``_x005F_`` for an underscore).
+_ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -427,7 +430,7 @@ class _CopyValues:
         # A recalculated copy's cells are the cells themselves (_recalculated_cells).
         cell = cast(dict[tuple[int, int], ReadOnlyCell], self._sheets.cells.get(title, {})).get((row, column),
                                                                                               EMPTY_CELL)
-        value = _comparable(cell.value)
+        value = _xml_text(_comparable(cell.value))
         if _is_error_cell(cell, True):
             return ironcalc_engine.EngineValue(str(cell.value), error=True)
         return ironcalc_engine.EngineValue(cast(float | str | bool | None, value))
@@ -498,7 +501,7 @@ def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_value
         for row, column in sorted(set(formula_text) | errors):
             formula = formula_text.get((row, column))
             results = {name: engine.value(title, row, column) for name, engine in present.items()}
-            problem = _cell_problem(formula, cached.get((row, column)), results, compare_values)
+            problem = _cell_problem(formula, _xml_text(cached.get((row, column))), results, compare_values)
             if problem is not None:
                 yield Problem(f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}", problem)
 
@@ -637,6 +640,15 @@ def _comparable(value: object) -> object:
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)):
         return to_excel(value)
     return value
+
+
+def _xml_text(value: object) -> object:
+    """Text as a spreadsheet reads it from a file: ``_x005F_`` is "_", ``_x0041_`` "A".
+
+    A formula's text result is stored with characters escaped so; openpyxl hands it over as
+    stored, IronCalc decoded, so the file's side is decoded before the two are compared.
+    """
+    return _ESCAPED_CHARACTER.sub(lambda found: chr(int(found[1], 16)), value) if isinstance(value, str) else value
 
 
 def _is_number(value: object) -> TypeGuard[float]:
