@@ -56,14 +56,15 @@ def matrix_header(book) -> tuple[list[str], list[int], list]:
     return [row[0].value for row in states], [cell.value for cell in header_cells], header_cells
 
 
-def helper_columns(book) -> dict[str, dict[str, tuple[str, int, object]]]:
-    """Helper key (rows, first, last) -> state code -> (column letter, row, cell value) beside the matrix."""
+def holds_column(book) -> dict[str, tuple[str, int, object]]:
+    """State code -> (column letter, row, cell value) of the folded helper beside the matrix that says
+    whether all the state's CensusExports rows lie in its block."""
     header, states = matrix_rows(book)
-    words = wording("state_rows")
-    columns = {key: next(cell for cell in header if cell.value == words[key]).column - 1
-               for key in ("rows", "first", "last")}
-    return {key: {row[0].value: (row[col].column_letter, row[col].row, row[col].value) for row in states}
-            for key, col in columns.items()}
+    col = next(cell for cell in header if cell.value == wording("categories")["block_holds_state_header"]).column - 1
+    return {row[0].value: (row[col].column_letter, row[col].row, row[col].value) for row in states}
+
+
+BLOCK_RANGE = re.compile(r"'Census exports'!\$A\$(\d+):\$[A-Z]+\$(\d+)")
 
 
 def national_totals(census: pd.DataFrame, year: int) -> pd.Series:
@@ -77,37 +78,35 @@ def test_texas_tech_cell_of_the_2020_matrix_is_the_census_figure(default_values)
 def test_every_matrix_cell_sums_the_snapshot_year_over_its_states_census_rows_alone(default_formulas):
     formulas = matrix(default_formulas)
     assert len(formulas) == len(pd.read_csv(DATA / "states.csv")) * len(pd.read_csv(DATA / "categories.csv"))
-    helpers = helper_columns(default_formulas)
+    holds = holds_column(default_formulas)
     for (state, code), formula in formulas.items():
-        row = helpers["rows"][state][1]
-        first, last = f"${helpers['first'][state][0]}{row}", f"${helpers['last'][state][0]}{row}"
-        assert formula.startswith(f"=SUMIFS(INDEX(CensusExports[[#Data]],{first},MATCH((SnapshotYear)&\"\","), formula
-        # Every reference into CensusExports is cut to the state's rows: no cell scans the whole table.
-        rest = formula.replace("CensusExports[[#Headers]]", "")
-        for end in (first, last):
-            for column in ("[#Data]],", "State code],", "NAICS3],"):
-                rest = rest.replace(f"INDEX(CensusExports[{column}{end}", "")
-        assert "CensusExports" not in rest, formula
-        assert "CensusExports[State code]" in formula and "CensusExports[NAICS3]" in formula
+        letter, row, _ = holds[state]
+        # Over the state's block, a plain range every engine reads, while the helper says the block
+        # holds all the state's rows; else over the whole table.
+        assert formula.startswith(f"=IF(${letter}{row}=1,SUMIFS(INDEX('Census exports'!$A$"), formula
+        block, whole = formula.split(",SUMIFS(INDEX(CensusExports[[State code]:[2025]]", 1)
+        assert "CensusExports[State code]" not in block and "CensusExports[NAICS3]" not in block, formula
+        assert "CensusExports[State code],$A" in whole and "CensusExports[NAICS3]," in whole, formula
 
 
-def test_helper_cells_find_each_states_block_of_census_rows(default_values, default_formulas):
+def test_each_states_block_is_its_rows_of_census_exports(default_values, default_formulas):
     blocks = census_blocks(default_values)
-    values = helper_columns(default_values)
-    states, _, _ = matrix_header(default_values)
-    for state in states:
-        assert tuple(values[key][state][2] for key in ("rows", "first", "last")) == blocks[state], state
-    # The cells compute it live: a count, a MATCH, and the block's end (or the table's, if it is not whole).
-    formulas = helper_columns(default_formulas)
-    assert formulas["rows"]["TX"][2].startswith("=COUNTIF(CensusExports[State code],$A")
-    assert formulas["first"]["TX"][2].startswith("=IFERROR(MATCH($A")
-    assert formulas["last"]["TX"][2].endswith(",ROWS(CensusExports[State code]))")
+    formulas = matrix(default_formulas)
+    header_rows = 4
+    for (state, _), formula in formulas.items():
+        rows, first, last = blocks[state]
+        assert BLOCK_RANGE.search(formula).groups() == (str(first + header_rows), str(last + header_rows)), state
+    # The helper compares the state's rows in its block with its rows in the whole table.
+    values, helper_formulas = holds_column(default_values), holds_column(default_formulas)
+    assert {value for _, _, value in values.values()} == {1}
+    assert helper_formulas["TX"][2].startswith("=--(COUNTIF('Census exports'!$A$")
+    assert helper_formulas["TX"][2].endswith("=COUNTIF(CensusExports[State code],$A" + str(helper_formulas["TX"][1]) + "))")
 
 
 def test_helper_columns_are_folded_away_beside_the_matrix(default_formulas):
     sheet = default_formulas[SHEET]
-    columns = {key: column[next(iter(column))][0] for key, column in helper_columns(default_formulas).items()}
-    assert all(folded_away(sheet, letter) for letter in columns.values())
+    letter = next(iter(holds_column(default_formulas).values()))[0]
+    assert folded_away(sheet, letter)
     # The matrix itself stays in view, up to its last category.
     _, _, header_cells = matrix_header(default_formulas)
     assert not any(folded_away(sheet, cell.column_letter) for cell in header_cells)
@@ -252,6 +251,6 @@ def test_a_state_with_no_census_rows_shows_zeros_and_passes_the_check(without_ex
     book = open_workbook(path, data_only=True)
     assert {value for (code, _), value in matrix(book).items() if code == state} == {0}
     # Its block is row 1 alone, which is another state's: nothing of it is summed.
-    assert tuple(column[state][2] for column in helper_columns(book).values()) == (0, 1, 1)
+    assert holds_column(book)[state][2] == 1
     result = run_cli("check", path)
     assert result.returncode == 0, result.stdout + result.stderr

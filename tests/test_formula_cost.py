@@ -63,13 +63,22 @@ def test_the_whole_column_and_row_patterns_tell_one_from_a_range(formula, whole)
 
 
 def test_no_grid_of_cells_scans_the_whole_census_table_per_cell(default_formulas):
-    # A formula filled over a state x category or state x year grid reads a state's block of
-    # CensusExports rows (INDEX(...):INDEX(...)), never a whole column of the table.
-    whole_table_column = re.compile(r"(?<!INDEX\()CensusExports\[(?!\[#Headers\])")
+    # A formula filled over a state x year or state x category grid reads its state's rows
+    # alone (its tech row, or its block as a plain range); the whole table only in the branch
+    # taken where an analyst has put a state's row away from the others.
+    whole_table_column = re.compile(r"CensusExports\[(?!\[#Headers\])")
     trend = table_rows(default_formulas, "TechTrend")
     years = [header for header in trend[0] if header.isdigit()]
-    assert years and all(not whole_table_column.search(row[year]) for row in trend for year in years)
+    assert years and all(
+        row[year].startswith("=IF(TechTrend[[#This Row],[Tech rows]]=1,N(INDEX(CensusExports[")
+        and not whole_table_column.search(row[year].split(",IF(TechTrend[[#This Row],[Tech rows]]=0,0,")[0][len("=IF("):]
+                                          .replace(f"CensusExports[{year}]", ""))
+        for row in trend for year in years)
     sheet = default_formulas["Categories"]
     matrix = [cell.value for row in sheet.iter_rows() for cell in row
-              if isinstance(cell.value, str) and cell.value.startswith("=SUMIFS(") and "$A" in cell.value]
-    assert len(matrix) > 1_000 and all(not whole_table_column.search(formula) for formula in matrix)
+              if isinstance(cell.value, str) and cell.value.startswith("=IF(") and ",SUMIFS(INDEX('Census" in cell.value]
+    assert len(matrix) > 1_000
+    for formula in matrix:
+        block, fallback = formula.split("),SUMIFS(", 1)
+        assert not whole_table_column.search(block), formula
+        assert "'Census exports'!" not in fallback, formula

@@ -110,4 +110,4 @@ def test_the_interface_as_rows_for_a_sheet():
     assert ("Defined name", "SnapshotYear", "Cover") in rows
     # Presentation tables and helper columns are not promised.
     references = {reference for _, reference, _ in rows}
-    assert not references & {"PublishedChecks", "IdentityChecks", "LargestCategories", "TechTrend[First row]"}
+    assert not references & {"PublishedChecks", "IdentityChecks", "LargestCategories", "TechTrend[Tech row]"}

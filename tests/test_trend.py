@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from helpers import (DATA, build_workbook, census_blocks, charts_of, folded_away, named_cell, open_workbook, sheet_xml,
+from helpers import (DATA, build_workbook, charts_of, folded_away, named_cell, open_workbook, sheet_xml,
                      table_rows, table_sheet)
 from workbook.templates_loader import wording
 
@@ -59,9 +59,12 @@ def test_year_on_year_change_of_the_us_total(default_values):
 
 def test_us_figures_are_sumifs_over_each_years_column_for_the_tech_category(default_formulas):
     formulas = table_rows(default_formulas, "TechTrendUS")[0]
+    # The year's column found by its header over the table's span, a form every engine reads.
     assert formulas["Tech exports"] == ('=IF(ISNUMBER(MATCH((TechTrendUS[[#This Row],[Year]])&"",'
-                                        'CensusExports[[#Headers]],0)),SUMIFS(INDEX(CensusExports[[#Data]],0,'
-                                        'MATCH((TechTrendUS[[#This Row],[Year]])&"",CensusExports[[#Headers]],0)),'
+                                        'CensusExports[[#Headers],[State code]:[2025]],0)),'
+                                        'SUMIFS(INDEX(CensusExports[[State code]:[2025]],0,'
+                                        'MATCH((TechTrendUS[[#This Row],[Year]])&"",'
+                                        'CensusExports[[#Headers],[State code]:[2025]],0)),'
                                         'CensusExports[NAICS3],TechCategory),0)')
 
 
@@ -77,24 +80,24 @@ def test_every_state_and_year_equals_the_census_data(default_values, tech_census
     assert texas["2020"] == 45_022_715_511 and texas["State"] == "Texas"
 
 
-def test_state_figures_read_that_years_census_column_over_the_states_rows_alone(default_formulas):
+def test_state_figures_read_the_states_tech_row_of_that_years_census_column(default_formulas):
     texas = next(row for row in table_rows(default_formulas, "TechTrend") if row["Code"] == "TX")
-    first, last = "TechTrend[[#This Row],[First row]]", "TechTrend[[#This Row],[Last row]]"
-    assert texas["2016"] == (f"=SUMIFS(INDEX(CensusExports[2016],{first}):INDEX(CensusExports[2016],{last}),"
-                             f"INDEX(CensusExports[State code],{first}):INDEX(CensusExports[State code],{last}),"
-                             "TechTrend[[#This Row],[Code]],"
-                             f"INDEX(CensusExports[NAICS3],{first}):INDEX(CensusExports[NAICS3],{last}),TechCategory)")
+    rows, row = "TechTrend[[#This Row],[Tech rows]]", "TechTrend[[#This Row],[Tech row]]"
+    assert texas["2016"] == (f"=IF({rows}=1,N(INDEX(CensusExports[2016],{row})),IF({rows}=0,0,"
+                             "SUMIFS(CensusExports[2016],CensusExports[State code],TechTrend[[#This Row],[Code]],"
+                             "CensusExports[NAICS3],TechCategory)))")
     assert "INDEX(CensusExports[2025]," in texas["2025"]
 
 
-def test_helper_columns_find_each_states_block_of_census_rows_and_are_folded_away(default_values, default_formulas):
-    blocks = census_blocks(default_values)
+def test_helper_columns_find_each_states_tech_row_and_are_folded_away(default_values, default_formulas):
+    codes = [(row["State code"], row["NAICS3"]) for row in table_rows(default_values, "CensusExports")]
     words = wording("state_rows")
     for row in table_rows(default_values, "TechTrend"):
-        assert (row[words["rows"]], row[words["first"]], row[words["last"]]) == blocks[row["Code"]], row["Code"]
+        position = codes.index((row["Code"], 334)) + 1 if (row["Code"], 334) in codes else 0
+        assert (row[words["rows"]], row[words["row"]]) == (int(position > 0), position), row["Code"]
     cells = table_rows(default_formulas, "TechTrend", cells=True)[0]
     sheet = default_formulas[SHEET]
-    assert all(folded_away(sheet, cells[words[key]].column_letter) for key in ("rows", "first", "last"))
+    assert all(folded_away(sheet, cells[words[key]].column_letter) for key in ("rows", "row"))
     assert not any(folded_away(sheet, cells[str(year)].column_letter) for year in US_TECH_BILLIONS)
 
 

@@ -43,6 +43,12 @@ class UndefinedReferenceError(TechTradeError):
     written does not define; raised before the file is written, naming the formula and its cell."""
 
 
+class UnportableFormulaError(TechTradeError):
+    """A formula breaks one of Excel's rules, or reads differently in Excel (or an engine that
+    follows Excel's rules) than in LibreOffice; raised before the file is written, naming the
+    formula, its cell and the rule (workbook/excel_rules.py)."""
+
+
 class UnsafeWorkbookError(TechTradeError):
     """A file given to read back is not a workbook the tool will open: damaged, too big,
     hostile (a zip bomb, XML entities), or carrying macros, encryption or external links."""

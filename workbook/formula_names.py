@@ -139,17 +139,18 @@ def check_workbook_references(workbook: Workbook) -> None:
 def _formulas_of(sheet: Worksheet) -> Iterable[tuple[str, tuple[int, int]]]:
     yield from getattr(sheet, "formula_cells", {}).items()
     for cell_range, rules in sheet.cond_formats.items():
-        row, col = _first_cell(cell_range)
+        row, col = first_cell(cell_range)
         for rule in rules:
             if rule.get("type") == "expression" and rule.get("criteria"):
                 yield rule["criteria"], (row, col)
     for validation in sheet.validations:
         source = validation.get("value")
         if validation.get("validate") == "list" and isinstance(source, str):
-            yield source, _first_cell(validation["cells"][0]) if validation.get("cells") else (0, 0)
+            yield source, first_cell(validation["cells"][0]) if validation.get("cells") else (0, 0)
 
 
-def _first_cell(cell_range: str | Sequence[int]) -> tuple[int, int]:
+def first_cell(cell_range: str | Sequence[int]) -> tuple[int, int]:
+    """The first cell of a range as XlsxWriter keeps it: "A1:B5", or [first row, first col, ...]."""
     from xlsxwriter.utility import xl_cell_to_rowcol
 
     if isinstance(cell_range, (list, tuple)):

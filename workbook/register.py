@@ -125,9 +125,9 @@ STATE_SUMMARY = Table("StateSummary", "states", (("states", "columns"),))
 CATEGORY_TOTALS = Table("CategoryTotals", "categories", (("categories", "totals_columns"),))
 LARGEST_CATEGORIES = Table("LargestCategories", "categories", (("categories", "largest_columns"),), stable=False)
 TECH_TREND_US = Table("TechTrendUS", "trend", (("trend", "us_columns"),))
-#: A state's helper columns (where its rows lie in CensusExports) follow its year columns.
+#: A state's helper columns (where its tech row lies in CensusExports) follow its year columns.
 TECH_TREND = Table("TechTrend", "trend", (("trend", "state_columns"), ("state_rows", None)), years_after=2,
-                   internal_keys=("rows", "first", "last"))
+                   internal_keys=("rows", "row"))
 KEY_FINDINGS = Table("KeyFindings", "key_findings", (("key_findings", "columns"),), stable=False)
 PUBLISHED_CHECKS = Table("PublishedChecks", "checks", (("checks", "columns"),), stable=False)
 IDENTITY_CHECKS = Table("IdentityChecks", "checks", (("checks", "identity_columns"),), stable=False)

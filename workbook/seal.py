@@ -13,6 +13,11 @@ The digest covers every part except ``docProps/custom.xml``, the part that holds
 XlsxWriter assembles the parts before it zips them; :class:`SealingWorkbook` has
 its packager write the custom properties last, once the digest of the others is
 known.
+
+The same packager completes the document properties XlsxWriter cannot set: the
+document's language (``dc:language`` in ``docProps/core.xml``) and the program that
+made the file (``Application`` in ``docProps/app.xml``, which XlsxWriter fills with
+"Microsoft Excel"), before the seal covers them.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from io import BytesIO, StringIO
 from pathlib import Path
 from typing import IO, cast
 from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 from defusedxml import DefusedXmlException
@@ -64,7 +70,13 @@ def parts_digest(names: Iterable[str], size_of: Callable[[str], int],
 
 
 class SealingWorkbook(xlsxwriter.Workbook):
-    """An XlsxWriter workbook whose file carries the seal in its custom properties."""
+    """An XlsxWriter workbook whose file carries the seal in its custom properties, and its
+    language and the program that made it in its document properties."""
+
+    #: The document's language tag (``en-US``); None writes none.
+    language: str | None = None
+    #: The program that made the file, as docProps/app.xml names it; None leaves XlsxWriter's.
+    application: str | None = None
 
     def close(self) -> None:
         # Room for the seal, filled in by the packager once every other part is written. A
@@ -78,6 +90,20 @@ class SealingWorkbook(xlsxwriter.Workbook):
 
 
 class _SealingPackager(Packager):
+    def _write_core_file(self) -> None:
+        super()._write_core_file()
+        language = _workbook_of(self).language
+        if language is not None:
+            _edit_part(self.filenames, "docProps/core.xml", "</cp:coreProperties>",
+                       f"<dc:language>{escape(language)}</dc:language></cp:coreProperties>")
+
+    def _write_app_file(self) -> None:
+        super()._write_app_file()
+        application = _workbook_of(self).application
+        if application is not None:
+            _edit_part(self.filenames, "docProps/app.xml", "<Application>Microsoft Excel</Application>",
+                       f"<Application>{escape(application)}</Application>")
+
     def _write_custom_file(self) -> None:
         # Deferred to the end of _create_package, when every other part exists.
         pass
@@ -88,12 +114,41 @@ class _SealingPackager(Packager):
         files: list[tuple[StringIO | BytesIO | str, str, bool]] = self.filenames
         parts = {name: _Part(source) for source, name, _ in files}
         seal = parts_digest(parts, lambda name: parts[name].size, lambda name: parts[name].chunks())
-        # XlsxWriter declares the packager's workbook None until it is given one, before packaging.
-        workbook = cast(xlsxwriter.Workbook, self.workbook)
+        workbook = _workbook_of(self)
         workbook.custom_properties = [(name, seal if name == SEAL_PROPERTY else value, kind)
                                       for name, value, kind in workbook.custom_properties]
         Packager._write_custom_file(self)
         return files
+
+
+def _workbook_of(packager: Packager) -> SealingWorkbook:
+    # XlsxWriter declares the packager's workbook None until it is given one, before packaging.
+    return cast(SealingWorkbook, packager.workbook)
+
+
+def _edit_part(files: list[tuple[StringIO | BytesIO | str, str, bool]], name: str, old: str, new: str) -> None:
+    """Replace ``old``, which must be there once, by ``new`` in the XML of the part ``name`` as
+    XlsxWriter holds it before zipping (text in memory, or a file)."""
+    source = next(source for source, part, _ in files if part == name)
+    if isinstance(source, StringIO):
+        text = source.getvalue()
+    elif isinstance(source, str):
+        # newline="": the text as XlsxWriter wrote it, line ends untouched.
+        with open(source, encoding="utf-8", newline="") as stream:
+            text = stream.read()
+    else:
+        raise TypeError(f"{name}: XlsxWriter held it as bytes, not as XML text")
+    if text.count(old) != 1:
+        raise RuntimeError(f"{name}: XlsxWriter {xlsxwriter.__version__} no longer writes {old} "
+                           "(workbook/seal.py completes it)")
+    text = text.replace(old, new)
+    if isinstance(source, StringIO):
+        source.seek(0)
+        source.truncate()
+        source.write(text)
+    else:
+        with open(source, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
 
 
 class _Part:

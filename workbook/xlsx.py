@@ -22,8 +22,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
-from workbook import register
+from workbook import __version__, register
 from workbook.errors import FormatLimitError
+from workbook.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.formula_names import check_workbook_references
 from workbook.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
@@ -111,6 +112,10 @@ class LimitedWorksheet(Worksheet):
         #: Each distinct formula text written on the sheet, and the first cell that holds it:
         #: what the check of the names formulas use reads when the workbook is closed.
         self.formula_cells: dict[str, tuple[int, int]] = {}
+        #: An analyst's own sheet, carried into a rebuilt workbook: its formulas are the analyst's,
+        #: computed by the application they were written in, and are not held to Excel's rules
+        #: here (workbook/excel_rules.py), only to naming what the workbook defines.
+        self.own_work = False
 
     def _check_dimensions(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
         if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
@@ -148,8 +153,11 @@ class LimitedWorksheet(Worksheet):
     def _write_array_formula(self, first_row: int, first_col: int, last_row: int, last_col: int, formula: str,
                              cell_format: Format | None = None, value: Any = 0,
                              atype: str = "static") -> Literal[0, -1]:
-        if formula is not None and formula not in self.formula_cells:
-            self.formula_cells[formula] = (min(first_row, last_row), min(first_col, last_col))
+        # Recorded in braces, as an array formula is read: the rules of workbook/excel_rules.py
+        # read a range given to a function of one value differently in one.
+        braced = formula if formula is None or formula.startswith("{") else "{" + formula + "}"
+        if braced is not None and braced not in self.formula_cells:
+            self.formula_cells[braced] = (min(first_row, last_row), min(first_col, last_col))
         return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
                                             atype)
 
@@ -245,10 +253,12 @@ class Book:
             "keywords": document["keywords"],
             "category": document["category"],
             "comments": document["comments"],
-            "author": "",
+            "author": document["author"],
             "company": "",
             "created": build_time(),
         })
+        workbook.language = document["language"]
+        workbook.application = document["application"].format(version=__version__)
         workbook.set_calc_mode("auto")
         return cls(workbook=workbook, formats=_make_formats(workbook), protect=protect)
 
@@ -312,8 +322,9 @@ class Book:
 
     def close(self) -> None:
         """Check that every formula names only tables, columns and names the workbook defines
-        (whatever order the sheets were written in), then write the file."""
+        (whatever order the sheets were written in) and keeps Excel's rules, then write the file."""
         check_workbook_references(self.workbook)
+        check_workbook_rules(self.workbook)
         self.workbook.close()
 
 
@@ -405,8 +416,26 @@ def sheet_range(sheet: Worksheet, first_row: int, first_col: int, last_row: int,
 # ---------------------------------------------------------------- formulas
 
 def string_literal(text: str) -> str:
-    """Text as a formula's string literal: quoted, with inner quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
+    """Text as a formula's string literal: quoted, with inner quotes doubled.
+
+    Excel reads at most 255 characters in one text constant (LibreOffice reads more): longer
+    text is joined from constants of at most 255 characters with "&", an expression that
+    stands wherever a constant does (only comparisons bind looser than "&").
+    """
+    if utf16_length(text) <= MAX_TEXT_CONSTANT:
+        return '"' + text.replace('"', '""') + '"'
+    pieces: list[str] = []
+    piece: list[str] = []
+    length = 0
+    for character in text:
+        size = utf16_length(character)
+        if length + size > MAX_TEXT_CONSTANT:
+            pieces.append("".join(piece))
+            piece, length = [], 0
+        piece.append(character)
+        length += size
+    pieces.append("".join(piece))
+    return "&".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
 
 
 def literal_criterion(text: str) -> str:

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from workbook.templates_loader import wording
+
 from helpers import open_workbook, table_rows
 from workbook_cells import check_findings, extract_and_build, records, tables
 
@@ -92,6 +94,11 @@ def test_extract_and_build_sort_the_row_into_place_with_the_same_figures(added):
     assert book["Categories"][_matrix_cell(rebuilt, added.state, added.naics3)].value == NEW_VALUE
     trend = {row["Code"]: row for row in table_rows(book, "TechTrend")}
     assert trend[added.state][str(YEAR)] == NEW_VALUE
-    # Rebuilt, the state's rows are one block again: its last row is its block's, not the table's.
+    # Rebuilt, the state's rows are one block again: the matrix sums its block alone.
     codes = [row["State code"] for row in table_rows(book, "CensusExports")]
-    assert trend[added.state]["Last row"] == len(codes) - codes[::-1].index(added.state) < len(codes)
+    assert codes.index(added.state) + codes.count(added.state) - 1 == len(codes) - 1 - codes[::-1].index(added.state)
+    sheet = book["Categories"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Code" and row[1].value == "State")
+    holds = next(cell.column_letter for cell in header if cell.value == wording("categories")["block_holds_state_header"])
+    row = next(row[0].row for row in sheet.iter_rows() if row[0].value == added.state)
+    assert sheet[f"{holds}{row}"].value == 1

@@ -2,9 +2,10 @@
 
 The table holds one row per state and category, sorted by state code and then
 category (:func:`wide_by_year`), so each state's rows are one block. The Categories
-matrix and the Trend state table sum a state's figures over its block only, which
-two cells per state find (its first and last row): one SUMIFS per cell over the
-whole table would make opening the workbook cost the square of the data's size.
+matrix sums a state's figures over its block only, written as a plain range, and the
+Trend state table reads the one row of the state's tech category, found once per
+state: one SUMIFS per cell over the whole table would make opening the workbook
+cost the square of the data's size.
 """
 
 from __future__ import annotations
@@ -23,13 +24,18 @@ def wide_by_year(trade: pd.DataFrame) -> pd.DataFrame:
     blank is what the data says.
     """
     wide = trade.pivot(index=["state_code", "naics3"], columns="year", values="value_usd")
-    wide = wide.reindex(columns=sorted(wide.columns))
+    wide = wide.reindex(columns=wide_years(trade))
     wide.columns = [int(year) for year in wide.columns]
     return wide.reset_index()
 
 
-#: A state's helper cells in the workbook, in order; also the names of their wording and formulas.
-STATE_ROW_KEYS = ("rows", "first", "last")
+def wide_years(trade: pd.DataFrame) -> list[int]:
+    """The year columns of ``wide_by_year(trade)``, in order."""
+    return sorted(int(year) for year in set(trade["year"].tolist()))
+
+
+#: A state's helper cells in the Trend table, in order; also the names of their wording and formulas.
+TECH_ROW_KEYS = ("rows", "row")
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,6 @@ class StateRows:
     rows: int
     first: int
     last: int
-
-    def value(self, key: str) -> int:
-        """The helper cell ``key`` (one of STATE_ROW_KEYS)."""
-        value: int = getattr(self, key)
-        return value
 
 
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
@@ -67,3 +68,28 @@ def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
 def export_rows(model: SnapshotModel) -> dict[str, StateRows]:
     """Each state's block of the CensusExports table (``model.figures(export_rows)``)."""
     return state_rows(model.data.exports, pd.Index(model.data.states["state_code"]))
+
+
+@dataclass(frozen=True)
+class TechRow:
+    """Where a state's row of the tech category lies in the wide Census table."""
+
+    #: How many rows of the tech category the state has (the data's key allows one).
+    rows: int
+    #: The row counted from 1 (the table's first data row); 0 where the state has none.
+    row: int
+
+    def value(self, key: str) -> int:
+        """The helper cell ``key`` (one of TECH_ROW_KEYS)."""
+        value: int = getattr(self, key)
+        return value
+
+
+def tech_rows(model: SnapshotModel) -> dict[str, TechRow]:
+    """Each state's row of the tech category in the CensusExports table (``model.figures(tech_rows)``)."""
+    keys = model.data.exports[["state_code", "naics3"]].drop_duplicates().sort_values(["state_code", "naics3"])
+    positions = pd.RangeIndex(1, len(keys) + 1)
+    tech = keys.assign(row=positions)[keys["naics3"].to_numpy() == model.tech_naics3]
+    found = dict(zip(tech["state_code"], tech["row"]))
+    return {code: TechRow(rows=1, row=int(found[code])) if code in found else TechRow(rows=0, row=0)
+            for code in model.data.states["state_code"]}

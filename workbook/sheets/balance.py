@@ -21,7 +21,7 @@ from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TE
                                TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
                                TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
                                TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
-from workbook.sheets.data_tables import has_year_column, published_value, year_column
+from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
@@ -123,10 +123,10 @@ def _if_numbers(cells: tuple[str, ...], result: str) -> str:
     return f"IF({condition},{result},{string_literal(not_published())})"
 
 
-def _tech_goods(table: Table) -> str:
+def _tech_goods(census: WideTable) -> str:
     """The tech category summed over every state of a wide Census table, 0 if it lacks the year."""
-    return (f"IF({has_year_column(table.name, SNAPSHOT_YEAR)},"
-            f"SUMIFS({year_column(table.name, SNAPSHOT_YEAR)},{table.column('naics3')},{TECH_CATEGORY}),0)")
+    return (f"IF({census.has_year_column(SNAPSHOT_YEAR)},"
+            f"SUMIFS({census.year_column(SNAPSHOT_YEAR)},{census.table.column('naics3')},{TECH_CATEGORY}),0)")
 
 
 def _derivation_formulas() -> dict[str, str]:
@@ -154,10 +154,10 @@ def _derivation_formulas() -> dict[str, str]:
     }
 
 
-def _summary_formulas() -> dict[tuple[str, int], str]:
+def _summary_formulas(model: SnapshotModel) -> dict[tuple[str, int], str]:
     formulas = {
-        ("goods", EXPORTS_COL): _tech_goods(CENSUS_EXPORTS),
-        ("goods", IMPORTS_COL): _tech_goods(CENSUS_IMPORTS),
+        ("goods", EXPORTS_COL): _tech_goods(wide_table(model, CENSUS_EXPORTS)),
+        ("goods", IMPORTS_COL): _tech_goods(wide_table(model, CENSUS_IMPORTS)),
         ("services", EXPORTS_COL): _step("services_exports"),
         ("services", IMPORTS_COL): _step("services_imports"),
         ("services", PUBLISHED_COL): _step("published_services_balance"),
@@ -202,7 +202,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         ("total", BALANCE_COL): figures.total_balance,
         ("total", PUBLISHED_COL): figures.published_total_balance,
     }
-    summary_formulas = _summary_formulas()
+    summary_formulas = _summary_formulas(model)
     right_aligned = {name: book.style_variant(name, align="right") for name in ("change_billions", "usd_billions")}
     for key in SUMMARY_ROWS:
         row = summary_row(key)

@@ -1,8 +1,7 @@
 """The Categories sheet: exports by state and NAICS-3 category, national totals, the largest categories.
 
 The matrix is a heat map of live SUMIFS over the CensusExports table for the
-snapshot year, each over its state's rows alone (found by helper columns folded
-away beside the matrix); the national totals and their ranks are a table of their own, and
+snapshot year; the national totals and their ranks are a table of their own, and
 the chart reads a small ranked block that follows them, so the whole sheet follows
 the SnapshotYear and TechCategory inputs and every edited figure.
 """
@@ -17,10 +16,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
-from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
-from workbook.sheets.data_tables import state_exports, state_rows_formulas, state_year_block, year_column
+from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
 from workbook.charts import HouseChart
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
@@ -101,7 +99,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     totals_heading_row = _summary(book, sheet, figures, words, summary_heading_row) + 2
     sheet.write_string(totals_heading_row, 0, words["totals_heading"], formats["heading"])
     sheet.set_row(totals_heading_row, row_height_for("heading"))
-    totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1)
+    totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1,
+                                       wide_table(model, CENSUS_EXPORTS))
 
     # The largest categories and their chart on a page of their own: the chart is never cut.
     largest_heading_row = totals_last + 2
@@ -179,7 +178,6 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     formats = book.formats
     columns = words["matrix_columns"]
     matrix = figures.matrix
-    blocks = model.figures(export_rows)
     header_row = MATRIX_HEADER_ROW
     first_row, last_row = header_row + 1, header_row + len(matrix.index)
     category_cols = [category_col(offset) for offset in range(len(matrix.columns))]
@@ -200,18 +198,16 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_number(header_row, col, int(code), formats[style])
     sheet.set_row(header_row, row_height_for("header"))
 
-    # Beside the matrix, folded away: where each state's rows lie in CensusExports.
-    helper_cols = tuple(last_col + 1 + offset for offset in range(len(STATE_ROW_KEYS)))
-    row_words = wording("state_rows")
-    for col, key in zip(helper_cols, STATE_ROW_KEYS):
-        sheet.write_string(header_row, col, row_words[key], formats["header_number"])
-    fold_columns(sheet, helper_cols[0], helper_cols[-1], column_width("rank"))
-
+    # Beside the matrix, folded away with the chart's helper cells: whether each state's rows are
+    # all in its block of CensusExports, which its cells then sum alone.
+    holds_col = last_col + 1
+    sheet.write_string(header_row, holds_col, words["block_holds_state_header"], formats["header_number"])
+    fold_columns(sheet, holds_col, holds_col + 1, column_width("rank"))
+    exports, blocks = wide_table(model, CENSUS_EXPORTS), state_blocks(model)
     for index, (label, values) in enumerate(matrix.iterrows()):
         row = first_row + index
         state_code = str(label)
         code_cell = xl_rowcol_to_cell(row, CODE_COL, col_abs=True)
-        rows_cell, first_cell, last_cell = (xl_rowcol_to_cell(row, col, col_abs=True) for col in helper_cols)
         write_value(sheet, row, CODE_COL, state_code, formats["formula_text"])
         write_formula(sheet, row, NAME_COL,
                       f"INDEX({STATE_LIST.column('state_name')},"
@@ -222,13 +218,11 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
                           state_code if source == CODE_COL else figures.state_names[state_code])
         sheet.set_row(row, MATRIX_ROW_HEIGHT)
         block = blocks[state_code]
-        helpers = state_rows_formulas(code_cell, rows_cell, first_cell)
-        for col, key in zip(helper_cols, STATE_ROW_KEYS):
-            write_formula(sheet, row, col, helpers[key], formats["rank"], block.value(key))
-        year = state_year_block(CENSUS_EXPORTS.name, SNAPSHOT_YEAR, first_cell, last_cell)
+        write_formula(sheet, row, holds_col, block.holds_state(code_cell), formats["rank"], 1)
+        holds = xl_rowcol_to_cell(row, holds_col, col_abs=True)
         for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
-            write_formula(sheet, row, col, state_exports(year, code_cell, category_cell, first_cell, last_cell),
+            write_formula(sheet, row, col, block.exports(exports, SNAPSHOT_YEAR, code_cell, category_cell, holds),
                           formats["usd_compact"], value)
 
     sheet.set_column(CODE_COL, CODE_COL, column_width("state_code"))
@@ -258,7 +252,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
 
 # ---------------------------------------------------------------- national totals
 
-def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
+def _totals_formulas(col: dict[str, str], not_ranked: str, exports: WideTable) -> dict[str, str]:
     row = {key: CATEGORY_TOTALS.this_row(key) for key in col}
     whole = {key: CATEGORY_TOTALS.column(key) for key in col}
     find = f"MATCH({row['code']},{CATEGORY_LIST.column('naics3')},0)"
@@ -266,7 +260,7 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
     return {
         "label": f"INDEX({CATEGORY_LIST.column('label')},{find})",
         "kind": f"INDEX({CATEGORY_LIST.column('kind')},{find})",
-        "exports": (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+        "exports": (f"SUMIFS({exports.year_column(SNAPSHOT_YEAR)},"
                     f"{CENSUS_EXPORTS.column('naics3')},{row['code']})"),
         "share_of_goods": f"IF({GOODS_EXPORTS_US}=0,0,{row['exports']}/{GOODS_EXPORTS_US})",
         # Product categories that exported more, plus those that exported as much with a
@@ -278,11 +272,12 @@ def _totals_formulas(col: dict[str, str], not_ranked: str) -> dict[str, str]:
     }
 
 
-def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int) -> tuple[int, int]:
+def _totals(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, header_row: int,
+            exports: WideTable) -> tuple[int, int]:
     col = CATEGORY_TOTALS.headers()
     totals = figures.totals.reset_index().rename(columns={"naics3": "code"})
     totals["rank"] = [_or_not_ranked(rank, words["not_ranked"]) for rank in totals["rank"]]
-    formulas = _totals_formulas(col, words["not_ranked"])
+    formulas = _totals_formulas(col, words["not_ranked"], exports)
     columns = [
         TableColumn(header=col[key], style=style, width=width, values=totals[key].tolist(), formula=formulas.get(key),
                     header_style=_header_style(key))

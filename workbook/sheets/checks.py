@@ -28,7 +28,7 @@ from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DAT
                                TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
                                TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
-from workbook.sheets.data_tables import published_sum, year_column
+from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_width, print_setup, show_small_values, string_literal,
@@ -119,8 +119,9 @@ def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[s
     def count(word: str) -> str:
         return f"COUNTIF({status},{string_literal(word)})"
 
-    differ_known = (f"SUMPRODUCT(({status}={string_literal(words['differs'])})"
-                    f"*(LEN({reason})>0))")
+    # The reason compared with "" rather than measured with LEN: a function of one value given a
+    # range inside SUMPRODUCT reads one cell of it in IronCalc and Gnumeric.
+    differ_known = f"SUMPRODUCT(({status}={string_literal(words['differs'])})*({reason}<>\"\"))"
     formulas = {
         "total": f"ROWS({status})",
         "matches": count(words["matches"]),
@@ -270,7 +271,7 @@ def _show_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int]
 def _identities(book: Book, model: SnapshotModel) -> list[tuple[str, str, float | str, str, float | str]]:
     """(wording key, left formula, left value, right formula, right value) of each identity."""
     states = model.figures(state_figures)
-    all_tech = (f"SUMIFS({year_column(CENSUS_EXPORTS.name, SNAPSHOT_YEAR)},"
+    all_tech = (f"SUMIFS({wide_table(model, CENSUS_EXPORTS).year_column(SNAPSHOT_YEAR)},"
                 f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY})")
     data = model.data.exports
     tech_in_data = float(data.loc[(data["year"] == model.year) & (data["naics3"] == model.tech_naics3),

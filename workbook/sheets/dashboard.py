@@ -29,7 +29,7 @@ from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_TH
                                TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
                                TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
                                TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
-from workbook.sheets.data_tables import published_criteria, published_sum, year_column
+from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
 from workbook.sheets.key_findings import status_from_checks
 from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
@@ -196,7 +196,8 @@ class _ChartData:
             year_cell = xl_rowcol_to_cell(r, 0)
             for col, table, value in ((1, register.CENSUS_EXPORTS, entry.exports),
                                       (2, register.CENSUS_IMPORTS, entry.imports)):
-                formula = f"SUMIFS({year_column(table.name, year_cell)},{table.column('naics3')},{TECH_CATEGORY})"
+                year_column = wide_table(self.model, table).year_column(year_cell)
+                formula = f"SUMIFS({year_column},{table.column('naics3')},{TECH_CATEGORY})"
                 write_formula(sheet, r, col, formula, formats["usd_billions"], value)
             write_formula(sheet, r, 3, f"IF({year_cell}={SNAPSHOT_YEAR},{xl_rowcol_to_cell(r, 1)},0)", mark_style,
                           entry.exports if entry.year == self.model.year else 0.0)

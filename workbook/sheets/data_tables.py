@@ -19,9 +19,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook import register, schema
 from workbook.model import SnapshotModel
-from workbook.model.census_rows import wide_by_year
+from workbook.model.census_rows import export_rows, wide_by_year, wide_years
 from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.schema import Column
+from workbook.spreadsheet import quote_sheet_name
+from xlsxwriter.utility import xl_rowcol_to_cell
 from workbook.model.published import not_published
 from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
@@ -157,57 +159,137 @@ def cell_values(column: pd.Series) -> list[object]:
     return values
 
 
-def year_column(table: str, year: str) -> str:
-    """The data column of a wide Census table whose header is the year ``year`` (a formula).
+@dataclass(frozen=True)
+class WideTable:
+    """A wide table (a column per year) as formulas read it: its columns from the first to the last.
 
-    ``Table[[#Data]]`` and ``Table[[#Headers]]`` in this bracketed form are what
-    LibreOffice computes; the short ``Table[#Headers]`` gives #VALUE! there.
+    ``T[[State code]:[2025]]`` and ``T[[#Headers],[State code]:[2025]]`` are read alike by
+    LibreOffice, IronCalc and Excel; the specifiers alone are not (LibreOffice rejects
+    ``T[#Data]``, IronCalc ``T[[#Data]]``). The Notes tell an analyst to add a year by
+    inserting a column before the last year's, inside this span, so the span takes it in.
     """
-    return f"INDEX({table}[[#Data]],0,MATCH(({year})&\"\",{table}[[#Headers]],0))"
+
+    table: register.Table
+    #: The headers of the table's first column and of its last as the build writes it (its last year).
+    first_header: str
+    last_header: str
+
+    @property
+    def _columns(self) -> str:
+        return f"[{self.first_header}]:[{self.last_header}]"
+
+    @property
+    def body(self) -> str:
+        return f"{self.table.name}[{self._columns}]"
+
+    @property
+    def headers(self) -> str:
+        return f"{self.table.name}[[#Headers],{self._columns}]"
+
+    def year_column(self, year: str) -> str:
+        """The data column whose header is the year ``year`` (a formula)."""
+        return f"INDEX({self.body},0,{self.position(year)})"
+
+    def has_year_column(self, year: str) -> str:
+        """TRUE where the table has a column for the year (a formula)."""
+        return f"ISNUMBER({self.position(year)})"
+
+    def position(self, year: str) -> str:
+        """The year's column counted from the table's first (a formula; #N/A where it has none)."""
+        return f"MATCH(({year})&\"\",{self.headers},0)"
 
 
-def state_rows_formulas(code: str, rows: str, first: str) -> dict[str, str]:
-    """Formulas of the three helper cells that find a state's block of CensusExports rows.
+def wide_table(model: SnapshotModel, table: register.Table) -> WideTable:
+    """The wide table ``table`` (CensusExports, CensusImports, PartnerExports or PartnerImports) as this build writes it."""
+    return model.figures(_wide_tables)[table.name]
 
-    ``code`` is the cell of the state code; ``rows`` and ``first`` are the cells that
-    hold the first two formulas. The table is sorted by state, so a state's rows are
-    one block: ``first`` finds where it starts, and ``last`` where it ends. Where an
-    analyst has added a row of the state elsewhere in the table, the block is not
-    whole and ``last`` is the table's last row: the sums stay right, only slower.
-    A state with no rows gets a block of row 1 alone, which is not its own, so its
-    sums are 0.
-    """
-    codes = register.CENSUS_EXPORTS.column("state_code")
-    end = f"{first}+MAX({rows},1)-1"
+
+def _wide_tables(model: SnapshotModel) -> dict[str, WideTable]:
+    data = model.data
+    rows = {
+        register.CENSUS_EXPORTS: data.exports, register.CENSUS_IMPORTS: data.imports,
+        register.PARTNER_EXPORTS: tech_partner_rows(data.partner_exports, model.tech_naics3),
+        register.PARTNER_IMPORTS: tech_partner_rows(data.partner_imports, model.tech_naics3),
+    }
+    tables = {}
+    for table, trade in rows.items():
+        # The columns as wide_by_year and wide_partners lay them out: the keys, then the years in order.
+        keys = table.keys or ()
+        years = wide_years(trade)
+        last = table.header(int(years[-1])) if years else table.header(keys[-1])
+        tables[table.name] = WideTable(table, table.header(keys[0]), last)
+    return tables
+
+
+def state_exports(year_column: str, code: str, naics3: str) -> str:
+    """SUMIFS of a state's exports of a category in a year's column of CensusExports, over the whole table."""
+    exports = register.CENSUS_EXPORTS
+    return f"SUMIFS({year_column},{exports.column('state_code')},{code},{exports.column('naics3')},{naics3})"
+
+
+# A grid of state x category or state x year cells that each summed the whole table would make
+# opening the workbook cost the square of the data's size. Each cell reads its state's rows alone:
+# the table is sorted by state code, then category, so a state's rows are one block. The usual
+# dynamic range of a block, INDEX(r,a):INDEX(r,b), is one IronCalc cannot read (nor OFFSET's
+# volatility is wanted), so a block is either a plain range written by the build (which grows as
+# rows are inserted inside it) or one row found once per state; where an analyst has put a
+# state's row outside its block, the cells fall back to summing the whole table: right, only slower.
+
+@dataclass(frozen=True)
+class StateBlock:
+    """A state's block of CensusExports rows as plain ranges of the Census exports sheet."""
+
+    #: The block's rows, every column of the table (state code, NAICS3, the years).
+    body: str
+    codes: str
+    categories: str
+
+    def holds_state(self, code: str) -> str:
+        """1 where every CensusExports row of the state ``code`` lies in the block, else 0 (a formula)."""
+        codes = register.CENSUS_EXPORTS.column("state_code")
+        return f"--(COUNTIF({self.codes},{code})=COUNTIF({codes},{code}))"
+
+    def exports(self, exports: WideTable, year: str, code: str, naics3: str, holds: str) -> str:
+        """The state's exports of a category in ``year``: over the block where ``holds`` is 1, else over the table."""
+        position = exports.position(year)
+        return (f"IF({holds}=1,SUMIFS(INDEX({self.body},0,{position}),{self.codes},{code},"
+                f"{self.categories},{naics3}),{state_exports(exports.year_column(year), code, naics3)})")
+
+
+def state_blocks(model: SnapshotModel) -> dict[str, StateBlock]:
+    """Each state's block of the CensusExports table as the build writes it."""
+    name = quote_sheet_name(EXPORTS.sheet_name)
+    last_col = len(register.CENSUS_EXPORTS.keys or ()) + len(wide_years(model.data.exports)) - 1
+    blocks = {}
+    for code, rows in model.figures(export_rows).items():
+        # A state without rows gets the table's first row, which is not its own: its sums are 0.
+        first, last = HEADER_ROW + rows.first, HEADER_ROW + rows.last
+
+        def cells(first_col: int, last_col: int) -> str:
+            return (f"{name}!{xl_rowcol_to_cell(first, first_col, row_abs=True, col_abs=True)}:"
+                    f"{xl_rowcol_to_cell(last, last_col, row_abs=True, col_abs=True)}")
+        blocks[code] = StateBlock(body=cells(0, last_col), codes=cells(0, 0), categories=cells(1, 1))
+    return blocks
+
+
+def tech_row_formulas(code: str) -> dict[str, str]:
+    """Formulas of a state's two helper cells: how many CensusExports rows of the tech category it
+    has (``rows``), and where the one lies, counted from the table's first row (``row``, else 0)."""
+    exports = register.CENSUS_EXPORTS
+    codes, categories = exports.column("state_code"), exports.column("naics3")
+    header_row = f"ROW({exports.name}[[#Headers],[{exports.header('state_code')}]])"
     return {
-        "rows": f"COUNTIF({codes},{code})",
-        "first": f"IFERROR(MATCH({code},{codes},0),1)",
-        "last": f"IF(COUNTIF(INDEX({codes},{first}):INDEX({codes},{end}),{code})={rows},{end},ROWS({codes}))",
+        "rows": f"COUNTIFS({codes},{code},{categories},{register.TECH_CATEGORY})",
+        "row": (f"SUMPRODUCT(--({codes}={code}),--({categories}={register.TECH_CATEGORY}),"
+                f"ROW({codes})-{header_row})"),
     }
 
 
-def state_block(column: str, first: str, last: str) -> str:
-    """The cells of a CensusExports column (a structured reference) from row ``first`` to ``last``."""
-    return f"INDEX({column},{first}):INDEX({column},{last})"
-
-
-def state_year_block(table: str, year: str, first: str, last: str) -> str:
-    """The cells of the wide table's column for the year ``year`` (a formula), rows ``first`` to ``last``."""
-    column = f"MATCH(({year})&\"\",{table}[[#Headers]],0)"
-    return f"INDEX({table}[[#Data]],{first},{column}):INDEX({table}[[#Data]],{last},{column})"
-
-
-def state_exports(year_block: str, code: str, naics3: str, first: str, last: str) -> str:
-    """SUMIFS of a state's exports of a category over the state's block of CensusExports rows alone."""
-    exports = register.CENSUS_EXPORTS
-    return (f"SUMIFS({year_block},"
-            f"{state_block(exports.column('state_code'), first, last)},{code},"
-            f"{state_block(exports.column('naics3'), first, last)},{naics3})")
-
-
-def has_year_column(table: str, year: str) -> str:
-    """TRUE where the wide table has a column for the year (a formula)."""
-    return f"ISNUMBER(MATCH(({year})&\"\",{table}[[#Headers]],0))"
+def state_tech_exports(year_column: str, code: str, rows: str, row: str) -> str:
+    """The state's tech exports in a year's column: its one row read directly, else a SUMIFS."""
+    # N() reads a text typed over a figure as 0, as SUMIFS does.
+    return (f"IF({rows}=1,N(INDEX({year_column},{row})),"
+            f"IF({rows}=0,0,{state_exports(year_column, code, register.TECH_CATEGORY)}))")
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSheet) -> tuple[int, int]:

@@ -255,7 +255,9 @@ class _Helpers:
 
 
 def _count_so_far(cells: list[str]) -> str:
-    return "+".join(f'({cell}<>"")' for cell in cells)
+    """How many of ``cells`` hold a name, as a number: each condition is made one with "--", since a
+    count of one condition would otherwise be a logical, which Excel never finds equal to 1."""
+    return "+".join(f'--({cell}<>"")' for cell in cells)
 
 
 def _running_list(listed: str, item: str, included: bool, position: int, total: int, condition: str, item_cell: str,

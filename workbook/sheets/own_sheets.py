@@ -17,7 +17,7 @@ from workbook.errors import TechTradeError
 from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
 from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, Options, write_formula, write_value
+from workbook.xlsx import Book, LimitedWorksheet, Options, write_formula, write_value
 
 
 def write_own(book: Book, content: OwnContent) -> None:
@@ -77,6 +77,8 @@ def _missing(formula: str, tables: dict[str, set[str]], defined: set[str]) -> st
 
 def _write_sheet(book: Book, own: OwnSheet) -> None:
     sheet = book.workbook.add_worksheet(own.name, worksheet_class=type(book.workbook.worksheets()[0]))
+    if isinstance(sheet, LimitedWorksheet):
+        sheet.own_work = True
     formats: dict[tuple[str | None, bool, str | None, str | None], Format] = {}
     header_cells: set[tuple[int, int]] = set()
     for table in own.tables:

@@ -19,7 +19,7 @@ from workbook import register
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
-from workbook.sheets.data_tables import has_year_column, year_column
+from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
 from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, show_small_values,
                            write_formula, write_table, year_title_formula)
@@ -52,7 +52,7 @@ _LOOK = {
 }
 
 
-def has_partner_data_formula() -> str:
+def has_partner_data_formula(model: SnapshotModel) -> str:
     """1 where both partner tables have a column for the snapshot year and rows of the tech category, else 0.
 
     The tables hold the rows of the category the workbook was built for: an analyst who
@@ -60,7 +60,7 @@ def has_partner_data_formula() -> str:
     """
     year, tech = register.SNAPSHOT_YEAR, register.TECH_CATEGORY
     tables = (register.PARTNER_EXPORTS, register.PARTNER_IMPORTS)
-    conditions = [has_year_column(table.name, year) for table in tables]
+    conditions = [wide_table(model, table).has_year_column(year) for table in tables]
     conditions += [f"COUNTIFS({table.column('naics3')},{tech})>0" for table in tables]
     return f"IF(AND({','.join(conditions)}),1,0)"
 
@@ -70,9 +70,10 @@ def no_data_formula() -> str:
     return year_title_formula(wording(WORDING)["no_data"])
 
 
-def partner_sum(table: register.Table, year: str, country: str) -> str:
+def partner_sum(partner_table: WideTable, year: str, country: str) -> str:
     """SUMIFS of a partner table's tech rows for one country (``country`` is a formula of its text)."""
-    return (f"SUMIFS({year_column(table.name, year)},{table.column('country')},"
+    table = partner_table.table
+    return (f"SUMIFS({partner_table.year_column(year)},{table.column('country')},"
             f"{literal_criterion_of(country)},{table.column('naics3')},{register.TECH_CATEGORY})")
 
 
@@ -87,28 +88,29 @@ def country_listed(country: str) -> str:
     return f"COUNTIFS({register.PARTNERS.column('country')},{literal_criterion_of(country)})"
 
 
-def _formulas() -> dict[str, str]:
+def _formulas(model: SnapshotModel) -> dict[str, str]:
     row = {key: register.PARTNERS.this_row(key) for key in COLUMNS}
     has_data, year = register.HAS_PARTNER_DATA, register.SNAPSHOT_YEAR
     formulas = {}
     for flow, table, total in (("export", register.PARTNER_EXPORTS, register.TECH_EXPORTS_NATIONAL),
                                ("import", register.PARTNER_IMPORTS, register.TECH_IMPORTS_NATIONAL)):
-        value = row[f"{flow}s"]
-        formulas[f"{flow}s"] = (f"IF({has_data}=1,{partner_sum(table, year, row['country'])},"
+        value, partner_table = row[f"{flow}s"], wide_table(model, table)
+        formulas[f"{flow}s"] = (f"IF({has_data}=1,{partner_sum(partner_table, year, row['country'])},"
                                 f"{no_data_formula()})")
         formulas[f"{flow}_share"] = f'IF(ISNUMBER({value}),IF({total}=0,"",{value}/{total}),"")'
         formulas[f"{flow}_rank"] = f'IF(ISNUMBER({value}),RANK({value},{register.PARTNERS.column(f"{flow}s")}),"")'
         # Blank where the year before has no column (MATCH fails) or no trade with the country (division by 0).
         formulas[f"{flow}_change"] = (f'IF(ISNUMBER({value}),IFERROR({value}/'
-                                      f'{partner_sum(table, f"{year}-1", row["country"])}-1,""),"")')
+                                      f'{partner_sum(partner_table, f"{year}-1", row["country"])}-1,""),"")')
     formulas["balance"] = (f'IF(AND(ISNUMBER({row["exports"]}),ISNUMBER({row["imports"]})),'
                            f'{row["exports"]}-{row["imports"]},"")')
     return formulas
 
 
-def _summary_formulas() -> dict[str, str]:
+def _summary_formulas(model: SnapshotModel) -> dict[str, str]:
     def total(table: register.Table) -> str:
-        return (f"IF({register.HAS_PARTNER_DATA}=1,SUMIFS({year_column(table.name, register.SNAPSHOT_YEAR)},"
+        year_column = wide_table(model, table).year_column(register.SNAPSHOT_YEAR)
+        return (f"IF({register.HAS_PARTNER_DATA}=1,SUMIFS({year_column},"
                 f"{table.column('naics3')},{register.TECH_CATEGORY}),{no_data_formula()})")
 
     exports, imports = register.TECH_EXPORTS_NATIONAL, register.TECH_IMPORTS_NATIONAL
@@ -141,11 +143,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["summary_heading"])
     row = layout.row
     sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"]["has_data"], formats["label"])
-    write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(), formats["count"],
+    write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(model), formats["count"],
                   1 if figures.has_data else 0)
     book.define_name(register.HAS_PARTNER_DATA, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
     layout.skip()
-    summary_formulas = _summary_formulas()
+    summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
         row = layout.row
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
@@ -161,7 +163,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["table_heading"])
     layout.paragraph(words["table_note"], sum(column_width(width) for _, width in _LOOK.values()))
     header_row = layout.row
-    formulas = _formulas()
+    formulas = _formulas(model)
     table = figures.table
     columns = [TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(),
                            formula=formulas.get(key),

@@ -16,7 +16,7 @@ from workbook.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR
                                STATES_OVER_THRESHOLD, STATES_TECH_LEADING, STATES_TECH_TOP_THREE, TECH_CATEGORY,
                                TECH_EXPORTS_US, TECH_EXPORTS_US_CHANGE, TECH_EXPORTS_US_CHANGE_PERCENT,
                                TECH_EXPORTS_US_PREVIOUS)
-from workbook.sheets.data_tables import has_year_column, year_column
+from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, print_setup, show_small_values, theme_colour, write_formula, write_table,
@@ -45,36 +45,35 @@ UNITS_ROW = TABLE_HEADING_ROW + 1
 TABLE_HEADER_ROW = UNITS_ROW + 1
 
 
-def _sumifs_tech(year: str, state: str) -> str:
-    return (f"SUMIFS({year_column(CENSUS_EXPORTS.name, year)},"
+def _sumifs_tech(exports: WideTable, year: str, state: str) -> str:
+    return (f"SUMIFS({exports.year_column(year)},"
             f"{CENSUS_EXPORTS.column('state_code')},{state},"
             f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY})")
 
 
-def _formulas(col: dict[str, str]) -> dict[str, str]:
+def _formulas(col: dict[str, str], exports: WideTable) -> dict[str, str]:
     """The formula of each computed column, in the table's own structured references."""
-    exports = CENSUS_EXPORTS.name
     row = {key: STATE_SUMMARY.this_row(key) for key in col}
     whole = {key: STATE_SUMMARY.column(key) for key in col}
     previous_year = f"{SNAPSHOT_YEAR}-1"
     return {
         "state_name": (f"INDEX({STATE_LIST.column('state_name')},"
                        f"MATCH({row['state_code']},{STATE_LIST.column('state_code')},0))"),
-        "tech_exports": _sumifs_tech(SNAPSHOT_YEAR, row["state_code"]),
+        "tech_exports": _sumifs_tech(exports, SNAPSHOT_YEAR, row["state_code"]),
         # The first year of the data has no year before it: its previous year counts as 0.
-        "tech_exports_previous": (f"IF({has_year_column(exports, previous_year)},"
-                                  f"{_sumifs_tech(previous_year, row['state_code'])},0)"),
+        "tech_exports_previous": (f"IF({exports.has_year_column(previous_year)},"
+                                  f"{_sumifs_tech(exports, previous_year, row['state_code'])},0)"),
         "change": f"{row['tech_exports']}-{row['tech_exports_previous']}",
         "change_ratio": f'IF({row["tech_exports_previous"]}=0,"",{row["change"]}/{row["tech_exports_previous"]})',
         "share_of_us": f"IF({TECH_EXPORTS_US}=0,0,{row['tech_exports']}/{TECH_EXPORTS_US})",
         "us_rank": f"RANK({row['tech_exports']},{whole['tech_exports']},0)",
-        "goods_exports": (f"SUMIFS({year_column(exports, SNAPSHOT_YEAR)},"
+        "goods_exports": (f"SUMIFS({exports.year_column(SNAPSHOT_YEAR)},"
                           f"{CENSUS_EXPORTS.column('state_code')},{row['state_code']})"),
         "tech_share_of_goods": f"IF({row['goods_exports']}=0,0,{row['tech_exports']}/{row['goods_exports']})",
         # Categories from 900 up are Census special provisions, not product categories.
         "tech_category_rank": (f"1+COUNTIFS({CENSUS_EXPORTS.column('state_code')},{row['state_code']},"
                                f"{CENSUS_EXPORTS.column('naics3')},\"<900\","
-                               f"{year_column(exports, SNAPSHOT_YEAR)},\">\"&{row['tech_exports']})"),
+                               f"{exports.year_column(SNAPSHOT_YEAR)},\">\"&{row['tech_exports']})"),
         "over_threshold": f'IF({row["tech_exports"]}>{OVER_THRESHOLD_USD},"{YES}","No")',
         "tech_top_three": f'IF({row["tech_category_rank"]}<=3,"{YES}","No")',
         "tech_leading": f'IF({row["tech_category_rank"]}=1,"{YES}","No")',
@@ -145,7 +144,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
     write_units_row(book, sheet, UNITS_ROW, 0, [words["units"].get(key) for key in _LOOK])
     table = figures.table.reset_index()
-    formulas = _formulas(col)
+    formulas = _formulas(col, wide_table(model, CENSUS_EXPORTS))
     columns = [
         TableColumn(header=col[key], style=_LOOK[key][0], width=_LOOK[key][1], values=table[key].tolist(),
                     formula=formulas.get(key))

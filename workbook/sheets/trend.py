@@ -14,13 +14,12 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.census_rows import STATE_ROW_KEYS, export_rows
 from workbook.model.trend import TrendFigures, trend_figures
 from workbook.charts import HouseChart
 from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_EXPORTS_US_FIRST_YEAR,
                                TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
-from workbook.sheets.data_tables import (has_year_column, state_block, state_exports, state_rows_formulas,
-                                        year_column)
+from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
+from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_formulas, wide_table
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
@@ -60,7 +59,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     formats = book.formats
 
     sheet.write_string(US_HEADING_ROW, 0, words["us_heading"], formats["heading"])
-    us_first, us_last = _us_table(book, sheet, figures, words)
+    us_first, us_last = _us_table(book, sheet, figures, words, wide_table(model, CENSUS_EXPORTS))
     year_cells = {"first": xl_rowcol_to_cell(us_first, CODE_COL), "last": xl_rowcol_to_cell(us_last, CODE_COL)}
     first_year, last_year = figures.years[0], figures.years[-1]
     write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
@@ -100,8 +99,7 @@ def _text_formula(template: str, cells: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- United States
 
-def _us_formulas(col: dict[str, str]) -> dict[str, str]:
-    exports = CENSUS_EXPORTS.name
+def _us_formulas(col: dict[str, str], exports: WideTable) -> dict[str, str]:
     row = {key: TECH_TREND_US.this_row(key) for key in col}
     tech = f"{CENSUS_EXPORTS.column('naics3')},{TECH_CATEGORY}"
     previous_year = f"{row['year']}-1"
@@ -109,20 +107,21 @@ def _us_formulas(col: dict[str, str]) -> dict[str, str]:
     na = '""'
     return {
         # A year typed in that the data has no column for sums to 0 rather than an error.
-        "exports": (f"IF({has_year_column(exports, row['year'])},"
-                    f"SUMIFS({year_column(exports, row['year'])},{tech}),0)"),
-        "previous": (f"IF({has_year_column(exports, previous_year)},"
-                     f"SUMIFS({year_column(exports, previous_year)},{tech}),{na})"),
+        "exports": (f"IF({exports.has_year_column(row['year'])},"
+                    f"SUMIFS({exports.year_column(row['year'])},{tech}),0)"),
+        "previous": (f"IF({exports.has_year_column(previous_year)},"
+                     f"SUMIFS({exports.year_column(previous_year)},{tech}),{na})"),
         "change": f"IF(ISNUMBER({row['previous']}),{row['exports']}-{row['previous']},{na})",
         "change_ratio": (f"IF(ISNUMBER({row['previous']}),"
                          f"IF({row['previous']}=0,\"\",{row['change']}/{row['previous']}),{na})"),
     }
 
 
-def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wording) -> tuple[int, int]:
+def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wording,
+              exports: WideTable) -> tuple[int, int]:
     col = TECH_TREND_US.headers()
     us = figures.us.reset_index()
-    formulas = _us_formulas(col)
+    formulas = _us_formulas(col, exports)
     columns = [
         TableColumn(header=col[key], style=style, width=width, formula=formulas.get(key),
                     values=["" if value is None else value for value in us[key]],
@@ -189,7 +188,6 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     """The state x year table with a sparkline per state; return its last row and the sparklines' column."""
     col = TECH_TREND.headers()
     code = TECH_TREND.this_row("state_code")
-    model_rows = model.figures(export_rows)
     table = figures.table
     columns = [
         TableColumn(header=col["state_code"], style="formula_text", values=table.index.tolist()),
@@ -197,20 +195,21 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
                     formula=(f"INDEX({STATE_LIST.column('state_name')},"
                              f"MATCH({code},{STATE_LIST.column('state_code')},0))")),
     ]
-    # Where each state's rows lie in CensusExports: the year columns sum only those rows.
-    count, first_row, last_row = (TECH_TREND.this_row(key) for key in STATE_ROW_KEYS)
-    helpers = state_rows_formulas(code, count, first_row)
+    # Where each state's tech row lies in CensusExports: the year columns read that row alone.
+    model_rows = model.figures(tech_rows)
+    tech_rows_cell, tech_row_cell = (TECH_TREND.this_row(key) for key in TECH_ROW_KEYS)
+    helpers = tech_row_formulas(code)
     row_columns = [
         TableColumn(header=col[key], style="rank", header_style="header_number", formula=helpers[key],
                     values=[model_rows[state].value(key) for state in table.index])
-        for key in STATE_ROW_KEYS
+        for key in TECH_ROW_KEYS
     ]
     # One column per year of the data, each read from that year's column of CensusExports.
     for year in figures.years:
-        year_block = state_block(CENSUS_EXPORTS.column(year), first_row, last_row)
         columns.append(TableColumn(
             header=TECH_TREND.header(year), style="usd_compact", header_style="header_number",
-            values=table[year].tolist(), formula=state_exports(year_block, code, TECH_CATEGORY, first_row, last_row)))
+            values=table[year].tolist(),
+            formula=state_tech_exports(CENSUS_EXPORTS.column(year), code, tech_rows_cell, tech_row_cell)))
     first, last = write_table(book, sheet, header_row, TECH_TREND.name, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
     show_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "usd_compact")
