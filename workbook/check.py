@@ -201,10 +201,10 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
         with progress.step("read the formulas and their cached values") as step:
             formulas = _Sheets.read(path)
             step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
-            counted, uncached = _uncached_formulas(path)
-            has_cached_values = not (counted and uncached == counted)
-        if not has_cached_values:
-            problems.append(Problem(str(path), f"no formula has a cached value: {counted:,} formulas; open and save "
+            uncached = _formulas_without_cached_values(path)
+            has_cached_values = uncached is None
+        if uncached is not None:
+            problems.append(Problem(str(path), f"no formula has a cached value: {uncached:,} formulas; open and save "
                                                f"it in Excel or LibreOffice, or rebuild it"))
         with progress.step("read the inputs against the data schema") as step:
             input_findings = _input_problems(path)
@@ -557,13 +557,13 @@ _ANY_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v[\s/>]")
 _TEXT_RESULT = re.compile(rb"""\bt\s*=\s*["']str["']""")
 
 
-def _uncached_formulas(path: Path) -> tuple[int, int]:
-    """(formulas, formulas without a cached value) in the workbook's sheets.
+def _formulas_without_cached_values(path: Path) -> int | None:
+    """The number of formulas, where none of them has a cached value; None as soon as one has.
 
     A program that does not calculate (openpyxl) saves a formula with an empty ``<v/>`` or none;
     an empty text result is ``t="str"`` with an empty ``<v></v>``, and is cached.
     """
-    formulas = uncached = 0
+    formulas = 0
     with zipfile.ZipFile(path) as archive:
         for part in worksheet_parts_by_title(archive).values():
             try:
@@ -576,11 +576,10 @@ def _uncached_formulas(path: Path) -> tuple[int, int]:
                 body = found[2] or b""
                 if not _FORMULA_MARK.search(body):
                     continue
+                if _VALUE_WITH_TEXT.search(body) or (_TEXT_RESULT.search(found[1]) and _ANY_VALUE.search(body)):
+                    return None
                 formulas += 1
-                cached = bool(_VALUE_WITH_TEXT.search(body)) or (bool(_TEXT_RESULT.search(found[1]))
-                                                                 and bool(_ANY_VALUE.search(body)))
-                uncached += not cached
-    return formulas, uncached
+    return formulas or None
 
 
 def _formulas_by_position(sheet: ReadOnlyWorksheet) -> dict[tuple[int, int], str]:
