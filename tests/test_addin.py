@@ -334,6 +334,23 @@ def test_check_reports_a_planted_error_cell_and_selects_it(calc: Calc, workbook:
     assert workbook.read_bytes() == before
 
 
+@pytest.mark.libreoffice
+def test_check_passes_the_ods_edition_open_in_calc_and_leaves_it_as_it_was(calc: Calc, tmp_path: Path):
+    result = run_cli("build", "--data", REPO / "data", "--ods", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [edition] = tmp_path.glob("*.ods")
+    before = edition.read_bytes()
+    calc.run({"op": "open", "path": str(edition)})
+    # The .ods itself is checked (no copy), its recalculation done in this Calc.
+    assert calc.dispatch(edition, "check") == [{"command": "check", "kind": "info", "title": WORDS["check_title"],
+                                                "lines": [WORDS["check_passed"]]}]
+    about = _only(calc.dispatch(edition, "about"), "info")
+    assert about["lines"][1] == WORDS["about_workbook"].format(version=__version__)
+    assert calc.run({"op": "modified", "path": str(edition)}) == [False]
+    calc.run({"op": "close", "path": str(edition)})
+    assert edition.read_bytes() == before
+
+
 def _edited(tmp_path: Path, default_workbook: Path) -> Path:
     """The default build with one Census figure typed over, under the name build gives it."""
     folder = tmp_path / "edited"

@@ -77,15 +77,21 @@ def test_document_properties_name_the_publisher_title_keywords_and_language(defa
     assert properties.keywords == "technology trade, exports, imports, states, NAICS 334, Census"
 
 
-def test_the_document_names_the_tool_as_the_program_that_made_it(default_workbook: Path):
+def test_the_document_names_the_tool_that_made_it_and_keeps_excels_program_name(default_workbook: Path):
     from defusedxml.ElementTree import fromstring
 
     from workbook import __version__
 
     with zipfile.ZipFile(default_workbook) as archive:
         app = fromstring(archive.read("docProps/app.xml"))
+        core = archive.read("docProps/core.xml").decode()
+        custom = archive.read("docProps/custom.xml").decode()
     namespace = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
-    assert app.findtext(f"{namespace}Application") == f"Tech Trade Snapshot {__version__}"
+    # LibreOffice reads the charts' unwritten defaults as Excel's only under Excel's program name:
+    # under another, it printed the Dashboard's charts empty.
+    assert app.findtext(f"{namespace}Application") == "Microsoft Excel"
+    assert "Built by the tech-trade tool" in core
+    assert re.search(rf'name="tech-trade version"><vt:lpwstr>{re.escape(__version__)}<', custom)
 
 
 def test_document_properties_carry_no_personal_data(default_workbook: Path):

@@ -26,6 +26,8 @@ from workbook.inputs import data_digest, fingerprint, made_by_properties, read_i
 from workbook.model.partners import tech_partner_rows
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PARTNER_EXPORTS,
                              PARTNER_IMPORTS, PUBLISHED, STATES)
+from workbook.ods import is_ods
+from workbook.ods import is_sealed_and_untouched as is_ods_sealed_and_untouched
 from workbook.seal import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
 from workbook.sheets import own_sheets
@@ -62,14 +64,15 @@ REPORT_SHEETS = (
 
 
 def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = None, force: bool = False,
-                   protect: bool = False) -> Path:
+                   protect: bool = False, ods: bool = False) -> Path:
     """Load and check the data, compute every figure, and write the workbook.
 
     ``out`` defaults to ``tech-trade-snapshot-EDITION.xlsx`` in the current folder (the
     edition is the snapshot year + 1 unless the data's settings.csv names it).
     Nothing is written until the data has loaded cleanly, the file appears at ``out``
     only once it is complete, and a workbook at ``out`` that was edited since the tool
-    wrote it (or that the tool did not write) is kept unless ``force``.
+    wrote it (or that the tool did not write) is kept unless ``force``. With ``ods``, so is an
+    .ods beside it (``write_ods`` then writes the .ods edition there).
     """
     with progress.step(f"loaded and checked {data_dir}") as step:
         data = load_dataset(Path(data_dir))
@@ -82,6 +85,9 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     if not force:
         with progress.step(f"checked {out} holds no edits to keep"):
             refuse_to_overwrite_edits(out)
+        if ods:
+            with progress.step(f"checked {ods_path(out)} holds no edits to keep"):
+                refuse_to_overwrite_edits(ods_path(out))
     with progress.step(f"computed every figure and wrote {out}"), atomic_write_path(out) as tmp, \
             cycle_collection_paused():
         write_workbook(model, tmp, data_checksum(Path(data_dir)), protect=protect, own=own)
@@ -93,6 +99,11 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
               f"their values show once {out} is recalculated (Excel does so on opening; in LibreOffice, "
               "Data > Calculate > Recalculate Hard), and `tech-trade check` lists them until then", file=sys.stderr)
     return out
+
+
+def ods_path(workbook_path: Path) -> Path:
+    """Where the .ods edition of a workbook goes: beside it, under the same name."""
+    return Path(workbook_path).with_suffix(".ods")
 
 
 def default_output(model: SnapshotModel) -> Path:
@@ -125,7 +136,7 @@ def refuse_to_overwrite_edits(out: Path) -> None:
     advice = f"keep it, or use --force to replace it; `tech-trade extract {out} --out DIR` takes its inputs back as data"
     try:
         # A file exactly as the tool wrote it holds no edits: no need to read it back.
-        if is_sealed_and_untouched(out):
+        if is_ods_sealed_and_untouched(out) if is_ods(out) else is_sealed_and_untouched(out):
             return
         existing = read_inputs(out)
     except TechTradeError:

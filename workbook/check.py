@@ -41,10 +41,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from workbook import ironcalc_engine, libreoffice, progress, validator
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.check_statuses import status_problems
-from workbook.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.errors import MissingToolError, TechTradeError, one_line
 from workbook.input_check import input_problems
 from workbook.inputs import read_inputs
+from workbook.ods import check_ods, is_ods
+from workbook.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.openpyxl_reading import load_workbook
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
@@ -158,6 +159,11 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
     result), or with ``require_all`` raises MissingToolError.
     """
     path = Path(path)
+    if is_ods(path):
+        # An OpenDocument spreadsheet is read through LibreOffice (workbook/ods.py): IronCalc reads
+        # only .xlsx, and no ODF validator is at hand, so LibreOffice's recalculation is all it has.
+        return CheckResult(check_ods(path, recalculated), [],
+                           [LIBREOFFICE if recalculated is None else RECALCULATED_COPY], validated=False)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                             "without the input tables")
     build.add_argument("--pdf-appendix", action="store_true",
                        help="print the PDF with the input tables (the data sheets) after the report; implies --pdf")
+    build.add_argument("--ods", action="store_true",
+                       help="also write the OpenDocument edition (.ods) beside it, made by LibreOffice and checked "
+                            "against the workbook")
     _add_templates_option(build)
 
     check = commands.add_parser(
@@ -217,17 +220,23 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from workbook.build import build_workbook, bundled_data_dir, write_pdf
+    from workbook.build import build_workbook, bundled_data_dir, ods_path, write_pdf
     from workbook.libreoffice import find_soffice
 
     # The appendix is part of a PDF: asking for it asks for the PDF.
     args.pdf = args.pdf or args.pdf_appendix
-    if args.pdf:
+    if args.ods and args.out is not None and args.out.suffix.lower() == ".ods":
+        raise TechTradeError(f"--out {args.out}: --out names the .xlsx; --ods writes the .ods beside it")
+    if args.pdf or args.ods:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
     out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=args.out, force=args.force,
-                         protect=args.protect)
+                         protect=args.protect, ods=args.ods)
     _say(args, f"wrote {out}")
+    if args.ods:
+        from workbook.ods import write_ods
+
+        _say(args, f"wrote {write_ods(out, ods_path(out))}")
     if args.pdf:
         pdf = write_pdf(out, out.with_suffix(".pdf"), appendix=args.pdf_appendix)
         _say(args, f"wrote {pdf}")
@@ -257,16 +266,21 @@ def _check(args: argparse.Namespace) -> int:
         print(f"note: {len(chart_text_notes)} chart(s) lost their alternative text when LibreOffice saved the file; "
               f"first: {chart_text_notes[0]}", file=sys.stderr)
     if problems:
-        print(f"{args.file}: {len(problems)} problem(s) ({_parts_done(result.engines, result.validated, False)})",
+        print(f"{args.file}: {len(problems)} problem(s) ({_parts_done(args.file, result.engines, result.validated, False)})",
               file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
-    _say(args, f"{args.file}: no problems ({_parts_done(result.engines, result.validated, True)})")
+    _say(args, f"{args.file}: no problems ({_parts_done(args.file, result.engines, result.validated, True)})")
     return EXIT_OK
 
 
-def _parts_done(engines: list[str], validated: bool, clean: bool) -> str:
+def _parts_done(file: Path, engines: list[str], validated: bool, clean: bool) -> str:
     """What the check ran: "recalculated in LibreOffice and IronCalc, schema valid"."""
+    from workbook.ods import is_ods
+
     recalculated = f"recalculated in {' and '.join(engines)}" if engines else "not recalculated"
+    if is_ods(file):
+        # No ODF validator is at hand: an .ods is recalculated and read, not validated.
+        return f"{recalculated}; not validated against a schema"
     schema = ("schema valid" if clean else "schema checked") if validated else "schema not checked"
     return f"{recalculated}, {schema}"
 

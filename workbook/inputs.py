@@ -16,7 +16,7 @@ import json
 import math
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from workbook import __version__
 from workbook.errors import TechTradeError
+from workbook.ods import is_ods
 from workbook.own import OwnContent, read_own
 from workbook import register
 from workbook.safe_read import check_workbook_file
@@ -116,6 +117,12 @@ def read_inputs(path: Path) -> WorkbookInputs:
     from workbook.openpyxl_reading import load_workbook
 
     path = Path(path)
+    if is_ods(path):
+        # An OpenDocument spreadsheet is read as LibreOffice saves it as .xlsx (workbook/ods.py).
+        from workbook.ods import as_xlsx
+
+        with as_xlsx(path) as converted:
+            return replace(read_inputs(converted), path=path)
     # Refuses what is not a safe .xlsx (a zip bomb, XML entities, macros, encryption) before openpyxl reads it.
     check_workbook_file(path)
 

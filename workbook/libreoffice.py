@@ -1,4 +1,4 @@
-"""Run LibreOffice headless: recalculate a workbook, or print it to PDF.
+"""Run LibreOffice headless: recalculate a workbook, print it to PDF, or convert it to and from .ods.
 
 Every run uses a throwaway user profile of its own, so that it never reads or
 changes the user's LibreOffice settings, never hands the job to a LibreOffice
@@ -37,26 +37,30 @@ CONVERSION_TIMEOUT = 300
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 PDF_FILTER = "pdf"
+ODS_FILTER = "ods:calc8"
 
 _INSTALL_HINT = f"install libreoffice-calc-nogui (Debian) or set {SOFFICE_ENV_VAR}"
 
 # LibreOffice keeps the cached results of an .xlsx or .ods by default; 0 ("always
-# recalculate") makes every conversion show what the formulas compute today.
+# recalculate") makes every conversion show what the formulas compute today, and 1
+# ("never") keeps the results the file holds (to read an .ods's own cached values).
 # The workbooks converted may come from anyone: macros never run (security level 3,
 # "very high", and execution disabled) and links to other files are never updated
 # (Calc's link mode 1, "never"), so a conversion reads nothing but the workbook.
-_ALWAYS_RECALCULATE_PROFILE = """\
+_PROFILE = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
            xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>{recalculation_mode}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>{recalculation_mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
 """
+_ALWAYS_RECALCULATE = 0
+_NEVER_RECALCULATE = 1
 
 
 def find_soffice() -> Path:
@@ -150,18 +154,38 @@ def hide_sheets(path: Path, copy: Path, names: Collection[str]) -> None:
                             compress_type=zipfile.ZIP_DEFLATED)
 
 
+def convert_to_ods(path: Path, out_dir: Path) -> Path:
+    """``path`` (recalculated on loading) saved as OpenDocument (.ods) in ``out_dir``."""
+    with _conversion_started(Path(path), Path(out_dir), ODS_FILTER, ".ods") as result:
+        return result()
+
+
 @contextlib.contextmanager
-def private_profile() -> Iterator[str]:
-    """Yield the soffice option for a fresh throwaway user profile that always recalculates."""
+def xlsx_conversion_started(path: Path, out_dir: Path, recalculate: bool) -> Iterator[Callable[[], Path]]:
+    """Start saving ``path`` (an .ods) as .xlsx in ``out_dir``; yield what waits for the result.
+
+    With ``recalculate``, LibreOffice recalculates every formula as it loads the file; without,
+    the .xlsx carries the results the file holds (its cached values).
+    """
+    with _conversion_started(Path(path), Path(out_dir), XLSX_FILTER, ".xlsx", recalculate=recalculate) as result:
+        yield result
+
+
+@contextlib.contextmanager
+def private_profile(recalculate: bool = True) -> Iterator[str]:
+    """Yield the soffice option for a fresh throwaway user profile that always recalculates
+    files on loading (or, without ``recalculate``, never does)."""
     with tempfile.TemporaryDirectory(prefix="tech-trade-lo-profile-", ignore_cleanup_errors=True) as folder:
         settings = Path(folder) / "user" / "registrymodifications.xcu"
         settings.parent.mkdir(parents=True)
-        settings.write_text(_ALWAYS_RECALCULATE_PROFILE, encoding="utf-8")
+        mode = _ALWAYS_RECALCULATE if recalculate else _NEVER_RECALCULATE
+        settings.write_text(_PROFILE.format(recalculation_mode=mode), encoding="utf-8")
         yield f"-env:UserInstallation={Path(folder).resolve().as_uri()}"
 
 
 @contextlib.contextmanager
-def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str) -> Iterator[Callable[[], Path]]:
+def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str,
+                        recalculate: bool = True) -> Iterator[Callable[[], Path]]:
     if not path.is_file():
         raise TechTradeError(f"{path}: no such file")
     target = out_dir / f"{path.stem}{suffix}"
@@ -171,7 +195,7 @@ def _conversion_started(path: Path, out_dir: Path, convert_to: str, suffix: str)
     out_dir.mkdir(parents=True, exist_ok=True)
     # A file left by an earlier run must not pass for this run's result.
     target.unlink(missing_ok=True)
-    with private_profile() as profile_option:
+    with private_profile(recalculate) as profile_option:
         command = [
             str(soffice),
             profile_option,

@@ -97,11 +97,15 @@ def _refused(path: Path, reason: str) -> UnsafeWorkbookError:
     return UnsafeWorkbookError(f"{path}: refused: {reason}")
 
 
-def _not_a_workbook(path: Path, reason: str) -> UnsafeWorkbookError:
-    return UnsafeWorkbookError(f"{path}: not an .xlsx workbook ({reason})")
+#: What a file read here is taken to be, as the messages name it.
+XLSX_KIND = ".xlsx workbook"
 
 
-def _check_file(path: Path) -> None:
+def _not_a_workbook(path: Path, reason: str, kind: str = XLSX_KIND) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(f"{path}: not an {kind} ({reason})")
+
+
+def _check_file(path: Path, kind: str = XLSX_KIND) -> None:
     if not path.exists():
         raise UnsafeWorkbookError(f"{path}: no such file")
     if not path.is_file():
@@ -113,7 +117,7 @@ def _check_file(path: Path) -> None:
     except OSError as error:
         raise UnsafeWorkbookError(f"{path}: cannot be read ({error.strerror or error})") from None
     if size == 0:
-        raise _not_a_workbook(path, "the file is empty")
+        raise _not_a_workbook(path, "the file is empty", kind)
     if start == OLE_SIGNATURE:
         raise UnsafeWorkbookError(
             f"{path}: not an .xlsx workbook: it is an OLE compound file, which is how Office stores an encrypted "
@@ -123,8 +127,8 @@ def _check_file(path: Path) -> None:
                              "a workbook may be here")
     if not zipfile.is_zipfile(path):
         if start.startswith(ZIP_SIGNATURE):
-            raise _not_a_workbook(path, "the zip is truncated or damaged: its directory at the end is missing")
-        raise _not_a_workbook(path, "not a zip file")
+            raise _not_a_workbook(path, "the zip is truncated or damaged: its directory at the end is missing", kind)
+        raise _not_a_workbook(path, "not a zip file", kind)
     _check_part_count(path, _declared_parts(path, size))
 
 
@@ -156,19 +160,7 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
     names = [part.filename for part in parts]
     if _CONTENT_TYPES not in names:
         raise _not_a_workbook(path, f"it has no {_CONTENT_TYPES} part")
-    seen: set[str] = set()
-    declared = 0
-    for part in parts:
-        key = part.filename.casefold()
-        if key in seen:
-            # Two readers could each pick a different one of the two.
-            raise _refused(path, f"the zip holds two parts named {part.filename}")
-        seen.add(key)
-        _check_part_entry(path, part)
-        declared += part.file_size
-    if declared > MAX_TOTAL_BYTES:
-        raise _refused(path, f"its parts inflate to {declared / MIB:,.0f} MiB, more than the "
-                             f"{MAX_TOTAL_BYTES // MIB} MiB a workbook may hold here")
+    _check_entries(path, parts)
     for part in parts:
         if _MACRO_PART.search(part.filename):
             raise _refused(path, f"it holds macros or controls ({part.filename}); the tool reads macro-free .xlsx "
@@ -178,22 +170,40 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
     _inflate_and_inspect(path, archive, parts)
 
 
-def _check_part_entry(path: Path, part: zipfile.ZipInfo) -> None:
+def _check_entries(path: Path, parts: list[zipfile.ZipInfo], kind: str = XLSX_KIND) -> None:
+    """Each part's entry, and the sizes all declare together, within the limits."""
+    seen: set[str] = set()
+    declared = 0
+    for part in parts:
+        key = part.filename.casefold()
+        if key in seen:
+            # Two readers could each pick a different one of the two.
+            raise _refused(path, f"the zip holds two parts named {part.filename}")
+        seen.add(key)
+        _check_part_entry(path, part, kind)
+        declared += part.file_size
+    if declared > MAX_TOTAL_BYTES:
+        raise _refused(path, f"its parts inflate to {declared / MIB:,.0f} MiB, more than the "
+                             f"{MAX_TOTAL_BYTES // MIB} MiB a workbook may hold here")
+
+
+def _check_part_entry(path: Path, part: zipfile.ZipInfo, kind: str = XLSX_KIND) -> None:
     if part.flag_bits & 0x1:
         raise _refused(path, f"part {part.filename} is encrypted")
     if part.compress_type not in _COMPRESSIONS:
         raise _not_a_workbook(path, f"part {part.filename} uses a compression workbooks never use "
-                                    f"(method {part.compress_type})")
+                                    f"(method {part.compress_type})", kind)
     if part.file_size > RATIO_CHECKED_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
         raise _refused(path, f"part {part.filename} inflates {part.file_size / max(part.compress_size, 1):,.0f} "
                              f"times (from {part.compress_size:,} to {part.file_size:,} bytes), more than the "
                              f"{MAX_RATIO} times spreadsheet XML ever does: a zip bomb")
 
 
-def _inflate_and_inspect(path: Path, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> None:
+def _inflate_and_inspect(path: Path, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo],
+                         inspector_for: Callable[[str], _XmlInspector] | None = None, kind: str = XLSX_KIND) -> None:
     total = 0
     for part in parts:
-        inspector = _XmlInspector(path, part.filename)
+        inspector = inspector_for(part.filename) if inspector_for is not None else _XmlInspector(path, part.filename)
         inflated = 0
         try:
             with archive.open(part) as stream:
@@ -205,7 +215,7 @@ def _inflate_and_inspect(path: Path, archive: zipfile.ZipFile, parts: list[zipfi
                                              f"{MAX_TOTAL_BYTES // MIB} MiB limit")
                     inspector.feed(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
-            raise _not_a_workbook(path, f"part {part.filename} is damaged: {error}") from None
+            raise _not_a_workbook(path, f"part {part.filename} is damaged: {error}", kind) from None
         inspector.close()
         if inspector.content_types:
             _check_content_types(path, inspector.content_types)
@@ -231,9 +241,11 @@ class _XmlInspector:
     types are parsed whole, to read their external targets and declared types.
     """
 
+    kind = XLSX_KIND
+
     def __init__(self, path: Path, name: str) -> None:
         self.path, self.name = path, name
-        self.whole = name.endswith(".rels") or name == _CONTENT_TYPES
+        self.whole = self.parsed_whole(name)
         self.content_types: list[str] = []
         self.parser: DefusedXMLParser | None = None
         self.sniffed = False
@@ -263,7 +275,13 @@ class _XmlInspector:
                                       "workbook never needs: that is where entity bombs and external entities "
                                       "(XXE) hide") from None
         except ParseError as error:
-            raise _not_a_workbook(self.path, f"part {self.name} is not well-formed XML: {error}") from None
+            raise _not_a_workbook(self.path, f"part {self.name} is not well-formed XML: {error}", self.kind) from None
+
+    @staticmethod
+    def parsed_whole(name: str) -> bool:
+        """Whether part ``name`` is parsed to its end, for what its elements say; others only
+        as far as their first element."""
+        return name.endswith(".rels") or name == _CONTENT_TYPES
 
     def element(self, tag: str, attributes: dict[str, str]) -> None:
         if not self.whole:
@@ -295,3 +313,118 @@ class _Elements:
 
     def close(self) -> None:
         pass
+
+
+# ---------------------------------------------------------------- OpenDocument spreadsheets (.ods)
+
+#: What an OpenDocument spreadsheet's ``mimetype`` part says.
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_KIND = ".ods spreadsheet"
+_MIMETYPE_PART = "mimetype"
+_MANIFEST = "META-INF/manifest.xml"
+#: Where an OpenDocument file keeps macros (Basic libraries, scripts in other languages) and dialogs.
+_ODF_MACRO_PART = re.compile(r"^(Basic|Scripts|Dialogs)/", re.IGNORECASE)
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_SCRIPT = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+#: Elements that run a macro or bind one to an event.
+_ODF_MACRO_ELEMENTS = {f"{{{_OFFICE}}}script", f"{{{_OFFICE}}}event-listeners", f"{{{_SCRIPT}}}event-listener",
+                       "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}event-listener"}
+#: Elements that read another file or program when the document is loaded or recalculated.
+_ODF_LINK_ELEMENTS = {f"{{{_TABLE}}}{name}" for name in (
+    "table-source", "cell-range-source", "dde-source", "dde-link", "dde-links", "database-source-sql",
+    "database-source-table", "database-source-query")} | {
+    f"{{{_OFFICE}}}dde-source", "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}section-source",
+    "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}plugin",
+    "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}applet",
+    "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}floating-frame"}
+_DRAWING_NS = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+#: A reference to a cell of another file in a formula or range: ``'file:///book.ods'#$Sheet1.A1``.
+_EXTERNAL_REFERENCE = re.compile(r"'[^']*'#\$")
+_DDE_CALL = re.compile(r"\bDDE\s*\(", re.IGNORECASE)
+_MACRO_URL = re.compile(r"^\s*(vnd\.sun\.star\.script|macro):", re.IGNORECASE)
+
+
+def open_ods_safely(path: Path) -> zipfile.ZipFile:
+    """The OpenDocument spreadsheet at ``path`` as an open zip, once it has passed the same checks as
+    a workbook (:func:`open_workbook_safely`), in ODF's terms: a zip within the limits of size, parts
+    and inflation, no XML part with a DTD, no macros (Basic libraries, scripts, event bindings), no
+    encryption, and no links to other files (linked sheets or ranges, DDE, linked objects, formulas
+    reading another file). XML parts are parsed whole, with defusedxml, for those.
+    """
+    path = Path(path)
+    _check_file(path, ODS_KIND)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
+        raise _not_a_workbook(path, f"the zip cannot be read: {error}", ODS_KIND) from None
+    try:
+        _check_ods_archive(path, archive)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def check_ods_file(path: Path) -> None:
+    """Raise :class:`~workbook.errors.UnsafeWorkbookError` unless :func:`open_ods_safely` accepts ``path``."""
+    open_ods_safely(path).close()
+
+
+def _check_ods_archive(path: Path, archive: zipfile.ZipFile) -> None:
+    parts = archive.infolist()
+    _check_part_count(path, len(parts))
+    if not parts or parts[0].filename != _MIMETYPE_PART or parts[0].file_size > 100:
+        raise _not_a_workbook(path, "it does not start with the OpenDocument mimetype part", ODS_KIND)
+    _check_entries(path, parts, ODS_KIND)
+    mimetype = archive.read(parts[0]).decode("ascii", errors="replace").strip()
+    if mimetype != ODS_MIMETYPE:
+        raise _not_a_workbook(path, f"its mimetype is {mimetype!r}, not a spreadsheet's", ODS_KIND)
+    names = {part.filename for part in parts}
+    for required in ("content.xml", _MANIFEST):
+        if required not in names:
+            raise _not_a_workbook(path, f"it has no {required} part", ODS_KIND)
+    for part in parts:
+        if _ODF_MACRO_PART.search(part.filename):
+            raise _refused(path, f"it holds macros or dialogs ({part.filename}); the tool reads macro-free "
+                                 "spreadsheets only, and never runs macros")
+    _inflate_and_inspect(path, archive, parts, lambda name: _OdfInspector(path, name), ODS_KIND)
+
+
+class _OdfInspector(_XmlInspector):
+    """Every XML part of an OpenDocument file is parsed whole: macros and links live in attributes
+    and elements anywhere in it."""
+
+    kind = ODS_KIND
+
+    @staticmethod
+    def parsed_whole(name: str) -> bool:
+        return name.endswith(".xml") or name.endswith(".rdf")
+
+    def element(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag in _ODF_MACRO_ELEMENTS:
+            raise _refused(self.path, f"part {self.name} holds macros or binds them to events "
+                                      f"({tag.rpartition('}')[2]}); the tool never runs macros")
+        if tag in _ODF_LINK_ELEMENTS:
+            raise _refused(self.path, f"part {self.name} links to something outside the spreadsheet "
+                                      f"({tag.rpartition('}')[2]}), which loading or recalculating it could read")
+        if tag == f"{{{_MANIFEST_NS}}}encryption-data":
+            raise _refused(self.path, "it is encrypted (password-protected); save it in LibreOffice without a "
+                                      "password")
+        for name, value in attributes.items():
+            if _MACRO_URL.match(value):
+                raise _refused(self.path, f"part {self.name} calls a macro ({value[:60]!r}); the tool never runs "
+                                          "macros")
+            if name == _XLINK_HREF and tag.startswith(_DRAWING_NS) and not _inside_package(value):
+                raise _refused(self.path, f"part {self.name} links to a file outside the spreadsheet "
+                                          f"({value[:80]!r}), which loading it could read")
+            if name.startswith(f"{{{_TABLE}}}") and (_EXTERNAL_REFERENCE.search(value) or _DDE_CALL.search(value)):
+                raise _refused(self.path, f"part {self.name} reads another file ({value[:80]!r}), which a "
+                                          "recalculation would read")
+
+
+def _inside_package(reference: str) -> bool:
+    """Whether a link names a part of the file itself (``./Object 1``, ``Pictures/x.png``)."""
+    return ":" not in reference and not reference.startswith(("/", "../", "\\"))

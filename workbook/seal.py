@@ -14,10 +14,13 @@ XlsxWriter assembles the parts before it zips them; :class:`SealingWorkbook` has
 its packager write the custom properties last, once the digest of the others is
 known.
 
-The same packager completes the document properties XlsxWriter cannot set: the
-document's language (``dc:language`` in ``docProps/core.xml``) and the program that
-made the file (``Application`` in ``docProps/app.xml``, which XlsxWriter fills with
-"Microsoft Excel"), before the seal covers them.
+The same packager completes the document property XlsxWriter cannot set, the
+document's language (``dc:language`` in ``docProps/core.xml``), before the seal covers it.
+The program named in ``docProps/app.xml`` stays XlsxWriter's "Microsoft Excel": LibreOffice
+reads a chart's unwritten defaults by Excel's dialect only in a file whose program is
+Microsoft's, and with another name it printed the Dashboard's charts empty or labelled with
+their series' names (measured with LibreOffice 7.4). The tool is named in the document's
+comments and in the custom property ``tech-trade version``.
 """
 
 from __future__ import annotations
@@ -71,12 +74,10 @@ def parts_digest(names: Iterable[str], size_of: Callable[[str], int],
 
 class SealingWorkbook(xlsxwriter.Workbook):
     """An XlsxWriter workbook whose file carries the seal in its custom properties, and its
-    language and the program that made it in its document properties."""
+    language in its document properties."""
 
     #: The document's language tag (``en-US``); None writes none.
     language: str | None = None
-    #: The program that made the file, as docProps/app.xml names it; None leaves XlsxWriter's.
-    application: str | None = None
 
     def close(self) -> None:
         # Room for the seal, filled in by the packager once every other part is written. A
@@ -96,13 +97,6 @@ class _SealingPackager(Packager):
         if language is not None:
             _edit_part(self.filenames, "docProps/core.xml", "</cp:coreProperties>",
                        f"<dc:language>{escape(language)}</dc:language></cp:coreProperties>")
-
-    def _write_app_file(self) -> None:
-        super()._write_app_file()
-        application = _workbook_of(self).application
-        if application is not None:
-            _edit_part(self.filenames, "docProps/app.xml", "<Application>Microsoft Excel</Application>",
-                       f"<Application>{escape(application)}</Application>")
 
     def _write_custom_file(self) -> None:
         # Deferred to the end of _create_package, when every other part exists.

@@ -258,7 +258,6 @@ class Book:
             "created": build_time(),
         })
         workbook.language = document["language"]
-        workbook.application = document["application"].format(version=__version__)
         workbook.set_calc_mode("auto")
         return cls(workbook=workbook, formats=_make_formats(workbook), protect=protect)
 

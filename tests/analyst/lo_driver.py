@@ -29,7 +29,8 @@ Every action gets one entry in ``results``, in order. Actions:
 ``read_name``      name: the value of a defined name's cell
 ``formula``        sheet, cell: the cell's formula as Calc shows it (or its value if none)
 ``table_range``    table: the range of a table (a database range to Calc), e.g. "A4:M1685"
-``save``           path: store as .xlsx (filter "Calc MS Excel 2007 XML")
+``save``           path: store as .xlsx (filter "Calc MS Excel 2007 XML"), or as .ods (filter
+                   "calc8") when the path ends in .ods
 ``add_sheet``      name, and ``position`` (0-based; default: after the last sheet)
 ``comment``        sheet, cell, text: a note on the cell, as Insert -> Comment does
 ``column_width``   sheet, ``column`` (letters), ``width`` in 1/100 mm
@@ -68,6 +69,7 @@ from com.sun.star.connection import NoConnectException
 from com.sun.star.table.CellContentType import EMPTY, FORMULA, TEXT
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
+ODS_FILTER = "calc8"
 #: Seconds soffice may take to accept connections after it starts.
 CONNECT_TIMEOUT = 60
 #: Seconds soffice may take to quit after it is asked to.
@@ -321,7 +323,8 @@ class Session:
         self.recalculate()
         path = Path(action["path"]).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.doc.storeToURL(uno.systemPathToFileUrl(str(path)), _props(FilterName=XLSX_FILTER, Overwrite=True))
+        chosen = ODS_FILTER if path.suffix.lower() == ".ods" else XLSX_FILTER
+        self.doc.storeToURL(uno.systemPathToFileUrl(str(path)), _props(FilterName=chosen, Overwrite=True))
         return str(path)
 
     def close(self) -> None:

@@ -199,20 +199,25 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
                                   WORDS["rebuild_folder"].format(folder=default), WORDS["rebuild_pick"], default)
         if folder is None:
             return
-        # The new workbook goes beside its data folder, under the name build gives it.
+        # The new workbook goes beside its data folder, under the name build gives it; for an .ods
+        # open in Calc, with its .ods edition, which is what is opened then.
         where = os.path.dirname(os.path.abspath(folder))
-        outcome = runner.run(package, ["build", "--data", folder], cwd=where)
+        ods = self.is_ods(document)
+        build = ["build", "--data", folder, *(["--ods"] if ods else [])]
+        outcome = runner.run(package, build, cwd=where)
         if runner.asks_to_force(outcome):
             # Build keeps a workbook with edits unless told otherwise: the analyst decides.
             if not ui.ask("replace_edited", WORDS["rebuild_title"],
                           WORDS["rebuild_replace"].format(message=outcome.message()), default=False):
                 ui.show(WORDS["rebuild_title"], [outcome.message(), WORDS["rebuild_kept"]])
                 return
-            outcome = runner.run(package, ["build", "--data", folder, "--force"], cwd=where)
+            outcome = runner.run(package, [*build, "--force"], cwd=where)
         if outcome.status != 0:
             ui.error(WORDS["rebuild_title"], outcome.message())
             return
         written = runner.written_paths(outcome, where)
+        if ods:
+            written = sorted(written, key=lambda path: not path.lower().endswith(".ods"))
         lines = [*outcome.stderr, *(f"wrote {path}" for path in written)]
         if written and self.open_document(written[0]) is not None and self.open_document(written[0]).isModified():
             ui.show(WORDS["rebuild_title"], [*lines, WORDS["rebuild_open_unsaved"].format(workbook=written[0])])
@@ -263,10 +268,11 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
 
     @staticmethod
     def workbook_file(document: UnoObject, folder: str) -> tuple[str, bool]:
-        """The workbook's file, or (when Calc holds unsaved changes, or it is no .xlsx) a copy that
-        Calc saves into ``folder``; and whether it is a copy. The document itself is left as it is."""
+        """The workbook's file, or (when Calc holds unsaved changes, or it is no .xlsx or .ods) a copy
+        that Calc saves into ``folder`` as .xlsx; and whether it is a copy. The document itself is
+        left as it is."""
         url = document.getURL()
-        if url and not document.isModified() and url.lower().endswith(".xlsx"):
+        if url and not document.isModified() and url.lower().endswith((".xlsx", ".ods")):
             return uno.fileUrlToSystemPath(url), False
         name = os.path.splitext(os.path.basename(uno.fileUrlToSystemPath(url)) if url else document.Title)[0]
         copy = os.path.join(folder, f"{name or 'workbook'}.xlsx")
@@ -289,12 +295,17 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             raise RuntimeError(f"LibreOffice could not open a copy of {path}")
         try:
             copy.calculateAll()
-            recalculated = os.path.join(folder, "recalculated", os.path.basename(path))
+            # Saved as .xlsx, and named so, whether the workbook is an .xlsx or an .ods.
+            recalculated = os.path.join(folder, "recalculated", os.path.splitext(os.path.basename(path))[0] + ".xlsx")
             os.makedirs(os.path.dirname(recalculated))
             copy.storeToURL(uno.systemPathToFileUrl(recalculated), _props(FilterName=XLSX_FILTER, Overwrite=True))
         finally:
             copy.close(True)
         return recalculated
+
+    @staticmethod
+    def is_ods(document: UnoObject) -> bool:
+        return str(document.getURL()).lower().endswith(".ods")
 
     @staticmethod
     def shown_name(document: UnoObject) -> str:
