@@ -87,3 +87,7 @@ def test_cli_lists_them_after_the_line_on_cached_values_and_exits_1(broken, monk
     assert [line.split(": ", 1)[0] for line in lines[1:6]] == [f"{SHEET}!{cells[key]}" for key in (
         "blank key", "text", "thousands separators", "duplicate key", "unknown code")]
     assert f"{SHEET}!{cells['thousands separators']}: the CensusExports table value_usd: {NUMBER_AS_TEXT!r}" in lines[3]
+    # Without LibreOffice the Checks sheet is read as IronCalc recalculated it: Texas reads $0.
+    texas = [line for line in lines if line.startswith("Checks!") and "Tech exports of Texas" in line]
+    assert len(texas) == 1 and "the workbook's 0 differs from the published 44,900,000,000 without a known reason " \
+        "(after recalculation in IronCalc)" in texas[0], lines
