@@ -345,7 +345,7 @@ def test_state_flags_say_yes_or_no_in_words_beside_their_colour(default_formulas
                     first = str(ranges.sqref).split(":")[0]
                     assert sheet[first].number_format.startswith("+"), first
             elif rule.type == "expression" and rule.formula[0].startswith("AND(ISNUMBER("):
-                # A small figure's finer number format (xlsx.show_small_values): coloured, if at all,
+                # A small figure's finer number format (xlsx.mark_small_values): coloured, if at all,
                 # by its sign, which its format shows.
                 first = str(ranges.sqref).split(":")[0]
                 colours = rule.dxf is not None and rule.dxf.fill is not None

@@ -59,7 +59,7 @@ def test_tech_goods_are_sumifs_of_the_tech_category_in_the_snapshot_years_column
     for name, table in (("TechGoodsExports", "CensusExports"), ("TechGoodsImports", "CensusImports")):
         formula = named_cell(default_formulas, name).value
         assert formula.startswith("=")
-        assert "SUMIFS(" in formula and f"{table}[[#Data]]" in formula
+        assert "SUMIFS(" in formula and f"{table}[[State code]:[2025]]" in formula
         assert "TechCategory" in formula and "SnapshotYear" in formula
 
 

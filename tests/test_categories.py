@@ -103,12 +103,16 @@ def test_each_states_block_is_its_rows_of_census_exports(default_values, default
     assert helper_formulas["TX"][2].endswith("=COUNTIF(CensusExports[State code],$A" + str(helper_formulas["TX"][1]) + "))")
 
 
-def test_helper_columns_are_folded_away_beside_the_matrix(default_formulas):
+def test_helper_columns_sit_right_of_the_matrix_outside_the_printed_page(default_formulas):
     sheet = default_formulas[SHEET]
     letter = next(iter(holds_column(default_formulas).values()))[0]
-    assert folded_away(sheet, letter)
-    # The matrix itself stays in view, up to its last category.
     _, _, header_cells = matrix_header(default_formulas)
+    assert column_index_from_string(letter) > max(cell.column for cell in header_cells)
+    area = sheet.print_area if isinstance(sheet.print_area, str) else sheet.print_area[0]
+    _, _, last_printed_col, _ = range_boundaries(area.split(",")[0].split("!")[-1])
+    assert column_index_from_string(letter) > last_printed_col
+    # Shown, not folded: LibreOffice prints a chart without the figures of hidden columns.
+    assert not folded_away(sheet, letter)
     assert not any(folded_away(sheet, cell.column_letter) for cell in header_cells)
 
 
@@ -138,7 +142,7 @@ def test_the_national_tech_total_is_the_sum_of_the_states(default_values):
     tech = next(row for row in table_rows(default_values, "CategoryTotals") if row["Code"] == 334)
     assert tech["Exports"] == states_sum
     assert tech["Exports"] == pytest.approx(197.26e9, abs=0.01e9)
-    assert tech["Category"] == "Computer & Electronic Products"
+    assert tech["Category"] == "Computer & electronic products"
 
 
 def test_goods_exports_and_shares_add_up(default_values, census: pd.DataFrame):
@@ -200,12 +204,12 @@ def test_bar_chart_of_the_largest_categories_reads_the_ranked_block(default_work
     min_col, min_row, max_col, max_row = range_boundaries(sheet.tables["LargestCategories"].ref)
     # Categories are the block's labels (column B), data rows only; the values are the block's
     # exports split into two series (tech, and the other categories), so tech stands out, in the
-    # folded columns right of the matrix, which the chart plots though hidden.
+    # columns right of the matrix, shown: LibreOffice prints a chart without hidden columns' figures.
     assert chart.count(f"<c:f>{SHEET}!$B${min_row + 1}:$B${max_row}</c:f>") == 2
     series = re.findall(rf"<c:val><c:numRef><c:f>{SHEET}!\$([A-Z]+)\${min_row + 1}:\$([A-Z]+)\${max_row}</c:f>", chart)
     assert len(series) == 2 and all(first == last for first, last in series), series
     for letter, _ in series:
-        assert sheet.column_dimensions[letter].hidden or any(
+        assert not sheet.column_dimensions[letter].hidden and not any(
             dimension.hidden and dimension.min <= column_index_from_string(letter) <= dimension.max
             for dimension in sheet.column_dimensions.values()), letter
     # XlsxWriter leaves out plotVisOnly (visible cells only) when the chart plots hidden cells.
@@ -258,3 +262,17 @@ def test_a_state_with_no_census_rows_shows_zeros_and_passes_the_check(without_ex
     found = [line for line in result.stdout.splitlines()
              if not (line.startswith("Checks!") and "without a known reason" in line)]
     assert found == [], result.stdout + result.stderr
+
+
+def test_category_labels_print_in_the_house_style(default_values):
+    # Census capitalises every word ("Printed Matter And Related Products, Nesoi"); the report
+    # writes labels in sentence case, with Census's "nesoi" as the Notes explain it.
+    labels = [row[wording("categories")["totals_columns"]["label"]] for row in table_rows(default_values, "CategoryTotals")]
+    assert "Printed matter and related products, n.e.s.o.i." in labels
+    assert "Goods returned (exports for Canada only)" in labels
+    for label in labels:
+        later_words = [word for word in label.split()[1:] if word[:1].isupper() and word != "Canada"]
+        assert later_words == [] and "Nesoi" not in label, label
+    notes = " ".join(str(cell.value) for row in default_values[wording("notes")["sheet"]].iter_rows() for cell in row
+                     if cell.value)
+    assert "n.e.s.o.i." in notes and "not elsewhere specified or indicated" in notes

@@ -118,7 +118,7 @@ def test_the_notes_hold_the_settings_the_legend_the_names_the_version_and_the_ch
     assert _beside(notes, NOTES["version_label"]) == __version__
     assert re.fullmatch(r"[0-9a-f]{64}", _beside(notes, NOTES["checksum_label"]))
     # Definitions keep the ids the other sheets cite.
-    assert [note["id"] for note in NOTES["definitions"]] == [f"N{n}" for n in range(1, 6)]
+    assert [note["id"] for note in NOTES["definitions"]] == [f"N{n}" for n in range(1, 7)]
     assert all(note["id"] in column_a for note in NOTES["definitions"])
 
 
@@ -207,3 +207,15 @@ def test_the_notes_list_the_published_tables_and_their_columns(default_values):
             assert entry.header in text, entry.reference
         elif entry.kind == "year columns":
             assert NOTES["interface_year_columns"] in text, entry.reference
+
+
+def test_the_printed_notes_end_with_the_provenance_and_leave_the_analysts_part_on_screen(default_formulas):
+    # The report ends with sources and provenance; settings, steps and named cells stay in the workbook.
+    notes = default_formulas[NOTES["sheet"]]
+    area = notes.print_area if isinstance(notes.print_area, str) else notes.print_area[0]
+    last_printed = int(re.findall(r"\d+", area.split(":")[-1])[-1])
+    column_a = [row[0] for row in _rows(notes)]
+    rows = {value: index + 1 for index, value in reversed(list(enumerate(column_a))) if isinstance(value, str)}
+    assert rows[NOTES["checksum_label"]] <= last_printed and rows[NOTES["vintage_label"]] <= last_printed
+    for heading in ("settings_heading", "legend_heading", "steps_heading", "names_heading"):
+        assert rows[NOTES[heading]] > last_printed, heading

@@ -49,7 +49,9 @@ def test_the_ods_has_as_many_charts_as_the_workbook_each_with_its_description(ed
     expected, written = ods.xlsx_facts(workbook), ods.ods_facts(edition_ods)
     charts = {title: sorted(text for _, text in sheet.charts) for title, sheet in expected.sheets.items()}
     assert {title: sorted(text for _, text in sheet.charts) for title, sheet in written.sheets.items()} == charts
-    assert sum(len(texts) for texts in charts.values()) == 8
+    # 2019 (the 2020 edition) has no partner data: the Dashboard leaves out its two partner charts
+    # (their titles say so).
+    assert sum(len(texts) for texts in charts.values()) == (6 if workbook.stem.endswith("2020") else 8)
     assert all(text.strip() for texts in charts.values() for text in texts)
 
 

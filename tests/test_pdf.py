@@ -19,8 +19,9 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from helpers import open_workbook, related, run_cli, sheet_part
-from workbook.build import write_pdf
+from workbook.build import bundled_data_dir, data_checksum, write_pdf
 from workbook.libreoffice import hide_sheets
+from workbook.pdf_tags import chart_descriptions
 from workbook.sheets.data_tables import ALL_DATA_SHEETS
 from workbook.templates_loader import wording
 
@@ -194,15 +195,43 @@ def test_every_chart_is_printed_with_its_title(default_pdf, reading_text):
         assert title and title in reading_text, f"{sheet}: chart {title!r} is not in the PDF"
 
 
-def test_a_year_without_partner_or_published_figures_prints_every_chart_title_whole(tmp_path):
-    # 2019: no partner data, no published figures; the titles that say so are the longest.
-    out = tmp_path / "snapshot-2019.xlsx"
+@pytest.fixture(scope="module")
+def build_2019(tmp_path_factory, require_libreoffice) -> tuple[Path, str]:
+    """2019: no partner data, no published figures. (workbook, the PDF's text in reading order)."""
+    out = tmp_path_factory.mktemp("pdf-2019") / "snapshot-2019.xlsx"
     result = run_cli("build", "--year", 2019, "--pdf", "--out", out)
     assert result.returncode == 0, result.stderr
     text = " ".join(subprocess.run(["pdftotext", str(out.with_suffix(".pdf")), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
+    return out, text
+
+
+def test_a_year_without_partner_or_published_figures_prints_every_chart_title_whole(build_2019):
+    # The titles that say there is no partner data or no published figure are the longest.
+    out, text = build_2019
     for sheet, title in chart_titles(out):
         assert title and title in text, f"{sheet}: chart {title!r} is not printed whole"
+
+
+def test_a_year_without_partner_data_says_so_in_a_few_lines_not_a_page(build_2019):
+    # Once on the Partners page, once above the Destinations table, and the Dashboard's two chart
+    # titles: not in every cell of a table that cannot be filled.
+    _, text = build_2019
+    assert text.lower().count("no partner data") <= 4, text.lower().count("no partner data")
+
+
+#: What a spreadsheet user does, which a reader of the printed report cannot.
+INSTRUCTIONS = ("Sort and filter", "right-click", "Insert Rows Above", "(+ above them)", "(1: yes, 0: no)",
+                "Enter a value", "as a new row inside the table")
+
+
+def test_the_report_prints_no_spreadsheet_instructions_and_ends_with_its_provenance(reading_text):
+    for phrase in INSTRUCTIONS:
+        assert phrase.lower() not in reading_text.lower(), phrase
+    checksum = data_checksum(bundled_data_dir())
+    assert checksum in reading_text
+    # The provenance closes the report: the checksum on its last page, nothing for analysts after it.
+    assert reading_text.rindex(checksum) > len(reading_text) - 2000
 
 
 def test_no_chart_reaches_outside_its_sheets_print_area(default_pdf):
@@ -258,3 +287,65 @@ def test_a_missing_libreoffice_is_named_before_anything_is_written(tmp_path: Pat
     assert "LibreOffice" in result.stderr and "\n" not in result.stderr.strip()
     assert not out.exists() and not out.with_suffix(".pdf").exists()
 
+
+
+#: A printed figure that carries a unit of its own: "$1.2B", "-$12.3M", "$79K", "12.3M".
+FIGURE_WITH_UNIT = re.compile(r"^[+\-–]?\$?[\d,]+(\.\d+)?[BMK]$|^[+\-–]?\$[\d,]+\.\d+$")
+
+
+def test_on_the_states_trend_and_partners_pages_every_money_column_carries_one_unit(pages):
+    # The unit is named once, above the column ("$ millions"); a figure never carries its own,
+    # so a column cannot switch from $ billions to $ millions by size.
+    sheets = [wording(sheet)["sheet"] for sheet in ("states", "trend", "partners")]
+    seen = set()
+    for page in pages:
+        sheet = next((name for name in sheets if f" {name} Page " in f" {page.footer} "), None)
+        if sheet is None:
+            continue
+        seen.add(sheet)
+        body = [word.text for word in page.words if word.top <= page.height - FOOTER_BAND]
+        with_unit = [text for text in body if FIGURE_WITH_UNIT.match(text)]
+        assert with_unit == [], f"page {page.number} ({sheet}): {with_unit[:5]}"
+        if sheet == wording("states")["sheet"]:
+            # The units row repeats with the header on every page of the table.
+            assert "millions" in body, f"page {page.number}: no unit above the columns"
+    assert seen == set(sheets), seen
+
+
+def test_no_printed_word_runs_two_years_together(pages):
+    # A chart's year axis printed as one run of digits ("2016201720182019...") is unreadable.
+    run_together = re.compile(r"(19|20)\d\d(19|20)\d\d")
+    for page in pages:
+        found = [word.text for word in page.words if run_together.search(word.text)]
+        assert found == [], f"page {page.number} ({page.footer}): {found[:3]}"
+
+
+def test_the_pdf_is_tagged_with_its_title_and_language(default_pdf):
+    # A tagged PDF (LibreOffice's PDF/UA option) gives a screen reader the structure to follow.
+    info = subprocess.run(["pdfinfo", str(default_pdf[1])], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+Tech Trade Snapshot 2021$", info, re.M), info
+    assert b"/Lang(en-US)" in default_pdf[1].read_bytes()
+
+
+def figure_descriptions(pdf: Path) -> list[str]:
+    """The alternative text (/Alt) of each Figure of the PDF's structure tree, in order; the
+    latest version of each structure element (an incremental update writes new ones after)."""
+    data = pdf.read_bytes()
+    latest: dict[int, bytes] = {}
+    for found in re.finditer(rb"(\d+) 0 obj\s*<<(/Type/StructElem\s*/S/Figure\b.*?)>>\s*endobj", data, re.S):
+        latest[int(found.group(1))] = found.group(2)
+    order = [int(found.group(1)) for found in re.finditer(rb"(\d+) 0 obj\s*<</Type/StructElem\s*/S/Figure\b", data)]
+    descriptions = []
+    for number in dict.fromkeys(order):
+        alt = re.search(rb"/Alt\s*<FEFF([0-9A-F]*)>", latest[number])
+        descriptions.append(bytes.fromhex(alt.group(1).decode()).decode("utf-16-be") if alt else "")
+    return descriptions
+
+
+def test_every_chart_of_the_pdf_carries_its_alternative_text_in_the_structure_tree(default_pdf):
+    # LibreOffice 7.4 tags each chart as a Figure without its description; the tool adds it (/Alt),
+    # which a screen reader reads out. (poppler's pdfinfo -struct-text prints text, not /Alt.)
+    expected = chart_descriptions(default_pdf[0])
+    assert len(expected) >= 8 and all(expected)
+    assert figure_descriptions(default_pdf[1]) == expected

@@ -100,9 +100,10 @@ def test_diff_lists_the_edited_input_cell_with_its_label_and_values(built: Path,
     assert lines == [f"'Census exports'!{cell}: CensusExports 2020 TX 334 value_usd: 45022715511 -> 1000"]
 
 
-def test_diff_of_a_workbook_with_itself_is_empty(built: Path):
+def test_diff_of_a_workbook_with_itself_lists_nothing_and_says_so(built: Path):
     result = run_cli("diff", built, built)
-    assert result.returncode == 0 and result.stdout == ""
+    assert result.returncode == 0 and result.stdout == (
+        f"no differences: {built} and {built} hold the same inputs and own work\n")
 
 
 def test_build_refuses_to_overwrite_an_edited_workbook_and_suggests_extract(texas_edited):

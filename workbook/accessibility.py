@@ -30,33 +30,26 @@ from __future__ import annotations
 
 import colorsys
 import functools
-import posixpath
-import pyexpat
 import re
-import zipfile
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TypeVar
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from typing import TypeVar
+from xml.etree.ElementTree import Element, TreeBuilder
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from workbook.contrast import contrast_ratio, minimum_contrast, scale_colours
-from workbook.errors import TechTradeError
+from workbook.package import Package
 from workbook.safe_read import open_workbook_safely
 from workbook.spreadsheet import MAX_COLUMNS, quote_sheet_name
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 _DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 #: Why a chart in a file LibreOffice saved has no alternative text, and how to get it back.
 CHART_TEXT_DROPPED_BY_LIBREOFFICE = ("no alternative text: LibreOffice leaves it out when it saves as .xlsx; "
@@ -108,7 +101,7 @@ class AccessibilityProblem:
 def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
     """Every accessibility finding in the workbook at ``path``, sheet by sheet; an empty list means none."""
     with open_workbook_safely(Path(path)) as archive:
-        package = _Package(Path(path), archive)
+        package = Package(Path(path), archive)
         workbook_part = package.target("", "officeDocument")
         if workbook_part is None:
             return []
@@ -119,96 +112,13 @@ def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
         return problems
 
 
-# ---------------------------------------------------------------- the package
-
-
-class _Package:
-    """The parts of the zip, parsed on demand, and their relationships."""
-
-    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
-        self.path, self.archive = path, archive
-        self.names = set(archive.namelist())
-
-    def xml(self, part: str) -> Element | None:
-        """A small part (styles, a table, a drawing) parsed whole; None if there is no such part."""
-        if part not in self.names:
-            return None
-        try:
-            return fromstring(self.archive.read(part))
-        except (ParseError, DefusedXmlException) as error:
-            raise self._malformed(part, error) from None
-
-    def read_streamed(self, part: str, start: Callable[[str, dict[str, str]], None],
-                      end: Callable[[str], None]) -> bool:
-        """Call ``start`` and ``end`` for each element of a part (a sheet, which may be large), with
-        its name as expat gives it, ``namespace}local``; False if there is no such part.
-
-        expat's own callbacks, without building a tree: several times quicker than defusedxml's
-        parser, which builds one in Python. It refuses a DTD and entities as defusedxml does.
-        """
-        if part not in self.names:
-            return False
-        parser = pyexpat.ParserCreate(namespace_separator="}")
-        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = _refuse_dtd
-        parser.ExternalEntityRefHandler = _refuse_dtd
-        parser.StartElementHandler, parser.EndElementHandler = start, end
-        try:
-            with self.archive.open(part) as stream:
-                parser.ParseFile(stream)
-        except pyexpat.ExpatError as error:
-            raise self._malformed(part, error) from None
-        return True
-
-    def _malformed(self, part: str, error: Exception) -> TechTradeError:
-        return TechTradeError(f"{self.path}: not an .xlsx workbook (part {part} is not well-formed XML: {error})")
-
-    def relationships(self, part: str) -> list[tuple[str, str, str]]:
-        """(id, kind, target part) of each internal relationship of ``part`` ("" for the package)."""
-        folder, name = posixpath.split(part)
-        root = self.xml(posixpath.join(folder, "_rels", f"{name}.rels"))
-        if root is None:
-            return []
-        found = []
-        for relationship in root.iter(f"{_PACKAGE_RELATIONSHIP}Relationship"):
-            if relationship.get("TargetMode", "").lower() == "external":
-                continue
-            target = relationship.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            found.append((relationship.get("Id", ""), relationship.get("Type", "").rpartition("/")[2], target))
-        return found
-
-    def target(self, part: str, kind: str) -> str | None:
-        return next((target for _, found, target in self.relationships(part) if found == kind), None)
-
-    @functools.cached_property
-    def saved_by_libreoffice(self) -> bool:
-        """Whether the last program to save the file was LibreOffice (docProps/app.xml's Application)."""
-        root = self.xml(self.target("", "extended-properties") or "")
-        application = None if root is None else root.find(f"{_EXTENDED}Application")
-        return application is not None and (application.text or "").startswith("LibreOffice")
-
-    def targets(self, part: str, kind: str) -> list[str]:
-        return [target for _, found, target in self.relationships(part) if found == kind]
-
-    def sheets(self, workbook_part: str) -> Iterator[tuple[str, str]]:
-        """(name, part) of each worksheet, in the workbook's order (chart sheets have no cells to check)."""
-        root = self.xml(workbook_part)
-        if root is None:
-            return
-        by_id = {rid: (kind, target) for rid, kind, target in self.relationships(workbook_part)}
-        for sheet in root.iter(f"{_MAIN}sheet"):
-            kind, target = by_id.get(sheet.get(f"{_RELATIONSHIP}id", ""), ("", ""))
-            if kind == "worksheet":
-                yield sheet.get("name", ""), target
-
-
 # ---------------------------------------------------------------- colours
 
 
 class _Styles:
     """The text and fill colours of each cell style (xf) and each conditional format's style (dxf)."""
 
-    def __init__(self, package: _Package, workbook_part: str) -> None:
+    def __init__(self, package: Package, workbook_part: str) -> None:
         self.theme = _theme_colours(package.xml(package.target(workbook_part, "theme") or ""))
         root = package.xml(package.target(workbook_part, "styles") or "")
         self.indexed = list(_INDEXED)
@@ -356,7 +266,7 @@ class _ConditionalFormat:
 class _Sheet:
     """One worksheet's cells (their styles, not their values), merges, conditional formats, tables and drawings."""
 
-    def __init__(self, package: _Package, styles: _Styles, name: str, part: str) -> None:
+    def __init__(self, package: Package, styles: _Styles, name: str, part: str) -> None:
         self.package, self.styles, self.part = package, styles, part
         self.name = quote_sheet_name(name)
         self.minimum = minimum_contrast()
@@ -580,10 +490,6 @@ _Item = TypeVar("_Item")
 
 def _item(items: list[_Item], index: int) -> _Item | None:
     return items[index] if 0 <= index < len(items) else None
-
-
-def _refuse_dtd(*_: object) -> NoReturn:
-    raise pyexpat.ExpatError("a DTD or an entity, which a workbook never needs")
 
 
 def _int(value: str | None, default: int = 0) -> int:

@@ -19,6 +19,7 @@ from workbook import progress, register
 from workbook.atomic import atomic_write_path
 from workbook.libreoffice import convert_to_pdf
 from workbook.load import load_dataset
+from workbook.paths import OutputFile, output_file
 from workbook.own import OwnContent, load_own, parts_properties
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
@@ -63,17 +64,20 @@ REPORT_SHEETS = (
 )
 
 
-def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = None, force: bool = False,
-                   protect: bool = False, ods: bool = False) -> Path:
+def build_workbook(data_dir: Path, year: int | None = None, out: Path | OutputFile | None = None, force: bool = False,
+                   protect: bool = False, ods: bool = False, companions: tuple[str, ...] = ()) -> Path:
     """Load and check the data, compute every figure, and write the workbook.
 
     ``out`` defaults to ``tech-trade-snapshot-EDITION.xlsx`` in the current folder (the
-    edition is the snapshot year + 1 unless the data's settings.csv names it).
+    edition is the snapshot year + 1 unless the data's settings.csv names it); a folder takes
+    that name inside it, and a file must end in .xlsx. ``companions`` are the suffixes of files
+    written beside it afterwards (``.pdf``), checked with it before the workbook is written.
     Nothing is written until the data has loaded cleanly, the file appears at ``out``
     only once it is complete, and a workbook at ``out`` that was edited since the tool
     wrote it (or that the tool did not write) is kept unless ``force``. With ``ods``, so is an
     .ods beside it (``write_ods`` then writes the .ods edition there).
     """
+    target = out if isinstance(out, OutputFile) else output_file(out, ".xlsx", "the workbook")
     with progress.step(f"loaded and checked {data_dir}") as step:
         data = load_dataset(Path(data_dir))
         own = load_own(Path(data_dir))
@@ -81,7 +85,10 @@ def build_workbook(data_dir: Path, year: int | None = None, out: Path | None = N
     with progress.step("set up the model") as step:
         model = build_model(data, year)
         step.result = f"snapshot year {model.year}, edition {model.edition}"
-    out = Path(out) if out is not None else default_output(model)
+    out = target.path(default_output(model).name)
+    for companion in (out.with_suffix(suffix) for suffix in companions):
+        if companion.is_dir():
+            raise TechTradeError(f"{companion}: is a folder, so the file written beside {out} cannot take its name")
     if not force:
         with progress.step(f"checked {out} holds no edits to keep"):
             refuse_to_overwrite_edits(out)
@@ -133,16 +140,18 @@ def refuse_to_overwrite_edits(out: Path) -> None:
     """Raise unless ``out`` is absent or a workbook this tool wrote and nobody has edited since."""
     if not out.exists():
         return
-    advice = f"keep it, or use --force to replace it; `tech-trade extract {out} --out DIR` takes its inputs back as data"
+    keep = "keep it (name another --out), or use --force to replace it"
+    advice = f"{keep}; `tech-trade extract {out} --out DIR` takes its inputs back as data"
     try:
         # A file exactly as the tool wrote it holds no edits: no need to read it back.
         if is_ods_sealed_and_untouched(out) if is_ods(out) else is_sealed_and_untouched(out):
             return
         existing = read_inputs(out)
     except TechTradeError:
-        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}") from None
+        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {keep}") from None
     if not existing.made_by_tool:
-        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {advice}")
+        # extract reads only the tool's own workbooks: it is no advice here.
+        raise TechTradeError(f"{out}: exists and is not a workbook tech-trade wrote; {keep}")
     if existing.own:
         raise TechTradeError(f"{out}: holds the analyst's own sheets, notes or names; keep it, or use --force to "
                              f"replace it; `tech-trade extract {out} --out DIR` now keeps them with the inputs, "
@@ -160,6 +169,8 @@ def write_pdf(workbook_path: Path, pdf_path: Path, appendix: bool = False) -> Pa
     stays whole until the new one is complete.
     """
     pdf_path = Path(pdf_path)
+    if pdf_path.resolve() == Path(workbook_path).resolve():
+        raise TechTradeError(f"{pdf_path}: is the workbook the PDF is printed from; name the PDF apart")
     leave_out = () if appendix else [spec.sheet_name for spec in data_tables.ALL_DATA_SHEETS]
     with tempfile.TemporaryDirectory(prefix=".tech-trade-pdf-", dir=pdf_path.parent or ".") as folder:
         printed = convert_to_pdf(Path(workbook_path), Path(folder), leave_out=leave_out)
@@ -204,7 +215,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     inputs = [cover.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     # The settings are defined first: every other sheet's formulas use them.
     year_row = cover.write(book, cover_sheet, model, reading, inputs)
-    notes_layout = notes.write_head(book, notes_sheet, model)
+    notes_layout = notes.write_head(book, notes_sheet, model, checksum)
     # Sheets that summarise others (Dashboard, Checks) read the values the other
     # sheets wrote under defined names, so they are written after them.
     for module, sheet in sorted(report_sheets, key=lambda entry: getattr(entry[0], "SUMMARISES_OTHERS", False)):
@@ -216,7 +227,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
                 f"={quote_sheet_name(spec.sheet_name)}!"
                 f"{xl_rowcol_to_cell(first, 0, True, True)}:{xl_rowcol_to_cell(last, 0, True, True)}"))
     # The Notes list every defined name, so they are finished last.
-    notes.finish(notes_layout, checksum)
+    notes.finish(notes_layout)
     # What is the tool's, listed before the analyst's own work is put back after it.
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
                                         [entry[0] for entry in book.workbook.defined_names]).items():

@@ -24,6 +24,7 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import ChartStyle, chart_style, styles
+from workbook.register import SNAPSHOT_YEAR
 from workbook.xlsx import Book, Options
 
 #: Chart types whose series are areas (bars, columns) rather than lines.
@@ -53,10 +54,27 @@ def gap_value(value: object) -> object:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else GAP
 
 
+#: A helper figure below a value axis that starts at 0, so that its point is drawn nowhere. A gap
+#: (#N/A) would do in Excel, but LibreOffice 7.4 draws an error or a text as 0.
+OFF_THE_CHART = -1
+
+
+def mark_formula(year: str, figure: str) -> str:
+    """A marker series' cell: ``figure`` in the snapshot year, off the chart in every other year."""
+    return f"IF({year}={SNAPSHOT_YEAR},{figure},{OFF_THE_CHART})"
+
+
+def mark_number_format() -> str:
+    """$ billions for the snapshot year's figure; nothing for the others, which are off the chart."""
+    positive = str(styles()["usd_billions"]["num_format"]).split(";")[0]
+    return f'{positive};"";{positive}'
+
+
 def data_label_format() -> str:
-    """Data labels show figures as the cells do ($ billions, one decimal)."""
-    num_format: str = styles()["usd_billions"]["num_format"]
-    return num_format
+    """Data labels show figures as the cells do ($ billions, one decimal), and nothing for zero: a
+    gap (#N/A), which LibreOffice 7.4 draws as a bar of zero, is not labelled "$0"."""
+    positive, negative, _ = str(styles()["usd_billions"]["num_format"]).split(";")
+    return f'{positive};{negative};""'
 
 
 class HouseChart:
@@ -123,16 +141,12 @@ class HouseChart:
                                      "position": "outside_end" if self.kind in _BAR_KINDS else "above"}
         self.chart.add_series(series)
 
-    def mark_with_columns(self, name: Reference, categories: Reference, values: Reference) -> None:
-        """Columns in the highlight colour behind a line chart: where ``values`` is not zero (the
-        snapshot year), a column rises to the line's point; zeros draw nothing."""
-        marks = self.book.workbook.add_chart({"type": "column"})
-        if marks is None:
-            raise ValueError("XlsxWriter draws no column chart")
-        marks.add_series(
-{"name": name, "categories": categories, "values": values, "gap": 150,
-                          "fill": {"color": self.style.highlight}, "border": {"none": True}})
-        self.chart.combine(marks)
+    def mark_point(self, name: Reference, categories: Reference, values: Reference) -> None:
+        """A large marker in the highlight colour on a line chart, at the one point of ``values``
+        on the chart (the snapshot year; see :func:`mark_formula`). The value axis starts at 0."""
+        series: Options = {"name": name, "categories": categories, "values": values,
+                           **self._line_look(0, self.style.highlight, highlight=True)}
+        self.chart.add_series(series)
 
     def _bar_look(self, look: int, colour: str, highlight: bool) -> Options:
         pattern = "solid" if highlight else self.style.patterns[look % len(self.style.patterns)]
@@ -171,11 +185,14 @@ class HouseChart:
         (self.chart.set_x_axis if self.kind == "bar" else self.chart.set_y_axis)(axis)
 
     def category_axis(self, name: str | None = None, reverse: bool = False, labels_low: bool = False,
-                      every_label: bool = False) -> None:
+                      every_label: bool = False, slanted: bool = False) -> None:
         """The axis of the categories. ``reverse``: the first category on top of a bar chart
         (the value axis then stays at the bottom); ``labels_low``: labels stay below negative bars;
-        ``every_label``: each category labelled, where a reader would otherwise skip some to fit."""
-        axis: Options = {"num_font": self.font(), "line": {"color": self.style.gridlines}}
+        ``every_label``: each category labelled, where a reader would otherwise skip some to fit;
+        ``slanted``: labels at 45 degrees, where side by side they would run into one another
+        (LibreOffice prints ten years on a small chart as one run of digits)."""
+        font = {**self.font(), "rotation": -45} if slanted else self.font()
+        axis: Options = {"num_font": font, "line": {"color": self.style.gridlines}}
         if every_label:
             axis["interval_unit"] = 1
         if name:

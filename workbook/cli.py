@@ -12,10 +12,11 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
+# Only light modules here: the heavy ones (pandas, XlsxWriter) are imported inside main(), where
+# a Ctrl-C while they load ends in one line rather than a traceback.
 from workbook import __version__, progress
 from workbook.errors import (EXIT_WOULD_LOSE, WouldLoseError, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS_FOUND, EXIT_TERMINATED,
                              EXIT_USAGE_OR_INPUT, TechTradeError, one_line)
-from workbook.templates_loader import use_templates
 
 if TYPE_CHECKING:
     from workbook.importers.census import CensusImport
@@ -33,8 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="snapshot year (default: the data's settings.csv, else 2020)")
     build.add_argument("--data", type=Path, default=None,
                        help="data folder (default: the data bundled with the tool, the repository's data/)")
-    build.add_argument("--out", type=Path, help="output file (default tech-trade-snapshot-EDITION.xlsx here; the "
-                                                "edition is the year + 1 unless settings.csv names it)")
+    # A string, not a Path: a trailing "/" (a folder, which takes the default name) must survive.
+    build.add_argument("--out", help="output .xlsx file, or a folder (default tech-trade-snapshot-EDITION.xlsx "
+                                     "here; the edition is the year + 1 unless settings.csv names it)")
     build.add_argument("--force", action="store_true",
                        help="replace the output even if it was edited since tech-trade wrote it")
     build.add_argument("--protect", action="store_true",
@@ -75,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     census.add_argument("--imports", type=Path, help="Census state imports file (the older form, with --exports)")
     census.add_argument("--partial-years", action="store_true",
                         help="take in years that are partial (year to date) instead of leaving them out")
-    census.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    _add_data_to_write_option(census)
 
     fetch = commands.add_parser(
         "fetch-census", help="fetch Census trade from the International Trade API, keep every response, and import it",
@@ -96,12 +98,12 @@ def _parser() -> argparse.ArgumentParser:
                             "(default 4)")
     fetch.add_argument("--partial-years", action="store_true",
                        help="take in years that are partial (year to date) instead of leaving them out")
-    fetch.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    _add_data_to_write_option(fetch)
     partners = commands.add_parser("import-partners",
                                    help="write data/ files from Census U.S. trade by NAICS-3 and partner country")
     partners.add_argument("--exports", type=Path, required=True, help="Census exports by partner country CSV")
     partners.add_argument("--imports", type=Path, required=True, help="Census imports by partner country CSV")
-    partners.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    _add_data_to_write_option(partners)
 
     extract = commands.add_parser("extract", help="write the inputs of an edited workbook as data files")
     extract.add_argument("file", type=Path, help="a workbook tech-trade made, edited in Excel or LibreOffice")
@@ -118,14 +120,14 @@ def _parser() -> argparse.ArgumentParser:
 
     release = commands.add_parser("import-release", help="write data/published_figures.csv from the press release text")
     release.add_argument("release", type=Path, help="the press release, as plain text")
-    release.add_argument("--data", type=Path, default=Path("data"), help="data folder to write (default %(default)s)")
+    _add_data_to_write_option(release)
     addin = commands.add_parser(
         "addin", help="write the LibreOffice extension (.oxt): a Tech Trade menu in Calc that checks, takes edits "
                       "back and rebuilds",
         description="Write the LibreOffice extension: a Tech Trade menu in Calc whose commands run this package's "
                     "check, extract and build on the open workbook. Install it with `unopkg add FILE.oxt` or "
                     "Tools > Extension Manager.")
-    addin.add_argument("--out", type=Path, default=Path("tech-trade.oxt"), help="the .oxt to write (default %(default)s)")
+    addin.add_argument("--out", default=None, help="the .oxt to write, or a folder (default tech-trade.oxt here)")
     addin.add_argument("--python", default=None, metavar="PATH",
                        help="the Python the extension runs the package with, before looking in LibreOffice's own "
                             "(default: the Python running this command)")
@@ -140,6 +142,12 @@ def _add_templates_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--templates", type=Path, default=None, metavar="DIR",
                          help="styles and wording from DIR, a copy of the tool's templates/ folder "
                               "(default: the templates bundled with the tool)")
+
+
+def _add_data_to_write_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data", type=Path, default=None, metavar="DIR",
+                         help="data folder to write (default ./data, unless it is the data bundled with the tool "
+                              "or tracked by git: those only when named)")
 
 
 def _add_verbosity_options(parser: argparse.ArgumentParser, commands: Iterable[argparse.ArgumentParser]) -> None:
@@ -170,9 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_further_output()
         return EXIT_OUTPUT_CLOSED
+    except KeyboardInterrupt:
+        # Ctrl-C before _run's own handler is in place (while the heavy modules import).
+        print("tech-trade: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _run(argv: list[str] | None) -> int:
+    from workbook.templates_loader import use_templates
+
     parser = _parser()
     args = parser.parse_args(argv)
     if args.quiet and args.verbose:
@@ -222,16 +236,22 @@ def _say(args: argparse.Namespace, message: str) -> None:
 def _build(args: argparse.Namespace) -> int:
     from workbook.build import build_workbook, bundled_data_dir, ods_path, write_pdf
     from workbook.libreoffice import find_soffice
+    from workbook.paths import output_file, unread_data_here
 
     # The appendix is part of a PDF: asking for it asks for the PDF.
     args.pdf = args.pdf or args.pdf_appendix
-    if args.ods and args.out is not None and args.out.suffix.lower() == ".ods":
+    if args.ods and args.out is not None and Path(args.out).suffix.lower() == ".ods":
         raise TechTradeError(f"--out {args.out}: --out names the .xlsx; --ods writes the .ods beside it")
+    target = output_file(args.out, ".xlsx", "the workbook")
     if args.pdf or args.ods:
         # Before any work: a missing LibreOffice must not cost a build.
         find_soffice()
-    out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=args.out, force=args.force,
-                         protect=args.protect, ods=args.ods)
+    if args.data is None and (unread := unread_data_here(bundled_data_dir())) is not None and not args.quiet:
+        print(f"tech-trade: note: building from the data bundled with the tool, not {unread}/ in the current folder "
+              f"(give --data {unread} to build from it)", file=sys.stderr)
+    companions = (".pdf",) * args.pdf + (".ods",) * args.ods
+    out = build_workbook(data_dir=args.data or bundled_data_dir(), year=args.year, out=target, force=args.force,
+                         protect=args.protect, ods=args.ods, companions=companions)
     _say(args, f"wrote {out}")
     if args.ods:
         from workbook.ods import write_ods
@@ -288,6 +308,7 @@ def _parts_done(file: Path, engines: list[str], validated: bool, clean: bool) ->
 def _import_census(args: argparse.Namespace) -> int:
     from workbook.importers.census import import_census, import_census_pair
 
+    args.data = _data_to_write(args)
     if (args.exports is None) != (args.imports is None):
         raise TechTradeError("import-census: give --exports and --imports together, or the files on their own")
     if args.exports is not None:
@@ -314,14 +335,18 @@ def _fetch_census(args: argparse.Namespace) -> int:
     import os
 
     from workbook.fetch import DEFAULT_API_URL, FetchSettings, fetch_census, parse_years
+    from workbook.paths import folder_to_write
 
+    years = parse_years(args.years)
+    args.data = _data_to_write(args)
+    folder_to_write(args.cache, "--cache")
     key = args.key if args.key is not None else os.environ.get("CENSUS_API_KEY")
     settings = FetchSettings(api_url=args.api_url or DEFAULT_API_URL, key=key or None, cache=args.cache)
     if args.timeout is not None:
         settings.timeout = args.timeout
     if args.retries is not None:
         settings.attempts = args.retries
-    fetched = fetch_census(parse_years(args.years), settings, data_dir=args.data, partial_years=args.partial_years,
+    fetched = fetch_census(years, settings, data_dir=args.data, partial_years=args.partial_years,
                            show_progress=not args.quiet)
     _say(args, fetched.summary)
     # fetch_census imports what it fetched before it returns.
@@ -333,6 +358,7 @@ def _fetch_census(args: argparse.Namespace) -> int:
 def _import_partners(args: argparse.Namespace) -> int:
     from workbook.importers.partners import import_partners
 
+    args.data = _data_to_write(args)
     for path in import_partners(args.exports, args.imports, args.data):
         _say(args, f"wrote {path}")
     return EXIT_OK
@@ -341,14 +367,24 @@ def _import_partners(args: argparse.Namespace) -> int:
 def _import_release(args: argparse.Namespace) -> int:
     from workbook.importers.release import import_release
 
+    args.data = _data_to_write(args)
     path = import_release(args.release, args.data)
     _say(args, f"wrote {path}")
     return EXIT_OK
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from workbook.extract import extract_workbook
+def _data_to_write(args: argparse.Namespace) -> Path:
+    from workbook.build import bundled_data_dir
+    from workbook.paths import data_to_write
 
+    return data_to_write(args.data, bundled_data_dir())
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from workbook.extract import extract_workbook, partial_files_note
+    from workbook.paths import folder_to_write
+
+    folder_to_write(args.out, "--out")
     try:
         paths = extract_workbook(args.file, args.out, allow_loss=args.allow_loss)
     except WouldLoseError as error:
@@ -360,13 +396,26 @@ def _extract(args: argparse.Namespace) -> int:
         return EXIT_WOULD_LOSE
     for path in paths:
         _say(args, f"wrote {path}")
+    note = partial_files_note(args.file, paths)
+    if note is not None and not args.quiet:
+        print(f"tech-trade: note: {one_line(note)}", file=sys.stderr)
     return EXIT_OK
 
 
 def _addin(args: argparse.Namespace) -> int:
-    from workbook.addin import default_python, write_extension
+    from workbook.addin import EXTENSION_NAME, default_python, python_to_run, write_extension
+    from workbook.paths import output_file
 
-    out = write_extension(args.out, python=args.python or default_python(), bundle=args.bundle)
+    target = output_file(args.out, ".oxt", "the extension")
+    if args.python is None:
+        python = default_python()
+    elif args.bundle:
+        # The extension runs its own copy where the named Python is not there (another machine's, say).
+        python = args.python
+    else:
+        # Without a copy of its own, an extension naming a Python that is not there cannot run.
+        python = python_to_run(args.python)
+    out = write_extension(target.path(EXTENSION_NAME), python=python, bundle=args.bundle)
     _say(args, f"wrote {out}")
     return EXIT_OK
 
@@ -377,6 +426,8 @@ def _diff(args: argparse.Namespace) -> int:
     lines = diff_workbooks(args.old, args.new)
     for line in lines:
         print(line)
+    if not lines:
+        _say(args, f"no differences: {args.old} and {args.new} hold the same inputs and own work")
     return EXIT_PROBLEMS_FOUND if lines else EXIT_OK
 
 

@@ -9,12 +9,13 @@ import pandas as pd
 
 from workbook.atomic import atomic_write_path
 from workbook.schema import FileSchema
+from workbook.paths import make_folder
 
 
 def write_data_file(frame: pd.DataFrame, schema: FileSchema, data_dir: Path, sort: bool = True) -> Path:
     """Write ``frame`` as ``data_dir/schema.filename``: schema's columns in order, sorted by its key
     (or, not ``sort``, in the frame's order)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(data_dir, "--data")
     ordered = frame[schema.column_names]
     if sort:
         ordered = ordered.sort_values(list(schema.key), kind="stable")

@@ -20,7 +20,8 @@ from workbook.errors import InputError, TechTradeError, WouldLoseError
 from workbook.inputs import WorkbookInputs, input_tables, read_inputs
 from workbook.load import load_dataset
 from workbook.own import OWN_FOLDER, load_own, write_own
-from workbook.schema import SETTINGS
+from workbook.schema import PARTNER_EXPORTS, PARTNER_IMPORTS, SETTINGS
+from workbook.paths import make_folder
 
 
 def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> list[Path]:
@@ -36,7 +37,7 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
     for loss in inputs.own.losses:
         print(f"tech-trade: not carried: {loss}", file=sys.stderr)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir, "--out")
     with tempfile.TemporaryDirectory(prefix=".tech-trade-extract-", dir=out_dir) as staging_name:
         staging = Path(staging_name)
         staged = [write_data_file(inputs.frames[spec.schema.filename], spec.schema, staging)
@@ -65,6 +66,18 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
             os.replace(staging / OWN_FOLDER, own_folder)
             written += sorted(own_folder.iterdir())
     return written
+
+
+def partial_files_note(path: Path, written: list[Path]) -> str | None:
+    """What the data files written from ``path`` cannot carry back whole, said in one line: the workbook
+    holds the partner rows of the tech category alone (see ``data_tables.PARTNER_EXPORTS``), so the
+    partner files extracted from it hold those, not the other categories' rows of the data it was built from."""
+    partner_files = [file for file in written if file.name in (PARTNER_EXPORTS.filename, PARTNER_IMPORTS.filename)]
+    if not partner_files:
+        return None
+    return (f"{' and '.join(str(file) for file in partner_files)} hold the tech category's partner rows alone, "
+            f"as {path} does: the other categories' partner rows are not in the workbook; copy them from the "
+            "data it was built from to keep them")
 
 
 def _table_of(filename: str) -> str:

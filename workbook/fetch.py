@@ -29,6 +29,7 @@ from workbook import progress
 from workbook.atomic import atomic_write_path
 from workbook.errors import TechTradeError, one_line
 from workbook.importers.census_tables import EXPORTS, IMPORTS
+from workbook.paths import make_folder
 
 if TYPE_CHECKING:
     # Only for the signatures: httpx is imported when the API is asked.
@@ -148,7 +149,7 @@ def fetch_census(years: list[int], settings: FetchSettings, data_dir: Path, part
             raise FetchError(f"{len(missing)} response(s) are not in the cache {settings.cache} and the Census API "
                              "needs a key: give --key KEY or set CENSUS_API_KEY (sign up at "
                              "https://api.census.gov/data/key_signup.html)")
-        settings.cache.mkdir(parents=True, exist_ok=True)
+        make_folder(settings.cache, "--cache")
         _fetch(missing, settings, fetched, show_progress)
     fetched.imported = import_census([settings.cache / request.cache_name for request in requests], data_dir,
                                      partial_years=partial_years)

@@ -112,6 +112,20 @@ class WorkbookInputs:
         return fingerprint(self.frames, self.settings, self.formula_counts)
 
 
+def _saved_by(path: Path) -> str:
+    """The program that saved the workbook at ``path`` last, as its properties say; "a program" where they
+    do not."""
+    from workbook.package import Package
+    from workbook.safe_read import open_workbook_safely
+
+    try:
+        with open_workbook_safely(path) as archive:
+            application = Package(path, archive).application
+    except TechTradeError:
+        return "a program"
+    return application or "a program"
+
+
 def read_inputs(path: Path) -> WorkbookInputs:
     """Read the inputs of a workbook the tool made (or any workbook: ``made_by_tool`` tells)."""
     from workbook.openpyxl_reading import load_workbook
@@ -129,6 +143,8 @@ def read_inputs(path: Path) -> WorkbookInputs:
     with warnings.catch_warnings():
         # openpyxl cannot keep data bars and sparklines; this only reads.
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
+        # Nor what it supplies where another program left it out (a default style, as Gnumeric does).
+        warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
         try:
             book = load_workbook(path, data_only=False)
         except Exception as error:  # openpyxl raises many types for a broken file
@@ -141,6 +157,11 @@ def read_inputs(path: Path) -> WorkbookInputs:
     tables = {name: sheet for sheet in book.worksheets for name in sheet.tables}
     for spec in input_tables():
         if spec.table not in tables:
+            if MADE_BY_PROPERTY in properties and not tables:
+                # Every table gone at once is a program that keeps no Excel tables (Gnumeric), not an edit.
+                raise TechTradeError(f"{path}: holds none of the tool's tables, so its inputs cannot be read back "
+                                     f"(it was saved last by {_saved_by(path)}, which keeps no Excel tables); "
+                                     "save it from Excel or LibreOffice, or take back a copy the tool wrote")
             if MADE_BY_PROPERTY in properties:
                 raise TechTradeError(f"{path}: the input table {spec.table} is missing (was it renamed or deleted?)")
             continue
@@ -164,6 +185,8 @@ def _values_book(path: Path) -> Workbook:
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
+        # Nor what it supplies where another program left it out (a default style, as Gnumeric does).
+        warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
         return load_workbook(path, data_only=True)
 
 

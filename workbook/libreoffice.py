@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from workbook.errors import MissingToolError, TechTradeError
+from workbook.pdf_tags import add_figure_descriptions, chart_descriptions
 
 #: Names the user's own choice of soffice program.
 SOFFICE_ENV_VAR = "TECH_TRADE_SOFFICE"
@@ -36,7 +37,10 @@ SOFFICE_CANDIDATES = (
 CONVERSION_TIMEOUT = 300
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
-PDF_FILTER = "pdf"
+# A tagged PDF (PDF/UA): a structure tree a screen reader follows, with the document's title and
+# language and each chart's alternative text. LibreOffice 7.4 takes a filter's options as JSON.
+PDF_FILTER = ('pdf:calc_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 ODS_FILTER = "ods:calc8"
 
 _INSTALL_HINT = f"install libreoffice-calc-nogui (Debian) or set {SOFFICE_ENV_VAR}"
@@ -105,12 +109,18 @@ def convert_to_pdf(path: Path, out_dir: Path, leave_out: Collection[str] = ()) -
     path = Path(path)
     if not leave_out:
         with _conversion_started(path, Path(out_dir), PDF_FILTER, ".pdf") as result:
-            return result()
+            return _described(result(), path)
     with tempfile.TemporaryDirectory(prefix="tech-trade-print-") as folder:
         copy = Path(folder) / path.name
         hide_sheets(path, copy, leave_out)
         with _conversion_started(copy, Path(out_dir), PDF_FILTER, ".pdf") as result:
-            return result()
+            return _described(result(), copy)
+
+
+def _described(pdf: Path, printed: Path) -> Path:
+    """The PDF with each chart's alternative text on its Figure, which LibreOffice 7.4 leaves out."""
+    add_figure_descriptions(pdf, chart_descriptions(printed))
+    return pdf
 
 
 #: A sheet of the workbook part's list of sheets, with its name.

@@ -80,7 +80,8 @@ class Dataset:
 def load_dataset(folder: Path) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(folder, "the data folder does not exist (expected a folder of CSV files; see data/README.md)")
+        found = "is a file, not a folder" if folder.exists() else "the data folder does not exist"
+        raise InputError(folder, f"{found} (expected a folder of CSV files; see data/README.md)")
     tables, lines = {}, {}
     for schema in ALL_FILES:
         with progress.step(f"read {folder / schema.filename}") as step:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
     from openpyxl.styles.colors import Color
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from workbook.package import DrawnObject
 
 #: A JSON object as json.loads gives it: what own/ files hold, checked as they are read.
 JsonObject = dict[str, Any]
@@ -291,113 +292,47 @@ def _in_table(sheet: Worksheet, coordinate: str,
     return None
 
 
-def _read_parts(
-path: Path, book: Workbook, tool_sheets: set[str],
+def _read_parts(path: Path, book: Workbook, tool_sheets: set[str],
                 key_headers: dict[str, tuple[str, ...]]) -> tuple[list[OwnNote], list[str]]:
     """The notes of every sheet, and one line for each thing on an own sheet that cannot
     be carried (sheet and object), read from the parts of the file itself: openpyxl
     would have to visit every cell of the data sheets to find a note."""
+    from workbook.package import Package
     from workbook.safe_read import open_workbook_safely
 
     notes: list[OwnNote] = []
     losses: list[str] = []
     with open_workbook_safely(path) as archive:
-        for sheet_name, part in _sheet_parts(archive).items():
+        package = Package(Path(path), archive)
+        workbook_part = package.target("", "officeDocument")
+        for sheet_name, sheet_kind, part in package.all_sheets(workbook_part or ""):
             tool = sheet_name in tool_sheets
-            for kind, target in _relations(archive, part):
+            if sheet_kind != "worksheet":
+                if not tool:
+                    losses.append(f"sheet {sheet_name!r}: a chart sheet cannot be carried")
+                continue
+            for _, kind, target in package.relationships(part):
                 if kind == "comments":
                     notes.extend(_note(book[sheet_name], cell, text, author, tool, key_headers)
-                                 for cell, text, author in _comments(archive.read(target)))
+                                 for cell, text, author in package.comments(target))
                 elif tool:
                     continue
                 elif kind == "drawing":
-                    losses.extend(f"sheet {sheet_name!r}: {what} cannot be carried"
-                                  for what in _drawing_objects(archive.read(target).decode("utf-8")))
+                    losses.extend(f"sheet {sheet_name!r}: {_described(drawn)} cannot be carried"
+                                  for drawn in package.drawn_objects(target))
                 elif kind in _RELATION_KINDS:
                     losses.append(f"sheet {sheet_name!r}: {_RELATION_KINDS[kind]} "
                                   f"{PurePosixPath(target).name!r} cannot be carried")
     return notes, losses
 
 
-def _comments(comments_xml: bytes) -> list[tuple[str, str, str]]:
-    """(cell, text, author) of each comment of a comments part."""
-    from defusedxml.ElementTree import fromstring
-
-    namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    root = fromstring(comments_xml)
-    authors = [author.text or "" for author in root.iter(f"{namespace}author")]
-    found = []
-    for comment in root.iter(f"{namespace}comment"):
-        text = "".join(piece.text or "" for piece in comment.iter(f"{namespace}t"))
-        author_id = int(comment.get("authorId", "0"))
-        found.append((comment.get("ref", ""), text, authors[author_id] if author_id < len(authors) else ""))
-    return found
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
-    ids = dict(re.findall(r'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', workbook_xml))
-    targets = {rid: target for kind, target, rid in _relations_with_ids(archive, "xl/workbook.xml")}
-    return {_xml_text(name): targets[rid] for name, rid in ids.items() if rid in targets}
-
-
-def _relations(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
-    return [(kind, target) for kind, target, _ in _relations_with_ids(archive, part)]
-
-
-def _relations_with_ids(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
-    folder, name = part.rsplit("/", 1)
-    rels = f"{folder}/_rels/{name}.rels"
-    if rels not in archive.namelist():
-        return []
-    found = []
-    for attributes in re.findall(r"<Relationship\b([^>]*)/?>", archive.read(rels).decode("utf-8")):
-        fields = dict(re.findall(r'(\w+)="([^"]*)"', attributes))
-        if fields.get("TargetMode") == "External":
-            continue
-        target = str(PurePosixPath(folder, fields["Target"]))
-        target = _normalise(fields["Target"][1:] if fields["Target"].startswith("/") else target)
-        found.append((fields["Type"].rsplit("/", 1)[-1], target, fields.get("Id", "")))
-    return found
-
-
-def _normalise(path: str) -> str:
-    parts: list[str] = []
-    for piece in path.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _drawing_objects(drawing_xml: str) -> list[str]:
-    objects = []
-    for anchor in re.findall(r"<xdr:(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b.*?</xdr:\w+Anchor>",
-                             drawing_xml, re.DOTALL):
-        name = re.search(r'<xdr:cNvPr\b[^>]*?name="([^"]*)"', anchor)
-        where = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", anchor, re.DOTALL)
-        if name and name.group(1).strip():
-            label = f" {_xml_text(name.group(1))!r}"
-        elif where:
-            # An object without a name (LibreOffice leaves some unnamed) is named by the cell it starts at.
-            label = f" at {xl_rowcol_to_cell(int(where.group(2)), int(where.group(1)))}"
-        else:
-            label = ""
-        if "<c:chart" in anchor or "/chart\"" in anchor:
-            objects.append(f"chart{label}")
-        elif "<xdr:pic" in anchor:
-            objects.append(f"picture{label}")
-        elif "<xdr:graphicFrame" in anchor:
-            objects.append(f"embedded object{label}")
-        else:
-            objects.append(f"shape{label}")
-    return objects
-
-
-def _xml_text(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-            .replace("&amp;", "&"))
+def _described(drawn: DrawnObject) -> str:
+    """``chart 'Sales'``; an object without a name (LibreOffice leaves some unnamed) by the cell it starts at."""
+    if drawn.name:
+        return f"{drawn.kind} {drawn.name!r}"
+    if drawn.row is not None and drawn.column is not None:
+        return f"{drawn.kind} at {xl_rowcol_to_cell(drawn.row, drawn.column)}"
+    return drawn.kind
 
 
 # ---------------------------------------------------------------- the files in data/own

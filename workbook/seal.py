@@ -21,6 +21,8 @@ reads a chart's unwritten defaults by Excel's dialect only in a file whose progr
 Microsoft's, and with another name it printed the Dashboard's charts empty or labelled with
 their series' names (measured with LibreOffice 7.4). The tool is named in the document's
 comments and in the custom property ``tech-trade version``.
+It also says in full what charts' data labels show (the value alone), rather than leave
+that to a reader's defaults.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ class _SealingPackager(Packager):
             _edit_part(self.filenames, "docProps/core.xml", "</cp:coreProperties>",
                        f"<dc:language>{escape(language)}</dc:language></cp:coreProperties>")
 
+    def _write_chart_files(self) -> None:
+        super()._write_chart_files()
+        for _, name, _ in self.filenames:
+            if name.startswith("xl/charts/chart"):
+                _rewrite_part(self.filenames, name, _labels_show_values_alone)
+
     def _write_custom_file(self) -> None:
         # Deferred to the end of _create_package, when every other part exists.
         pass
@@ -123,6 +131,18 @@ def _workbook_of(packager: Packager) -> SealingWorkbook:
 def _edit_part(files: list[tuple[StringIO | BytesIO | str, str, bool]], name: str, old: str, new: str) -> None:
     """Replace ``old``, which must be there once, by ``new`` in the XML of the part ``name`` as
     XlsxWriter holds it before zipping (text in memory, or a file)."""
+    def replaced(text: str) -> str:
+        if text.count(old) != 1:
+            raise RuntimeError(f"{name}: XlsxWriter {xlsxwriter.__version__} no longer writes {old} "
+                               "(workbook/seal.py completes it)")
+        return text.replace(old, new)
+
+    _rewrite_part(files, name, replaced)
+
+
+def _rewrite_part(files: list[tuple[StringIO | BytesIO | str, str, bool]], name: str,
+                  change: Callable[[str], str]) -> None:
+    """Put ``change(text)`` in place of the XML text of the part ``name`` as XlsxWriter holds it."""
     source = next(source for source, part, _ in files if part == name)
     if isinstance(source, StringIO):
         text = source.getvalue()
@@ -132,10 +152,7 @@ def _edit_part(files: list[tuple[StringIO | BytesIO | str, str, bool]], name: st
             text = stream.read()
     else:
         raise TypeError(f"{name}: XlsxWriter held it as bytes, not as XML text")
-    if text.count(old) != 1:
-        raise RuntimeError(f"{name}: XlsxWriter {xlsxwriter.__version__} no longer writes {old} "
-                           "(workbook/seal.py completes it)")
-    text = text.replace(old, new)
+    text = change(text)
     if isinstance(source, StringIO):
         source.seek(0)
         source.truncate()
@@ -143,6 +160,17 @@ def _edit_part(files: list[tuple[StringIO | BytesIO | str, str, bool]], name: st
     else:
         with open(source, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+
+
+#: What a chart's data labels show, every choice said: XlsxWriter writes only the ones that are
+#: on, and a reader that takes the schema's defaults for the others (LibreOffice does, for a file
+#: Microsoft Excel did not write) labels each point with its series' name and category too.
+_VALUE_LABEL = ('<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+                '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>')
+
+
+def _labels_show_values_alone(text: str) -> str:
+    return text.replace('<c:showVal val="1"/>', _VALUE_LABEL)
 
 
 class _Part:

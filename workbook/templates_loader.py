@@ -95,6 +95,47 @@ def use_templates(folder: Path | None) -> None:
     _template.cache_clear()
     _all_wording.cache_clear()
     _checked_styles.cache_clear()
+    if folder is not None:
+        try:
+            check_wording(folder)
+        except TechTradeError:
+            use_templates(None)
+            raise
+
+
+def check_wording(folder: Path) -> None:
+    """Raise TemplateError for a text of the bundled wording that ``folder``'s wording lacks (or holds as
+    something else than a text or a table of texts): a sheet would otherwise stop half written."""
+    copy = _all_wording(folder)
+    for section, words in _all_wording(None).items():
+        if section not in copy:
+            raise TemplateError(f"{folder / 'wording'}: no section [{section}], which the bundled wording has")
+        problem = _missing_words(words, copy[section], section)
+        if problem is not None:
+            raise TemplateError(f"{_file_of(folder, section)}: {problem}, which the bundled wording has")
+
+
+def _missing_words(bundled: Wording, copy: Wording, where: str) -> str | None:
+    for key, value in bundled.items():
+        if key not in copy:
+            return f"[{where}] has no {key!r}"
+        if isinstance(value, Mapping):
+            if not isinstance(copy[key], Mapping):
+                return f"[{where}] {key!r} is not a table of texts"
+            problem = _missing_words(value, copy[key], f"{where}.{key}")
+            if problem is not None:
+                return problem
+        elif isinstance(value, str) and not isinstance(copy[key], str):
+            return f"[{where}] {key!r} is not a text"
+    return None
+
+
+def _file_of(folder: Path, section: str) -> Path:
+    """The wording file of ``folder`` that holds ``section``."""
+    for entry in sorted((folder / "wording").glob("*.toml")):
+        if section in _parse(entry, entry.read_text(encoding="utf-8")):
+            return entry
+    return folder / "wording"
 
 
 def template(name: str) -> TomlTable:

@@ -29,23 +29,15 @@ The SDK's rules for these elements (its schema for ``CT_SheetData``, ``CT_Row``,
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from workbook.errors import TechTradeError
+from workbook.package import Package
 
 MAIN_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-_OFFICE_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 
 #: The most a row's or cell's style index may be (the SDK's semantic constraint).
 MAX_STYLE_INDEX = 65_490
@@ -191,84 +183,56 @@ def _indexes_in_range(rows: bytes, style_count: int) -> bool:
 def _worksheets_and_style_count(source: zipfile.ZipFile) -> tuple[set[str], int]:
     """The workbook's worksheet parts, and the number of cell formats (``cellXfs/xf``) in its styles,
     both found through the relationships, as the SDK finds them; nothing where they cannot be read."""
-    names = set(source.namelist())
-    workbook = _targets(source, names, "", _OFFICE_DOCUMENT)
-    if len(workbook) != 1:
-        return set(), 0
-    [workbook_part] = workbook
-    worksheets = set(_targets(source, names, workbook_part, _WORKSHEET))
-    styles = _targets(source, names, workbook_part, _STYLES)
-    if len(styles) != 1:
-        return worksheets, 0
+    package = Package(Path(source.filename or ""), source)
     try:
-        root = fromstring(source.read(styles[0]))
-    except (ParseError, DefusedXmlException, ValueError):
+        workbook_part = _only(package, package.targets("", "officeDocument"))
+        if workbook_part is None:
+            return set(), 0
+        worksheets = {part for part in package.targets(workbook_part, "worksheet") if part in package.names}
+        styles_part = _only(package, package.targets(workbook_part, "styles"))
+        styles = package.xml(styles_part) if styles_part is not None else None
+    except TechTradeError:
+        return set(), 0
+    if styles is None:
         return worksheets, 0
-    return worksheets, len(root.findall(f".//{{{MAIN_NAMESPACE}}}cellXfs/{{{MAIN_NAMESPACE}}}xf"))
+    return worksheets, len(styles.findall(f".//{{{MAIN_NAMESPACE}}}cellXfs/{{{MAIN_NAMESPACE}}}xf"))
 
 
 def worksheet_parts_by_title(source: zipfile.ZipFile) -> dict[str, str]:
     """Each worksheet's title and the name of its part, found through the relationships; as much
     as can be read (a title missing here is a sheet whose part could not be found)."""
-    names = set(source.namelist())
-    workbook = _targets(source, names, "", _OFFICE_DOCUMENT)
-    if len(workbook) != 1:
-        return {}
-    [workbook_part] = workbook
-    by_id = _targets_by_id(source, names, workbook_part, _WORKSHEET)
+    package = Package(Path(source.filename or ""), source)
     try:
-        root = fromstring(source.read(workbook_part))
-    except (ParseError, DefusedXmlException, ValueError):
+        workbook_part = _only(package, package.targets("", "officeDocument"))
+        if workbook_part is None:
+            return {}
+        return {name: part for name, part in package.sheets(workbook_part) if part in package.names}
+    except TechTradeError:
         return {}
-    parts = {}
-    for sheet in root.iter(f"{{{MAIN_NAMESPACE}}}sheet"):
-        part = by_id.get(sheet.get(f"{{{_OFFICE_RELATIONSHIPS}}}id", ""))
-        if part is not None and sheet.get("name") is not None:
-            parts[sheet.get("name", "")] = part
-    return parts
 
 
 def table_places(source: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Every table of the workbook: its name -> (its sheet's title, its range such as ``A5:K45``),
     read from the parts, as much as can be read."""
-    names = set(source.namelist())
+    package = Package(Path(source.filename or ""), source)
     places: dict[str, tuple[str, str]] = {}
     for title, sheet_part in worksheet_parts_by_title(source).items():
-        for table_part in _targets(source, names, sheet_part, _TABLE):
+        for table_part in package.targets(sheet_part, "table"):
             try:
-                root = fromstring(source.read(table_part))
-            except (ParseError, DefusedXmlException, ValueError, KeyError):
+                root = package.xml(table_part)
+            except TechTradeError:
                 continue
-            name, ref = root.get("name") or root.get("displayName"), root.get("ref")
+            name = None if root is None else root.get("name") or root.get("displayName")
+            ref = None if root is None else root.get("ref")
             if name and ref:
                 places[name] = (title, ref)
     return places
 
 
-def _targets(source: zipfile.ZipFile, names: set[str], part: str, kind: str) -> list[str]:
-    """The parts that ``part`` (``""`` for the package) relates to by relationships of type ``kind``."""
-    return list(_targets_by_id(source, names, part, kind).values())
-
-
-def _targets_by_id(source: zipfile.ZipFile, names: set[str], part: str, kind: str) -> dict[str, str]:
-    """As :func:`_targets`, by relationship id."""
-    folder, file_name = posixpath.split(part)
-    relationships = posixpath.join(folder, "_rels", f"{file_name}.rels")
-    if relationships not in names:
-        return {}
-    try:
-        root = fromstring(source.read(relationships))
-    except (ParseError, DefusedXmlException, ValueError):
-        return {}
-    found: dict[str, str] = {}
-    for relationship in root.findall(f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship"):
-        if relationship.get("Type") != kind or relationship.get("TargetMode", "Internal") != "Internal":
-            continue
-        target = relationship.get("Target", "")
-        resolved = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
-        if resolved in names:
-            found[relationship.get("Id", "")] = resolved
-    return found
+def _only(package: Package, parts: list[str]) -> str | None:
+    """The one part of ``parts`` that is in the package; None if there is not exactly one."""
+    present = [part for part in parts if part in package.names]
+    return present[0] if len(present) == 1 and len(parts) == 1 else None
 
 
 def _stored(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -343,15 +343,15 @@ def fold_columns(sheet: Worksheet, first_col: int, last_col: int, width: float, 
     sheet.set_column(last_col + 1, last_col + 1, next_width, None, {"collapsed": True})
 
 
-def show_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
+def mark_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int,
                       style: str, sign_styles: dict[str, str] | None = None) -> None:
-    """Give the cells' small non-zero figures a finer number format than ``style``'s (styles.toml's small_values).
+    """Show the cells' non-zero figures too small for ``style``'s unit as "<0.1" (styles.toml's small_values).
 
-    A figure of $30 million in $ billions with one decimal would print as $0.0B, or
-    -$0.0B: a conditional rule shows it as $30.0M instead. Cells that also take a
-    colour by their sign give ``sign_styles`` ({"<": style, ">": style}): LibreOffice
-    applies only the first rule that holds, so each rule here carries that colour too.
-    Call this before adding the cells' other conditional formats.
+    A figure of $30 thousand in a column of $ millions would print as 0, or -0: a
+    conditional rule shows it as "<1" in the column's own unit instead; a column never
+    switches unit by size. Cells that also take a colour by their sign give ``sign_styles``
+    ({"<": style, ">": style}): LibreOffice applies only the first rule that holds, so each
+    rule here carries that colour too. Call this before adding the cells' other conditional formats.
     """
     rules = sorted(styles()["small_values"].get(style, ()), key=lambda rule: rule[0])
     cell = xl_rowcol_to_cell(first_row, first_col)

@@ -10,6 +10,8 @@ versions, and the Python that the extension runs the package with.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 import zipfile
 from importlib import resources
@@ -19,11 +21,14 @@ from pathlib import Path
 from workbook import __version__
 from workbook.addin import parts
 from workbook.atomic import atomic_write_path
+from workbook.errors import TechTradeError
 from workbook.inputs import MADE_BY_PROPERTY
 from workbook.templates_loader import wording
 
 #: The extension's identifier: the package's name, as pyproject.toml gives it.
 IDENTIFIER = "tech-trade-snapshot"
+#: The file `tech-trade addin` writes when --out names none.
+EXTENSION_NAME = "tech-trade.oxt"
 #: The component's module in the extension's pythonpath/, beside its own file.
 RUNNER_MODULE = "tech_trade_addin_runner.py"
 #: A fixed time for every entry: the same package and options give the same file.
@@ -66,6 +71,17 @@ def write_extension(out: Path, python: str | None = None, bundle: bool = False) 
             data = content.encode("utf-8") if isinstance(content, str) else content
             archive.writestr(zipfile.ZipInfo(name, date_time=_ENTRY_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
     return out
+
+
+def python_to_run(python: str) -> str:
+    """``--python``, refused unless it names a program that can run: an extension that names
+    no Python could never run the package."""
+    found = shutil.which(python)
+    if found is None or not os.path.isfile(found):
+        raise TechTradeError(f"{python}: no such program to run; --python names the Python the extension runs the "
+                             f"package with (for example {sys.executable}), or, with --bundle, that of the machine "
+                             "it is for")
+    return python
 
 
 def default_python() -> str:

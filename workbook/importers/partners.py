@@ -23,6 +23,7 @@ from workbook.data_files import write_data_file
 from workbook.errors import InputError
 from workbook.load import _check_reference, _read_table_lines, read_table
 from workbook.schema import CATEGORIES, NAICS3, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR, Column, FileSchema
+from workbook.paths import make_folder
 
 #: The value column of each flow in the tidy Census tables.
 VALUE_COLUMNS = {"exports": "exports_usd", "imports": "imports_usd"}
@@ -72,7 +73,7 @@ def write_partner_files(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: 
     categories checked against the folder's ``categories.csv``, where there is one) before
     either replaces a file: a problem in one leaves both files as they were.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(data_dir, "--data")
     known = _known_categories(data_dir)
     with tempfile.TemporaryDirectory(prefix=".tech-trade-partners-", dir=data_dir) as staging_name:
         staging = Path(staging_name)

@@ -8,6 +8,7 @@ from typing import cast
 import pandas as pd
 
 from workbook.model import SnapshotModel
+from workbook.templates_loader import wording
 
 #: The kind CategoryList gives product categories; the others are special provisions (9xx).
 PRODUCT_KIND = "product"
@@ -54,7 +55,7 @@ def category_figures(model: SnapshotModel) -> CategoryFigures:
     goods = float(exports.sum())
 
     totals = pd.DataFrame(index=categories.index)
-    totals["label"] = categories["label"]
+    totals["label"] = categories["label"].map(house_label)
     totals["kind"] = categories["kind"]
     totals["exports"] = exports
     totals["share_of_goods"] = exports / goods if goods != 0 else 0.0
@@ -94,3 +95,21 @@ def product_ranks(exports: pd.Series, is_product: pd.Series) -> pd.Series:
     ranks = {code: 1 + int((values > value).sum() + ((values == value) & (codes < code)).sum())
              for code, value in zip(codes, values)}
     return pd.Series([ranks.get(code) for code in exports.index], index=exports.index, dtype=object)
+
+
+def house_label(label: str) -> str:
+    """A Census category label in the house style: sentence case ("Printed matter and related
+    products, n.e.s.o.i."), with the words Census abbreviates spelt as the Notes explain them and
+    proper nouns capitalised again (categories.toml's label_words). As :func:`house_label_formula` computes it."""
+    text = label[:1].upper() + label[1:].lower()
+    for lower, written in wording("categories")["label_words"].items():
+        text = text.replace(lower, written)
+    return text
+
+
+def house_label_formula(label: str) -> str:
+    """The formula of :func:`house_label` over ``label`` (a formula of the Census label's text)."""
+    formula = f"UPPER(LEFT({label},1))&LOWER(MID({label},2,LEN({label})))"
+    for lower, written in wording("categories")["label_words"].items():
+        formula = f'SUBSTITUTE({formula},"{lower}","{written}")'
+    return formula

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.model import SnapshotModel
-from workbook.model.partners import no_partner_data, partner_figures
+from workbook.model.partners import partner_figures
 from workbook.model.published import published_value
 from workbook.templates_loader import wording
 from workbook.schema import DESTINATION_FIGURE_PREFIX
@@ -69,7 +69,8 @@ def _census(model: SnapshotModel, flow: str, country: str) -> tuple[float | str,
         return words["no_census_services"], "", ""
     partners = model.figures(partner_figures)
     if not partners.has_data:
-        return no_partner_data(model.year), "", ""
+        # The sheet's status line says "no partner data" once; each cell shows a dash.
+        return words["no_partner_data"], "", ""
     row = partners.country(country)
     if row is None:
         return words["not_in_census"], "", ""

@@ -25,7 +25,7 @@ from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, column_width, fold_columns, header_row_height, print_setup, show_small_values,
+from workbook.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
                            string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
@@ -43,16 +43,16 @@ DERIVATION_NOTE_ROW = DERIVATION_HEADING_ROW + 1
 DERIVATION_HEADER_ROW = DERIVATION_NOTE_ROW + 1
 #: Steps of the derivation, in order, with the style of their value.
 DERIVATION_STEPS = (
-    ("published_total_imports", "usd_billions"),
-    ("published_total_balance", "change_billions"),
-    ("derived_total_exports", "usd_billions"),
-    ("goods_imports", "usd_billions"),
-    ("services_imports", "usd_billions"),
-    ("goods_exports", "usd_billions"),
-    ("services_exports", "usd_billions"),
-    ("services_balance", "change_billions"),
-    ("published_services_balance", "change_billions"),
-    ("services_balance_difference", "change_billions"),
+    ("published_total_imports", "billions"),
+    ("published_total_balance", "billions_change"),
+    ("derived_total_exports", "billions"),
+    ("goods_imports", "billions"),
+    ("services_imports", "billions"),
+    ("goods_exports", "billions"),
+    ("services_exports", "billions"),
+    ("services_balance", "billions_change"),
+    ("published_services_balance", "billions_change"),
+    ("services_balance_difference", "billions_change"),
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
 NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
@@ -75,7 +75,7 @@ CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
 CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: The chart's helper cells (exports, imports, balance), folded away right of the summary.
+#: The chart's helper cells (exports, imports, balance), right of the summary, outside the printed page.
 CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a header row of two lines.
 TWO_LINE_HEADER_HEIGHT = 2 * 13
@@ -203,17 +203,17 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         ("total", PUBLISHED_COL): figures.published_total_balance,
     }
     summary_formulas = _summary_formulas(model)
-    right_aligned = {name: book.style_variant(name, align="right") for name in ("change_billions", "usd_billions")}
+    right_aligned = {name: book.style_variant(name, align="right") for name in ("billions_change", "billions")}
     for key in SUMMARY_ROWS:
         row = summary_row(key)
         sheet.write_string(row, LABEL_COL, words["summary_rows"][key], formats["label"])
         for col in (EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL):
             # Right-aligned, "not published" too: words under a figure's header line up with the figures.
-            cell_format = right_aligned["change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions"]
+            cell_format = right_aligned["billions_change" if col in (BALANCE_COL, PUBLISHED_COL) else "billions"]
             if (key, col) in summary_formulas:
                 write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, values[(key, col)])
-                show_small_values(book, sheet, row, col, row, col,
-                                  "change_billions" if col in (BALANCE_COL, PUBLISHED_COL) else "usd_billions")
+                mark_small_values(book, sheet, row, col, row, col,
+                                  "billions_change" if col in (BALANCE_COL, PUBLISHED_COL) else "billions")
             else:
                 # The release publishes no balance of tech goods alone, for any year.
                 write_value(sheet, row, col, not_published(), cell_format)
@@ -235,7 +235,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         row = step_row(key)
         sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
         write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
-        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
+        mark_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
     # Two lines at most: the row after them is the one left above the chart.
@@ -269,17 +269,21 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
         sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
         row = NATIONAL_HEADER_ROW + 1 + offset
-        style_key = "change_billions" if key == "balance" else "usd_billions_2"
+        # One unit and one number of decimals per column: national and state sums differ by millions.
+        style_key = "billions_2"
         style = formats[style_key]
         sheet.write_string(row, 0, words["national_rows"][key], formats["label"])
-        write_formula(sheet, row, 1, national_name, style, national[key])
-        write_formula(sheet, row, 2, states_name, style, states[key])
+        # A dash in a year without partner data, which the note above says: not the words in each cell.
         national_value = national[key]
+        no_figure = string_literal(words["no_partner_figure"])
+        write_formula(sheet, row, 1, f"IF(ISNUMBER({national_name}),{national_name},{no_figure})",
+                      style, words["no_partner_figure"] if isinstance(national_value, str) else national_value)
+        write_formula(sheet, row, 2, states_name, style, states[key])
         difference = "" if isinstance(national_value, str) else national_value - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
-                      formats["change_billions"], difference)
-        for col, small in ((1, style_key), (2, style_key), (3, "change_billions")):
-            show_small_values(book, sheet, row, col, row, col, small)
+                      formats[style_key], difference)
+        for col in (1, 2, 3):
+            mark_small_values(book, sheet, row, col, row, col, style_key)
     if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
         raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
     for offset, line in enumerate(words["national_notes"]):
@@ -297,7 +301,7 @@ def _columns(sheet: Worksheet) -> None:
 def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
     """Exports, imports and balance of goods, services and the total: the summary's live cells.
 
-    The chart reads them through helper cells folded away to the right, which give #N/A
+    The chart reads them through helper cells to the right, outside the printed page, which give #N/A
     (a gap) where a figure is not published, so that no zero bar stands for a missing figure.
     """
     name = sheet.get_name()
@@ -317,7 +321,8 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures
                           gap_value(value))
         chart.add_series([name, SUMMARY_HEADER_ROW, col], [name, first, LABEL_COL, last, LABEL_COL],
                          [name, first, helper_col, last, helper_col], labels=True)
-    fold_columns(sheet, CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
+    # Shown, right of the printed page: LibreOffice 7.4 prints a chart without the figures of hidden columns.
+    sheet.set_column(CHART_HELPER_COL, CHART_HELPER_COL + 2, column_width("usd"))
     chart.show_hidden_cells()
     chart.category_axis(words["chart_x_axis"], labels_low=True)
     chart.value_axis(words["chart_y_axis"])

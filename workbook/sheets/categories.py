@@ -15,15 +15,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.categories import LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures
+from workbook.model.categories import (LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures,
+                                       house_label_formula)
 from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
                                SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
 from workbook.charts import HouseChart
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, fold_columns, number_format,
-                           print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table,
+from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
+                           print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table,
                            write_value, year_title_formula)
 
 WORDING = "categories"
@@ -37,7 +38,7 @@ CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
 
 #: (defined name, wording key, style) of the U.S. summary block, in order.
 SUMMARY = (
-    (GOODS_EXPORTS_US, "goods_exports_us", "usd_billions"),
+    (GOODS_EXPORTS_US, "goods_exports_us", "billions"),
     (TECH_CATEGORY_RANK_US, "tech_rank_us", "rank"),
     (TECH_SHARE_OF_GOODS_US, "tech_share_us", "ratio"),
 )
@@ -55,7 +56,7 @@ TOTALS_LOOK = {
     "code": ("code_number", None),
     "label": ("wrapped", None),
     "kind": ("formula_text", None),
-    "exports": ("usd_billions", None),
+    "exports": ("billions", None),
     "share_of_goods": ("ratio", None),
     "rank": ("rank", None),
 }
@@ -63,7 +64,7 @@ LARGEST_LOOK = {
     "rank": ("rank", None),
     "label": ("wrapped", None),
     "code": ("code_number", None),
-    "exports": ("usd_billions", None),
+    "exports": ("billions", None),
     "share_of_goods": ("ratio", None),
 }
 #: Columns of figures, whose headers sit right-aligned over them.
@@ -117,6 +118,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
     last_row = notes_row - 1
+    for offset, line in enumerate(words["analyst_notes"]):
+        sheet.write_string(last_row + 2 + offset, 0, line, formats["note"])
     # State code and name stay in view while the categories scroll by.
     sheet.freeze_panes(0, FIRST_CATEGORY_COL)
     # No repeated header row: the matrix fits one page tall, and its header would mislabel the totals.
@@ -156,7 +159,7 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Word
         row = heading_row + 1 + offset
         sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
-        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
+        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
     return heading_row + len(SUMMARY)
 
@@ -189,6 +192,11 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
     # The note beside the heading: above or below the matrix, it would cost the matrix a printed row.
     sheet.write_string(MATRIX_HEADING_ROW, MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+    # Again where the second printed page starts, which holds the tech column: its legend beside it.
+    for source, col in label_copies:
+        if source == CODE_COL:
+            sheet.write_string(MATRIX_HEADING_ROW, col, words["matrix_heading_continued"], formats["heading"])
+            sheet.write_string(MATRIX_HEADING_ROW, col + MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
     for source, col in [(CODE_COL, CODE_COL), (NAME_COL, NAME_COL), *label_copies]:
         key = "state_code" if source == CODE_COL else "state_name"
         sheet.write_string(header_row, col, columns[key], formats["header"])
@@ -198,11 +206,13 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         sheet.write_number(header_row, col, int(code), formats[style])
     sheet.set_row(header_row, row_height_for("header"))
 
-    # Beside the matrix, folded away with the chart's helper cells: whether each state's rows are
+    # Beside the matrix, with the chart's helper cells: whether each state's rows are
     # all in its block of CensusExports, which its cells then sum alone.
     holds_col = last_col + 1
     sheet.write_string(header_row, holds_col, words["block_holds_state_header"], formats["header_number"])
-    fold_columns(sheet, holds_col, holds_col + 1, column_width("rank"))
+    # Shown, right of the printed page: LibreOffice 7.4 prints a chart without the figures of hidden
+    # columns, and the chart's helper cells share these columns.
+    sheet.set_column(holds_col, holds_col + 1, column_width("rank") + 4)
     exports, blocks = wide_table(model, CENSUS_EXPORTS), state_blocks(model)
     for index, (label, values) in enumerate(matrix.iterrows()):
         row = first_row + index
@@ -223,7 +233,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
         for col, value in zip(category_cols, values):
             category_cell = xl_rowcol_to_cell(header_row, col, row_abs=True)
             write_formula(sheet, row, col, block.exports(exports, SNAPSHOT_YEAR, code_cell, category_cell, holds),
-                          formats["usd_compact"], value)
+                          formats["millions_compact"], value)
 
     sheet.set_column(CODE_COL, CODE_COL, column_width("state_code"))
     # State names in the matrix, category labels (wrapped) in the totals below it.
@@ -233,7 +243,7 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     sheet.set_column(SUMMARY_VALUE_COL, SUMMARY_VALUE_COL, column_width("figure") - 2)
     for source, col in label_copies:
         sheet.set_column(col, col, column_width("state_code" if source == CODE_COL else "state_name"))
-    show_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "usd_compact")
+    mark_small_values(book, sheet, first_row, FIRST_CATEGORY_COL, last_row, last_col, "millions_compact")
     sheet.conditional_format(first_row, FIRST_CATEGORY_COL, last_row, last_col, {
         "type": "3_color_scale",
         "min_color": fill_colour("heat_scale_low"),
@@ -258,7 +268,8 @@ def _totals_formulas(col: dict[str, str], not_ranked: str, exports: WideTable) -
     find = f"MATCH({row['code']},{CATEGORY_LIST.column('naics3')},0)"
     product = string_literal(PRODUCT_KIND)
     return {
-        "label": f"INDEX({CATEGORY_LIST.column('label')},{find})",
+        # Census's label in the house style (sentence case, "n.e.s.o.i."), live from the Category list.
+        "label": house_label_formula(f"INDEX({CATEGORY_LIST.column('label')},{find})"),
         "kind": f"INDEX({CATEGORY_LIST.column('kind')},{find})",
         "exports": (f"SUMIFS({exports.year_column(SNAPSHOT_YEAR)},"
                     f"{CENSUS_EXPORTS.column('naics3')},{row['code']})"),
@@ -341,7 +352,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
 
     Tech is picked out live: two helper columns split the ranked block's exports into tech
     (the TechCategory input) and the others, and the chart overlays the two. They sit in the
-    folded columns right of the matrix (from ``helper_col``): the columns beside the block are
+    columns right of the matrix (from ``helper_col``), outside the printed page: the columns beside the block are
     the matrix's, too narrow to print them.
     """
     name = sheet.get_name()

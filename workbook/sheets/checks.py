@@ -31,7 +31,7 @@ from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_width, print_setup, show_small_values, string_literal,
+from workbook.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
                            wrapped_row_height, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
@@ -62,7 +62,7 @@ COMPARED_BY_STATE = {
 
 
 #: How a figure of each unit of published_figures.csv is shown.
-UNIT_STYLES = {"usd": "usd_billions_2", "ratio": "ratio", "count": "count", "jobs": "count", "rank": "count"}
+UNIT_STYLES = {"usd": "billions_2", "ratio": "ratio", "count": "count", "jobs": "count", "rank": "count"}
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
              "check": ("wrapped", "check_label"), "unit": ("formula_text", "narrow"),
              "published": ("general_number", "figure"), "workbook": ("general_number", "figure"),
              "difference": ("general_number", "figure"), "tolerance": ("general_number", "figure"),
-             "status": ("check", "narrow"), "reason": ("note_wrapped", "reason")}
+             "status": ("check", "status"), "reason": ("note_wrapped", "reason")}
     unit_styles = [UNIT_STYLES[unit] for unit in rows["unit"]]
     columns = [
         TableColumn(header=col[key], style=looks[key][0], width=looks[key][1], values=values[key],
@@ -237,7 +237,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         sheet.set_row(first + offset, wrapped_row_height(
             [(label, column_width(looks["check"][1])), (reason, column_width(looks["reason"][1]))]))
     figure_cols = [list(col).index(key) for key in FIGURE_KEYS]
-    _show_small_values(book, sheet, first, figure_cols, unit_styles)
+    _mark_small_values(book, sheet, first, figure_cols, unit_styles)
     return (first, last), values["status"], values["reason"]
 
 
@@ -258,13 +258,13 @@ def _plain_number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def _show_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int], row_styles: list[str]) -> None:
-    """Small figures in a finer format, run by run of rows of one style (one unit)."""
+def _mark_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int], row_styles: list[str]) -> None:
+    """Figures below their unit as "<0.01", run by run of rows of one style (one unit)."""
     start = 0
     for index in range(1, len(row_styles) + 1):
         if index == len(row_styles) or row_styles[index] != row_styles[start]:
             for col in cols:
-                show_small_values(book, sheet, first + start, col, first + index - 1, col, row_styles[start])
+                mark_small_values(book, sheet, first + start, col, first + index - 1, col, row_styles[start])
             start = index
 
 
@@ -305,7 +305,7 @@ def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
     identities = _identities(book, model)
     differences = [identity_difference(left, right) for _, _, left, _, right in identities]
     # Every identity compares dollars, except the shares that sum to 100%.
-    styles = ["ratio" if key == "shares_sum" else "usd_billions_2" for key, *_ in identities]
+    styles = ["ratio" if key == "shares_sum" else "billions_2" for key, *_ in identities]
     # Widths are the published table's, whose columns these share.
     columns = [
         TableColumn(col["identity"], "wrapped", [words["identities"][key] for key, *_ in identities]),
@@ -328,7 +328,7 @@ def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
     sheet.set_row(header_row, row_height_for("header"))
     for offset, key in enumerate(key for key, *_ in identities):
         sheet.set_row(first + offset, wrapped_row_height([(words["identities"][key], column_width("check_label"))]))
-    _show_small_values(book, sheet, first, [IDENTITY_FIRST_COL + offset for offset in (1, 2, 3)], styles)
+    _mark_small_values(book, sheet, first, [IDENTITY_FIRST_COL + offset for offset in (1, 2, 3)], styles)
     return first, last
 
 

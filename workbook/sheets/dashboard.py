@@ -14,7 +14,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook import register
-from workbook.charts import HouseChart, gap_formula, gap_value
+from workbook.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
 from workbook.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
@@ -54,7 +54,7 @@ PARTNERS_CHART_HEIGHT = 160
 TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 25))
 #: Default row height in pixels, to find the row below a chart.
 ROW_PIXELS = 20
-#: Columns, right of the page and folded away, of the balance chart's helper cells.
+#: Columns, right of the printed page, of the balance and partner charts' helper cells.
 BALANCE_HELPER_COL = GRID_COLUMNS + 1
 BALANCE_NAMES = (
     (TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_GOODS_BALANCE),
@@ -167,8 +167,9 @@ class _ChartData:
         for col, label in enumerate(words["balance_columns"][1:], start=1):
             sheet.write_string(row + 1, BALANCE_HELPER_COL + col - 1,
                                words["balance_helper_header"].format(column=label), formats["header"])
-        sheet.set_column(BALANCE_HELPER_COL, BALANCE_HELPER_COL + 2, GRID_WIDTH, None, {"level": 1, "hidden": True})
-        sheet.set_column(BALANCE_HELPER_COL + 3, BALANCE_HELPER_COL + 3, None, None, {"collapsed": True})
+        # Shown, right of the printed page: LibreOffice 7.4 prints a chart without the figures of
+        # hidden columns, whatever the chart's own setting says.
+        sheet.set_column(BALANCE_HELPER_COL, BALANCE_HELPER_COL + 2, GRID_WIDTH)
         self.balance_header, self.balance_first = row + 1, first
         return first + len(BALANCE_NAMES) - 1
 
@@ -189,7 +190,7 @@ class _ChartData:
         sheet.write_string(row, 0, self.words["trend_heading"], formats["heading"])
         self._header(row + 1, self.words["trend_columns"])
         first = row + 2
-        mark_style = self.book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")))
+        mark_style = self.book.style_variant("usd_billions", num_format=mark_number_format())
         for offset, entry in enumerate(trend.itertuples()):
             r = first + offset
             write_value(sheet, r, 0, entry.year, formats["year"])
@@ -199,8 +200,9 @@ class _ChartData:
                 year_column = wide_table(self.model, table).year_column(year_cell)
                 formula = f"SUMIFS({year_column},{table.column('naics3')},{TECH_CATEGORY})"
                 write_formula(sheet, r, col, formula, formats["usd_billions"], value)
-            write_formula(sheet, r, 3, f"IF({year_cell}={SNAPSHOT_YEAR},{xl_rowcol_to_cell(r, 1)},0)", mark_style,
-                          entry.exports if entry.year == self.model.year else 0.0)
+            # The chart's marker: the snapshot year's exports, and below the axis in every other year.
+            write_formula(sheet, r, 3, mark_formula(year_cell, xl_rowcol_to_cell(r, 1)), mark_style,
+                          entry.exports if entry.year == self.model.year else OFF_THE_CHART)
         self.trend_header, self.trend_first, self.trend_last = row + 1, first, first + len(trend) - 1
         return self.trend_last
 
@@ -237,12 +239,6 @@ class _ChartData:
                 r += 1
         self.partners_header, self.partners_first, self.partners_last = row + 1, first, r - 1
         return r - 1
-
-
-def _zero_hidden(num_format: str) -> str:
-    """A number format that shows nothing for zero: positive;negative;zero."""
-    positive = num_format.split(";")[0]
-    return f'{positive};-{positive};""'
 
 
 # ---------------------------------------------------------------- tiles
@@ -439,7 +435,11 @@ def _rows_under(height: int) -> int:
 def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                      data: _ChartData) -> None:
     """Top destinations of tech exports and top sources of tech imports (Census partner data), side by
-    side under the balance and trend charts; each reads its flow's rows of the partners block."""
+    side under the balance and trend charts; each reads its flow's rows of the partners block.
+
+    A workbook built for a year without partner data has the titles, which say so, and no charts:
+    two empty frames would print under them. Its rebuild for a year with partner data has them.
+    """
     name = sheet.get_name()
     year = year_phrase(SNAPSHOT_YEAR, model.year)
     figures = model.figures(partner_figures)
@@ -454,6 +454,8 @@ def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
                        fill(words[f"{key}_chart_no_data_title"], year=year))
         col = (1 + look) * CHART_COLUMNS
         write_formula(sheet, title_row, col, title.formula, book.formats["chart_title"], title.text)
+        if not figures.has_data:
+            continue
         chart = HouseChart(book, "bar", None)
         helper = BALANCE_HELPER_COL + look
         # Exports solid, imports hatched: the looks the balance and trend charts give each flow.
@@ -519,9 +521,9 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
     for col in (1, 2):
         trend_chart.add_series([name, data.trend_header, col], categories,
                                [name, data.trend_first, col, data.trend_last, col])
-    trend_chart.mark_with_columns([name, data.trend_header, 3], categories,
-                                  [name, data.trend_first, 3, data.trend_last, 3])
-    trend_chart.category_axis()
+    trend_chart.mark_point([name, data.trend_header, 3], categories,
+                           [name, data.trend_first, 3, data.trend_last, 3])
+    trend_chart.category_axis(slanted=True)
     trend_chart.value_axis(minimum=0)
     trend_chart.legend()
     trend_chart.place(sheet, chart_row, 2 * CHART_COLUMNS, width=width, height=CHART_HEIGHT,

@@ -29,7 +29,7 @@ _LOOK = {
     "published_rank": ("rank", "rank"),
     "value_usd": ("input_usd", "usd"),
     "share_of_listed": ("ratio", "ratio"),
-    "census_value": ("usd_billions_2", "usd"),
+    "census_value": ("billions_2", "usd"),
     "census_share": ("ratio", "ratio"),
     "census_rank": ("rank", "rank"),
 }
@@ -52,7 +52,7 @@ def _formulas(col: dict[str, str]) -> dict[str, str]:
                             f'IF({listed}=0,"",{row["value_usd"]}/{listed}),"")'),
         # Census has partner data for goods (products) only; the words say why a value is missing.
         "census_value": (f'IF({row["flow"]}<>{string_literal(CENSUS_FLOW)},{string_literal(words["no_census_services"])},'
-                         f'IF({HAS_PARTNER_DATA}<>1,{partners.no_data_formula()},'
+                         f'IF({HAS_PARTNER_DATA}<>1,{string_literal(words["no_partner_data"])},'
                          f'IF({partners.country_listed(row["country"])}=0,{string_literal(words["not_in_census"])},'
                          f'{partners.country_lookup("exports", row["country"])})))'),
         "census_share": (f'IF(ISNUMBER({row["census_value"]}),'

@@ -1,7 +1,7 @@
-"""The Notes sheet, near the end: definitions and sources for readers, then what an analyst
-needs — the settings other than the snapshot year, the legend of cell styles, how to change
-and extend the workbook step by step, the named cells, and the build's version and data
-checksum.
+"""The Notes sheet, near the end: definitions, sources and provenance (the tool's version, the
+data's checksum and vintage) for readers, where the printed report ends; then what an analyst
+needs, in the workbook only — the settings other than the snapshot year, the legend of cell
+styles, how to change and extend the workbook step by step, and the named cells.
 
 The settings are defined before the other sheets are written (their formulas and
 ``value_of`` read them); the named cells are listed once every sheet has defined its own,
@@ -23,8 +23,8 @@ WORDING = "notes"
 LABEL_COL, TEXT_COL = 0, 1
 
 
-def write_head(book: Book, sheet: Worksheet, model: SnapshotModel) -> SheetLayout:
-    """Title, definitions, sources and the settings (defining their names); returns the cursor."""
+def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum: str) -> SheetLayout:
+    """Title, definitions, sources, provenance and the settings (defining their names); returns the cursor."""
     words = wording(WORDING)
     layout = prose_page(book, sheet, model.year, model.edition, words["title"], words["subtitle"])
 
@@ -40,6 +40,17 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel) -> SheetLayou
         # The address under the citation, in the text column.
         sheet.write_url(layout.row, TEXT_COL, source["url"], book.formats["page_link"], source["link"])
         layout.row += 1
+    layout.skip()
+
+    # Provenance a reader can cite; no build date, so that a rebuild of the same data is the same file.
+    layout.heading(words["build_heading"])
+    vintages = "; ".join(f"{source['name']}: {source['vintage']}" for source in words["sources"])
+    for label, value in ((words["version_label"], __version__), (words["checksum_label"], data_checksum),
+                         (words["vintage_label"], vintages)):
+        layout.entry(label, value, "page_text", label_width="page_label", label_style="label_wrapped")
+    # The report (build --pdf) ends here; what follows is for the analyst, in the workbook.
+    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False)
+    sheet.set_margins(**PAGE_MARGINS)
     layout.skip()
 
     _settings(layout, words, model)
@@ -92,9 +103,8 @@ def _interface(layout: SheetLayout, words: Wording) -> None:
                      label_style="text")
 
 
-def finish(layout: SheetLayout, data_checksum: str) -> None:
-    """The legend, the steps, the named cells, the published tables and columns, and the build
-    facts; then the print setup."""
+def finish(layout: SheetLayout) -> None:
+    """The legend, the steps, the named cells, and the published tables and columns."""
     words = wording(WORDING)
     book, sheet = layout.book, layout.sheet
 
@@ -117,9 +127,6 @@ def finish(layout: SheetLayout, data_checksum: str) -> None:
             step_height = wrapped_height(f"{number}. {step}", column_width("page_text"), "page_text")
             sheet.set_row(row, max(title_height, step_height) if number == 1 else step_height)
     layout.skip()
-    # The report (build --pdf) prints the notes a reader reads, within its 20 pages; the named cells,
-    # the interface and the build facts that follow are for the analyst, on screen.
-    last_printed = layout.row - 1
 
     layout.heading(words["names_heading"])
     layout.note(words["names_note"])
@@ -130,10 +137,3 @@ def finish(layout: SheetLayout, data_checksum: str) -> None:
     layout.skip()
 
     _interface(layout, words)
-    layout.skip()
-
-    layout.heading(words["build_heading"])
-    for label, value in ((words["version_label"], __version__), (words["checksum_label"], data_checksum)):
-        layout.entry(label, value, "page_text", label_width="page_label", label_style="label_wrapped")
-    print_setup(sheet, last_printed, TEXT_COL, landscape=False)
-    sheet.set_margins(**PAGE_MARGINS)

@@ -21,7 +21,7 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, show_small_values,
+from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, mark_small_values,
                            write_formula, write_table, year_title_formula)
 
 WORDING = "partners"
@@ -40,15 +40,15 @@ TOP = 10
 #: Style and width of each column of the table.
 _LOOK = {
     "country": ("formula_text", "name"),
-    "exports": ("usd_compact", "usd"),
+    "exports": ("millions", "usd"),
     "export_share": ("ratio", "ratio"),
     "export_rank": ("rank", "ratio"),
     "export_change": ("change_ratio", "ratio"),
-    "imports": ("usd_compact", "usd"),
+    "imports": ("millions", "usd"),
     "import_share": ("ratio", "ratio"),
     "import_rank": ("rank", "ratio"),
     "import_change": ("change_ratio", "ratio"),
-    "balance": ("change_billions", "usd"),
+    "balance": ("millions_change", "usd"),
 }
 
 
@@ -123,6 +123,8 @@ def _summary_formulas(model: SnapshotModel) -> dict[str, str]:
 
 #: Partners the printed report lists, the largest first (the table is sorted by exports).
 PRINTED_PARTNERS = 25
+#: The column, right of the printed page, of the flag whether there is partner data for the year.
+FLAG_COL = len(_LOOK) + 1
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -137,25 +139,27 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # Whether the partner data covers the snapshot year, in words that follow it.
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
     write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
-                                        f"{no_data_formula()})", formats["note"], status)
+                                        f"{no_data_formula()})",
+                  # In a year without partner data this line is the page: as a heading, it reads as one.
+                  formats["note" if figures.has_data else "heading"], status)
+    status_row = layout.row
+    # The flag the formulas read, right of the printed page: the line above says it in words.
+    sheet.write_string(status_row, FLAG_COL + 1, words["summary_rows"]["has_data"], formats["label"])
+    write_formula(sheet, status_row, FLAG_COL, has_partner_data_formula(model), formats["count"],
+                  1 if figures.has_data else 0)
+    book.define_name(register.HAS_PARTNER_DATA, sheet, status_row, FLAG_COL, words["summary_rows"]["has_data"])
     layout.skip(2)
 
     layout.heading(words["summary_heading"])
-    row = layout.row
-    sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"]["has_data"], formats["label"])
-    write_formula(sheet, row, SUMMARY_VALUE_COL, has_partner_data_formula(model), formats["count"],
-                  1 if figures.has_data else 0)
-    book.define_name(register.HAS_PARTNER_DATA, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"]["has_data"])
-    layout.skip()
     summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
         row = layout.row
         sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
-        cell_format = formats["change_billions" if key == "balance" else "usd_billions_2"]
+        style = "billions_2"
+        cell_format = formats[style]
         write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], cell_format, getattr(figures, attribute))
 
-        show_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL,
-                          "change_billions" if key == "balance" else "usd_billions_2")
+        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
         book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
         layout.skip()
     layout.skip()
@@ -170,15 +174,17 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                            header_style="header" if key == "country" else "header_number")
                for key, (style, width) in _LOOK.items()]
     first, last = write_table(book, sheet, header_row, TABLE, columns)
-    # Small figures in a finer format ($30.0M, not $0.0B), before the rules that colour the top ten.
+    # Figures below the column's unit as "<1", before the rules that colour the top ten.
     for offset, (style, _) in enumerate(_LOOK.values()):
-        show_small_values(book, sheet, first, offset, last, offset, style)
+        mark_small_values(book, sheet, first, offset, last, offset, style)
     _highlight_top(book, sheet, first, last)
     layout.row = last + 2
     end = layout.notes(words["notes"])
     sheet.freeze_panes(header_row + 1, 1)
-    # The report prints the largest partners, one page; the workbook lists every one.
-    print_setup(sheet, min(end, first + PRINTED_PARTNERS - 1), len(COLUMNS) - 1, repeat_row=header_row)
+    # The report prints the largest partners, one page; the workbook lists every one. A year
+    # without partner data prints the line that says so, not a page of it.
+    last_printed = min(end, first + PRINTED_PARTNERS - 1) if figures.has_data else status_row
+    print_setup(sheet, last_printed, len(COLUMNS) - 1, repeat_row=header_row if figures.has_data else None)
 
 
 def _highlight_top(book: Book, sheet: Worksheet, first: int, last: int) -> None:

@@ -19,7 +19,7 @@ from workbook.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
 from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, print_setup, show_small_values, theme_colour, write_formula, write_table,
+from workbook.xlsx import (Book, TableColumn, print_setup, mark_small_values, theme_colour, write_formula, write_table,
                            write_units_row, year_title_formula)
 
 #: The name other sheets' formulas know the States table by.
@@ -31,9 +31,9 @@ LABEL_COL, VALUE_COL = 0, 5
 
 #: (defined name, wording key, style, model attribute) of the U.S. summary block, in order.
 SUMMARY = (
-    (TECH_EXPORTS_US, "us_tech_exports", "usd_billions", "us_tech_exports"),
-    (TECH_EXPORTS_US_PREVIOUS, "us_tech_exports_previous", "usd_billions", "us_tech_exports_previous"),
-    (TECH_EXPORTS_US_CHANGE, "us_change", "change_billions", "us_change"),
+    (TECH_EXPORTS_US, "us_tech_exports", "billions", "us_tech_exports"),
+    (TECH_EXPORTS_US_PREVIOUS, "us_tech_exports_previous", "billions", "us_tech_exports_previous"),
+    (TECH_EXPORTS_US_CHANGE, "us_change", "billions_change", "us_change"),
     (TECH_EXPORTS_US_CHANGE_PERCENT, "us_change_ratio", "change_ratio", "us_change_ratio"),
     (STATES_OVER_THRESHOLD, "states_over_threshold", "count", "states_over_threshold"),
     (STATES_TECH_TOP_THREE, "states_tech_top_three", "count", "states_tech_top_three"),
@@ -84,13 +84,13 @@ def _formulas(col: dict[str, str], exports: WideTable) -> dict[str, str]:
 _LOOK = {
     "state_code": ("formula_text", "state_code"),
     "state_name": ("formula_text", "state_name"),
-    "tech_exports": ("usd_billions", "figure"),
-    "tech_exports_previous": ("usd_billions", "figure"),
-    "change": ("change_billions", "figure"),
+    "tech_exports": ("millions", "figure"),
+    "tech_exports_previous": ("millions", "figure"),
+    "change": ("millions_change", "figure"),
     "change_ratio": ("change_ratio", "figure"),
     "share_of_us": ("ratio", "figure"),
     "us_rank": ("rank", "narrow"),
-    "goods_exports": ("usd_billions", "figure"),
+    "goods_exports": ("millions", "figure"),
     "tech_share_of_goods": ("ratio", "figure"),
     "tech_category_rank": ("rank", "flag"),
     "over_threshold": ("flag", "narrow"),
@@ -138,7 +138,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         row = SUMMARY_FIRST_ROW + offset
         sheet.write_string(row, LABEL_COL, words[key], formats["label"])
         write_formula(sheet, row, VALUE_COL, summary_formulas[key], formats[style], getattr(figures, attribute))
-        show_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
+        mark_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         book.define_name(name, sheet, row, VALUE_COL, words[key])
 
     sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
@@ -153,7 +153,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
     for key, (style, _) in _LOOK.items():
         figure_col = _column(key)
-        show_small_values(book, sheet, first, figure_col, last, figure_col, style,
+        mark_small_values(book, sheet, first, figure_col, last, figure_col, style,
                           SIGN_STYLES if key in SIGNED else None)
 
     _highlight(book, sheet, first, last)

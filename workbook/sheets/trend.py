@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.trend import TrendFigures, trend_figures
-from workbook.charts import HouseChart
+from workbook.charts import OFF_THE_CHART, HouseChart, mark_formula, mark_number_format
 from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_EXPORTS_US_FIRST_YEAR,
                                TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
@@ -24,7 +24,7 @@ from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
 from workbook.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
-                           print_setup, show_small_values, string_literal, theme_colour, write_formula, write_table)
+                           print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table)
 
 WORDING = "trend"
 
@@ -35,9 +35,9 @@ CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
 #: Style and width of each column of the U.S. table, by wording key.
 US_LOOK = {
     "year": ("year", "code"),
-    "exports": ("usd_billions", "name"),
-    "previous": ("usd_billions", None),
-    "change": ("change_billions", None),
+    "exports": ("billions", "name"),
+    "previous": ("billions", None),
+    "change": ("billions_change", None),
     "change_ratio": ("change_ratio", None),
 }
 
@@ -80,10 +80,14 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
     notes_row -= 1
+    for offset, line in enumerate(words["analyst_notes"]):
+        sheet.write_string(notes_row + 2 + offset, 0, line, formats["note"])
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
-    print_setup(sheet, notes_row, sparkline_col, repeat_row=header_row)
+    # The report prints the figures and leaves the sparklines to the workbook: LibreOffice 7.4
+    # prints them off their rows, each over two to four rows of other states.
+    print_setup(sheet, notes_row, sparkline_col - len(TECH_ROW_KEYS) - 1, repeat_row=header_row)
 
 
 def _text_formula(template: str, cells: dict[str, str]) -> str:
@@ -133,7 +137,7 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
     sheet.set_row(US_HEADER_ROW, header_row_height([
         (column.header, column_width(column.width) if column.width else year_column_width()) for column in columns]))
     for offset, (key, (style, _)) in enumerate(US_LOOK.items()):
-        show_small_values(book, sheet, first, offset, last, offset, style)
+        mark_small_values(book, sheet, first, offset, last, offset, style)
     exports_col = list(US_LOOK).index("exports")
     book.define_name(TECH_EXPORTS_US_FIRST_YEAR, sheet, first, exports_col, words["first_year_name"])
     book.define_name(TECH_EXPORTS_US_LAST_YEAR, sheet, last, exports_col, words["last_year_name"])
@@ -148,37 +152,38 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
 def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, year: int, first: int, last: int) -> None:
     """A line chart of the U.S. total by year, the U.S. table's live cells, with the snapshot year marked.
 
-    The mark is a column in the highlight colour, fed by a helper column beside the table
-    that holds the snapshot year's exports and 0 for every other year (a zero draws nothing).
+    The mark is a large marker in the highlight colour, fed by a helper column right of the printed
+    page that holds the snapshot year's exports, and a figure below the axis in every other year.
+    It is not folded away: LibreOffice 7.4 prints a chart without the figures of hidden columns.
     """
     name = sheet.get_name()
     year_col, exports_col = list(US_LOOK).index("year"), list(US_LOOK).index("exports")
-    mark_col = len(US_LOOK)
+    mark_col = _sparkline_col(figures) + 2
     us = figures.us.reset_index()
-    mark_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
+    mark_style = book.style_variant("usd_billions", num_format=mark_number_format(),
                                     font_color=theme_colour("muted_text"))
     sheet.write_string(first - 1, mark_col, words["chart_mark_header"], book.formats["header_number"])
     for offset, (row_year, exports) in enumerate(zip(us["year"], us["exports"])):
         row = first + offset
         year_cell, exports_cell = xl_rowcol_to_cell(row, year_col), xl_rowcol_to_cell(row, exports_col)
-        write_formula(sheet, row, mark_col, f"IF({year_cell}={SNAPSHOT_YEAR},{exports_cell},0)", mark_style,
-                      float(exports) if int(row_year) == year else 0.0)
+        write_formula(sheet, row, mark_col, mark_formula(year_cell, exports_cell), mark_style,
+                      float(exports) if int(row_year) == year else OFF_THE_CHART)
     sheet.set_column(mark_col, mark_col, column_width("usd"))
     categories = [name, first, year_col, last, year_col]
     chart = HouseChart(book, "line", words["chart_title"])
     chart.add_series([name, first - 1, exports_col], categories, [name, first, exports_col, last, exports_col])
-    chart.mark_with_columns([name, first - 1, mark_col], categories, [name, first, mark_col, last, mark_col])
+    chart.mark_point([name, first - 1, mark_col], categories, [name, first, mark_col, last, mark_col])
     chart.category_axis(words["chart_x_axis"])
-    chart.value_axis(words["chart_y_axis"], minimum=0)
+    # Whole $ billions, as the table beside it names its unit once.
+    chart.value_axis(words["chart_y_axis"], num_format=number_format("billions").split(".")[0] + ",,,", minimum=0)
     chart.legend()
     chart.place(sheet, US_HEADING_ROW, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
                 description=words["chart_description"])
 
 
-def _zero_hidden(num_format: str) -> str:
-    """A number format that shows nothing for zero: positive;negative;zero."""
-    positive = num_format.split(";")[0]
-    return f'{positive};-{positive};""'
+def _sparkline_col(figures: TrendFigures) -> int:
+    """The column of the state table's sparklines: after the years and the folded helper columns."""
+    return FIRST_YEAR_COL + len(figures.years) - 1 + len(TECH_ROW_KEYS) + 1
 
 
 # ---------------------------------------------------------------- by state
@@ -207,12 +212,12 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     # One column per year of the data, each read from that year's column of CensusExports.
     for year in figures.years:
         columns.append(TableColumn(
-            header=TECH_TREND.header(year), style="usd_compact", header_style="header_number",
+            header=TECH_TREND.header(year), style="millions_compact", header_style="header_number",
             values=table[year].tolist(),
             formula=state_tech_exports(CENSUS_EXPORTS.column(year), code, tech_rows_cell, tech_row_cell)))
     first, last = write_table(book, sheet, header_row, TECH_TREND.name, columns + row_columns)
     last_year_col = FIRST_YEAR_COL + len(figures.years) - 1
-    show_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "usd_compact")
+    mark_small_values(book, sheet, first, FIRST_YEAR_COL, last, last_year_col, "millions_compact")
     sheet.set_column(FIRST_YEAR_COL, last_year_col, year_column_width())
     # Sparklines are drawn in the column beside the table: the table has no empty column.
     # The helper columns before them are folded away: a reader sees the years, then the sparklines.

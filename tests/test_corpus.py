@@ -1,0 +1,108 @@
+"""The default workbook with the analyst's own sheet, a note and a chart, saved by each program an analyst
+may use (openpyxl, LibreOffice, Gnumeric, IronCalc), through ``extract`` and ``diff``: no traceback, every
+chart reported, or a refusal in one line that names what the file lacks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+
+from helpers import require_tool, run_cli
+from workbook.errors import MissingToolError
+from workbook.libreoffice import find_soffice, private_profile
+
+CHART_LOST = "tech-trade: sheet 'My analysis': chart"
+
+
+def _with_own_work(source: Path, target: Path, note: bool = True) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's word on what of the tool's workbook it cannot keep
+        book = openpyxl.load_workbook(source)
+        sheet = book.create_sheet("My analysis")
+        for row in (("State", "Index"), ("Texas", 1), ("Ohio", 2), ("Utah", 3)):
+            sheet.append(row)
+        if note:
+            sheet["B2"].comment = Comment("Checked with the state office", "Ann")
+        chart = BarChart()
+        chart.title = "My chart"
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+        sheet.add_chart(chart, "D2")
+        book.save(target)
+    return target
+
+
+def _by_libreoffice(source: Path, folder: Path) -> Path:
+    soffice = require_tool(find_soffice)
+    folder.mkdir()
+    with private_profile() as profile:
+        subprocess.run([str(soffice), profile, "--headless", "--norestore", "--convert-to", "xlsx:Calc Office Open XML",
+                        "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=300)
+    return folder / source.name
+
+
+def _find_ssconvert() -> Path:
+    found = shutil.which("ssconvert")
+    if found is None:
+        raise MissingToolError("ssconvert (Gnumeric) is not installed: apt-get install gnumeric")
+    return Path(found)
+
+
+def _by_gnumeric(source: Path, folder: Path) -> Path:
+    ssconvert = require_tool(_find_ssconvert)
+    folder.mkdir()
+    subprocess.run([str(ssconvert), str(source), str(folder / source.name)], check=True, capture_output=True,
+                   timeout=300)
+    return folder / source.name
+
+
+def _by_ironcalc(source: Path, folder: Path) -> Path:
+    import ironcalc
+
+    folder.mkdir()
+    # IronCalc 0.9.1 cannot open a file whose notes openpyxl wrote (it looks for a part they do not need):
+    # the same own work without the note.
+    without_note = _with_own_work(source.parent / "default.xlsx", folder / "without-note.xlsx", note=False)
+    ironcalc.load_from_xlsx(str(without_note), "en", "UTC").save_to_xlsx(str(folder / source.name))
+    return folder / source.name
+
+
+@pytest.fixture(scope="module")
+def own_work(default_workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("own-work")
+    shutil.copy(default_workbook, folder / "default.xlsx")
+    return _with_own_work(default_workbook, folder / "edited.xlsx")
+
+
+# (saved by, how, extract's status and the words its first line of standard error holds, diff's status)
+SAVERS = {
+    "openpyxl": (lambda source, folder: source, 3, CHART_LOST, 1),
+    "LibreOffice": (_by_libreoffice, 3, CHART_LOST, 1),
+    "Gnumeric": (_by_gnumeric, 2, "which keeps no Excel tables", 2),
+    "IronCalc": (_by_ironcalc, 2, "no tech-trade document properties", 2),
+}
+
+
+@pytest.mark.parametrize("saver", list(SAVERS))
+def test_a_workbook_saved_by_another_program_is_read_or_refused_in_one_line(saver: str, own_work: Path,
+                                                                           default_workbook: Path, tmp_path: Path):
+    save, extract_status, first_words, diff_status = SAVERS[saver]
+    saved = save(own_work, tmp_path / "saved")
+    extracted = run_cli("extract", saved, "--out", tmp_path / "taken")
+    assert extracted.returncode == extract_status, extracted.stdout + extracted.stderr
+    assert "Traceback" not in extracted.stderr
+    assert first_words in extracted.stderr.splitlines()[0]
+    if extract_status == 2:
+        assert extracted.stderr.count("\n") == 1
+    assert not (tmp_path / "taken").exists()
+    compared = run_cli("diff", default_workbook, saved)
+    assert compared.returncode == diff_status, compared.stdout + compared.stderr
+    assert "Traceback" not in compared.stderr
+    if diff_status == 1:
+        assert "My analysis" in compared.stdout
