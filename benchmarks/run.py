@@ -71,6 +71,7 @@ class Run:
     status: int | None
     stderr: str = ""
     timed_out: bool = False
+    stdout: str = ""
 
 
 def run_child(command: list[str], timeout: float | None = None, cwd: Path | None = None) -> Run:
@@ -79,9 +80,9 @@ def run_child(command: list[str], timeout: float | None = None, cwd: Path | None
     On a timeout the whole group is killed (soffice starts soffice.bin), and the run
     is marked as timed out.
     """
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                    cwd=cwd, start_new_session=True)
         timed_out = False
         while True:
@@ -98,8 +99,10 @@ def run_child(command: list[str], timeout: float | None = None, cwd: Path | None
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", errors="replace")
+        out.seek(0)
+        stdout = out.read().decode("utf-8", errors="replace")
     return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024,
-               status=None if timed_out else process.returncode, stderr=stderr, timed_out=timed_out)
+               status=None if timed_out else process.returncode, stderr=stderr, timed_out=timed_out, stdout=stdout)
 
 
 def median_of(runs: list[Run]) -> dict:
@@ -315,6 +318,17 @@ def check_command(workbook: Path) -> list[str]:
     return [sys.executable, "-m", "workbook", "check", "--quiet", str(workbook)]
 
 
+def only_published_differences(checked: Run) -> bool:
+    """Whether check found nothing but published figures the synthetic data does not reproduce.
+
+    Synthetic data is not the release's: the Checks sheet rightly says its figures differ without
+    a known reason, which costs check nothing more to find.
+    """
+    lines = [line for line in checked.stdout.splitlines() if line.strip()]
+    return checked.status == 1 and bool(lines) and all(
+        line.startswith("Checks!") and "without a known reason" in line for line in lines)
+
+
 def measure_check(label: str, workbook: Path, work: Path, repeats: int, timeout: float) -> dict:
     """``tech-trade check`` and a plain LibreOffice open-and-save, ``repeats`` times each, alternating."""
     folder = work / label / "check"
@@ -325,7 +339,7 @@ def measure_check(label: str, workbook: Path, work: Path, repeats: int, timeout:
         if saved.status != 0 or not list(out_dir.iterdir()):
             raise SystemExit(f"LibreOffice failed on {workbook} ({saved.status}): {saved.stderr.strip()[-300:]}")
         checked = run_child(check_command(workbook), timeout=timeout, cwd=REPO)
-        if checked.status != 0:
+        if checked.status != 0 and not only_published_differences(checked):
             raise SystemExit(f"tech-trade check {workbook} exited {checked.status}: {checked.stderr.strip()[-300:]}")
         result["open_and_save"].append(saved)
         result["check"].append(checked)

@@ -324,7 +324,8 @@ def test_check_reports_a_planted_error_cell_and_selects_it(calc: Calc, workbook:
     assert findings["lines"][:2] == [WORDS["check_copy"], WORDS["check_found"].format(count=1)]
     # What LibreOffice does to every file it saves is a note, as on the command line.
     assert all(line.startswith("note: ") for line in findings["lines"][2:])
-    assert findings["findings"] == [{"text": "States!Z3: error #DIV/0! after recalculation (=1/0)",
+    assert findings["findings"] == [{"text": "States!Z3: error #DIV/0! after recalculation in the recalculated copy "
+                                             "and IronCalc (=1/0)",
                                      "place": ["States", "Z3"]}]
     # Going to the finding selects its cell; the analyst's unsaved edit is still there, the file untouched.
     assert calc.run({"op": "selection", "path": str(workbook)},
@@ -471,6 +472,7 @@ def test_check_compares_with_a_copy_recalculated_elsewhere(tmp_path: Path, defau
     type_over(default_workbook, differing, "States", cell, 12345)
     found = run_cli("check", default_workbook, "--recalculated", differing)
     assert found.returncode == 1
-    assert found.stdout.startswith(f"States!{cell}: recalculated value 12345 differs from cached value ")
+    assert found.stdout.startswith(f"States!{cell}: recalculated value 12345 in the recalculated copy differs from "
+                                   f"cached value ")
     missing = run_cli("check", default_workbook, "--recalculated", tmp_path / "absent.xlsx")
     assert missing.returncode == 2 and str(tmp_path / "absent.xlsx") in missing.stderr

@@ -259,7 +259,11 @@ def test_a_state_with_no_census_rows_shows_zeros_and_passes_the_check(without_ex
     # Its block is row 1 alone, which is another state's: nothing of it is summed.
     assert holds_column(book)[state][2] == 1
     result = run_cli("check", path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # The data is no longer the release's (the territory, at $0 in every category, counts as one where
+    # tech leads), so the Checks sheet's published counts differ without a known reason; nothing else.
+    found = [line for line in result.stdout.splitlines()
+             if not (line.startswith("Checks!") and "without a known reason" in line)]
+    assert found == [], result.stdout + result.stderr
 
 
 def test_category_labels_print_in_the_house_style(default_values):

@@ -1,7 +1,8 @@
-"""``tech-trade check``: recalculation in LibreOffice and schema validation.
+"""``tech-trade check``: recalculation in LibreOffice and IronCalc, and schema validation.
 
 LibreOffice takes seconds per run, so one correct and one flawed workbook are
-checked once per module and serve several tests.
+checked once per module and serve several tests. Where LibreOffice or the validator
+is missing, the check runs the rest and says what it left out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from workbook import libreoffice, validator
+from workbook import cli, libreoffice, validator
 from workbook.check import Problem, check_workbook, is_error_value, values_agree
 from workbook.errors import MissingToolError, TechTradeError
 
@@ -70,9 +71,9 @@ def add_unknown_attribute(path: Path, part: str) -> None:
             target.writestr(item, data)
 
 
-def run_check(path: Path, **env: str) -> subprocess.CompletedProcess:
+def run_check(path: Path, *options: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "workbook", "check", str(path)],
+        [sys.executable, "-m", "workbook", "check", *options, str(path)],
         capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600,
     )
 
@@ -106,15 +107,17 @@ def test_correct_workbook_has_no_problems(good_workbook):
 @pytest.mark.validator
 def test_error_cells_are_named_with_their_error(flawed_problems):
     found = cell_problems(flawed_problems)
-    assert found[DIVISION_BY_ZERO] == f"{DIVISION_BY_ZERO}: error #DIV/0! after recalculation (=1/0)"
-    assert found[UNKNOWN_FUNCTION].startswith(f"{UNKNOWN_FUNCTION}: error #NAME? after recalculation")
+    assert found[DIVISION_BY_ZERO] == (
+        f"{DIVISION_BY_ZERO}: error #DIV/0! after recalculation in LibreOffice and IronCalc (=1/0)")
+    assert found[UNKNOWN_FUNCTION].startswith(f"{UNKNOWN_FUNCTION}: error #NAME? after recalculation in LibreOffice")
 
 
 @pytest.mark.libreoffice
 @pytest.mark.validator
-def test_wrong_cached_value_is_named_with_both_values(flawed_problems):
+def test_wrong_cached_value_is_named_with_both_values_and_the_engines(flawed_problems):
     assert cell_problems(flawed_problems)[WRONG_CACHED_VALUE] == (
-        f"{WRONG_CACHED_VALUE}: recalculated value 42 differs from cached value 999 (=A1+A2)"
+        f"{WRONG_CACHED_VALUE}: recalculated value 42 in LibreOffice and IronCalc differs from cached value 999 "
+        f"(=A1+A2)"
     )
 
 
@@ -184,12 +187,119 @@ def test_cli_exits_0_on_correct_workbook(good_workbook):
     ("TECH_TRADE_SOFFICE", "LibreOffice"),
     ("TECH_TRADE_OOXML_VALIDATE", "Office Open XML validator"),
 ])
-def test_cli_exits_2_with_one_line_when_a_tool_is_missing(good_workbook, tmp_path, variable, tool):
-    result = run_check(good_workbook, **{variable: str(tmp_path / "not-installed")})
+def test_cli_with_require_all_exits_2_with_one_line_when_a_tool_is_missing(good_workbook, tmp_path, variable, tool):
+    result = run_check(good_workbook, "--require-all", **{variable: str(tmp_path / "not-installed")})
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1, result.stderr
     assert tool in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("variable, part, install", [
+    ("TECH_TRADE_SOFFICE", "recalculation in LibreOffice", "libreoffice-calc-nogui"),
+    ("TECH_TRADE_OOXML_VALIDATE", "validation against the Office Open XML schema", "npm install -g @ooxml-tools/validate"),
+])
+def test_cli_leaves_out_the_part_whose_tool_is_missing_and_exits_by_its_findings(
+        good_workbook, flawed_workbook, tmp_path, variable, part, install):
+    missing = {variable: str(tmp_path / "not-installed")}
+    result = run_check(good_workbook, **missing)
+    left_out = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(left_out) == 1 and part in left_out[0] and install in left_out[0], result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout and "Traceback" not in result.stderr
+    flawed = run_check(flawed_workbook, **missing)
+    assert flawed.returncode == 1, flawed.stderr
+    assert f"{DIVISION_BY_ZERO}: error #DIV/0!" in flawed.stdout
+
+
+def without_libreoffice_and_validator_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """PATH as on a machine without LibreOffice and Node: only the Python running the tests.
+
+    find_soffice also looks in LibreOffice's usual places, which PATH does not govern: none of them here.
+    """
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv(libreoffice.SOFFICE_ENV_VAR, raising=False)
+    monkeypatch.delenv(validator.VALIDATOR_ENV_VAR, raising=False)
+    monkeypatch.setattr(libreoffice, "SOFFICE_CANDIDATES", ())
+    monkeypatch.chdir(tmp_path)
+
+
+def test_without_libreoffice_and_validator_check_runs_ironcalc_and_says_what_it_left_out(
+        good_workbook, flawed_workbook, monkeypatch, tmp_path, capsys):
+    without_libreoffice_and_validator_on_path(monkeypatch, tmp_path)
+    assert cli.main(["check", str(good_workbook)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{good_workbook}: no problems (recalculated in IronCalc, schema not checked)" in out
+    left_out = err.splitlines()
+    assert [line.split(" left out")[0] for line in left_out] == [
+        "tech-trade: recalculation in LibreOffice", "tech-trade: validation against the Office Open XML schema"]
+    assert "libreoffice-calc-nogui" in left_out[0] and "npm install -g @ooxml-tools/validate" in left_out[1]
+
+    assert cli.main(["check", str(flawed_workbook)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{WRONG_CACHED_VALUE}: recalculated value 42 in IronCalc differs from cached value 999 (=A1+A2)",
+        f"{DIVISION_BY_ZERO}: error #DIV/0! after recalculation in IronCalc (=1/0)",
+        f"{UNKNOWN_FUNCTION}: error #NAME? after recalculation in IronCalc (=NOSUCHFUNCTION(1))",
+    ]
+    assert "left out" in err and "3 problem(s)" in err
+
+
+def test_with_require_all_a_missing_libreoffice_exits_2(good_workbook, monkeypatch, tmp_path, capsys):
+    without_libreoffice_and_validator_on_path(monkeypatch, tmp_path)
+    assert cli.main(["check", "--require-all", str(good_workbook)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "LibreOffice is not installed" in err
+
+
+def test_without_ironcalc_check_says_how_to_install_it(good_workbook, monkeypatch, tmp_path, capsys):
+    without_libreoffice_and_validator_on_path(monkeypatch, tmp_path)
+    # As if the package were not installed: importing it fails.
+    monkeypatch.setitem(sys.modules, "ironcalc", None)
+    assert cli.main(["check", str(good_workbook)]) == 0
+    out, err = capsys.readouterr()
+    assert "tech-trade: recalculation in IronCalc left out: IronCalc is not installed: pip install ironcalc==0.9.1" \
+        in err.splitlines()
+    assert "not recalculated" in out
+    assert cli.main(["check", "--require-all", str(good_workbook)]) == 2
+
+
+@pytest.mark.libreoffice
+@pytest.mark.validator
+def test_a_file_without_cached_values_is_said_in_one_line_first_and_real_problems_still_listed(
+        flawed_workbook, tmp_path):
+    saved = save_with_openpyxl(flawed_workbook, tmp_path / "saved-by-openpyxl.xlsx")
+    found = [str(problem) for problem in check_workbook(saved) if not problem.schema]
+    assert found[0] == (f"{saved}: no formula has a cached value: 11 formulas; open and save it in Excel or "
+                        f"LibreOffice, or rebuild it")
+    assert not any("differs from cached value" in line for line in found), found
+    # The errors are real whatever the cache holds.
+    assert any(line.startswith(f"{DIVISION_BY_ZERO}: error #DIV/0! after recalculation in LibreOffice and IronCalc")
+               for line in found)
+    assert any(line.startswith(f"{UNKNOWN_FUNCTION}: error #NAME?") for line in found)
+
+
+def test_a_workbook_with_cached_values_is_not_said_to_lack_them(default_workbook, tmp_path):
+    from workbook.check import _formulas_without_cached_values
+
+    assert _formulas_without_cached_values(default_workbook) is None
+    saved = save_with_openpyxl(default_workbook, tmp_path / "saved.xlsx")
+    assert (_formulas_without_cached_values(saved) or 0) > 1000
+
+
+def save_with_openpyxl(path: Path, out: Path) -> Path:
+    """Load and save as a program that does not calculate: every formula loses its cached value."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        openpyxl.load_workbook(path).save(out)
+    return out
 
 
 def test_missing_tools_are_named_with_how_to_install(monkeypatch, tmp_path):
@@ -267,3 +377,11 @@ def test_libreoffices_sparkline_ids_are_a_note_not_a_problem():
     assert not _schema_problem(elsewhere).note
     other_attribute = {**saved_by_libreoffice, "description": "The 'bogus' attribute is not declared."}
     assert not _schema_problem(other_attribute).note
+
+
+def test_text_escaped_in_the_file_is_compared_as_a_spreadsheet_reads_it():
+    """openpyxl hands over a formula's text result as stored (``_x005F_`` for "_"), IronCalc decoded."""
+    from workbook.check import _xml_text
+
+    assert _xml_text("Ari_x005F_x0041_zona") == "Ari_x0041_zona"
+    assert _xml_text("plain") == "plain" and _xml_text(42) == 42

@@ -54,8 +54,8 @@ def test_verbose_check_reports_each_step(tmp_path: Path):
     path = small_workbook(tmp_path / "small.xlsx")
     result = run_cli("-v", "check", path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == f"{path}: no problems (recalculated in LibreOffice, schema valid)\n"
-    for step in ("opened", "safely", "recalculated every formula in LibreOffice",
+    assert result.stdout == f"{path}: no problems (recalculated in LibreOffice and IronCalc, schema valid)\n"
+    for step in ("opened", "safely", "recalculated every formula in LibreOffice", "recalculated every formula in IronCalc",
                  "validated against the Office Open XML schema: 0 finding(s)"):
         assert step in result.stderr
 

@@ -271,7 +271,9 @@ def test_a_tech_category_without_partner_rows_says_no_partner_data_and_passes_th
     [row] = table_rows(values, "Partners")
     assert row[COLUMNS["country"]] in (None, "") and row[COLUMNS["exports"]] == no_data
     assert named_cell(values, "HasPartnerData").value == 0
-    assert check_workbook(path) == []
+    # Another tech category is not the release's: its published figures differ without a known reason.
+    assert [problem for problem in check_workbook(path)
+            if not (problem.location.startswith("Checks!") and "without a known reason" in problem.message)] == []
 
 
 # --- extract and diff ----------------------------------------------------------------------------------

@@ -1,14 +1,19 @@
 """Check a finished workbook the way its readers will meet it.
 
-Two things go wrong unseen when a workbook is written by a program:
+What goes wrong unseen when a workbook is written by a program, or edited:
 
 * a formula's cached result (what viewers that never calculate show) is not what
   the formula computes, or the formula computes an error in some spreadsheet;
-* the XML breaks the Office Open XML schema, and Excel offers to "repair" it.
+* the XML breaks the Office Open XML schema, and Excel offers to "repair" it;
+* an input no longer reads as data (a figure pasted as text reads $0 in every formula), and
+  the Checks sheet's statuses say so only to whoever reads them.
 
-So the check recalculates the workbook in LibreOffice and compares every formula
-with its cached result, and runs the Open XML SDK validator meanwhile (on a copy
-without the rows it checks itself, :mod:`workbook.validation_copy`).
+So the check recalculates the workbook in two engines, LibreOffice and IronCalc (Excel's
+rules, :mod:`workbook.ironcalc_engine`), and compares every formula with its cached result;
+reads the inputs as ``extract`` does (:mod:`workbook.input_check`) and the Checks sheet as
+recalculated (:mod:`workbook.check_statuses`); and runs the Open XML SDK validator meanwhile
+(on a copy without the rows it checks itself, :mod:`workbook.validation_copy`). A part whose
+program is not installed is left out, and the result says which.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard, cast
+from typing import Protocol, Self, TypeGuard, cast
 
 from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
 from openpyxl.utils.cell import get_column_letter
@@ -33,14 +38,19 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from workbook import libreoffice, progress, validator
+from workbook import ironcalc_engine, libreoffice, progress, validator
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
-from workbook.errors import TechTradeError
+from workbook.check_statuses import status_problems
+from workbook.errors import MissingToolError, TechTradeError, one_line
+from workbook.input_check import input_problems
+from workbook.inputs import read_inputs
 from workbook.ods import check_ods, is_ods
+from workbook.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.openpyxl_reading import load_workbook
 from workbook.safe_read import check_workbook_file
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
-from workbook.validation_copy import worksheet_parts_by_title
+from workbook.seal import is_sealed_and_untouched
+from workbook.validation_copy import table_places, worksheet_parts_by_title
 
 #: LibreOffice's own errors ("Err:502") when it has no Excel error value for them.
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
@@ -68,6 +78,9 @@ _HARMLESS_OPENPYXL_WARNINGS = (
 
 _LONGEST_FORMULA_SHOWN = 80
 
+#: A character escaped in a file's text (``_x000D_``, ``_x005F_`` for an underscore).
+_ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -88,21 +101,69 @@ class Problem:
 Finding = Problem | AccessibilityProblem
 
 
+#: The parts of the check that need a program of their own, as standard error names them.
+PART_LIBREOFFICE = "recalculation in LibreOffice"
+PART_VALIDATOR = "validation against the Office Open XML schema"
+PART_IRONCALC = "recalculation in IronCalc"
+
+#: Engines as a finding names them.
+LIBREOFFICE = "LibreOffice"
+RECALCULATED_COPY = "the recalculated copy"
+IRONCALC = "IronCalc"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A part of the check that did not run, since the program it needs is missing, and how to install it."""
+
+    part: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.part} left out: {self.reason}"
+
+
+@dataclass
+class CheckResult:
+    """What a check found, in the parts it ran, and the parts it left out."""
+
+    findings: list[Finding]
+    left_out: list[LeftOut]
+    #: The engines that recalculated the workbook, in the order findings name them.
+    engines: list[str]
+    validated: bool
+
+
 def check_workbook(path: Path, office_version: str | None = None, recalculated: Path | None = None) -> list[Finding]:
     """Every problem found in the workbook at ``path``; an empty list means none.
 
-    Cell problems come first, in sheet order, then row, then column; schema
-    problems follow, in the validator's order. Formulas with NOW, TODAY or RAND
-    are checked for errors only: their results change on every calculation.
+    Every part runs: a missing LibreOffice, validator or IronCalc raises MissingToolError.
+    """
+    return run_check(path, office_version=office_version, recalculated=recalculated, require_all=True).findings
 
-    ``recalculated`` is a copy of the workbook that a spreadsheet has already
-    recalculated fully and saved (the add-in's, from the Calc the workbook is open
-    in): its values are compared, and no LibreOffice is started.
+
+def run_check(path: Path, office_version: str | None = None, recalculated: Path | None = None,
+              require_all: bool = False) -> CheckResult:
+    """Check the workbook at ``path`` in every part whose program is installed.
+
+    Findings come in this order: a workbook without cached values (one line), inputs that break
+    the data schema, cell problems (in sheet order, then row, then column; a cell's line names
+    the engines that disagree with its cached value), the Checks sheet's identities that do not
+    hold and published figures that differ without a known reason, schema problems (in the
+    validator's order), accessibility problems. Formulas with NOW, TODAY or RAND are checked for
+    errors only: their results change on every calculation.
+
+    ``recalculated`` is a copy of the workbook that a spreadsheet has already recalculated fully
+    and saved (the add-in's, from the Calc the workbook is open in): its values are compared,
+    and no LibreOffice is started. A part whose program is missing is left out (and said in the
+    result), or with ``require_all`` raises MissingToolError.
     """
     path = Path(path)
     if is_ods(path):
-        # An OpenDocument spreadsheet is read through LibreOffice (workbook/ods.py).
-        return check_ods(path, recalculated)
+        # An OpenDocument spreadsheet is read through LibreOffice (workbook/ods.py): IronCalc reads
+        # only .xlsx, and no ODF validator is at hand, so LibreOffice's recalculation is all it has.
+        return CheckResult(check_ods(path, recalculated), [],
+                           [LIBREOFFICE if recalculated is None else RECALCULATED_COPY], validated=False)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or external links)"):
         # Before openpyxl or LibreOffice reads a byte of it.
         check_workbook_file(path)
@@ -110,40 +171,110 @@ def check_workbook(path: Path, office_version: str | None = None, recalculated: 
             check_workbook_file(Path(recalculated))
     # A workbook at all? openpyxl reads its workbook part (not yet a sheet) before any tool starts.
     _load(path, data_only=False, read_only=True).close()
-    # Fail before spending time if either tool is missing or the version is unknown.
-    if recalculated is None:
-        libreoffice.find_soffice()
-    validator.find_validator()
     validator.check_office_version(office_version)
+    # Find every program first: a missing one is said (or refused) before any time is spent.
+    left_out: list[LeftOut] = []
+    has_libreoffice = recalculated is not None or _found(libreoffice.find_soffice, PART_LIBREOFFICE, left_out,
+                                                         require_all)
+    has_validator = _found(validator.find_validator, PART_VALIDATOR, left_out, require_all)
+    has_ironcalc = _found(ironcalc_engine.require_ironcalc, PART_IRONCALC, left_out, require_all)
+    copy_engine = LIBREOFFICE if recalculated is None else RECALCULATED_COPY
+    with zipfile.ZipFile(path) as archive:
+        tables = table_places(archive)
+    # The Checks sheet is read whole from IronCalc where LibreOffice is not there to read it from.
+    status_sheets = sorted({tables[name][0] for name in (PUBLISHED_CHECKS.name, IDENTITY_CHECKS.name)
+                            if name in tables})
     with (tempfile.TemporaryDirectory(prefix="tech-trade-check-") as out_dir,
           contextlib.ExitStack() as running):
-        # LibreOffice and the validator are programs of their own: they work side by side,
-        # and beside the reading of the workbook here.
-        with progress.step("started LibreOffice and the schema validator side by side") as step:
-            recalculation: Callable[[], Path]
-            if recalculated is None:
-                recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
-            else:
+        # LibreOffice, IronCalc and the validator are programs of their own: they work side by
+        # side, and beside the reading of the workbook here.
+        with progress.step("started the programs that recalculate and validate, side by side") as step:
+            ironcalc_result = running.enter_context(ironcalc_engine.recalculation_started(path, status_sheets)) \
+                if has_ironcalc else None
+            recalculation: Callable[[], Path] | None = None
+            if recalculated is not None:
                 # The copy given is the recalculated workbook.
                 already = Path(recalculated)
                 recalculation = lambda: already
-            validation = running.enter_context(validator.validation_started(path, office_version))
-            if validation.left_out is not None:
+            elif has_libreoffice:
+                recalculation = running.enter_context(libreoffice.recalculation_started(path, Path(out_dir)))
+            validation = running.enter_context(validator.validation_started(path, office_version)) \
+                if has_validator else None
+            if validation is not None and validation.left_out is not None:
                 step.result = (f"the rows of {len(validation.left_out.sheets_checked_here)} sheet(s) checked here "
                                f"rather than by the validator")
+        problems: list[Finding] = []
         with progress.step("read the formulas and their cached values") as step:
             formulas = _Sheets.read(path)
             step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
-        with progress.step("recalculated every formula in LibreOffice"):
-            recalculated_cells = _Sheets.read(recalculation(), recalculated=True, formulas=formulas)
-        problems: list[Finding] = list(_cell_problems(formulas, recalculated_cells))
-        with progress.step("validated against the Office Open XML schema") as step:
-            findings = validation.findings()
-            step.result = f"{len(findings)} finding(s)"
+            uncached = _formulas_without_cached_values(path)
+            has_cached_values = uncached is None
+        if uncached is not None:
+            problems.append(Problem(str(path), f"no formula has a cached value: {uncached:,} formulas; open and save "
+                                               f"it in Excel or LibreOffice, or rebuild it"))
+        with progress.step("read the inputs against the data schema") as step:
+            input_findings = _input_problems(path)
+            problems += input_findings
+            step.result = f"{len(input_findings)} problem(s)"
+        computed: dict[str, _Engine] = {}
+        if ironcalc_result is not None:
+            with progress.step("recalculated every formula in IronCalc"):
+                try:
+                    computed[IRONCALC] = running.enter_context(_IronCalcValues(ironcalc_result()))
+                except ironcalc_engine.IronCalcError as error:
+                    problems.append(Problem(str(path), f"IronCalc could not open or recalculate it ({error})"))
+        if recalculation is not None:
+            with progress.step(f"recalculated every formula in {copy_engine}"):
+                recalculated_path = recalculation()
+                computed[copy_engine] = running.enter_context(_CopyValues(
+                    _Sheets.read(recalculated_path, recalculated=True, formulas=formulas), recalculated_path))
+        # LibreOffice first: its results are what the add-in's Calc shows, and what the statuses are read from.
+        ordered = {name: computed[name] for name in (copy_engine, IRONCALC) if name in computed}
+        problems += _cell_problems(formulas, ordered, compare_values=has_cached_values)
+        if ordered:
+            # The statuses as LibreOffice computes them where it ran, else as IronCalc does.
+            engine, values = next(iter(ordered.items()))
+            problems += [Problem(found.location, found.message)
+                         for found in status_problems(tables, values.read_range, engine)]
+        findings: list[validator.ValidatorFinding] = []
+        if validation is not None:
+            with progress.step("validated against the Office Open XML schema") as step:
+                findings = validation.findings()
+                step.result = f"{len(findings)} finding(s)"
     problems += [_schema_problem(finding) for finding in findings]
     with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
         problems += accessibility_problems(path)
-    return problems
+    return CheckResult(problems, left_out, list(ordered), validated=validation is not None)
+
+
+def _found(find: Callable[[], object], part: str, left_out: list[LeftOut], require_all: bool) -> bool:
+    """Whether the program a part needs is installed; if not, the part is left out (or, ``require_all``, refused)."""
+    try:
+        find()
+        return True
+    except MissingToolError as error:
+        if require_all:
+            raise
+        left_out.append(LeftOut(part, one_line(error)))
+        return False
+
+
+def _input_problems(path: Path) -> list[Finding]:
+    """Every input that breaks the data schema, as ``extract`` reads them.
+
+    A workbook the tool did not make has no inputs of its own; a missing input table is a finding.
+    A workbook whose every part is as the tool wrote it (its seal holds) holds the inputs the
+    build checked alike, and is not read again: at 10x the data, reading takes seconds.
+    """
+    if is_sealed_and_untouched(path):
+        return []
+    try:
+        inputs = read_inputs(path)
+    except TechTradeError as error:
+        return [Problem(str(path), one_line(error))]
+    if not inputs.made_by_tool:
+        return []
+    return [Problem(found.location, found.message) for found in input_problems(inputs)]
 
 
 def values_agree(cached: object, recalculated: object) -> bool:
@@ -271,44 +402,190 @@ def _recalculated_cells(sheet: ReadOnlyWorksheet,
             if (cell.row, cell.column) in formulas or _is_error_cell(cell, False)}
 
 
-def _cell_problems(formulas: _Sheets, recalculated: _Sheets) -> Iterator[Problem]:
-    for title in formulas.titles:
-        if title not in recalculated.titles:
-            yield Problem(quote_sheet_name(title), "sheet missing after recalculation in LibreOffice")
-            continue
+class _Engine(Protocol):
+    """A workbook recalculated by one engine: each cell's value, and blocks of them."""
+
+    def has_sheet(self, title: str) -> bool: ...
+
+    def value(self, title: str, row: int, column: int) -> ironcalc_engine.EngineValue: ...
+
+    def error_cells(self, title: str) -> set[tuple[int, int]]:
+        """Cells other than formulas that hold an error after recalculation."""
+        ...
+
+    def read_range(self, title: str, first_row: int, first_column: int, last_row: int,
+                   last_column: int) -> list[list[object]]: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exception: object) -> None: ...
+
+
+class _CopyValues:
+    """A copy of the workbook that a spreadsheet recalculated and saved (LibreOffice's)."""
+
+    def __init__(self, sheets: _Sheets, path: Path) -> None:
+        self._sheets = sheets
+        self._path = path
+        self._book: Workbook | None = None
+
+    def has_sheet(self, title: str) -> bool:
+        return title in self._sheets.titles
+
+    def value(self, title: str, row: int, column: int) -> ironcalc_engine.EngineValue:
         # A recalculated copy's cells are the cells themselves (_recalculated_cells).
-        yield from _sheet_problems(title, formulas.formulas[title], formulas.cells[title],
-                                   cast(dict[tuple[int, int], ReadOnlyCell], recalculated.cells.get(title, {})))
+        cell = cast(dict[tuple[int, int], ReadOnlyCell], self._sheets.cells.get(title, {})).get((row, column),
+                                                                                              EMPTY_CELL)
+        value = _xml_text(_comparable(cell.value))
+        if _is_error_cell(cell, True):
+            return ironcalc_engine.EngineValue(str(cell.value), error=True)
+        return ironcalc_engine.EngineValue(cast(float | str | bool | None, value))
+
+    def error_cells(self, title: str) -> set[tuple[int, int]]:
+        cells = cast(dict[tuple[int, int], ReadOnlyCell], self._sheets.cells.get(title, {}))
+        return {position for position, cell in cells.items() if _is_error_cell(cell, False)}
+
+    def read_range(self, title: str, first_row: int, first_column: int, last_row: int,
+                   last_column: int) -> list[list[object]]:
+        if self._book is None:
+            self._book = _load(self._path, data_only=True, read_only=True)
+        if title not in self._book.sheetnames:
+            return []
+        sheet = self._book[title]
+        return [list(row) for row in sheet.iter_rows(min_row=first_row, max_row=last_row, min_col=first_column,
+                                                     max_col=last_column, values_only=True)]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self._book is not None:
+            self._book.close()
 
 
-def _sheet_problems(title: str, formula_text: dict[tuple[int, int], str], cached: dict[tuple[int, int], object],
-                    recalculated: dict[tuple[int, int], ReadOnlyCell]) -> Iterator[Problem]:
-    errors = {position for position, cell in recalculated.items()
-              if _is_error_cell(cell, position in formula_text)}
-    for row, column in sorted(set(formula_text) | errors):
-        location = f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}"
-        problem = _cell_problem(
-            formula_text.get((row, column)),
-            cached.get((row, column)),
-            recalculated.get((row, column), EMPTY_CELL),
-        )
-        if problem is not None:
-            yield Problem(location, problem)
+class _IronCalcValues:
+    """The workbook as IronCalc recalculated it."""
+
+    def __init__(self, workbook: ironcalc_engine.IronCalcWorkbook) -> None:
+        self._workbook = workbook
+        self._titles = set(workbook.sheet_titles)
+
+    def has_sheet(self, title: str) -> bool:
+        return title in self._titles
+
+    def value(self, title: str, row: int, column: int) -> ironcalc_engine.EngineValue:
+        return self._workbook.value(title, row, column)
+
+    def error_cells(self, title: str) -> set[tuple[int, int]]:
+        return set()
+
+    def read_range(self, title: str, first_row: int, first_column: int, last_row: int,
+                   last_column: int) -> list[list[object]]:
+        if title not in self._titles:
+            return []
+        return [[self._workbook.value(title, row, column).value for column in range(first_column, last_column + 1)]
+                for row in range(first_row, last_row + 1)]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        pass
 
 
-def _cell_problem(formula: str | None, cached: object, recalculated: ReadOnlyCell | EmptyCell) -> str | None:
-    """What is wrong with one cell, or None."""
-    shown = f" ({_shorten(formula)})" if formula else ""
-    if is_deliberate_gap(formula, cached, recalculated.value):
+def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_values: bool = True) -> Iterator[Problem]:
+    """Each cell where an engine's result is an error or differs from the cached value: one line per cell."""
+    for title in formulas.titles:
+        present = {name: engine for name, engine in engines.items() if engine.has_sheet(title)}
+        for name in engines:
+            if name not in present:
+                yield Problem(quote_sheet_name(title), f"sheet missing after recalculation in {name}")
+        if not present:
+            continue
+        formula_text, cached = formulas.formulas[title], formulas.cells[title]
+        errors = set().union(*(engine.error_cells(title) for engine in present.values()))
+        for row, column in sorted(set(formula_text) | errors):
+            formula = formula_text.get((row, column))
+            results = {name: engine.value(title, row, column) for name, engine in present.items()}
+            problem = _cell_problem(formula, _xml_text(cached.get((row, column))), results, compare_values)
+            if problem is not None:
+                yield Problem(f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}", problem)
+
+
+def _cell_problem(formula: str | None, cached: object, results: dict[str, ironcalc_engine.EngineValue],
+                  compare_values: bool) -> str | None:
+    """What is wrong with one cell, in each engine that finds it wrong, or None.
+
+    Engines that give the same result are named together: "error #VALUE! after recalculation in
+    IronCalc", "recalculated value 42 in LibreOffice and IronCalc differs from cached value 999".
+    """
+    errors: dict[str, list[str]] = {}
+    # Engines whose results agree with each other are one group: (result, engines).
+    differing: list[tuple[object, list[str]]] = []
+    for engine, result in results.items():
+        if formula is not None and _is_data_table(formula) and engine == IRONCALC:
+            continue
+        if is_deliberate_gap(formula, cached if compare_values else "#N/A", result.value if result.error else None):
+            continue
+        if result.error:
+            errors.setdefault(str(result.value), []).append(engine)
+        elif (formula is not None and compare_values and not _VOLATILE_FUNCTION.search(formula)
+              and not values_agree(cached, result.value)):
+            group = next((names for value, names in differing if values_agree(value, result.value)), None)
+            if group is None:
+                differing.append((result.value, [engine]))
+            else:
+                group.append(engine)
+    parts = [f"error {error} after recalculation in {_engines(names)}" for error, names in errors.items()]
+    if differing:
+        shown = ", ".join(f"{_describe(value)} in {_engines(names)}" for value, names in differing)
+        verb = "differs" if len(differing) == 1 else "differ"
+        parts.append(f"recalculated value{'s' if len(differing) > 1 else ''} {shown} {verb} from cached value "
+                     f"{_describe(cached)}")
+    if not parts:
         return None
-    if _is_error_cell(recalculated, formula is not None):
-        return f"error {recalculated.value} after recalculation{shown}"
-    if formula is None or _VOLATILE_FUNCTION.search(formula):
-        return None
-    if not values_agree(cached, recalculated.value):
-        return (f"recalculated value {_describe(recalculated.value)} differs from "
-                f"cached value {_describe(cached)}{shown}")
-    return None
+    return "; ".join(parts) + (f" ({_shorten(formula)})" if formula else "")
+
+
+def _is_data_table(formula: str) -> bool:
+    """A what-if data table's cell, which IronCalc does not compute."""
+    return formula == "data table"
+
+
+def _engines(names: list[str]) -> str:
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+#: A formula cell (any prefix) in a sheet's XML, and its parts: attributes, and what it holds.
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL)
+_VALUE_WITH_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>[^<]")
+_ANY_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v[\s/>]")
+_TEXT_RESULT = re.compile(rb"""\bt\s*=\s*["']str["']""")
+
+
+def _formulas_without_cached_values(path: Path) -> int | None:
+    """The number of formulas, where none of them has a cached value; None as soon as one has.
+
+    A program that does not calculate (openpyxl) saves a formula with an empty ``<v/>`` or none;
+    an empty text result is ``t="str"`` with an empty ``<v></v>``, and is cached.
+    """
+    formulas = 0
+    with zipfile.ZipFile(path) as archive:
+        for part in worksheet_parts_by_title(archive).values():
+            try:
+                data = archive.read(part)
+            except (KeyError, OSError, zipfile.BadZipFile):
+                continue
+            if not _FORMULA_MARK.search(data):
+                continue
+            for found in _CELL.finditer(data):
+                body = found[2] or b""
+                if not _FORMULA_MARK.search(body):
+                    continue
+                if _VALUE_WITH_TEXT.search(body) or (_TEXT_RESULT.search(found[1]) and _ANY_VALUE.search(body)):
+                    return None
+                formulas += 1
+    return formulas or None
 
 
 def _formulas_by_position(sheet: ReadOnlyWorksheet) -> dict[tuple[int, int], str]:
@@ -370,6 +647,15 @@ def _comparable(value: object) -> object:
     return value
 
 
+def _xml_text(value: object) -> object:
+    """Text as a spreadsheet reads it from a file: ``_x005F_`` is "_", ``_x0041_`` "A".
+
+    A formula's text result is stored with characters escaped so; openpyxl hands it over as
+    stored, IronCalc decoded, so the file's side is decoded before the two are compared.
+    """
+    return _ESCAPED_CHARACTER.sub(lambda found: chr(int(found[1], 16)), value) if isinstance(value, str) else value
+
+
 def _is_number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -377,6 +663,9 @@ def _is_number(value: object) -> TypeGuard[float]:
 def _describe(value: object) -> str:
     if value is None:
         return "(empty)"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        # 42, as a spreadsheet shows it, whether the engine read it as a whole number or a float.
+        return str(int(value))
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):

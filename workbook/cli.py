@@ -52,14 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     _add_templates_option(build)
 
     check = commands.add_parser(
-        "check", help="recalculate a workbook in LibreOffice and validate it against the Office Open XML schema"
-    )
+        "check", help="recalculate a workbook in LibreOffice and IronCalc, read its inputs and Checks sheet, and "
+                      "validate it against the Office Open XML schema",
+        description="Check a workbook: every formula recalculated in LibreOffice and in IronCalc (Excel's rules) "
+                    "against its cached value, every input against the data schema, the Checks sheet's identities "
+                    "and published figures, the Office Open XML schema, and accessibility. A part whose program is "
+                    "not installed is left out, and said on standard error.")
     check.add_argument("file", type=Path, help="the .xlsx workbook to check")
     check.add_argument("--office-version", default=None,
                        help="Office version to validate against, e.g. Office2016 (default: Microsoft365)")
     check.add_argument("--recalculated", type=Path, default=None, metavar="COPY",
                        help="a copy of FILE that a spreadsheet has recalculated fully and saved: its values are "
                             "compared with FILE's, and LibreOffice is not started (the add-in's Check does so)")
+    check.add_argument("--require-all", action="store_true",
+                       help="refuse (exit status 2) rather than leave out a part whose program is not installed "
+                            "(LibreOffice, the schema validator, IronCalc)")
 
     census = commands.add_parser(
         "import-census", help="write data/ files from Census trade as Census serves it (each file recognised by its content)",
@@ -257,9 +264,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from workbook.check import check_workbook
+    from workbook.check import run_check
 
-    findings = check_workbook(args.file, office_version=args.office_version, recalculated=args.recalculated)
+    result = run_check(args.file, office_version=args.office_version, recalculated=args.recalculated,
+                       require_all=args.require_all)
+    # Said first, and even with --quiet: what was not checked is not known to be right.
+    for part in result.left_out:
+        print(f"tech-trade: {part}", file=sys.stderr)
+    findings = result.findings
     problems = [finding for finding in findings if not finding.note]
     notes = [finding for finding in findings if finding.note]
     for problem in problems:
@@ -274,14 +286,23 @@ def _check(args: argparse.Namespace) -> int:
         print(f"note: {len(chart_text_notes)} chart(s) lost their alternative text when LibreOffice saved the file; "
               f"first: {chart_text_notes[0]}", file=sys.stderr)
     if problems:
-        print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+        print(f"{args.file}: {len(problems)} problem(s) ({_parts_done(args.file, result.engines, result.validated, False)})",
+              file=sys.stderr)
         return EXIT_PROBLEMS_FOUND
+    _say(args, f"{args.file}: no problems ({_parts_done(args.file, result.engines, result.validated, True)})")
+    return EXIT_OK
+
+
+def _parts_done(file: Path, engines: list[str], validated: bool, clean: bool) -> str:
+    """What the check ran: "recalculated in LibreOffice and IronCalc, schema valid"."""
     from workbook.ods import is_ods
 
-    # No ODF validator is at hand: an .ods is recalculated and read, not validated.
-    _say(args, f"{args.file}: no problems (recalculated in LibreOffice"
-               f"{'; not validated against a schema' if is_ods(args.file) else ', schema valid'})")
-    return EXIT_OK
+    recalculated = f"recalculated in {' and '.join(engines)}" if engines else "not recalculated"
+    if is_ods(file):
+        # No ODF validator is at hand: an .ods is recalculated and read, not validated.
+        return f"{recalculated}; not validated against a schema"
+    schema = ("schema valid" if clean else "schema checked") if validated else "schema not checked"
+    return f"{recalculated}, {schema}"
 
 
 def _import_census(args: argparse.Namespace) -> int:

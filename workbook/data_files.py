@@ -12,10 +12,14 @@ from workbook.schema import FileSchema
 from workbook.paths import make_folder
 
 
-def write_data_file(frame: pd.DataFrame, schema: FileSchema, data_dir: Path) -> Path:
-    """Write ``frame`` as ``data_dir/schema.filename``: schema's columns in order, sorted by its key."""
+def write_data_file(frame: pd.DataFrame, schema: FileSchema, data_dir: Path, sort: bool = True) -> Path:
+    """Write ``frame`` as ``data_dir/schema.filename``: schema's columns in order, sorted by its key
+    (or, not ``sort``, in the frame's order)."""
     make_folder(data_dir, "--data")
-    ordered = frame[schema.column_names].sort_values(list(schema.key), kind="stable").reset_index(drop=True)
+    ordered = frame[schema.column_names]
+    if sort:
+        ordered = ordered.sort_values(list(schema.key), kind="stable")
+    ordered = ordered.reset_index(drop=True)
     # Numbers are read as floats (amounts may exceed int64 in bad data); write each
     # whole value as the integer it is (63000000000, not 63000000000.0) and keep
     # fractions (0.056), so files read as their sources do and stay diff-friendly.

@@ -33,6 +33,7 @@ from workbook.schema import FileSchema
 
 if TYPE_CHECKING:
     # Only for the signatures: openpyxl is imported when a workbook is read, not to build one.
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 RowKey = tuple[object, ...]
 #: (table, key) -> the cells of that row.
 RowCells = dict[tuple[str, RowKey], "list[InputCell]"]
+#: For each record of a table's data frame, in order: column of the data file -> the cell it was read from.
+RecordCells = list[dict[str, "InputCell"]]
 
 #: Custom document properties that mark a workbook as made by this tool.
 MADE_BY_PROPERTY = "tech-trade version"
@@ -91,6 +94,11 @@ class WorkbookInputs:
     properties: dict[str, str]
     #: What the analyst added that the tool did not write: sheets, notes, defined names.
     own: OwnContent = field(default_factory=OwnContent)
+    #: Data file name -> where each record of its frame was read from, column by column (a Census
+    #: table's year is its column's header cell), so a check of the data can name the cell.
+    record_cells: dict[str, RecordCells] = field(default_factory=dict)
+    #: Every table of the workbook: name -> (sheet title, range such as "A5:H58").
+    table_places: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def made_by_tool(self) -> bool:
@@ -145,6 +153,7 @@ def read_inputs(path: Path) -> WorkbookInputs:
     properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}  # type: ignore[attr-defined]
     frames: dict[str, pd.DataFrame] = {}
     cells: RowCells = {}
+    record_cells: dict[str, RecordCells] = {}
     tables = {name: sheet for sheet in book.worksheets for name in sheet.tables}
     for spec in input_tables():
         if spec.table not in tables:
@@ -156,7 +165,7 @@ def read_inputs(path: Path) -> WorkbookInputs:
             if MADE_BY_PROPERTY in properties:
                 raise TechTradeError(f"{path}: the input table {spec.table} is missing (was it renamed or deleted?)")
             continue
-        frame, table_cells = _read_table(tables[spec.table], spec)
+        frame, table_cells, record_cells[spec.schema.filename] = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
     setting_cells = _read_settings(book)
@@ -164,8 +173,10 @@ def read_inputs(path: Path) -> WorkbookInputs:
     own = read_own(path, book, lambda: _values_book(path), properties, _key_headers())
     if own.has_formulas:
         own.inputs_digest = data_digest(frames, settings)
+    places = {name: (sheet.title, str(sheet.tables[name].ref)) for name, sheet in tables.items()}
     return WorkbookInputs(path=path, frames=frames, settings=settings, setting_cells=setting_cells, cells=cells,
-                          formula_counts=_formula_counts(book), properties=properties, own=own)
+                          formula_counts=_formula_counts(book), properties=properties, own=own,
+                          record_cells=record_cells, table_places=places)
 
 
 def _values_book(path: Path) -> Workbook:
@@ -189,11 +200,17 @@ def _key_headers() -> dict[str, tuple[str, ...]]:
     return keys
 
 
-def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCells]:
+def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCells, RecordCells]:
     rows = list(sheet[sheet.tables[spec.table].ref])
     headers = [str(cell.value).strip() if cell.value is not None else "" for cell in rows[0]]
+    header_cells = dict(zip(headers, rows[0]))
     records: list[dict[str, object]] = []
     cells: RowCells = {}
+    record_cells: RecordCells = []
+
+    def place(cell: Cell | MergedCell, label: str, value: object) -> InputCell:
+        return InputCell(sheet.title, cell.coordinate, label, value)
+
     for row in rows[1:]:
         by_header = dict(zip(headers, row))
         if spec.wide_by_year:
@@ -202,6 +219,11 @@ def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCe
                 if header.isdigit() and cell.value not in (None, ""):
                     record = {**keys, "year": int(header), "value_usd": _plain(cell.value)}
                     records.append(record)
+                    record_cells.append({
+                        **{column: place(by_header[h], column, record[column]) for h, column in spec.headers.items()
+                           if h in by_header},
+                        "year": place(header_cells[header], "year", record["year"]),
+                        "value_usd": place(cell, "value_usd", record["value_usd"])})
                     key = tuple(record[k] for k in spec.schema.key)
                     cells[(spec.table, key)] = [InputCell(sheet.title, cell.coordinate,
                                                           _label(spec, key, "value_usd"), record["value_usd"])]
@@ -210,12 +232,14 @@ def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCe
             if all(value in (None, "") for value in record.values()):
                 continue  # an empty row left inside the table is no input
             records.append(record)
+            record_cells.append({column: place(by_header[h], column, record[column])
+                                 for h, column in spec.headers.items() if h in by_header})
             key = tuple(record.get(k) for k in spec.schema.key)
             cells[(spec.table, key)] = [InputCell(sheet.title, by_header[h].coordinate, _label(spec, key, column),
                                                   record[column])
                                         for h, column in spec.headers.items() if h in by_header]
     frame = pd.DataFrame(records, columns=spec.schema.column_names)
-    return frame, cells
+    return frame, cells, record_cells
 
 
 def _label(spec: InputTable, key: RowKey, column: str) -> str:

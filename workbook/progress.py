@@ -61,6 +61,17 @@ def step(what: str) -> Iterator[Step]:
         LOGGER.info("%s%s (%.2f s)", current.what, result, time.perf_counter() - started)
 
 
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Report no steps inside the block: a step done over and over would bury the others."""
+    level = LOGGER.level
+    LOGGER.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        LOGGER.setLevel(level)
+
+
 class Bar:
     """A progress bar on standard error, redrawn in place: ``fetching [#####.....] 12/40 what``.
 

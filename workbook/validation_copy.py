@@ -211,6 +211,24 @@ def worksheet_parts_by_title(source: zipfile.ZipFile) -> dict[str, str]:
         return {}
 
 
+def table_places(source: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Every table of the workbook: its name -> (its sheet's title, its range such as ``A5:K45``),
+    read from the parts, as much as can be read."""
+    package = Package(Path(source.filename or ""), source)
+    places: dict[str, tuple[str, str]] = {}
+    for title, sheet_part in worksheet_parts_by_title(source).items():
+        for table_part in package.targets(sheet_part, "table"):
+            try:
+                root = package.xml(table_part)
+            except TechTradeError:
+                continue
+            name = None if root is None else root.get("name") or root.get("displayName")
+            ref = None if root is None else root.get("ref")
+            if name and ref:
+                places[name] = (title, ref)
+    return places
+
+
 def _only(package: Package, parts: list[str]) -> str | None:
     """The one part of ``parts`` that is in the package; None if there is not exactly one."""
     present = [part for part in parts if part in package.names]

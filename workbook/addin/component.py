@@ -148,7 +148,8 @@ class Commands(unohelper.Base, XDispatchProvider, XDispatch, XInitialization, XS
             outcome = runner.run(package, ["check", path, "--recalculated", recalculated])
             outcome = outcome.replace(recalculated, self.shown_name(document)).replace(path, self.shown_name(document))
         header = [WORDS["check_copy"]] if copied else []
-        notes = [line for line in outcome.stderr if line.startswith("note:")]
+        # A part of the check left out (its program is not installed) is said with the result.
+        notes = [line for line in outcome.stderr if line.startswith("note:") or " left out: " in line]
         if outcome.status == 0:
             ui.show(WORDS["check_title"], [*header, WORDS["check_passed"], *notes])
         elif outcome.status == 1:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from workbook.templates_loader import wording
+from dataclasses import dataclass
+
+from workbook.templates_loader import TemplateError, wording
 
 #: Published dollar figures are rounded: whole billions ("$55 billion") or tenths ("$1.2 billion").
 BILLION = 1_000_000_000
@@ -48,3 +50,52 @@ def identity_status(difference: float | str, right: float | str) -> str:
     assert not isinstance(right, str)
     scale = max(1.0, abs(right))
     return str(words["holds"] if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else words["broken"])
+
+
+@dataclass(frozen=True)
+class KnownReason:
+    """Why a published figure differs, and the workbook values that reason explains.
+
+    A reason explains one difference: Census revisions explain Texas at $45.0 billion
+    against the $44.9 billion published, not Texas at $0. Outside ``lowest`` to ``highest``
+    (inclusive, in the figure's unit) the figure differs without a known reason.
+    """
+
+    text: str
+    lowest: float
+    highest: float
+    #: Where the expected value comes from (kept with the reason, not shown).
+    source: str
+
+    def explains(self, value: float | str | None) -> bool:
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and self.lowest <= value <= self.highest)
+
+
+def known_reason(figure: str, subject: str) -> KnownReason | None:
+    """The reason declared for a figure about ``subject`` (``figure.subject``), else for the figure, else None."""
+    reasons = wording("checks")["reasons"]
+    key = f"{figure}.{subject}" if f"{figure}.{subject}" in reasons else figure
+    if key not in reasons:
+        return None
+    return _known_reason(key, reasons[key])
+
+
+def known_reasons() -> dict[str, KnownReason]:
+    """Every reason declared, by its key; a malformed one raises TemplateError naming it."""
+    return {key: _known_reason(key, entry) for key, entry in wording("checks")["reasons"].items()}
+
+
+def _known_reason(key: str, entry: object) -> KnownReason:
+    where = f"checks.toml: [checks.reasons] {key!r}"
+    if not isinstance(entry, dict) or not {"text", "expected", "source"} <= set(entry):
+        raise TemplateError(f"{where} must give text, expected (the workbook's value the reason explains, or "
+                            f"[lowest, highest]) and source")
+    expected = entry["expected"]
+    bounds = expected if isinstance(expected, list) else [expected, expected]
+    if (len(bounds) != 2 or not all(isinstance(bound, (int, float)) and not isinstance(bound, bool) for bound in bounds)
+            or bounds[0] > bounds[1]):
+        raise TemplateError(f"{where}: expected must be a number or [lowest, highest], not {expected!r}")
+    if not isinstance(entry["text"], str) or not isinstance(entry["source"], str):
+        raise TemplateError(f"{where}: text and source must be text")
+    return KnownReason(entry["text"], float(bounds[0]), float(bounds[1]), entry["source"])

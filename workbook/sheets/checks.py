@@ -15,8 +15,8 @@ from typing import Any, cast
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
-from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, identity_difference, identity_status, published_status,
-                                   tolerance)
+from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, KnownReason, identity_difference, identity_status,
+                                   known_reason, known_reasons, published_status, tolerance)
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures
 from workbook.model.published import published_rows
@@ -74,6 +74,8 @@ class Comparison:
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
+    # Every reason is read now: one given as bare text stops the build, whether or not a figure uses it.
+    known_reasons()
     formats = book.formats
     write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
                   words["title"].format(year=model.year))
@@ -172,7 +174,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
                       header_row: int) -> tuple[tuple[int, int], list[str], list[str]]:
     """The table of published figures; returns its (first, last) rows and each row's status and known reason."""
     col = words["columns"]
-    labels, reasons = words["labels"], words["reasons"]
+    labels = words["labels"]
     # A state figure's label names the state; a country's stays as the release spells it.
     states = model.data.states
     names = dict(zip(states["state_code"], states["state_name"]))
@@ -189,7 +191,7 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
             difference = comparison.value - entry.value
         tol = tolerance(entry.unit, entry.value)
         status = published_status(comparison.value, difference, tol, entry.year, model.year)
-        reason = reasons.get(f"{entry.figure}.{entry.subject}", reasons.get(entry.figure, ""))
+        reason = known_reason(entry.figure, entry.subject)
         values["figure"].append(entry.figure)
         values["year"].append(entry.year)
         values["subject"].append(entry.subject)
@@ -200,14 +202,14 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         values["difference"].append(difference)
         values["tolerance"].append(tol)
         values["status"].append(status)
-        values["reason"].append(reason if status == words["differs"] else "")
+        explained = reason is not None and status == words["differs"] and reason.explains(comparison.value)
+        values["reason"].append(reason.text if explained and reason is not None else "")
         formulas["published"].append(published_sum(entry.figure, ref["year"], entry.subject))
         formulas["workbook"].append(comparison.formula)
         # Plain decimals: Excel never writes 1e9, and some readers refuse it.
         formulas["tolerance"].append(
             f"IF(MOD({ref['published']},{BILLION})=0,{BILLION // 2},{BILLION // 20})" if entry.unit == "usd" else "0")
-        formulas["reason"].append(
-            f'IF({ref["status"]}={string_literal(words["differs"])},{string_literal(reason)},"")' if reason else None)
+        formulas["reason"].append(_reason_formula(reason, ref, words) if reason is not None else None)
     shared = {
         "difference": (f'IF(OR({ref["workbook"]}="",{ref["year"]}<>{SNAPSHOT_YEAR}),"",'
                        f'{ref["workbook"]}-{ref["published"]})'),
@@ -237,6 +239,23 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
     figure_cols = [list(col).index(key) for key in FIGURE_KEYS]
     _mark_small_values(book, sheet, first, figure_cols, unit_styles)
     return (first, last), values["status"], values["reason"]
+
+
+def _reason_formula(reason: KnownReason, ref: dict[str, str], words: Wording) -> str:
+    """The known reason, shown while the figure differs and the workbook's value is one the reason explains.
+
+    Outside that range the cell is empty, and the summary line counts the figure as differing
+    without a known reason (Texas typed as text reads $0, which no Census revision explains).
+    """
+    workbook = ref["workbook"]
+    return (f'IF({ref["status"]}={string_literal(words["differs"])},'
+            f'IF(AND({workbook}>={_plain_number(reason.lowest)},{workbook}<={_plain_number(reason.highest)}),'
+            f'{string_literal(reason.text)},""),"")')
+
+
+def _plain_number(value: float) -> str:
+    """A number as Excel writes it in a formula: 45050000000, never 4.505e+10."""
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def _mark_small_values(book: Book, sheet: Worksheet, first: int, cols: list[int], row_styles: list[str]) -> None:
