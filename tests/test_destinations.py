@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl.utils import range_boundaries
 
 from helpers import DATA, build_workbook, open_workbook, run_cli, table_rows
 from workbook.check import check_workbook
@@ -66,8 +67,20 @@ def test_the_six_published_destinations_are_listed_with_their_rank(default_value
 def test_the_table_has_the_columns_of_the_data_file_and_the_computed_ones(default_values):
     table = default_values[SHEET].tables[TABLE]
     assert [column.name for column in table.tableColumns] == [
-        COLUMNS["flow"], COLUMNS["country"], COLUMNS["published_rank"], COLUMNS["value_usd"],
-        COLUMNS["share_of_listed"], COLUMNS["census_value"], COLUMNS["census_share"], COLUMNS["census_rank"]]
+        COLUMNS["flow"], COLUMNS["country"], COLUMNS["published_rank"], COLUMNS["census_value"],
+        COLUMNS["census_share"], COLUMNS["census_rank"], COLUMNS["value_usd"], COLUMNS["share_of_listed"]]
+
+
+def test_the_values_for_an_analyst_to_enter_stay_out_of_the_print_area(default_values):
+    """The release gives no values: in print, Value USD and Share of listed would be empty boxes."""
+    sheet = default_values[SHEET]
+    table = sheet.tables[TABLE]
+    last_printed = range_boundaries(str(sheet.print_area).split("!")[-1].replace("$", ""))[2]
+    first_col = range_boundaries(table.ref)[0]
+    place = {column.name: first_col + offset for offset, column in enumerate(table.tableColumns)}
+    assert place[COLUMNS["census_rank"]] == last_printed
+    for key in ("value_usd", "share_of_listed"):
+        assert place[COLUMNS[key]] > last_printed
 
 
 def test_the_published_rank_is_looked_up_in_published_figures_for_the_snapshot_year(default_formulas):

@@ -22,17 +22,21 @@ from workbook.xlsx import Book, TableColumn, column_width, literal_criterion_of,
 
 WORDING = "destinations"
 
-#: Style and width of each column of the table, in order.
+#: Style and width of each column of the table, in order. The value an analyst enters and
+#: its share come last, outside the print area: the release gives no values, so in the
+#: printed report they would be empty boxes a reader cannot fill.
 _LOOK = {
     "flow": ("input_text", "flag"),
     "country": ("input_text", "name"),
     "published_rank": ("rank", "rank"),
-    "value_usd": ("input_usd", "usd"),
-    "share_of_listed": ("ratio", "ratio"),
     "census_value": ("billions_2", "usd"),
     "census_share": ("ratio", "ratio"),
     "census_rank": ("rank", "rank"),
+    "value_usd": ("input_usd", "usd"),
+    "share_of_listed": ("ratio", "ratio"),
 }
+#: The columns for an analyst only, which the report does not print.
+_UNPRINTED = ("value_usd", "share_of_listed")
 
 
 def _formulas(col: dict[str, str]) -> dict[str, str]:
@@ -67,13 +71,12 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     col = DESTINATIONS.headers()
     table = model.figures(destination_figures).table
 
-    width = sum(column_width(width) for _, width in _LOOK.values())
+    width = sum(column_width(width) for key, (_, width) in _LOOK.items() if key not in _UNPRINTED)
     layout = SheetLayout(book, sheet, model.year)
     layout.title(words["title"])
     layout.paragraph(words["subtitle"], width, "subtitle")
     layout.skip()
-    layout.heading(words["table_heading"])
-    table_header_row = layout.paragraph(words["input_note"], width)
+    table_header_row = layout.heading(words["table_heading"]) + 1
 
     formulas = _formulas(col)
     columns = [
@@ -86,8 +89,12 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.row = last + 2
     layout.paragraph(words["census_note"], width)
     end_row = layout.paragraph(words["source_note"], width)
+    # Below the analyst's columns, which it explains, and like them out of print.
+    first_unprinted = list(_LOOK).index(_UNPRINTED[0])
+    input_width = sum(column_width(_LOOK[key][1]) for key in _UNPRINTED)
+    SheetLayout(book, sheet, model.year, row=last + 2, col=first_unprinted).paragraph(words["input_note"], input_width)
     sheet.freeze_panes(table_header_row + 1, 0)
-    print_setup(sheet, end_row - 1, len(columns) - 1, repeat_row=table_header_row)
+    print_setup(sheet, end_row - 1, first_unprinted - 1, repeat_row=table_header_row)
 
 
 def _validation(sheet: Worksheet, words: Wording, first: int, last: int) -> None:
