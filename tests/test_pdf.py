@@ -214,11 +214,26 @@ def test_a_year_without_partner_or_published_figures_prints_every_chart_title_wh
 
 
 def test_a_year_without_partner_data_says_so_in_a_few_lines_not_a_page(build_2019):
-    # Once on the Partners page, once above the Destinations table, and the Dashboard's two chart
-    # titles: not in every cell of a table that cannot be filled.
+    # The Dashboard's two chart titles and a line on Checks (the Partners page is left out, the
+    # Notes say why): not in every cell of a table that cannot be filled.
     _, text = build_2019
     assert text.lower().count("no partner data") <= 4, text.lower().count("no partner data")
 
+
+
+def test_a_year_without_partner_data_leaves_the_partners_page_out_and_the_notes_say_so(build_2019):
+    # The Partners sheet would print a page holding one line; the Notes print that line instead.
+    out, text = build_2019
+    footers = [page.footer for page in read_pages(out.with_suffix(".pdf"))]
+    partners_sheet = wording("partners")["sheet"]
+    assert not [footer for footer in footers if f" {partners_sheet} " in f" {footer} "], footers
+    assert wording("partners")["title"].format(year=2019) not in text
+    assert wording("notes")["no_partner_data"].format(year=2019) in text
+
+
+def test_a_year_with_partner_data_prints_the_partners_sheet(pages):
+    partners_sheet = wording("partners")["sheet"]
+    assert [page for page in pages if f" {partners_sheet} " in f" {page.footer} "]
 
 #: What a spreadsheet user does, which a reader of the printed report cannot.
 INSTRUCTIONS = ("Sort and filter", "right-click", "Insert Rows Above", "(+ above them)", "(1: yes, 0: no)",

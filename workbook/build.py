@@ -25,6 +25,7 @@ from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
 from workbook.inputs import data_digest, fingerprint, made_by_properties, read_inputs
 from workbook.model.partners import tech_partner_rows
+from workbook.openpyxl_reading import load_workbook
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PARTNER_EXPORTS,
                              PARTNER_IMPORTS, PUBLISHED, STATES)
 from workbook.ods import is_ods
@@ -171,11 +172,26 @@ def write_pdf(workbook_path: Path, pdf_path: Path, appendix: bool = False) -> Pa
     pdf_path = Path(pdf_path)
     if pdf_path.resolve() == Path(workbook_path).resolve():
         raise TechTradeError(f"{pdf_path}: is the workbook the PDF is printed from; name the PDF apart")
-    leave_out = () if appendix else [spec.sheet_name for spec in data_tables.ALL_DATA_SHEETS]
+    leave_out = [*([] if appendix else [spec.sheet_name for spec in data_tables.ALL_DATA_SHEETS]),
+                 *sheets_with_nothing_to_print(Path(workbook_path))]
     with tempfile.TemporaryDirectory(prefix=".tech-trade-pdf-", dir=pdf_path.parent or ".") as folder:
         printed = convert_to_pdf(Path(workbook_path), Path(folder), leave_out=leave_out)
         os.replace(printed, pdf_path)
     return pdf_path
+
+
+def sheets_with_nothing_to_print(workbook_path: Path) -> list[str]:
+    """The reader's sheets that hold nothing for the workbook's snapshot year: Partners where the
+    partner data does not cover it (``HasPartnerData`` is 0), a page holding one line; the Notes
+    print that line instead. Read from the workbook's own values, which the build just computed."""
+    book = load_workbook(workbook_path, data_only=True, read_only=True)
+    try:
+        defined = book.defined_names.get(register.HAS_PARTNER_DATA)
+        places = list(defined.destinations) if defined is not None else []
+        has_partner_data = [book[sheet][cell.replace("$", "")].value for sheet, cell in places]
+    finally:
+        book.close()
+    return [wording(partners.WORDING)["sheet"]] if has_partner_data == [0] else []
 
 
 def bundled_data_dir() -> Path:

@@ -15,9 +15,10 @@ from xlsxwriter.worksheet import Worksheet
 from workbook import __version__, register
 from workbook.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
+from workbook.model.partners import partner_figures
 from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, column_width, print_setup, write_formula, write_value
+from workbook.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
 
 WORDING = "notes"
 LABEL_COL, TEXT_COL = 0, 1
@@ -40,6 +41,8 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
         # The address under the citation, in the text column.
         sheet.write_url(layout.row, TEXT_COL, source["url"], book.formats["page_link"], source["link"])
         layout.row += 1
+    if not model.figures(partner_figures).has_data:
+        _no_partner_data(layout, words, model)
     layout.skip()
 
     # Provenance a reader can cite; no build date, so that a rebuild of the same data is the same file.
@@ -56,6 +59,17 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
     _settings(layout, words, model)
     layout.skip()
     return layout
+
+
+def _no_partner_data(layout: SheetLayout, words: Wording, model: SnapshotModel) -> None:
+    """For a snapshot year the partner data does not cover, the one line the report prints about it:
+    ``build --pdf`` leaves the Partners sheet, which would hold only that line, out of the report.
+    Blank once the year is changed to one it covers."""
+    text = words["no_partner_data"]
+    row = layout.entry(words["partner_data_label"], text.format(year=model.year), "page_text",
+                       label_width="page_label", label_style="label_wrapped")
+    write_formula(layout.sheet, row, TEXT_COL, f'IF({register.HAS_PARTNER_DATA}=1,"",{live_text_formula(text)})',
+                  layout.book.formats["page_text"], text.format(year=model.year))
 
 
 def _settings(layout: SheetLayout, words: Wording, model: SnapshotModel) -> None:
