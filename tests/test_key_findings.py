@@ -8,6 +8,8 @@ stay as the release names them, since Census publishes no services trade by coun
 from __future__ import annotations
 
 from helpers import table_rows
+from workbook.layout import word_wrapped_height
+from workbook.sheets.key_findings import LOOK
 from workbook.templates_loader import wording
 
 WORDS = wording("key_findings")
@@ -34,3 +36,15 @@ def test_a_year_without_partner_data_says_so_instead_of_naming_destinations(valu
 def test_services_destinations_stay_as_the_release_names_them(default_values):
     assert draft(default_values, "destinations_services") == WORDS["drafts"]["destinations_services"].format(
         list="Ireland, Switzerland and Japan")
+
+
+def test_each_finding_row_is_as_tall_as_its_longest_wrapped_text_and_no_taller(default_values):
+    # A row sized with a spare line prints an empty band under every finding.
+    book = default_values
+    sheet = book[WORDS["sheet"]]
+    for row in table_rows(book, "KeyFindings", cells=True):
+        number = row[COLUMNS["finding"]].row
+        wanted = max(word_wrapped_height(str(row[COLUMNS[key]].value), width, style)
+                     for key, (style, width) in LOOK.items() if key in ("finding", "draft", "published"))
+        # Less a point: a height is stored in whole pixels.
+        assert wanted - 1 <= sheet.row_dimensions[number].height <= wanted + 1, (number, wanted)

@@ -58,6 +58,19 @@ def wrapped_height(text: str, width: float, style: str) -> float:
     return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
 
 
+def word_wrapped_height(text: str, width: float, style: str) -> float:
+    """As :func:`wrapped_height`, counting the lines as the spreadsheet wraps them, between words:
+    for cells whose text fills most of a line, where dividing by the characters a line holds
+    would count a line too few or too many."""
+    theme = styles()
+    look = {**theme["base"], **theme[style]}
+    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
+    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    lines = sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in text.split("\n"))
+    font_size: float = look["font_size"]
+    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+
+
 class SheetLayout:
     """A cursor down one sheet: each method writes one element at ``row`` and moves past it."""
 

@@ -13,14 +13,13 @@ are not in Excel 2016).
 
 from __future__ import annotations
 
-import math
 from typing import cast
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook import register
-from workbook.layout import SheetLayout
+from workbook.layout import SheetLayout, word_wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.dashboard import ranked_states
@@ -48,9 +47,6 @@ LOOK = {
     "published_year": ("year", 9),
     "status": ("check", 11),
 }
-#: Characters a unit of column width holds, and points a wrapped line takes: for row heights.
-TEXT_PER_WIDTH = 1.3
-LINE_POINTS = 13
 #: Rows between the table and the helper cells, which stay below the printed page.
 HELPERS_GAP = 3
 
@@ -114,10 +110,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     for offset, (key, (_, width)) in enumerate(LOOK.items()):
         sheet.set_column(offset, offset, width)
     for index in range(len(findings)):
-        longest = max(len(str(rows["draft"][index])), len(str(rows["published"][index])), 1)
-        # Room for a line more than the build's text: another year's draft may be longer.
-        lines = math.ceil(longest / (min(LOOK["draft"][1], LOOK["published"][1]) * TEXT_PER_WIDTH)) + 1
-        sheet.set_row(first + index, lines * LINE_POINTS)
+        # As tall as the cell whose text wraps onto most lines: no empty lines under the text.
+        sheet.set_row(first + index, max(word_wrapped_height(str(rows[key][index]), width, LOOK[key][0])
+                                         for key, (_, width) in LOOK.items() if key in ("finding", "draft", "published")))
     _colour_statuses(book, sheet, first, last, list(LOOK).index("status"))
 
     layout.row = last + 2
