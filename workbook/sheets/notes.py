@@ -23,6 +23,14 @@ WORDING = "notes"
 LABEL_COL, TEXT_COL = 0, 1
 
 
+def partial_years_covers(partial_years: dict[int, str]) -> str:
+    """"2026: January only; 2027: January through March" — each partial year with the months it covers."""
+    words = wording(WORDING)
+    return "; ".join(
+        str(words["partial_year_january"] if month == "January" else words["partial_year_through"]).format(
+            year=year, month=month) for year, month in sorted(partial_years.items()))
+
+
 def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum: str) -> SheetLayout:
     """Title, definitions, sources, provenance and the settings (defining their names); returns the cursor."""
     words = wording(WORDING)
@@ -40,6 +48,9 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
         # The address under the citation, in the text column.
         sheet.write_url(layout.row, TEXT_COL, source["url"], book.formats["page_link"], source["link"])
         layout.row += 1
+    if model.data.partial_years:
+        layout.entry(words["partial_years_label"], str(words["partial_years_text"]).format(years=partial_years_covers(model.data.partial_years)), "page_text",
+                     label_width="page_label", label_style="label_wrapped")
     layout.skip()
 
     # Provenance a reader can cite; no build date, so that a rebuild of the same data is the same file.
