@@ -43,6 +43,9 @@ def test_the_notes_say_which_year_is_partial_and_extract_carries_it_back(tmp_pat
     notes = book["Notes"]
     texts = {row[0]: row[1] for row in notes.iter_rows(values_only=True) if row and len(row) > 1}
     assert texts["Partial years"].startswith("2025: January only. ")
+    assert any(str(value).endswith(" Partial years, year to date and not whole years: 2025: January only "
+                                   "(Notes: Sources).") for row in book["Cover"].iter_rows(values_only=True)
+               for value in row)
     trend = book["Trend"]
     assert "Partial years, year to date and not whole years: 2025: January only (Notes: Sources)." in {
         row[0] for row in trend.iter_rows(values_only=True) if row}

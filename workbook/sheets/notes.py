@@ -15,20 +15,13 @@ from xlsxwriter.worksheet import Worksheet
 from workbook import __version__, register
 from workbook.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
+from workbook.sheets.partial_years import partial_years_covers
 from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, column_width, print_setup, write_formula, write_value
 
 WORDING = "notes"
 LABEL_COL, TEXT_COL = 0, 1
-
-
-def partial_years_covers(partial_years: dict[int, str]) -> str:
-    """"2026: January only; 2027: January through March" — each partial year with the months it covers."""
-    words = wording(WORDING)
-    return "; ".join(
-        str(words["partial_year_january"] if month == "January" else words["partial_year_through"]).format(
-            year=year, month=month) for year, month in sorted(partial_years.items()))
 
 
 def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum: str) -> SheetLayout:

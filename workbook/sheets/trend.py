@@ -20,7 +20,7 @@ from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_C
                                TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
 from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_formulas, wide_table
-from workbook.sheets.notes import partial_years_covers
+from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
