@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,3 +202,17 @@ def require_tool(find: Callable[[], Path]) -> Path:
     if running_in_ci():
         pytest.fail(f"CI needs this tool: {missing}", pytrace=False)
     pytest.skip(missing)
+
+
+def rewrite_part(source: Path, target: Path, part: str, change: Callable[[str], str]) -> Path:
+    """Copy a workbook with one part's XML changed (which must change)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        assert part in old.namelist(), part
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == part:
+                changed = change(data.decode())
+                assert changed != data.decode(), f"nothing changed in {part}"
+                data = changed.encode()
+            new.writestr(item, data)
+    return target

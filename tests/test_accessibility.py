@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 from openpyxl.utils import range_boundaries
 
-from helpers import REPO, related, run_cli, sheet_part
+from helpers import REPO, related, rewrite_part, run_cli, sheet_part
 from workbook.accessibility import AccessibilityProblem, accessibility_problems
 from workbook.contrast import blend, blend_bounds, contrast_ratio, light_text_from, minimum_contrast, relative_luminance
 from workbook.templates_loader import styles, wording
@@ -41,20 +41,6 @@ def small_workbook(path: Path, plant: Callable[[xlsxwriter.Workbook, object], No
         plant(book, sheet)
     book.close()
     return path
-
-
-def rewrite_part(source: Path, target: Path, part: str, change: Callable[[str], str]) -> Path:
-    """Copy a workbook with one part's XML changed (which must change)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        assert part in old.namelist(), part
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename == part:
-                changed = change(data.decode())
-                assert changed != data.decode(), f"nothing changed in {part}"
-                data = changed.encode()
-            new.writestr(item, data)
-    return target
 
 
 def add_chart(book, sheet, **options) -> None:

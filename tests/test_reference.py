@@ -9,31 +9,17 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import sheet_part
+from helpers import rewrite_part, sheet_part
 from reference_build import REGENERATE, describe, differences, read_reference, relative_formula
 
 
 @pytest.fixture(scope="module")
 def described(default_workbook: Path) -> dict[str, str]:
     return describe(default_workbook)
-
-
-def changed_copy(source: Path, target: Path, part: str, change: Callable[[str], str]) -> Path:
-    """A copy of a workbook with one part's XML changed (which must change)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item.filename)
-            if item.filename == part:
-                changed = change(data.decode())
-                assert changed != data.decode(), f"nothing changed in {part}"
-                data = changed.encode()
-            new.writestr(item, data)
-    return target
 
 
 def test_the_default_build_writes_what_the_reference_says(described: dict[str, str]):
@@ -52,7 +38,7 @@ def test_a_changed_column_width_is_found_and_named(default_workbook: Path, descr
     with zipfile.ZipFile(default_workbook) as archive:
         first = width.search(archive.read(part).decode())
     assert first is not None
-    wider = changed_copy(default_workbook, tmp_path / "wider.xlsx", part,
+    wider = rewrite_part(default_workbook, tmp_path / "wider.xlsx", part,
                          lambda xml: width.sub(lambda match: f'{match[1]}{float(match[4]) + 5}"', xml, count=1))
     states = next(name for name, text in described.items() if text.startswith('# Worksheet "States"'))
     assert differences(described, describe(wider)) == [
@@ -75,7 +61,7 @@ def test_a_changed_cached_value_and_row_height_are_found_cell_by_cell(default_wo
         xml = height.sub(lambda match: match[0].replace(f'ht="{match[2]}"', 'ht="99"'), xml, count=1)
         return cached.sub(lambda match: match[0].replace(f"<v>{match[2]}</v>", "<v>-1</v>"), xml, count=1)
 
-    found = differences(described, describe(changed_copy(default_workbook, tmp_path / "changed.xlsx", part, change)))
+    found = differences(described, describe(rewrite_part(default_workbook, tmp_path / "changed.xlsx", part, change)))
     assert [line.split(")), ", 1)[1].split(":", 1)[0] for line in found] == [f"row {row[1]}", cell[1]]
     assert f"old: customHeight=1 ht={row[2]}" in found[0] and "new: customHeight=1 ht=99" in found[0]
     assert f"-> {cell[2]}\n" in found[1] and found[1].endswith("-> -1")
