@@ -23,7 +23,8 @@ from workbook.paths import OutputFile, output_file
 from workbook.own import OwnContent, load_own, parts_properties
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
-from workbook.inputs import data_digest, fingerprint, made_by_properties, read_inputs
+from workbook.inputs import (PARTIAL_YEARS_PROPERTY, data_digest, fingerprint, made_by_properties,
+                             partial_years_property, read_inputs)
 from workbook.model.partners import tech_partner_rows
 from workbook.openpyxl_reading import load_workbook
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES, PARTNER_EXPORTS,
@@ -248,6 +249,8 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
                                         [entry[0] for entry in book.workbook.defined_names]).items():
         book.workbook.set_custom_property(name, value)
+    if model.data.partial_years:
+        book.workbook.set_custom_property(PARTIAL_YEARS_PROPERTY, partial_years_property(model.data.partial_years))
     own_sheets.write_own(book, own or OwnContent())
     # The marks by which build, extract and diff know their own workbooks, and an edited one.
     written = fingerprint(model_inputs(model), model_settings(model), book.formula_counts())

@@ -271,7 +271,8 @@ def _input_problems(path: Path) -> list[Finding]:
     try:
         inputs = read_inputs(path)
     except TechTradeError as error:
-        return [Problem(str(path), one_line(error))]
+        # The message names the file already; the problem's place names it once.
+        return [Problem(str(path), one_line(error).removeprefix(f"{path}: "))]
     if not inputs.made_by_tool:
         return []
     return [Problem(found.location, found.message) for found in input_problems(inputs)]

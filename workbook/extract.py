@@ -17,10 +17,11 @@ import pandas as pd
 
 from workbook.data_files import write_data_file
 from workbook.errors import InputError, TechTradeError, WouldLoseError
-from workbook.inputs import WorkbookInputs, input_tables, read_inputs
+from workbook.inputs import (PARTIAL_YEARS_PROPERTY, WorkbookInputs, input_tables, partial_years_from_property,
+                             read_inputs)
 from workbook.load import load_dataset
 from workbook.own import OWN_FOLDER, load_own, write_own
-from workbook.schema import PARTNER_EXPORTS, PARTNER_IMPORTS, SETTINGS
+from workbook.schema import PARTIAL_YEARS, PARTNER_EXPORTS, PARTNER_IMPORTS, SETTINGS
 from workbook.paths import make_folder
 
 
@@ -44,6 +45,11 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
                   for spec in input_tables()]
         settings = pd.DataFrame({"setting": list(inputs.settings), "value": list(inputs.settings.values())})
         staged.append(write_data_file(settings, SETTINGS, staging))
+        partial_years = partial_years_from_property(inputs.properties.get(PARTIAL_YEARS_PROPERTY))
+        if partial_years:
+            staged.append(write_data_file(pd.DataFrame({"year": list(partial_years),
+                                                        "through_month": list(partial_years.values())}),
+                                          PARTIAL_YEARS, staging))
         if inputs.own:
             write_own(inputs.own, staging)
         try:
@@ -57,6 +63,9 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
         for file in staged:
             os.replace(file, out_dir / file.name)
             written.append(out_dir / file.name)
+        if not partial_years:
+            # Every year of the Census files just written is whole: an earlier list of partial years is stale.
+            (out_dir / PARTIAL_YEARS.filename).unlink(missing_ok=True)
 
         # The own folder is replaced whole: what the analyst removed from the workbook stays removed.
         own_folder = out_dir / OWN_FOLDER

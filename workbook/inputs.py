@@ -47,6 +47,10 @@ RecordCells = list[dict[str, "InputCell"]]
 #: Custom document properties that mark a workbook as made by this tool.
 MADE_BY_PROPERTY = "tech-trade version"
 FINGERPRINT_PROPERTY = "tech-trade inputs"
+#: The partial years of the data a workbook was built from ("2026 January; 2027 March": year and the last month
+#: its figures cover), which no input table holds (a year column is headed by the year alone), so that extract
+#: writes partial_years.csv back; absent where every year is whole.
+PARTIAL_YEARS_PROPERTY = "tech-trade partial years"
 #: Rows of a table turned into JSON at a time, for its fingerprint.
 _JSON_ROWS = 10_000
 
@@ -353,6 +357,19 @@ def fingerprint(frames: dict[str, pd.DataFrame], settings: dict[str, object], fo
 def data_digest(frames: dict[str, pd.DataFrame], settings: dict[str, object]) -> str:
     """The fingerprint of the inputs alone, whatever sheets and formulas hold them."""
     return fingerprint(frames, settings, {})
+
+
+def partial_years_property(partial_years: dict[int, str]) -> str:
+    return "; ".join(f"{year} {month}" for year, month in sorted(partial_years.items()))
+
+
+def partial_years_from_property(text: str | None) -> dict[int, str]:
+    """:data:`PARTIAL_YEARS_PROPERTY` read back; what is not "YEAR Month" is left to the data checks (a year 0)."""
+    partial: dict[int, str] = {}
+    for entry in filter(None, (part.strip() for part in (text or "").split(";"))):
+        year, _, month = entry.partition(" ")
+        partial[int(year) if year.isdigit() else 0] = month.strip()
+    return partial
 
 
 def made_by_properties(checksum: str) -> dict[str, str]:

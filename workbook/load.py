@@ -21,7 +21,7 @@ from workbook import progress
 from workbook.errors import InputError
 from workbook.reference import FIRST_SPECIAL_PROVISION_CODE
 from workbook.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, FIRST_YEAR, IMPORTS, LAST_YEAR,
-                             PARTNER_EXPORTS, PARTNER_IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column,
+                             PARTIAL_YEARS, PARTNER_EXPORTS, PARTNER_IMPORTS, PUBLISHED, SETTINGS, STATE_FIGURES, STATES, Column,
                              FileSchema)
 from workbook.spreadsheet import ASTRAL_CHARACTERS, CONTROL_CHARACTERS, ERROR_VALUES, MAX_CELL_TEXT, MAX_DATA_ROWS
 
@@ -63,6 +63,8 @@ class Dataset:
     partner_imports: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: settings.csv as {setting: value}; empty where the folder has none.
     settings: dict[str, float] = field(default_factory=dict)
+    #: partial_years.csv as {year: the last month its figures cover}; empty where every year is whole.
+    partial_years: dict[int, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -109,6 +111,8 @@ def load_dataset(folder: Path) -> Dataset:
         partner_exports=tables[PARTNER_EXPORTS.filename],
         partner_imports=tables[PARTNER_IMPORTS.filename],
         settings=_read_settings(folder),
+        partial_years=_read_partial_years(folder, set(tables[EXPORTS.filename]["year"].unique().tolist())
+                                          | set(tables[IMPORTS.filename]["year"].unique().tolist())),
     )
 
 
@@ -131,6 +135,21 @@ def _read_settings(folder: Path) -> dict[str, float]:
             raise InputError(path, row=int(line), column="value", value=_whole(row.value),
                              expected=f"expected an edition: a year from {FIRST_YEAR} to {LAST_YEAR}")
     return {row.setting: _whole(row.value) for row in rows}
+
+
+def _read_partial_years(folder: Path, years: set[int]) -> dict[int, str]:
+    """partial_years.csv as {year: through month}; each year one of the Census files' years."""
+    path = folder / PARTIAL_YEARS.filename
+    if not path.exists():
+        return {}
+    frame, lines = _read_table_lines(path, PARTIAL_YEARS)
+    partial: dict[int, str] = {}
+    for line, year, month in zip(lines, frame["year"], frame["through_month"]):
+        if int(year) not in years:
+            raise InputError(path, row=int(line), column="year", value=int(year), expected=(
+                f"a year of {EXPORTS.filename} or {IMPORTS.filename} (a partial year is one the Census files hold)"))
+        partial[int(year)] = str(month)
+    return partial
 
 
 def _whole(value: float) -> float | int:

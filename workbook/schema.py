@@ -190,8 +190,25 @@ SETTINGS = FileSchema(
     key=("setting",),
 )
 
-#: Files the data folder may leave out; without them the tool's defaults apply.
-OPTIONAL_FILES = (SETTINGS,)
+#: The months a partial year's figures may run through (a year through December is whole).
+PARTIAL_YEAR_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                       "October", "November")
+
+PARTIAL_YEARS = FileSchema(
+    filename="partial_years.csv",
+    description="The years whose Census figures cover part of the year only (optional; written by "
+                "import-census --partial-years and by extract)",
+    columns=(
+        Column("year", "year", "A year of the Census files whose figures are year to date",
+               minimum=FIRST_YEAR, maximum=LAST_YEAR),
+        Column("through_month", "code", "The last month the year's figures cover (January: January only)",
+               choices=PARTIAL_YEAR_MONTHS),
+    ),
+    key=("year",),
+)
+
+#: Files the data folder may leave out; without them the tool's defaults apply (every year whole).
+OPTIONAL_FILES = (SETTINGS, PARTIAL_YEARS)
 
 #: Every file of the data folder, in the order they are loaded (referenced files first).
 ALL_FILES = (STATES, CATEGORIES, EXPORTS, IMPORTS, PUBLISHED, DESTINATIONS, PARTNER_EXPORTS, PARTNER_IMPORTS)

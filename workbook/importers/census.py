@@ -36,7 +36,7 @@ from workbook.load import FIRST_DATA_LINE, _read_text, read_table
 from workbook.reference import category_kind, state_kind, state_name, tile_positions
 from workbook.schema import (CATEGORIES, EXPORTS as EXPORTS_FILE, IMPORTS as IMPORTS_FILE, NAICS3,
                              PARTNER_EXPORTS as PARTNER_EXPORTS_FILE, PARTNER_IMPORTS as PARTNER_IMPORTS_FILE, STATE_CODE,
-                             STATES, YEAR, Column, FileSchema)
+                             PARTIAL_YEARS, STATES, YEAR, Column, FileSchema)
 
 _ANY_CENSUS_FILE = FileSchema(
     filename="",
@@ -174,6 +174,7 @@ def import_tables(tables: list[CensusTable], data_dir: Path) -> CensusImport:
         _check_partner_categories(tables, state_exports, state_imports)
     if state_exports is not None and state_imports is not None:
         result.written += write_state_trade(state_exports, state_imports, data_dir)
+        result.written += write_partial_years(tables, data_dir)
     if partner_exports is not None and partner_imports is not None:
         result.written += write_partner_trade(partner_exports, partner_imports, data_dir)
     return result
@@ -259,6 +260,20 @@ def write_state_trade(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: Pa
         write_data_file(exports.rename(columns={value_column(EXPORTS): "value_usd"}), EXPORTS_FILE, data_dir),
         write_data_file(imports.rename(columns={value_column(IMPORTS): "value_usd"}), IMPORTS_FILE, data_dir),
     ]
+
+
+def write_partial_years(tables: list[CensusTable], data_dir: Path) -> list[Path]:
+    """partial_years.csv for the partial years the state files took in (--partial-years), so that the workbook
+    says which year columns are year to date; without any, an earlier one is removed, since the state files it
+    spoke of were just replaced."""
+    months = {year: label.rsplit(" ", 1)[-1].capitalize() for table in tables
+              if table.level == STATE and table.partial_kept for year, label in table.partial.items()}
+    path = Path(data_dir) / PARTIAL_YEARS.filename
+    if not months:
+        path.unlink(missing_ok=True)
+        return []
+    frame = pd.DataFrame({"year": list(months), "through_month": list(months.values())})
+    return [write_data_file(frame, PARTIAL_YEARS, data_dir)]
 
 
 def write_partner_trade(exports: pd.DataFrame, imports: pd.DataFrame, data_dir: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook import register
 from workbook.layout import SheetLayout, prose_page
 from workbook.model import SnapshotModel
+from workbook.sheets.partial_years import partial_years_covers
 from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, print_setup, string_literal, write_formula
 
@@ -49,7 +50,10 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
     year_row = layout.row
     sheet.write_number(year_row, LABEL_COL, model.year, book.formats["input_year_pick"])
     book.define_name(register.SNAPSHOT_YEAR, sheet, year_row, LABEL_COL, words["year_heading"])
-    layout.entry_text(year_row, words["year_note"], "page_text")
+    partial = model.data.partial_years
+    year_note = words["year_note"] + (
+        str(words["year_note_partial"]).format(years=partial_years_covers(partial)) if partial else "")
+    layout.entry_text(year_row, year_note, "page_text")
     layout.skip()
 
     layout.heading(words["contents_heading"])

@@ -16,6 +16,7 @@ from workbook import __version__, register
 from workbook.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
+from workbook.sheets.partial_years import partial_years_covers
 from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
 from workbook.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
@@ -43,6 +44,10 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
         layout.row += 1
     if not model.figures(partner_figures).has_data:
         _no_partner_data(layout, words, model)
+    if model.data.partial_years:
+        covers = partial_years_covers(model.data.partial_years)
+        layout.entry(words["partial_years_label"], str(words["partial_years_text"]).format(years=covers), "page_text",
+                     label_width="page_label", label_style="label_wrapped")
     layout.skip()
 
     # Provenance a reader can cite; no build date, so that a rebuild of the same data is the same file.

@@ -20,6 +20,7 @@ from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_C
                                TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
 from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_formulas, wide_table
+from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.layout import row_height_for
@@ -76,7 +77,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
     notes_row = last_row + 2
-    for line in words["notes"]:
+    partial = ([str(words["partial_years_note"]).format(years=partial_years_covers(model.data.partial_years))]
+               if model.data.partial_years else [])
+    for line in [*words["notes"], *partial]:
         sheet.write_string(notes_row, 0, line, formats["note"])
         notes_row += 1
     notes_row -= 1
