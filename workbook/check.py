@@ -47,7 +47,9 @@ from workbook.inputs import read_inputs
 from workbook.ods import check_ods, is_ods
 from workbook.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.openpyxl_reading import load_workbook
-from workbook.safe_read import check_workbook_file
+from workbook.own import tool_sheets
+from workbook.package import Package
+from workbook.safe_read import check_workbook_file, open_workbook_safely
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
 from workbook.seal import is_sealed_and_untouched
 from workbook.validation_copy import table_places, worksheet_parts_by_title
@@ -230,7 +232,8 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
                     _Sheets.read(recalculated_path, recalculated=True, formulas=formulas), recalculated_path))
         # LibreOffice first: its results are what the add-in's Calc shows, and what the statuses are read from.
         ordered = {name: computed[name] for name in (copy_engine, IRONCALC) if name in computed}
-        problems += _cell_problems(formulas, ordered, compare_values=has_cached_values)
+        problems += _cell_problems(formulas, ordered, compare_values=has_cached_values,
+                                   excel_rules_sheets=_tool_sheets(path))
         if ordered:
             # The statuses as LibreOffice computes them where it ran, else as IronCalc does.
             engine, values = next(iter(ordered.items()))
@@ -494,11 +497,28 @@ class _IronCalcValues:
         pass
 
 
-def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_values: bool = True) -> Iterator[Problem]:
-    """Each cell where an engine's result is an error or differs from the cached value: one line per cell."""
+def _tool_sheets(path: Path) -> set[str] | None:
+    """The sheets the tool wrote, which IronCalc must compute as cached; None: every sheet (a file
+    that does not list them)."""
+    with open_workbook_safely(Path(path)) as archive:
+        sheets = tool_sheets(Package(Path(path), archive).custom_properties)
+    return sheets or None
+
+
+def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_values: bool = True,
+                   excel_rules_sheets: set[str] | None = None) -> Iterator[Problem]:
+    """Each cell where an engine's result is an error or differs from the cached value: one line per cell.
+
+    IronCalc is held to the sheets the tool wrote (``excel_rules_sheets``; None: all). The analyst's
+    own sheets are LibreOffice's alone: their formulas are the analyst's, which the build does not
+    hold to Excel's rules either, and IronCalc lacks some of what Excel reads there (a defined name
+    that refers to another name gives #NAME? in IronCalc 0.9.1).
+    """
     for title in formulas.titles:
-        present = {name: engine for name, engine in engines.items() if engine.has_sheet(title)}
-        for name in engines:
+        held = {name: engine for name, engine in engines.items()
+                if name != IRONCALC or excel_rules_sheets is None or title in excel_rules_sheets}
+        present = {name: engine for name, engine in held.items() if engine.has_sheet(title)}
+        for name in held:
             if name not in present:
                 yield Problem(quote_sheet_name(title), f"sheet missing after recalculation in {name}")
         if not present:

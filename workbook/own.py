@@ -176,6 +176,11 @@ def parts_properties(sheets: list[str], names: list[str]) -> dict[str, str]:
     return properties
 
 
+def tool_sheets(properties: dict[str, str]) -> set[str]:
+    """The sheets the tool wrote, by the custom properties that list them (none where they do not)."""
+    return _tool_parts(properties)[0]
+
+
 def _tool_parts(properties: dict[str, str]) -> tuple[set[str], set[str]]:
     """The sheets and (case-folded) defined names the tool wrote; none for a workbook from
     before the tool listed them, whose every part is then taken as the tool's."""

@@ -29,6 +29,7 @@ _PACKAGE_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relatio
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 #: The anchors of a drawing, each holding one object (or a group of them).
 _ANCHORS = frozenset(f"{_DRAWING}{anchor}" for anchor in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"))
 
@@ -108,6 +109,14 @@ class Package:
         root = self.xml(self.target("", "extended-properties") or "")
         application = None if root is None else root.find(f"{_EXTENDED}Application")
         return "" if application is None else (application.text or "").strip()
+
+    @functools.cached_property
+    def custom_properties(self) -> dict[str, str]:
+        """The document's custom properties as text, by name (none where it has no such part)."""
+        root = self.xml(self.target("", "custom-properties") or "")
+        if root is None:
+            return {}
+        return {prop.get("name", ""): "".join(prop.itertext()) for prop in root.iter(f"{_CUSTOM}property")}
 
     @property
     def saved_by_libreoffice(self) -> bool:
