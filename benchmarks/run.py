@@ -252,10 +252,10 @@ def values_only(workbook: Path, out: Path) -> Path:
 def libreoffice_open(workbook: Path, out_dir: Path, timeout: float, convert_to: str) -> Run:
     """LibreOffice opens ``workbook`` headless, recalculates every formula, and saves it as ``convert_to``.
 
-    The throwaway profile of ``workbook.libreoffice`` makes it always recalculate on
+    The throwaway profile of ``workbook.engines.libreoffice`` makes it always recalculate on
     load (by default LibreOffice keeps the cached results of an .xlsx).
     """
-    from workbook.libreoffice import find_soffice, private_profile
+    from workbook.engines.libreoffice import find_soffice, private_profile
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with private_profile() as profile:
@@ -305,7 +305,7 @@ def measure_recalc(label: str, workbook: Path, work: Path, repeats: int, timeout
 def plain_open_and_save(workbook: Path, out_dir: Path, timeout: float) -> Run:
     """A plain headless LibreOffice opening ``workbook`` and saving it again as .xlsx, with a fresh
     profile of its own (as any scripted run should have) and LibreOffice's own settings."""
-    from workbook.libreoffice import find_soffice
+    from workbook.engines.libreoffice import find_soffice
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tech-trade-bench-profile-") as profile:
@@ -367,7 +367,7 @@ def machine() -> dict:
     import xlsxwriter
 
     try:
-        from workbook.libreoffice import find_soffice
+        from workbook.engines.libreoffice import find_soffice
         office = subprocess.run([str(find_soffice()), "--version"], capture_output=True, text=True,
                                 timeout=120).stdout.strip()
     except Exception as error:  # noqa: BLE001 - reported, not fatal

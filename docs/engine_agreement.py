@@ -30,8 +30,8 @@ from openpyxl.utils.cell import coordinate_to_tuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from workbook import libreoffice  # noqa: E402
-from workbook.check import values_agree  # noqa: E402
+from workbook.engines import libreoffice  # noqa: E402
+from workbook.checking.check import values_agree  # noqa: E402
 
 BEGIN, END = "<!-- engine agreement: begin -->", "<!-- engine agreement: end -->"
 Cells = dict[tuple[str, str], object]

@@ -34,7 +34,7 @@ def main(wanted: list[str]) -> int:
         _render(pdf, {name: sheet for name, sheet in PICTURES.items() if not wanted or name in wanted}, RESOLUTION)
         chosen = {name: sheet for name, sheet in ODS_PICTURES.items() if not wanted or name in wanted}
         if chosen:
-            from workbook.libreoffice import convert_to_pdf
+            from workbook.engines.libreoffice import convert_to_pdf
 
             printed = convert_to_pdf(workbook.with_suffix(".ods"), Path(folder) / "ods")
             _render(printed, chosen, ODS_RESOLUTION)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build_workbook, open_workbook, require_tool, run_cli
-from workbook import libreoffice, validator
+from workbook.engines import libreoffice
+from workbook.checking import validator
 
 
 @pytest.fixture(scope="session")

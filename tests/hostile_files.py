@@ -2,7 +2,7 @@
 
 Each builder writes one file into ``folder`` and returns its path. ``HOSTILE_FILES``
 names each case with its builder and a fragment of the one-line refusal that
-:func:`workbook.safe_read.open_workbook_safely` gives, so that the tests of
+:func:`workbook.reading.safe_read.open_workbook_safely` gives, so that the tests of
 ``check``, ``extract`` and ``diff`` can share one table::
 
     @pytest.mark.parametrize("case", HOSTILE_FILES, ids=lambda case: case.name)
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from workbook.safe_read import MAX_RATIO, OLE_SIGNATURE
+from workbook.reading.safe_read import MAX_RATIO, OLE_SIGNATURE
 
 #: Written into a file outside the workbook that an external entity points at; it must never show.
 SECRET = "secret-outside-the-workbook-7f3a"

@@ -19,8 +19,8 @@ import xlsxwriter
 from openpyxl.utils import range_boundaries
 
 from helpers import REPO, related, rewrite_part, run_cli, sheet_part
-from workbook.accessibility import AccessibilityProblem, accessibility_problems
-from workbook.contrast import blend, blend_bounds, contrast_ratio, light_text_from, minimum_contrast, relative_luminance
+from workbook.checking.accessibility import AccessibilityProblem, accessibility_problems
+from workbook.writing.contrast import blend, blend_bounds, contrast_ratio, light_text_from, minimum_contrast, relative_luminance
 from workbook.templates_loader import styles, wording
 
 MINIMUM = 4.5

@@ -26,7 +26,7 @@ import pytest
 
 from helpers import REPO, census_cell, require_tool, run_cli, set_number
 from workbook import __version__
-from workbook.addin import IDENTIFIER, parts, runner
+from workbook.commands.addin import IDENTIFIER, parts, runner
 from workbook.errors import MissingToolError
 from workbook.templates_loader import wording
 
@@ -88,7 +88,7 @@ def test_the_extension_can_carry_the_package_in_its_pythonpath(tmp_path: Path):
         names = set(oxt.namelist())
         settings = json.loads(oxt.read("addin.json"))
         assert oxt.read("pythonpath/workbook/__init__.py") == (REPO / "workbook" / "__init__.py").read_bytes()
-    assert {"pythonpath/workbook/cli.py", "pythonpath/workbook/sheets/cover.py",
+    assert {"pythonpath/workbook/commands/cli.py", "pythonpath/workbook/sheets/cover.py",
             "pythonpath/workbook/templates/wording/addin.toml", "pythonpath/workbook/templates/styles.toml",
             "pythonpath/workbook/data/census_exports.csv"} <= names
     assert settings["python"] == "/opt/elsewhere/python3"

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from helpers import DATA, REPO, run_cli
-from workbook.cli import main
+from workbook.commands.cli import main
 from workbook.errors import EXIT_OK, EXIT_USAGE_OR_INPUT
-from workbook.load import MAX_DATA_ROWS, load_dataset
+from workbook.dataset.load import MAX_DATA_ROWS, load_dataset
 
 CORPUS = REPO / "tests" / "bad_inputs"
 CASES = sorted(folder for folder in CORPUS.iterdir() if (folder / "case.toml").is_file())

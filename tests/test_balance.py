@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import DATA, named_cell, open_workbook
-from workbook.check import ERROR_VALUES, check_workbook
+from workbook.checking.check import ERROR_VALUES, check_workbook
 from workbook.templates_loader import wording
 
 WORDS = wording("balance")

@@ -17,11 +17,11 @@ import pytest
 from census_responses import (PARTNER_FILES, STATE_FILES, USA_TRADE_ONLINE, as_api_writes_it, partner_response,
                               shared_table, state_response, write_state_responses)
 from helpers import DATA, run_cli
-from workbook.cli import main
+from workbook.commands.cli import main
 from workbook.errors import EXIT_OK, EXIT_USAGE_OR_INPUT, InputError
-from workbook.importers.census import read_census_file
-from workbook.importers.census_tables import PARTNER, STATE
-from workbook.importers.usa_trade_online import read_usa_trade_online
+from workbook.dataset.importers.census import read_census_file
+from workbook.dataset.importers.census_tables import PARTNER, STATE
+from workbook.dataset.importers.usa_trade_online import read_usa_trade_online
 
 STATE_DATA_FILES = ("states.csv", "categories.csv", "census_exports.csv", "census_imports.csv")
 

@@ -12,10 +12,10 @@ import pytest
 from defusedxml import ElementTree
 
 from helpers import REPO, open_workbook
-from workbook.charts import HouseChart, MissingAltText
-from workbook.check import is_deliberate_gap
+from workbook.writing.charts import HouseChart, MissingAltText
+from workbook.checking.check import is_deliberate_gap
 from workbook.templates_loader import TemplateError, check_styles, chart_style, styles, wording
-from workbook.xlsx import Book
+from workbook.writing.xlsx import Book
 
 NS = {
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from workbook import cli, libreoffice, validator
-from workbook.check import Problem, check_workbook, is_error_value, values_agree
+from workbook.commands import cli
+from workbook.engines import libreoffice
+from workbook.checking import validator
+from workbook.checking.check import Problem, check_workbook, is_error_value, values_agree
 from workbook.errors import MissingToolError, TechTradeError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -283,7 +285,7 @@ def test_a_file_without_cached_values_is_said_in_one_line_first_and_real_problem
 
 
 def test_a_workbook_with_cached_values_is_not_said_to_lack_them(default_workbook, tmp_path):
-    from workbook.check import _formulas_without_cached_values
+    from workbook.checking.check import _formulas_without_cached_values
 
     assert _formulas_without_cached_values(default_workbook) is None
     saved = save_with_openpyxl(default_workbook, tmp_path / "saved.xlsx")
@@ -363,7 +365,7 @@ def test_error_values_are_recognised_only_as_formula_results():
 
 
 def test_libreoffices_sparkline_ids_are_a_note_not_a_problem():
-    from workbook.check import _schema_problem
+    from workbook.checking.check import _schema_problem
 
     saved_by_libreoffice = {
         "id": "Sch_UndeclaredAttribute",
@@ -381,7 +383,7 @@ def test_libreoffices_sparkline_ids_are_a_note_not_a_problem():
 
 def test_text_escaped_in_the_file_is_compared_as_a_spreadsheet_reads_it():
     """openpyxl hands over a formula's text result as stored (``_x005F_`` for "_"), IronCalc decoded."""
-    from workbook.check import _xml_text
+    from workbook.checking.check import _xml_text
 
     assert _xml_text("Ari_x005F_x0041_zona") == "Ari_x0041_zona"
     assert _xml_text("plain") == "plain" and _xml_text(42) == 42

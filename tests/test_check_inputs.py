@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbook import cli
-from workbook.input_check import input_problems
-from workbook.inputs import read_inputs
+from workbook.commands import cli
+from workbook.checking.input_check import input_problems
+from workbook.reading.inputs import read_inputs
 
 SHEET = "'Census exports'"
 NUMBER_AS_TEXT = "45,022,715,511"

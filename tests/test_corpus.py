@@ -20,7 +20,7 @@ from openpyxl.comments import Comment
 
 from helpers import require_tool, run_cli
 from workbook.errors import MissingToolError
-from workbook.libreoffice import find_soffice, private_profile
+from workbook.engines.libreoffice import find_soffice, private_profile
 
 CHART_LOST = "tech-trade: sheet 'My analysis': chart"
 

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import DATA, named_cell, open_workbook, run_cli
 from workbook import __version__
-from workbook.build import REPORT_SHEETS
+from workbook.commands.build import REPORT_SHEETS
 from workbook.sheets import data_tables
 from workbook.templates_loader import styles, wording
 
@@ -195,7 +195,7 @@ def test_an_edition_that_is_not_a_year_is_refused(tmp_path: Path, setting: str):
 
 
 def test_the_notes_list_the_published_tables_and_their_columns(default_values):
-    from workbook import register
+    from workbook.writing import register
 
     notes = default_values[NOTES["sheet"]]
     for entry in register.interface():

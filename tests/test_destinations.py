@@ -10,10 +10,10 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from helpers import DATA, build_workbook, open_workbook, run_cli, table_rows
-from workbook.check import check_workbook
+from workbook.checking.check import check_workbook
 from workbook.errors import InputError
-from workbook.load import load_dataset, read_table
-from workbook.schema import ALL_FILES, DESTINATIONS
+from workbook.dataset.load import load_dataset, read_table
+from workbook.dataset.schema import ALL_FILES, DESTINATIONS
 from workbook.templates_loader import wording
 
 WORDS = wording("destinations")

@@ -148,7 +148,7 @@ class _Terminated(BaseException):
 
 
 def _raise_terminated(signum, frame) -> None:
-    # What the command's own handler does (workbook.cli): raise, so that cleanups run.
+    # What the command's own handler does (workbook.commands.cli): raise, so that cleanups run.
     raise _Terminated()
 
 

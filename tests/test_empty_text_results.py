@@ -12,7 +12,7 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
-from workbook.xlsx import Book, write_formula
+from workbook.writing.xlsx import Book, write_formula
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

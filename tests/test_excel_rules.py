@@ -1,6 +1,6 @@
 """Excel's rules are kept by every formula the tool writes: the writing layer refuses, when the
 workbook is closed, a formula that Excel refuses or computes differently from LibreOffice
-(workbook/excel_rules.py), with status 2 and one line naming the sheet, the cell and the rule."""
+(workbook/writing/excel_rules.py), with status 2 and one line naming the sheet, the cell and the rule."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 from xlsxwriter.worksheet import Worksheet
 
 from helpers import DATA
-from workbook import build
+from workbook.commands import build
 from workbook.errors import EXIT_USAGE_OR_INPUT, UnportableFormulaError
-from workbook.excel_rules import FUTURE_FUNCTIONS, MAX_NESTING, MAX_TEXT_CONSTANT, problems_of
+from workbook.writing.excel_rules import FUTURE_FUNCTIONS, MAX_NESTING, MAX_TEXT_CONSTANT, problems_of
 from workbook.sheets import states
 from workbook.spreadsheet import MAX_FORMULA_LENGTH
-from workbook.xlsx import Book, TableColumn, live_text_formula, string_literal, write_formula, write_table
+from workbook.writing.xlsx import Book, TableColumn, live_text_formula, string_literal, write_formula, write_table
 
 LONG_TEXT = "x" * (MAX_TEXT_CONSTANT + 1)
 DEEP = "ABS(" * (MAX_NESTING + 1) + "1" + ")" * (MAX_NESTING + 1)
@@ -224,9 +224,9 @@ def test_a_formula_planted_in_a_sheet_of_the_real_build_stops_it(tmp_path: Path,
 def test_the_command_stops_with_status_2_and_one_line_naming_the_rule(tmp_path: Path):
     script = (
         "import sys\n"
-        "from workbook.cli import main\n"
+        "from workbook.commands.cli import main\n"
         "from workbook.sheets import states\n"
-        "from workbook.xlsx import write_formula\n"
+        "from workbook.writing.xlsx import write_formula\n"
         "write_states = states.write\n"
         "def planted(book, sheet, model):\n"
         "    write_states(book, sheet, model)\n"

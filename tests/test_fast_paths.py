@@ -19,12 +19,13 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from helpers import DATA
-from workbook import inputs, load
+from workbook.reading import inputs
+from workbook.dataset import load
 from workbook.errors import InputError
 from workbook.model.census_rows import wide_by_year
-from workbook.schema import DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, STATES
+from workbook.dataset.schema import DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, STATES
 from workbook.sheets.data_tables import cell_values
-from workbook.xlsx import LimitedWorksheet
+from workbook.writing.xlsx import LimitedWorksheet
 
 HEADER = "year,state_code,naics3,value_usd"
 

@@ -24,9 +24,9 @@ import pytest
 from census_responses import PARTNER_FILES, partner_response, shared_table, state_response
 from helpers import DATA, run_cli
 from workbook import progress
-from workbook.cli import main
+from workbook.commands.cli import main
 from workbook.errors import EXIT_OK, EXIT_USAGE_OR_INPUT
-from workbook.fetch import census_requests
+from workbook.dataset.fetch import census_requests
 
 KEY = "test-key-0123456789abcdef0123456789abcdef"
 #: The API's answer to a request for a variable it does not have (HTTP 400, plain text).
@@ -142,7 +142,7 @@ def fast(*args: str) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def short_backoff(monkeypatch):
-    monkeypatch.setattr("workbook.fetch.FetchSettings.backoff", 0.05)
+    monkeypatch.setattr("workbook.dataset.fetch.FetchSettings.backoff", 0.05)
 
 
 def state_rows(data: Path, name: str, years: set[int]) -> pd.DataFrame:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA
-from workbook import build
-from workbook.cli import main
+from workbook.commands import build
+from workbook.commands.cli import main
 from workbook.errors import EXIT_USAGE_OR_INPUT, FormatLimitError
-from workbook.xlsx import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_ROWS, Book, TableColumn,
-                           check_name, check_sheet_name, write_table)
+from workbook.writing.xlsx import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_ROWS, Book, TableColumn,
+                                   check_name, check_sheet_name, write_table)
 
 
 @pytest.fixture

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, REPO, open_workbook, run_cli
-from workbook import build, register
+from workbook.commands import build
+from workbook.writing import register
 from workbook.errors import EXIT_OK, EXIT_USAGE_OR_INPUT, UndefinedReferenceError
-from workbook.formula_names import names_in
-from workbook.load import load_dataset
+from workbook.writing.formula_names import names_in
+from workbook.dataset.load import load_dataset
 from workbook.sheets import states
-from workbook.xlsx import Book, TableColumn, write_formula, write_table
+from workbook.writing.xlsx import Book, TableColumn, write_formula, write_table
 
 
 # ---------------------------------------------------------------- what a formula names
@@ -139,7 +140,7 @@ def test_the_default_build_defines_exactly_the_registers_tables_and_names(defaul
 
 
 def test_the_settings_are_the_data_schemas():
-    from workbook.schema import SETTINGS
+    from workbook.dataset.schema import SETTINGS
 
     assert [setting.setting for setting in register.SETTINGS] == list(SETTINGS.column("setting").choices)
     assert {setting.name for setting in register.SETTINGS} <= {name.name for name in register.DEFINED_NAMES}
@@ -218,9 +219,9 @@ def test_the_command_stops_with_status_2_and_one_line_naming_the_formula(tmp_pat
     # A build whose States sheet writes one formula naming a column StateSummary lacks, run as the command.
     script = (
         "import sys\n"
-        "from workbook.cli import main\n"
+        "from workbook.commands.cli import main\n"
         "from workbook.sheets import states\n"
-        "from workbook.xlsx import write_formula\n"
+        "from workbook.writing.xlsx import write_formula\n"
         "write_states = states.write\n"
         "def planted(book, sheet, model):\n"
         "    write_states(book, sheet, model)\n"

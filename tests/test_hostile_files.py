@@ -14,10 +14,12 @@ import pytest
 
 from helpers import run_cli
 from hostile_files import HOSTILE_FILES, SECRET, HostileFile, other_tool_workbook, small_workbook
-from workbook import check, libreoffice, safe_read, validator
-from workbook.cli import main
+from workbook.checking import check, validator
+from workbook.engines import libreoffice
+from workbook.reading import safe_read
+from workbook.commands.cli import main
 from workbook.errors import EXIT_USAGE_OR_INPUT, TechTradeError, UnsafeWorkbookError
-from workbook.safe_read import check_workbook_file, open_workbook_safely
+from workbook.reading.safe_read import check_workbook_file, open_workbook_safely
 
 #: A refusal takes no longer than this, and no more memory (Python's allocations, traced).
 SECONDS = 5

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers import open_workbook
-from workbook.layout import SheetLayout, row_height_for, wrapped_height
+from workbook.writing.layout import SheetLayout, row_height_for, wrapped_height
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, column_width
+from workbook.writing.xlsx import Book, column_width
 
 
 def test_the_cursor_writes_a_year_following_title_and_moves_past_each_element(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formu
     # for its lines loses the first of them: both printed so before header rows were measured.
     from openpyxl.utils import range_boundaries
 
-    from workbook.xlsx import BOLD_TEXT_PER_WIDTH, TEXT_LINE_HEIGHT, header_lines
+    from workbook.writing.xlsx import BOLD_TEXT_PER_WIDTH, TEXT_LINE_HEIGHT, header_lines
 
     for sheet in default_formulas.worksheets:
         # A width is stored once for a run of columns (min to max); XlsxWriter adds about 0.7 of padding.

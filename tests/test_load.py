@@ -10,7 +10,7 @@ import pytest
 
 from helpers import DATA, run_cli
 from workbook.errors import InputError
-from workbook.load import load_dataset
+from workbook.dataset.load import load_dataset
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbook.errors import InputError
-from workbook.load import MAX_CELL_TEXT, load_dataset, read_table
-from workbook.schema import ALL_FILES, OPTIONAL_FILES, FileSchema
+from workbook.dataset.load import MAX_CELL_TEXT, load_dataset, read_table
+from workbook.dataset.schema import ALL_FILES, OPTIONAL_FILES, FileSchema
 
 SCHEMAS = (*ALL_FILES, *OPTIONAL_FILES)
 

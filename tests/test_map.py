@@ -11,7 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from helpers import DATA, census_cell, open_workbook, run_cli, set_number, sheet_xml
-from workbook.libreoffice import recalculate
+from workbook.engines.libreoffice import recalculate
 
 MAP = "Map"
 TEXAS_2020_TECH_EXPORTS = 45_022_715_511

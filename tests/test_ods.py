@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, run_cli
-from workbook import ods
-from workbook.check import check_workbook
+from workbook.checking import ods
+from workbook.checking.check import check_workbook
 from workbook.errors import TechTradeError
 
 pytestmark = pytest.mark.libreoffice

@@ -2,7 +2,7 @@
 
 openpyxl's own chart reader stops on some charts other programs write (LibreOffice's
 chart of a single column raised IndexError and took ``extract`` and ``check`` down
-with it). ``workbook/openpyxl_reading.py`` stands in for the reader function that
+with it). ``workbook/reading/openpyxl_reading.py`` stands in for the reader function that
 reads a drawing's charts and pictures; these tests fail, naming it, if openpyxl moves
 or changes that function, and show a chart openpyxl cannot read no longer stops a read.
 """
@@ -21,18 +21,18 @@ import pytest
 import xlsxwriter
 
 from hostile_files import replace_part
-from workbook.openpyxl_reading import HOOKED, load_workbook
+from workbook.reading.openpyxl_reading import HOOKED, load_workbook
 
 
 def test_the_function_stood_in_for_is_where_openpyxl_calls_it_with_the_same_arguments():
     reader = openpyxl.reader.excel
     assert hasattr(reader, HOOKED), (
         f"openpyxl {openpyxl.__version__} has no openpyxl.reader.excel.{HOOKED}: "
-        "workbook/openpyxl_reading.py must stand in for whatever now reads a drawing's charts")
+        "workbook/reading/openpyxl_reading.py must stand in for whatever now reads a drawing's charts")
     assert list(inspect.signature(getattr(reader, HOOKED)).parameters) == ["archive", "path"], (
-        f"openpyxl.reader.excel.{HOOKED} changed its arguments: check workbook/openpyxl_reading.py")
+        f"openpyxl.reader.excel.{HOOKED} changed its arguments: check workbook/reading/openpyxl_reading.py")
     assert HOOKED in inspect.getsource(reader.ExcelReader.read_worksheets), (
-        f"openpyxl's ExcelReader no longer calls {HOOKED}: check workbook/openpyxl_reading.py")
+        f"openpyxl's ExcelReader no longer calls {HOOKED}: check workbook/reading/openpyxl_reading.py")
 
 
 def workbook_with_an_unreadable_chart(path: Path) -> Path:

@@ -156,7 +156,7 @@ def test_a_templates_copy_missing_a_wording_key_is_one_line(tmp_path: Path):
 
 
 def test_ctrl_c_while_the_modules_import_is_one_line_and_status_130(tmp_path: Path):
-    # The console script imports workbook.cli and calls main(); Ctrl-C is made to come while
+    # The console script imports workbook.commands.cli and calls main(); Ctrl-C is made to come while
     # XlsxWriter imports, as it does when pressed in the first fraction of a second.
     script = textwrap.dedent("""
         import sys
@@ -168,7 +168,7 @@ def test_ctrl_c_while_the_modules_import_is_one_line_and_status_130(tmp_path: Pa
                 return None
 
         sys.meta_path.insert(0, CtrlC())
-        from workbook.cli import main
+        from workbook.commands.cli import main
         sys.exit(main())
     """)
     result = subprocess.run([sys.executable, "-c", script, "build", "--data", str(DATA)], capture_output=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, open_workbook, run_cli
-from workbook.own import names_used, rewrite_renamed
+from workbook.reading.own import names_used, rewrite_renamed
 
 SHEET = {
     "name": "Director's note",

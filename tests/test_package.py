@@ -1,4 +1,4 @@
-"""The one reader of a workbook's parts (``workbook/package.py``) reads them by their namespaces, not the
+"""The one reader of a workbook's parts (``workbook/reading/package.py``) reads them by their namespaces, not the
 prefixes their writer chose: a chart on an own sheet is found whoever saved the file, so ``extract``
 never drops one without a word."""
 
@@ -18,8 +18,8 @@ from openpyxl.chart import BarChart, Reference
 
 from helpers import run_cli
 from workbook.errors import TechTradeError
-from workbook.package import DrawnObject, Package
-from workbook.validation_copy import worksheet_parts_by_title
+from workbook.reading.package import DrawnObject, Package
+from workbook.checking.validation_copy import worksheet_parts_by_title
 
 SPREADSHEET_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -169,7 +169,7 @@ def test_a_thousand_mutated_packages_each_read_or_refused_in_one_line(tmp_path: 
 def test_mutated_workbooks_through_extract_and_diff_end_in_a_result_or_one_line(tmp_path: Path,
                                                                                   default_workbook: Path):
     # Whole commands cost a second or two a copy: a few dozen here; the package reader takes a thousand above.
-    from workbook.cli import main
+    from workbook.commands.cli import main
 
     with zipfile.ZipFile(default_workbook) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}

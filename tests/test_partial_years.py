@@ -11,7 +11,7 @@ import pandas as pd
 
 from census_responses import state_response, write_state_responses
 from helpers import DATA, open_workbook, run_cli
-from workbook.cli import main
+from workbook.commands.cli import main
 from workbook.errors import EXIT_OK
 
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from helpers import DATA, build_workbook, named_cell, open_workbook, run_cli, set_number, sheet_xml, table_rows
-from workbook.check import check_workbook
+from workbook.checking.check import check_workbook
 from workbook.errors import InputError
-from workbook.importers.partners import write_partner_files
-from workbook.load import load_dataset
-from workbook.schema import PARTNER_EXPORTS, PARTNER_IMPORTS
+from workbook.dataset.importers.partners import write_partner_files
+from workbook.dataset.load import load_dataset
+from workbook.dataset.schema import PARTNER_EXPORTS, PARTNER_IMPORTS
 from workbook.templates_loader import wording
 
 WORDS = wording("partners")

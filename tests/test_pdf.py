@@ -19,9 +19,9 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from helpers import open_workbook, related, run_cli, sheet_part
-from workbook.build import bundled_data_dir, data_checksum, write_pdf
-from workbook.libreoffice import hide_sheets
-from workbook.pdf_tags import chart_descriptions
+from workbook.commands.build import bundled_data_dir, data_checksum, write_pdf
+from workbook.engines.libreoffice import hide_sheets
+from workbook.engines.pdf_tags import chart_descriptions
 from workbook.sheets.data_tables import ALL_DATA_SHEETS
 from workbook.templates_loader import wording
 

@@ -1,4 +1,4 @@
-"""The tagged PDF's Figures get the charts' alternative text (workbook/pdf_tags.py), without LibreOffice."""
+"""The tagged PDF's Figures get the charts' alternative text (workbook/engines/pdf_tags.py), without LibreOffice."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from workbook.pdf_tags import add_figure_descriptions, chart_descriptions
+from workbook.engines.pdf_tags import add_figure_descriptions, chart_descriptions
 
 #: A tagged PDF reduced to what the update reads: two Figures of the structure tree and a trailer.
 PDF = (b"%PDF-1.6\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO
-from workbook import register
+from workbook.writing import register
 from workbook.templates_loader import use_templates, wording
 
 CHANGELOG = REPO / "CHANGELOG.md"

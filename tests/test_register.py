@@ -1,5 +1,5 @@
 """Sheet modules take table names, column headers and defined names from the register
-(``workbook/register.py``) rather than spelling them, so that a name is changed in one place."""
+(``workbook/writing/register.py``) rather than spelling them, so that a name is changed in one place."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO
-from workbook import register
+from workbook.writing import register
 
 SHEETS = sorted((REPO / "workbook" / "sheets").glob("*.py"))
 

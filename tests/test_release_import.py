@@ -12,9 +12,9 @@ import pytest
 
 from helpers import SHARED, running_in_ci
 from workbook.errors import InputError
-from workbook.importers import release
-from workbook.importers.release import import_release, parse_value, read_release, split_sentences
-from workbook.schema import DESTINATIONS, PUBLISHED
+from workbook.dataset.importers import release
+from workbook.dataset.importers.release import import_release, parse_value, read_release, split_sentences
+from workbook.dataset.schema import DESTINATIONS, PUBLISHED
 
 REPO = Path(__file__).resolve().parents[1]
 # The press release's text, in the shared folder beside the checkout (CI has a copy there too);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import DATA
-from workbook.schema import ALL_FILES, OPTIONAL_FILES
+from workbook.dataset.schema import ALL_FILES, OPTIONAL_FILES
 
 
 @pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
@@ -28,8 +28,8 @@ def test_every_published_figure_id_is_documented():
 def test_the_figures_the_loader_accepts_are_those_documented_labelled_and_imported():
     """The loader refuses a figure outside PUBLISHED_FIGURES: each must be documented, have a
     label on the Checks sheet, and be what import-release writes."""
-    from workbook.importers.release import FIGURES, LISTS
-    from workbook.schema import PUBLISHED_FIGURES, STATE_FIGURES
+    from workbook.dataset.importers.release import FIGURES, LISTS
+    from workbook.dataset.schema import PUBLISHED_FIGURES, STATE_FIGURES
     from workbook.templates_loader import wording
 
     readme = (DATA / "README.md").read_text(encoding="utf-8")

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from helpers import open_workbook, run_cli, set_number
-from workbook import build
-from workbook.seal import CUSTOM_PART, SEAL_PROPERTY, is_sealed_and_untouched
-from workbook.xlsx import Book
+from workbook.commands import build
+from workbook.reading.sealed import is_sealed_and_untouched
+from workbook.writing.seal import CUSTOM_PART, SEAL_PROPERTY
+from workbook.writing.xlsx import Book
 
 
 @pytest.fixture

@@ -97,6 +97,6 @@ def test_the_default_build_is_email_ready(default_workbook: Path):
 
 
 def test_the_default_build_passes_the_schema_check_for_office_2016(default_workbook: Path, require_validator):
-    from workbook.validator import validate
+    from workbook.checking.validator import validate
 
     assert validate(default_workbook, office_version="Office2016") == []

@@ -16,8 +16,8 @@ import pytest
 from openpyxl.utils.escape import unescape
 
 from helpers import DATA, open_workbook, run_cli
-from workbook import libreoffice
-from workbook.check import check_workbook
+from workbook.engines import libreoffice
+from workbook.checking.check import check_workbook
 
 STATE_NAMES = {
     "CA": '=HYPERLINK("http://example.com/hostile","click")',

@@ -1,6 +1,6 @@
 """The schema validation ``check`` runs finds exactly what the Open XML SDK validator finds when it
 reads the whole file, though it reads a copy without the rows the tool checks itself
-(``workbook/validation_copy.py``).
+(``workbook/checking/validation_copy.py``).
 
 A corpus of known-bad workbooks, with schema errors planted in the worksheet (outside and inside its
 rows), styles, drawing, chart and table parts, is validated both ways with the real validator; the
@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from workbook import libreoffice, validator
-from workbook.check import check_workbook
-from workbook.validation_copy import copy_for_validation, without_checked_rows, worksheet_parts_by_title
+from workbook.engines import libreoffice
+from workbook.checking import validator
+from workbook.checking.check import check_workbook
+from workbook.checking.validation_copy import copy_for_validation, without_checked_rows, worksheet_parts_by_title
 
 SHEET = "xl/worksheets/sheet1.xml"
 SECOND_SHEET = "xl/worksheets/sheet2.xml"

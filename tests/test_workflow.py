@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 
 from helpers import DATA, census_cell, named_cell, open_workbook, run_cli, set_number
-from workbook.inputs import read_inputs
+from workbook.reading.inputs import read_inputs
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def test_the_inputs_have_data_validation(built: Path):
 
 def test_checks_flag_a_formula_typed_over_after_recalculation(built: Path, tmp_path: Path, require_libreoffice):
     from helpers import type_over
-    from workbook.libreoffice import recalculate
+    from workbook.engines.libreoffice import recalculate
 
     states = open_workbook(built)["States"]
     texas = next(row for row in states.iter_rows() if row[0].value == "TX")

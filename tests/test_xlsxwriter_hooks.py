@@ -1,4 +1,4 @@
-"""The tool overrides private methods of XlsxWriter (``workbook/xlsx.py``, ``workbook/seal.py``) and
+"""The tool overrides private methods of XlsxWriter (``workbook/writing/xlsx.py``, ``workbook/writing/seal.py``) and
 reads a few of its private attributes. XlsxWriter may change those in any release, so
 ``pyproject.toml`` caps its version, and these tests say clearly which hook a new XlsxWriter broke
 before any workbook comes out wrong."""
@@ -15,7 +15,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from helpers import REPO
-from workbook import seal, xlsx
+from workbook.writing import seal, xlsx
 
 #: Modules whose classes extend XlsxWriter's.
 HOOKING_MODULES = (xlsx, seal)

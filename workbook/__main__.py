@@ -1,3 +1,3 @@
-from workbook.cli import main
+from workbook.commands.cli import main
 
 raise SystemExit(main())

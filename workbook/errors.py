@@ -46,7 +46,7 @@ class UndefinedReferenceError(TechTradeError):
 class UnportableFormulaError(TechTradeError):
     """A formula breaks one of Excel's rules, or reads differently in Excel (or an engine that
     follows Excel's rules) than in LibreOffice; raised before the file is written, naming the
-    formula, its cell and the rule (workbook/excel_rules.py)."""
+    formula, its cell and the rule (workbook/writing/excel_rules.py)."""
 
 
 class UnsafeWorkbookError(TechTradeError):

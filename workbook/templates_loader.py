@@ -48,7 +48,7 @@ class TemplateError(TechTradeError):
 class ChartStyle:
     """The house chart style: styles.toml's [chart], with the cells' font from [theme].
 
-    Every chart of the workbook is drawn in it (``workbook.charts``), so that the charts
+    Every chart of the workbook is drawn in it (``workbook.writing.charts``), so that the charts
     look alike, read in grey print, and speak in the cells' font.
     """
 

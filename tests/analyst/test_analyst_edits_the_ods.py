@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from helpers import DATA, run_cli
-from workbook import ods
+from workbook.checking import ods
 from workbook_cells import row_of, tables
 
 YEAR = 2020

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from census_figures import with_value
 from helpers import DATA, build_workbook, open_workbook
-from workbook.check import is_error_value
+from workbook.checking.check import is_error_value
 from workbook.templates_loader import wording
 from workbook_cells import row_of, same_value, tables
 

@@ -20,8 +20,8 @@ import pytest
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple
 
 from helpers import DATA, open_workbook
-from workbook import register
-from workbook.check import is_error_value
+from workbook.writing import register
+from workbook.checking.check import is_error_value
 from workbook.templates_loader import wording
 from workbook_cells import tables
 

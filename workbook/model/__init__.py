@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from workbook.load import Dataset
+from workbook.dataset.load import Dataset
 
 #: The snapshot the press release describes; the default where neither --year nor settings.csv says.
 DEFAULT_YEAR = 2020

@@ -12,7 +12,7 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
 from workbook.model.published import published_value
 from workbook.templates_loader import wording
-from workbook.schema import DESTINATION_FIGURE_PREFIX
+from workbook.dataset.schema import DESTINATION_FIGURE_PREFIX
 
 #: The flow of destinations.csv that Census partner data covers: goods. Services have no Census data by country.
 CENSUS_FLOW = "products"

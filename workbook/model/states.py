@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.load import Dataset
+from workbook.dataset.load import Dataset
 from workbook.model import SnapshotModel
 
 

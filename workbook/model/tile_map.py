@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbook.errors import InputError
-from workbook.load import FIRST_DATA_LINE
+from workbook.dataset.load import FIRST_DATA_LINE
 from workbook.model import SnapshotModel
 from workbook.model.states import state_figures
-from workbook.schema import STATES
+from workbook.dataset.schema import STATES
 
 #: The colour scale tops out at this percentile (as the spreadsheet's PERCENTILE takes
 #: it), not at the largest value: a few very large exporters would otherwise leave

@@ -17,16 +17,17 @@ from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_
                                     BalanceFigures, balance_figures)
 from workbook.model.partners import partner_figures
 from workbook.model.published import not_published
-from workbook.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY, TECH_EXPORTS_NATIONAL,
-                               TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
-                               TECH_IMPORTS_NATIONAL, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
-                               TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS, Table)
+from workbook.writing.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY,
+                                       TECH_EXPORTS_NATIONAL, TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL,
+                                       TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_IMPORTS_NATIONAL,
+                                       TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
+                                       TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import WideTable, published_value, wide_table
-from workbook.charts import HouseChart, gap_formula, gap_value
+from workbook.writing.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
-from workbook.layout import row_height_for
-from workbook.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
-                           string_literal, write_formula, write_value, year_title_formula)
+from workbook.writing.layout import row_height_for
+from workbook.writing.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
+                                   string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
 

@@ -17,15 +17,16 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.categories import (LARGEST_COUNT, PRODUCT_KIND, CategoryFigures, category_figures,
                                        house_label_formula)
-from workbook.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US, LARGEST_CATEGORIES,
-                               SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
+from workbook.writing.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EXPORTS, GOODS_EXPORTS_US,
+                                       LARGEST_CATEGORIES, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY,
+                                       TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
-from workbook.charts import HouseChart
+from workbook.writing.charts import HouseChart
 from workbook.templates_loader import Wording, wording
-from workbook.layout import row_height_for
-from workbook.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
-                           print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table,
-                           write_value, year_title_formula)
+from workbook.writing.layout import row_height_for
+from workbook.writing.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
+                                   print_setup, mark_small_values, string_literal, theme_colour, write_formula,
+                                   write_table, write_value, year_title_formula)
 
 WORDING = "categories"
 

@@ -22,17 +22,17 @@ from workbook.model.partners import partner_figures
 from workbook.model.published import published_rows
 
 from workbook.model.states import state_figures
-from workbook.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DATA, IDENTITY_CHECKS, PUBLISHED_CHECKS,
-                               SNAPSHOT_YEAR, STATE_SUMMARY, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
-                               STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                               TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
-                               TECH_TOTAL_BALANCE)
+from workbook.writing.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PARTNER_DATA, IDENTITY_CHECKS,
+                                       PUBLISHED_CHECKS, SNAPSHOT_YEAR, STATE_SUMMARY, STATES_OVER_THRESHOLD,
+                                       STATES_TECH_LEADING, STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US,
+                                       TECH_EXPORTS_US, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                                       TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
-from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
-                           wrapped_row_height, write_formula, write_table, year_title_formula)
+from workbook.writing.layout import row_height_for
+from workbook.writing.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
+                                   wrapped_row_height, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import register
-from workbook.layout import SheetLayout, prose_page
+from workbook.writing import register
+from workbook.writing.layout import SheetLayout, prose_page
 from workbook.model import SnapshotModel
 from workbook.sheets.partial_years import partial_years_covers
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, print_setup, string_literal, write_formula
+from workbook.writing.xlsx import Book, print_setup, string_literal, write_formula
 
 WORDING = "cover"
 LABEL_COL, TEXT_COL = 0, 1

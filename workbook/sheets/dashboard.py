@@ -13,26 +13,27 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import register
-from workbook.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
-from workbook.layout import SheetLayout
+from workbook.writing import register
+from workbook.writing.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
+from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
-from workbook.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
-                            year_phrase)
-from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
-                               STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                               TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
-                               TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
-                               TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
+from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
+                                    year_phrase)
+from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                                       STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                                       TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
+                                       TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
+                                       TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS,
+                                       TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
 from workbook.sheets.key_findings import status_from_checks
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, number_format, string_literal, write_formula, write_value
+from workbook.writing.xlsx import Book, number_format, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
 SUMMARISES_OTHERS = True

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import register, schema
+from workbook.writing import register
+from workbook.dataset import schema
 from workbook.model import SnapshotModel
 from workbook.model.census_rows import export_rows, wide_by_year, wide_years
 from workbook.model.partners import tech_partner_rows, wide_partners
-from workbook.schema import Column
+from workbook.dataset.schema import Column
 from workbook.spreadsheet import quote_sheet_name
 from xlsxwriter.utility import xl_rowcol_to_cell
 from workbook.model.published import not_published
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
+from workbook.writing.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
 TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
 

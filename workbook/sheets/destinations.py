@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.layout import SheetLayout
+from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.destinations import CENSUS_FLOW, destination_figures
 from workbook.model.published import not_published
-from workbook.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
-from workbook.schema import DESTINATION_FIGURE_PREFIX
+from workbook.writing.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
+from workbook.dataset.schema import DESTINATION_FIGURE_PREFIX
 from workbook.sheets import partners
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal, write_table
+from workbook.writing.xlsx import Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal, write_table
 
 WORDING = "destinations"
 

@@ -18,23 +18,23 @@ from typing import cast
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import register
-from workbook.layout import SheetLayout, word_wrapped_height
+from workbook.writing import register
+from workbook.writing.layout import SheetLayout, word_wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.dashboard import ranked_states
-from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures,
-                                     published_quote)
+from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures, published_quote)
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
-from workbook.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole, year_phrase)
-from workbook.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
-                               STATES_TECH_TOP_THREE, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                               TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
-                               TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
+from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole,
+                                    year_phrase)
+from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
+                                       STATES_TECH_TOP_THREE, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
+                                       TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
+                                       TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, TableColumn, string_literal, write_formula, write_table
+from workbook.writing.xlsx import Book, TableColumn, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
 SUMMARISES_OTHERS = True

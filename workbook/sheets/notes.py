@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import __version__, register
-from workbook.layout import SheetLayout, prose_page, wrapped_height
+from workbook import __version__
+from workbook.writing import register
+from workbook.writing.layout import SheetLayout, prose_page, wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
 from workbook.sheets.partial_years import partial_years_covers
 from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
-from workbook.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
+from workbook.writing.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
 
 WORDING = "notes"
 LABEL_COL, TEXT_COL = 0, 1

@@ -14,10 +14,10 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import TechTradeError
-from workbook.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
+from workbook.reading.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
 from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
-from workbook.xlsx import Book, LimitedWorksheet, Options, write_formula, write_value
+from workbook.writing.xlsx import Book, LimitedWorksheet, Options, write_formula, write_value
 
 
 def write_own(book: Book, content: OwnContent) -> None:

@@ -15,14 +15,14 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from workbook import register
-from workbook.layout import SheetLayout
+from workbook.writing import register
+from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup, mark_small_values,
-                           write_formula, write_table, year_title_formula)
+from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup,
+                                   mark_small_values, write_formula, write_table, year_title_formula)
 
 WORDING = "partners"
 TABLE = register.PARTNERS.name

@@ -12,15 +12,15 @@ from xlsxwriter.utility import xl_col_to_name
 
 from workbook.model import SnapshotModel
 from workbook.model.states import YES, state_figures
-from workbook.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATE_LIST, STATE_SUMMARY,
-                               STATES_OVER_THRESHOLD, STATES_TECH_LEADING, STATES_TECH_TOP_THREE, TECH_CATEGORY,
-                               TECH_EXPORTS_US, TECH_EXPORTS_US_CHANGE, TECH_EXPORTS_US_CHANGE_PERCENT,
-                               TECH_EXPORTS_US_PREVIOUS)
+from workbook.writing.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATE_LIST, STATE_SUMMARY,
+                                       STATES_OVER_THRESHOLD, STATES_TECH_LEADING, STATES_TECH_TOP_THREE, TECH_CATEGORY,
+                                       TECH_EXPORTS_US, TECH_EXPORTS_US_CHANGE, TECH_EXPORTS_US_CHANGE_PERCENT,
+                                       TECH_EXPORTS_US_PREVIOUS)
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, print_setup, mark_small_values, theme_colour, write_formula, write_table,
-                           write_units_row, year_title_formula)
+from workbook.writing.layout import row_height_for
+from workbook.writing.xlsx import (Book, TableColumn, print_setup, mark_small_values, theme_colour, write_formula,
+                                   write_table, write_units_row, year_title_formula)
 
 #: The name other sheets' formulas know the States table by.
 TABLE = STATE_SUMMARY.name

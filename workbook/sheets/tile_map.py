@@ -15,14 +15,14 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from workbook.contrast import light_text_from, minimum_contrast
+from workbook.writing.contrast import light_text_from, minimum_contrast
 from workbook.errors import TechTradeError
 from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
-from workbook.register import STATE_SUMMARY
+from workbook.writing.register import STATE_SUMMARY
 from workbook.templates_loader import Wording, templates_folder, wording
-from workbook.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup, string_literal,
-                           write_formula, year_title_formula)
+from workbook.writing.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup,
+                                   string_literal, write_formula, year_title_formula)
 
 WORDING = "map"
 

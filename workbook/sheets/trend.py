@@ -15,17 +15,18 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.model import SnapshotModel
 from workbook.model.trend import TrendFigures, trend_figures
-from workbook.charts import OFF_THE_CHART, HouseChart, mark_formula, mark_number_format
-from workbook.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY, TECH_EXPORTS_US_FIRST_YEAR,
-                               TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
+from workbook.writing.charts import OFF_THE_CHART, HouseChart, mark_formula, mark_number_format
+from workbook.writing.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY,
+                                       TECH_EXPORTS_US_FIRST_YEAR, TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
 from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_formulas, wide_table
 from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
-from workbook.layout import row_height_for
-from workbook.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
-                           print_setup, mark_small_values, string_literal, theme_colour, write_formula, write_table)
+from workbook.writing.layout import row_height_for
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
+                                   print_setup, mark_small_values, string_literal, theme_colour, write_formula,
+                                   write_table)
 
 WORDING = "trend"
 

@@ -1,0 +1,1 @@
+"""The commands of ``tech-trade``: build, check, extract, diff, import and fetch, the add-in."""

@@ -1,0 +1,1 @@
+"""The data folder read and written: its schema, loading and checks, reference data, importers and the Census API."""

@@ -1,0 +1,1 @@
+"""The spreadsheet engines the tool runs beside itself: LibreOffice headless and IronCalc."""

@@ -1,0 +1,183 @@
+"""A sheet's reading parts laid out top to bottom with a row cursor: title, subtitle,
+headings, notes and paragraphs, in the house styles.
+
+Every sheet starts the same way and speaks in the same voice, so the block is written
+here once rather than in each sheet module. A sheet module makes a :class:`SheetLayout`,
+calls its methods in reading order, and reads ``layout.row`` for where its own tables
+and charts go::
+
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])          # a formula that follows SnapshotYear
+    layout.subtitle(words["subtitle"])
+    layout.skip()
+    layout.heading(words["summary_heading"])
+    first, last = write_table(book, sheet, layout.row, ...)
+    layout.row = last + 2
+    layout.notes(words["notes"])
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable
+
+from xlsxwriter.worksheet import Worksheet
+
+from workbook.templates_loader import styles
+from workbook.writing.xlsx import (BOLD_TEXT_PER_WIDTH, Book, column_width, has_live_fields, live_text_formula,
+                                   write_formula)
+
+#: Points of row height per point of font size: a line of text with room above and below it.
+LINE_HEIGHT_PER_POINT = 1.5
+#: Points of row height per point of font size for each line of wrapped text.
+WRAPPED_LINE_PER_POINT = 1.3
+#: Characters of proportional text that one unit of column width holds (widths count digits,
+#: which are wider than most letters), measured on LibreOffice's print and kept a little low
+#: so that a wrapped paragraph is never cut; bold text holds fewer (xlsx.BOLD_TEXT_PER_WIDTH,
+#: which table headers are measured by too).
+CHARACTERS_PER_WIDTH = 1.35
+
+
+def row_height_for(style: str) -> float:
+    """The height in points of a one-line row in ``style``, tall enough for its font."""
+    theme = styles()
+    size: float = theme[style].get("font_size", theme["base"]["font_size"])
+    return round(size * LINE_HEIGHT_PER_POINT, 1)
+
+
+def wrapped_height(text: str, width: float, style: str) -> float:
+    """The height in points of a row whose cell ``width`` wide wraps ``text`` in ``style``."""
+    theme = styles()
+    look = {**theme["base"], **theme[style]}
+    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
+    # An indent takes about three characters' room.
+    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    font_size: float = look["font_size"]
+    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+
+
+def word_wrapped_height(text: str, width: float, style: str) -> float:
+    """As :func:`wrapped_height`, counting the lines as the spreadsheet wraps them, between words:
+    for cells whose text fills most of a line, where dividing by the characters a line holds
+    would count a line too few or too many."""
+    theme = styles()
+    look = {**theme["base"], **theme[style]}
+    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
+    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
+    lines = sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in text.split("\n"))
+    font_size: float = look["font_size"]
+    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+
+
+class SheetLayout:
+    """A cursor down one sheet: each method writes one element at ``row`` and moves past it."""
+
+    def __init__(self, book: Book, sheet: Worksheet, year: int, row: int = 0, col: int = 0,
+                 edition: int | None = None) -> None:
+        self.book = book
+        self.sheet = sheet
+        #: The snapshot year the workbook is built for: the cached value of year-following text.
+        self.year = year
+        #: The edition the workbook is built as, for text holding ``{edition}``.
+        self.edition = edition
+        self.row = row
+        self.col = col
+
+    def write_text(self, row: int, col: int, text: str, style: str) -> None:
+        """``text`` in one cell; text holding ``{year}`` or ``{edition}`` is a formula that follows them."""
+        if has_live_fields(text):
+            if "{edition}" in text and self.edition is None:
+                raise ValueError(f"{text!r} names the edition, but this layout was not given one")
+            write_formula(self.sheet, row, col, live_text_formula(text), self.book.formats[style],
+                          text.format(year=self.year, edition=self.edition))
+        else:
+            self.sheet.write_string(row, col, text, self.book.formats[style])
+
+    def _text(self, text: str, style: str, height: float | None = None) -> int:
+        """One line of ``style`` at the cursor."""
+        row = self.row
+        self.write_text(row, self.col, text, style)
+        if height is not None:
+            self.sheet.set_row(row, height)
+        self.row += 1
+        return row
+
+    def title(self, text: str) -> int:
+        """The sheet's title, in A1 by convention (screen readers and the accessibility check look there)."""
+        return self._text(text, "title", row_height_for("title"))
+
+    def subtitle(self, text: str) -> int:
+        return self._text(text, "subtitle", row_height_for("subtitle"))
+
+    def heading(self, text: str) -> int:
+        """A section heading."""
+        return self._text(text, "heading", row_height_for("heading"))
+
+    def note(self, text: str) -> int:
+        return self._text(text, "note")
+
+    def paragraph(self, text: str, width: float, style: str = "note") -> int:
+        """Text kept within ``width`` characters of column width (the printed page's): a longer
+        text goes on as many rows as it needs, split between words. Rows rather than one wrapped
+        cell, which would have to be merged across the columns; returns the row after it."""
+        theme = styles()
+        size = theme[style].get("font_size", theme["base"]["font_size"])
+        per_line = max(1, int(width * CHARACTERS_PER_WIDTH * theme["base"]["font_size"] / size))
+        height = row_height_for(style) if size > theme["base"]["font_size"] else None
+        for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
+            self._text(line, style, height)
+        return self.row
+
+    def notes(self, lines: Iterable[str] | str) -> int:
+        """Notes, one per row; returns the last row written (the cursor is past it)."""
+        last = self.row
+        for line in ([lines] if isinstance(lines, str) else lines):
+            last = self.note(line)
+        return last
+
+    def entry(self, label: str, text: str, width: str, label_width: str | None = None,
+              label_style: str = "label", text_style: str = "page_text") -> int:
+        """A label and, in the next column (``width`` of styles.toml's column widths), its text,
+        wrapped, on a row tall enough for both (``label_width``: the label's column, where it wraps)."""
+        row = self.row
+        self.write_text(row, self.col, label, label_style)
+        self.entry_text(row, text, width, text_style)
+        if label_width is not None:
+            self.sheet.set_row(row, max(wrapped_height(label, column_width(label_width), label_style),
+                                        wrapped_height(text, column_width(width), text_style)))
+        return row
+
+    def entry_text(self, row: int, text: str, width: str, style: str = "page_text") -> int:
+        """The text of an entry whose first column the caller wrote at ``row`` (an input, an
+        example, a link), wrapped in the next column; the cursor moves past the row."""
+        self.write_text(row, self.col + 1, text, style)
+        self.sheet.set_row(row, wrapped_height(text, column_width(width), style))
+        self.row = row + 1
+        return row
+
+    def link(self, target: str, text: str, description: str, width: str) -> int:
+        """A link to ``target`` (``Sheet!A1`` or a web address) and, beside it, what it leads to."""
+        row = self.row
+        address = target if "://" in target or target.startswith("mailto:") else f"internal:{target}"
+        self.sheet.write_url(row, self.col, address, self.book.formats["link"], text)
+        return self.entry_text(row, description, width)
+
+    def skip(self, rows: int = 1) -> int:
+        """Leave ``rows`` blank rows; returns the new cursor row."""
+        self.row += rows
+        return self.row
+
+
+def prose_page(book: Book, sheet: Worksheet, year: int, edition: int | None, title: str,
+               subtitle: str) -> SheetLayout:
+    """A page of prose (the Cover, the Notes): a label column and a wide text column, with the
+    title and subtitle written; returns the cursor below them."""
+    sheet.set_column(0, 0, column_width("page_label"))
+    sheet.set_column(1, 1, column_width("page_text"))
+    layout = SheetLayout(book, sheet, year, edition=edition)
+    layout.title(title)
+    layout.subtitle(subtitle)
+    layout.skip()
+    return layout
