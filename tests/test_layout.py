@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from helpers import open_workbook
-from workbook.writing.layout import SheetLayout, row_height_for, wrapped_height
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import row_height_for, wrapped_height
 from workbook.templates_loader import styles
 from workbook.writing.xlsx import Book, column_width
 
@@ -77,7 +78,7 @@ def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formu
     # for its lines loses the first of them: both printed so before header rows were measured.
     from openpyxl.utils import range_boundaries
 
-    from workbook.writing.xlsx import BOLD_TEXT_PER_WIDTH, TEXT_LINE_HEIGHT, header_lines
+    from workbook.writing.metrics import BOLD_TEXT_PER_WIDTH, LINE_HEIGHT, header_lines
 
     for sheet in default_formulas.worksheets:
         # A width is stored once for a run of columns (min to max); XlsxWriter adds about 0.7 of padding.
@@ -96,5 +97,5 @@ def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formu
                 longest = max(len(word) for word in header.split())
                 assert longest <= int(width * BOLD_TEXT_PER_WIDTH), (sheet.title, table.name, header, width)
                 # Less a point: a height is stored in whole pixels.
-                assert height is None or height >= header_lines(header, width) * TEXT_LINE_HEIGHT - 1, (
+                assert height is None or height >= header_lines(header, width) * LINE_HEIGHT - 1, (
                     sheet.title, table.name, header, height)

@@ -25,8 +25,8 @@ from workbook.writing.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_
 from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.writing.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, header_row_height, lines_height, row_height_for
+from workbook.writing.xlsx import (Book, column_width, print_setup, mark_small_values,
                                    string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
@@ -75,13 +75,13 @@ CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // 20 + 1
+CHART_ROWS = CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1
 #: The chart's helper cells (exports, imports, balance), right of the summary, outside the printed page.
 CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a header row of two lines.
-TWO_LINE_HEADER_HEIGHT = 2 * 13
+TWO_LINE_HEADER_HEIGHT = lines_height(2)
 #: Height in points of a summary row: its source or arithmetic wraps onto two lines.
-SUMMARY_ROW_HEIGHT = 13 * 2
+SUMMARY_ROW_HEIGHT = lines_height(2)
 
 #: Defined name of each (summary row, column) cell.
 NAMES = {

@@ -23,8 +23,8 @@ from workbook.writing.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EX
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
 from workbook.writing.charts import HouseChart
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, lines_height, row_height_for, table_text_lines
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour, number_format,
                                    print_setup, mark_small_values, string_literal, theme_colour, write_formula,
                                    write_table, write_value, year_title_formula)
 
@@ -76,9 +76,7 @@ FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
 CHART_COL = 0
 CHART_WIDTH, CHART_HEIGHT = 680, 440
 #: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: Points per line of a wrapped category label.
-LINE_HEIGHT = 13
+CHART_ROWS = CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90
@@ -334,8 +332,8 @@ def _header_style(key: str) -> str:
 def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
     """Give a row two lines where its category label wraps in the label column."""
     for index, label in enumerate(labels):
-        if len(str(label)) > column_width("category_label") * TEXT_PER_WIDTH:
-            sheet.set_row(first_row + index, 2 * LINE_HEIGHT)
+        if table_text_lines(str(label), column_width("category_label")) > 1:
+            sheet.set_row(first_row + index, lines_height(2))
 
 
 def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_col: int, code_col: int) -> None:

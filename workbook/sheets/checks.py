@@ -30,9 +30,9 @@ from workbook.writing.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PAR
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
+from workbook.writing.metrics import row_height_for, wrapped_row_height
 from workbook.writing.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
-                                   wrapped_row_height, write_formula, write_table, year_title_formula)
+                                   write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True

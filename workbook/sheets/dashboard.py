@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.writing import register
 from workbook.writing.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
 from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, column_pixels
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
@@ -43,8 +44,8 @@ GRID_COLUMNS = 9
 #: Width of a grid column in characters: nine fit an A4 landscape page at full size, so the
 #: tiles' small print stays at 8 pt on paper.
 GRID_WIDTH = 13
-#: Pixels of a grid column: XlsxWriter's width-to-pixel rule for Arial 10.
-GRID_PIXELS = int(GRID_WIDTH * 7 + 5)
+#: Pixels of a grid column.
+GRID_PIXELS = int(column_pixels(GRID_WIDTH))
 CHART_COLUMNS = 3
 #: The charts stand in two rows of three grid columns each: the top-ten states chart spans
 #: both rows on the left (ten bars, every state named); the balance and the trend are the
@@ -53,8 +54,6 @@ CHART_HEIGHT = 180
 PARTNERS_CHART_HEIGHT = 160
 #: Rows of the tiles and their heights in points: label (two lines), figure, comparison (two lines), source.
 TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 25))
-#: Default row height in pixels, to find the row below a chart.
-ROW_PIXELS = 20
 #: Columns, right of the printed page, of the balance and partner charts' helper cells.
 BALANCE_HELPER_COL = GRID_COLUMNS + 1
 BALANCE_NAMES = (
@@ -430,7 +429,7 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
 
 def _rows_under(height: int) -> int:
     """Default rows a chart of ``height`` pixels covers, the part row included."""
-    return -(-height // ROW_PIXELS)
+    return -(-height // DEFAULT_ROW_PIXELS)
 
 
 def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
@@ -497,7 +496,7 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
     top_ten.value_axis(words["top_ten_chart_axis"])
     top_ten.category_axis(reverse=True)
     # Down to the foot of the second row's charts: ten bars, each state named.
-    top_ten_height = (second_title_row + 1 - chart_row) * ROW_PIXELS + PARTNERS_CHART_HEIGHT
+    top_ten_height = (second_title_row + 1 - chart_row) * DEFAULT_ROW_PIXELS + PARTNERS_CHART_HEIGHT
     top_ten.place(sheet, chart_row, 0, width=width, height=top_ten_height,
                   description=words["top_ten_chart_description"])
 

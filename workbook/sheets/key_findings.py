@@ -19,7 +19,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.writing import register
-from workbook.writing.layout import SheetLayout, word_wrapped_height
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import word_wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.dashboard import ranked_states

@@ -14,7 +14,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook import __version__
 from workbook.writing import register
-from workbook.writing.layout import SheetLayout, prose_page, wrapped_height
+from workbook.writing.layout import SheetLayout, prose_page
+from workbook.writing.metrics import wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
 from workbook.sheets.partial_years import partial_years_covers

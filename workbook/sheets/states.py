@@ -18,7 +18,7 @@ from workbook.writing.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPS
                                        TECH_EXPORTS_US_PREVIOUS)
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.writing.layout import row_height_for
+from workbook.writing.metrics import row_height_for
 from workbook.writing.xlsx import (Book, TableColumn, print_setup, mark_small_values, theme_colour, write_formula,
                                    write_table, write_units_row, year_title_formula)
 

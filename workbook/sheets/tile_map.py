@@ -21,6 +21,7 @@ from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
 from workbook.writing.register import STATE_SUMMARY
 from workbook.templates_loader import Wording, templates_folder, wording
+from workbook.writing.metrics import column_pixels, pixels_to_points
 from workbook.writing.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup,
                                    string_literal, write_formula, year_title_formula)
 
@@ -98,8 +99,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
 
 def _tile_height(width_characters: float) -> float:
-    """Row height in points for a tile ``width_characters`` wide (7 pixels a character, 0.75 points a pixel)."""
-    width_points = (width_characters * 7 + 5) * 0.75
+    """Row height in points for a tile ``width_characters`` wide."""
+    width_points = pixels_to_points(column_pixels(width_characters))
     return round(width_points * TILE_HEIGHT_RATIO)
 
 

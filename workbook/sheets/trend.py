@@ -23,8 +23,8 @@ from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_
 from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, header_row_height, row_height_for
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, number_format,
                                    print_setup, mark_small_values, string_literal, theme_colour, write_formula,
                                    write_table)
 
@@ -51,8 +51,6 @@ def year_column_width() -> float:
 #: The line chart sits beside the U.S. table, clear of its columns; the state table starts below it.
 CHART_COL = len(US_LOOK) + 1
 CHART_WIDTH, CHART_HEIGHT = 560, 300
-#: Default row height in pixels, to find the first row below the chart.
-ROW_PIXELS = 20
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -71,7 +69,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.set_row(row, row_height_for(style))
     _chart(book, sheet, words, figures, model.year, us_first, us_last)
 
-    states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
+    states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1)
     sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
     sheet.set_row(states_heading_row, row_height_for("heading"))
     header_row = states_heading_row + 1

@@ -18,57 +18,14 @@ and charts go::
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Iterable
 
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import styles
-from workbook.writing.xlsx import (BOLD_TEXT_PER_WIDTH, Book, column_width, has_live_fields, live_text_formula,
-                                   write_formula)
-
-#: Points of row height per point of font size: a line of text with room above and below it.
-LINE_HEIGHT_PER_POINT = 1.5
-#: Points of row height per point of font size for each line of wrapped text.
-WRAPPED_LINE_PER_POINT = 1.3
-#: Characters of proportional text that one unit of column width holds (widths count digits,
-#: which are wider than most letters), measured on LibreOffice's print and kept a little low
-#: so that a wrapped paragraph is never cut; bold text holds fewer (xlsx.BOLD_TEXT_PER_WIDTH,
-#: which table headers are measured by too).
-CHARACTERS_PER_WIDTH = 1.35
-
-
-def row_height_for(style: str) -> float:
-    """The height in points of a one-line row in ``style``, tall enough for its font."""
-    theme = styles()
-    size: float = theme[style].get("font_size", theme["base"]["font_size"])
-    return round(size * LINE_HEIGHT_PER_POINT, 1)
-
-
-def wrapped_height(text: str, width: float, style: str) -> float:
-    """The height in points of a row whose cell ``width`` wide wraps ``text`` in ``style``."""
-    theme = styles()
-    look = {**theme["base"], **theme[style]}
-    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
-    # An indent takes about three characters' room.
-    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
-    lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-    font_size: float = look["font_size"]
-    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
-
-
-def word_wrapped_height(text: str, width: float, style: str) -> float:
-    """As :func:`wrapped_height`, counting the lines as the spreadsheet wraps them, between words:
-    for cells whose text fills most of a line, where dividing by the characters a line holds
-    would count a line too few or too many."""
-    theme = styles()
-    look = {**theme["base"], **theme[style]}
-    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
-    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
-    lines = sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in text.split("\n"))
-    font_size: float = look["font_size"]
-    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+from workbook.writing.metrics import paragraph_characters_per_line, row_height_for, wrapped_height
+from workbook.writing.xlsx import Book, column_width, has_live_fields, live_text_formula, write_formula
 
 
 class SheetLayout:
@@ -124,7 +81,7 @@ class SheetLayout:
         cell, which would have to be merged across the columns; returns the row after it."""
         theme = styles()
         size = theme[style].get("font_size", theme["base"]["font_size"])
-        per_line = max(1, int(width * CHARACTERS_PER_WIDTH * theme["base"]["font_size"] / size))
+        per_line = paragraph_characters_per_line(width, style)
         height = row_height_for(style) if size > theme["base"]["font_size"] else None
         for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
             self._text(line, style, height)

@@ -26,6 +26,7 @@ from workbook.writing import register
 from workbook.errors import FormatLimitError
 from workbook.writing.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.writing.formula_names import check_workbook_references
+from workbook.writing.metrics import header_row_height
 from workbook.writing.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                   MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
@@ -493,50 +494,6 @@ def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style: For
 
 
 # ---------------------------------------------------------------- tables
-
-#: Height in points of a table's header row: three lines of wrapped text.
-HEADER_ROW_HEIGHT = 40
-#: Height in points of one line of 10-point text in a row.
-TEXT_LINE_HEIGHT = 13
-#: Characters of text a unit of column width holds: widths count digits, and
-#: Arial's average letter is narrower than a digit (kept low, so that a line is never lost).
-TEXT_PER_WIDTH = 1.2
-#: Characters of bold text a unit of column width holds (bold letters are wider): headers,
-#: and bold paragraphs of the layout.
-BOLD_TEXT_PER_WIDTH = 1.15
-
-
-def header_lines(text: str, width: float) -> int:
-    """Lines a bold header takes in a column ``width`` wide, wrapped between words as the
-    spreadsheet wraps it; a word longer than a line counts as the lines it is broken into."""
-    per_line = max(1, int(width * BOLD_TEXT_PER_WIDTH))
-    lines, used = 0, per_line
-    for word in text.split():
-        if used + 1 + len(word) <= per_line:
-            used += 1 + len(word)
-            continue
-        broken = math.ceil(len(word) / per_line)
-        lines += broken
-        used = len(word) - (broken - 1) * per_line
-    return max(lines, 1)
-
-
-def header_row_height(headers: Sequence[tuple[str, float]]) -> float:
-    """A table's header row, as (header, column width) pairs: three lines at least, more where a
-    header wraps onto more."""
-    lines = max((header_lines(header, width) for header, width in headers), default=1)
-    return max(HEADER_ROW_HEIGHT, lines * TEXT_LINE_HEIGHT + 1)
-
-
-def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> float:
-    """The height of a row whose cells wrap text: enough lines for the longest, as (text, column width) pairs.
-
-    Set explicitly: LibreOffice keeps a row's height as the file gives it, so a row left
-    at the default would show one line of a wrapped cell over the next row.
-    """
-    lines = max((math.ceil(len(text) / (width * TEXT_PER_WIDTH)) for text, width in cells if text), default=1)
-    return max(lines, 1) * TEXT_LINE_HEIGHT
-
 
 @dataclass(frozen=True)
 class TableColumn:
