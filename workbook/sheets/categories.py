@@ -21,10 +21,10 @@ from workbook.writing.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EX
                                        LARGEST_CATEGORIES, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY,
                                        TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
-from workbook.writing.charts import HouseChart
+from workbook.writing.charts import HouseChart, data_label_format
 from workbook.templates_loader import Wording, wording
 from workbook.writing.metrics import DEFAULT_ROW_PIXELS, lines_height, row_height_for, table_text_lines
-from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour, number_format,
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour, 
                                    print_setup, mark_small_values, string_literal, theme_colour, write_formula,
                                    write_table, write_value, year_title_formula)
 
@@ -360,7 +360,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     exports_col = list(LARGEST_LOOK).index("exports")
     others_col, tech_col = helper_col, helper_col + 1
     largest = model.figures(category_figures).largest.set_index("rank")
-    helper_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
+    helper_style = book.style_variant("usd_billions", num_format=data_label_format(),
                                       font_color=theme_colour("muted_text"))
     for col, key in ((others_col, "chart_others_header"), (tech_col, "chart_tech_header")):
         sheet.write_string(first - 1, col, words[key], book.formats["header"])
@@ -379,7 +379,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     categories = [name, first, label_col, last, label_col]
     # The two series share each bar's place: a category's bar is one or the other, the other is 0,
     # and a zero is not labelled.
-    label_format = _zero_hidden(number_format("usd_billions"))
+    label_format = data_label_format()
     chart.add_series([name, first - 1, others_col], categories, [name, first, others_col, last, others_col],
                      labels=True, label_format=label_format, overlap=100, gap=60)
     chart.add_series([name, first - 1, tech_col], categories, [name, first, tech_col, last, tech_col],
@@ -389,9 +389,3 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     chart.legend()
     chart.place(sheet, anchor_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
                 description=words["chart_description"])
-
-
-def _zero_hidden(num_format: str) -> str:
-    """A number format that shows nothing for zero: positive;negative;zero."""
-    positive = num_format.split(";")[0]
-    return f'{positive};-{positive};""'

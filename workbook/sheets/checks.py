@@ -9,7 +9,6 @@ at once, in Excel and in LibreOffice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from string import Formatter
 from typing import Any, cast
 
 from xlsxwriter.worksheet import Worksheet
@@ -31,8 +30,8 @@ from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
 from workbook.writing.metrics import row_height_for, wrapped_row_height
-from workbook.writing.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
-                                   write_formula, write_table, year_title_formula)
+from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, column_width, print_setup, mark_small_values,
+                                   string_literal, text_formula, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
 SUMMARISES_OTHERS = True
@@ -140,13 +139,8 @@ def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[s
         "other_year": statuses.count(wording("published")["not_published"]),
     }
     template = words["summary"]
-    parts = []
-    for literal, field, _, _ in Formatter().parse(template):
-        if literal:
-            parts.append(string_literal(literal))
-        if field is not None:
-            parts.append(formulas[field])
-    write_formula(sheet, SUMMARY_ROW, 0, "&".join(parts), book.formats["label"], template.format(**values))
+    write_formula(sheet, SUMMARY_ROW, 0, text_formula(template, formulas), book.formats["label"],
+                  template.format(**values))
 
 
 def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> Comparison:
@@ -334,7 +328,5 @@ def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
 
 def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
     words = wording(WORDING)
-    for status, style in ((words["matches"], "rule_ok"), (words["holds"], "rule_ok"),
-                          (words["differs"], "rule_bad"), (words["broken"], "rule_bad")):
-        sheet.conditional_format(first, col, last, col, {
-            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
+    colour_statuses(book, sheet, first, last, col, ((words["matches"], "rule_ok"), (words["holds"], "rule_ok"),
+                                                    (words["differs"], "rule_bad"), (words["broken"], "rule_bad")))

@@ -23,8 +23,8 @@ from workbook.model.findings import check_status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
-from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
-                                    year_phrase)
+from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose, fill, joined, literal, percent,
+                                    text_of, whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
                                        TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
@@ -266,13 +266,13 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
     total_imports, total_balance = value(TECH_TOTAL_IMPORTS), value(TECH_TOTAL_BALANCE)
     with_services_imports = choose(
         f"ISNUMBER({TECH_TOTAL_IMPORTS})", not isinstance(total_imports, str),
-        fill(said["with_services_imports"], value=billions(TECH_TOTAL_IMPORTS, _number(total_imports))),
+        fill(said["with_services_imports"], value=billions(TECH_TOTAL_IMPORTS, amount_of(total_imports))),
         fill(said["with_services_missing"], year=year))
     with_services_balance = choose(
         f"ISNUMBER({TECH_TOTAL_BALANCE})", not isinstance(total_balance, str),
         fill(said["with_services_balance"],
-             sign=choose(f"{TECH_TOTAL_BALANCE}<0", _number(total_balance) < 0, literal(said["minus"]), literal("")),
-             value=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+             sign=choose(f"{TECH_TOTAL_BALANCE}<0", amount_of(total_balance) < 0, literal(said["minus"]), literal("")),
+             value=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
         fill(said["with_services_missing"], year=year))
 
     semis, semis_growth = "semiconductor_exports", "semiconductor_exports_growth"
@@ -283,14 +283,14 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", isinstance(growth_value, str),
         fill(said["growth_missing"], year=year),
         fill(said["growth"],
-             direction=choose(f"{growth_sum}<0", _number(growth_value) < 0, literal(said["down"]), literal(said["up"])),
-             pct=percent(growth_sum, _number(growth_value))))
+             direction=choose(f"{growth_sum}<0", amount_of(growth_value) < 0, literal(said["down"]), literal(said["up"])),
+             pct=percent(growth_sum, amount_of(growth_value))))
 
     jobs_year, jobs_value = headline_published(model, JOBS, True)
     jobs_sum = f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(JOBS, jobs_year_cell)})"
 
     def billions_text(formula: str, amount: object) -> Phrase:
-        return joined(literal("$"), billions(formula, _number(amount)), literal("B"))
+        return joined(literal("$"), billions(formula, amount_of(amount)), literal("B"))
 
     services_published = published_figure(model, "tech_services_trade_balance", model.year)
     rank_published = published_figure(model, "tech_products_exports_rank", model.year)
@@ -314,14 +314,14 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
          no_figure if isinstance(semis_value, str) else semis_value, "usd_billions", semis_compare),
         ("rank", TECH_CATEGORY_RANK_US, value(TECH_CATEGORY_RANK_US), "rank_figure",
          _release(model, said, "tech_products_exports_rank",
-                  whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), _number(rank_published)),
+                  whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), amount_of(rank_published)),
                   year, differs_key="rank_compare_differs")),
         ("over_threshold", STATES_OVER_THRESHOLD, states.states_over_threshold, "count",
          _release(model, said, "states_tech_exports_over_1b",
-                  whole(published_sum("states_tech_exports_over_1b", SNAPSHOT_YEAR), _number(over_published)), year)),
+                  whole(published_sum("states_tech_exports_over_1b", SNAPSHOT_YEAR), amount_of(over_published)), year)),
         ("leading", STATES_TECH_LEADING, states.states_tech_leading, "count",
          _release(model, said, "states_tech_leading",
-                  whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), _number(leading_published)), year)),
+                  whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), amount_of(leading_published)), year)),
         ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
          no_figure if isinstance(jobs_value, str) else jobs_value, "count",
          choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
@@ -338,10 +338,6 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         write_formula(sheet, row + 1, col, formula, book.style_variant("tile_figure", num_format=num_format), cached)
         write_formula(sheet, row + 2, col, compare.formula, formats["tile_compare"], compare.text)
         sheet.write_string(row + 3, col, tile["source"], formats["tile_source"])
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _release(model: SnapshotModel, said: Wording, figure: str, published: Phrase, year: Phrase,
@@ -414,9 +410,9 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
         goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
         total=choose(f"ISNUMBER({TECH_TOTAL_BALANCE})", has_total,
                      fill(said["total"],
-                          total_kind=choose(f"{TECH_TOTAL_BALANCE}<0", has_total and _number(total_balance) < 0,
+                          total_kind=choose(f"{TECH_TOTAL_BALANCE}<0", has_total and amount_of(total_balance) < 0,
                                             literal(said["deficit"]), literal(said["surplus"])),
-                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+                          total_balance=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
                      fill(said["total_missing"], year=year)))
 
     sentences = {"exports": exports, "leaders": leaders, "states": states_sentence, "balance": balance}

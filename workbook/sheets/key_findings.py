@@ -27,15 +27,15 @@ from workbook.model.dashboard import ranked_states
 from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures, published_quote)
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
-from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole,
-                                    year_phrase)
+from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose, fill, literal, percent, text_of,
+                                    whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
                                        TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
                                        TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, TableColumn, string_literal, write_formula, write_table
+from workbook.writing.xlsx import Book, TableColumn, colour_statuses, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
 SUMMARISES_OTHERS = True
@@ -114,7 +114,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         # As tall as the cell whose text wraps onto most lines: no empty lines under the text.
         sheet.set_row(first + index, max(word_wrapped_height(str(rows[key][index]), width, LOOK[key][0])
                                          for key, (_, width) in LOOK.items() if key in ("finding", "draft", "published")))
-    _colour_statuses(book, sheet, first, last, list(LOOK).index("status"))
+    checks = wording("checks")
+    colour_statuses(book, sheet, first, last, list(LOOK).index("status"),
+                    ((checks["matches"], "rule_ok"), (checks["differs"], "rule_bad")))
 
     layout.row = last + 2
     notes_last = layout.notes(words["notes"])
@@ -125,13 +127,6 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     sheet.repeat_rows(header_row)
     sheet.fit_to_pages(1, 0)
-
-
-def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
-    checks = wording("checks")
-    for status, style in ((checks["matches"], "rule_ok"), (checks["differs"], "rule_bad")):
-        sheet.conditional_format(first, col, last, col, {
-            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
 
 
 # ---------------------------------------------------------------- helper cells
@@ -345,16 +340,16 @@ def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers)
         goods_kind=_kind(TECH_GOODS_BALANCE, goods_balance, said),
         goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
         total=choose(f"AND(ISNUMBER({TECH_TOTAL_IMPORTS}),ISNUMBER({TECH_TOTAL_BALANCE}))", has_total,
-                     fill(said["total"], total_imports=billions(TECH_TOTAL_IMPORTS, _number(total_imports)),
-                          total_kind=_kind(TECH_TOTAL_BALANCE, _number(total_balance), said),
-                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+                     fill(said["total"], total_imports=billions(TECH_TOTAL_IMPORTS, amount_of(total_imports)),
+                          total_kind=_kind(TECH_TOTAL_BALANCE, amount_of(total_balance), said),
+                          total_balance=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
                      fill(said["total_missing"], year=year)))
 
     services_balance = value(TECH_SERVICES_BALANCE)
     has_services = not isinstance(services_balance, str)
     services = choose(f"ISNUMBER({TECH_SERVICES_BALANCE})", has_services,
-                      fill(said["services"], kind=_kind(TECH_SERVICES_BALANCE, _number(services_balance), said),
-                           value=billions(TECH_SERVICES_BALANCE, _number(services_balance))),
+                      fill(said["services"], kind=_kind(TECH_SERVICES_BALANCE, amount_of(services_balance), said),
+                           value=billions(TECH_SERVICES_BALANCE, amount_of(services_balance))),
                       fill(said["services_missing"], year=year))
 
     def destinations(flow: str) -> Phrase:
@@ -372,10 +367,6 @@ def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers)
 def _kind(name: str, amount: float, said: Wording) -> Phrase:
     """"deficit" or "surplus", by the sign of a balance."""
     return choose(f"{name}<0", amount < 0, literal(said["deficit"]), literal(said["surplus"]))
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _joined_list(items: list[str], words: Wording) -> str:

@@ -8,8 +8,6 @@ a rule that follows the SnapshotYear input.
 
 from __future__ import annotations
 
-from string import Formatter
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
@@ -25,7 +23,7 @@ from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.writing.metrics import DEFAULT_ROW_PIXELS, header_row_height, row_height_for
 from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, number_format,
-                                   print_setup, mark_small_values, string_literal, theme_colour, write_formula,
+                                   print_setup, mark_small_values, text_formula, theme_colour, write_formula,
                                    write_table)
 
 WORDING = "trend"
@@ -62,7 +60,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     us_first, us_last = _us_table(book, sheet, figures, words, wide_table(model, CENSUS_EXPORTS))
     year_cells = {"first": xl_rowcol_to_cell(us_first, CODE_COL), "last": xl_rowcol_to_cell(us_last, CODE_COL)}
     first_year, last_year = figures.years[0], figures.years[-1]
-    write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
+    write_formula(sheet, TITLE_ROW, 0, text_formula(words["title"], year_cells), formats["title"],
                   words["title"].format(first=first_year, last=last_year))
     sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
     for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (US_HEADING_ROW, "heading")):
@@ -90,17 +88,6 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # The report prints the figures and leaves the sparklines to the workbook: LibreOffice 7.4
     # prints them off their rows, each over two to four rows of other states.
     print_setup(sheet, notes_row, sparkline_col - len(TECH_ROW_KEYS) - 1, repeat_row=header_row)
-
-
-def _text_formula(template: str, cells: dict[str, str]) -> str:
-    """A text with ``{field}`` placeholders as a formula joining its words and the cells named."""
-    parts = []
-    for literal, field, _, _ in Formatter().parse(template):
-        if literal:
-            parts.append(string_literal(literal))
-        if field is not None:
-            parts.append(cells[field])
-    return "&".join(parts)
 
 
 # ---------------------------------------------------------------- United States

@@ -105,7 +105,8 @@ def table_text_lines(text: str, width: float) -> int:
 
 
 def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> float:
-    """The height of a table's row whose cells wrap text: enough lines for the longest, as (text, column width) pairs."""
+    """The height of a table's row whose cells wrap text: enough lines for the longest, as (text, column
+    width) pairs."""
     lines = max((table_text_lines(text, width) for text, width in cells if text), default=1)
     return lines_height(max(lines, 1))
 

@@ -10,12 +10,13 @@ import functools
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from string import Formatter
+from typing import Any, Literal, TypeVar
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -31,6 +32,9 @@ from workbook.writing.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                   MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
 from workbook.templates_loader import styles, wording
+
+#: A piece of a filled template: a formula, or a phrase of prose.
+Part = TypeVar("Part")
 
 #: XlsxWriter's options for a table, a format, a chart, a rule: a dict of its named properties.
 Options = dict[str, Any]
@@ -367,6 +371,15 @@ def mark_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: i
                 "type": "formula", "criteria": f"=AND({condition})", "format": book.workbook.add_format(properties)})
 
 
+def colour_statuses(book: Book, sheet: Worksheet, first_row: int, last_row: int, col: int,
+                    status_styles: Sequence[tuple[str, str]]) -> None:
+    """Colour a column of status words (a check's "Matches", "Differs"): each (word, style) of
+    ``status_styles`` a rule, in that order, so that the colour follows the formula's word."""
+    for status, style in status_styles:
+        sheet.conditional_format(first_row, col, last_row, col, {
+            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
+
+
 def _plain_number(number: float) -> str:
     """A number as a formula writes it: plain decimals, never 1e-06 (which Excel never writes)."""
     text = f"{number:.15f}".rstrip("0").rstrip(".")
@@ -468,11 +481,25 @@ def has_live_fields(text: str) -> bool:
 
 def live_text_formula(text: str) -> str:
     """Text with ``{year}`` or ``{edition}`` in it as a formula that follows those cells."""
-    pieces = _LIVE_FIELD.split(text)
-    # split() alternates literal text and field names: even positions text, odd ones names.
-    parts = [LIVE_FIELDS[piece] if index % 2 else string_literal(piece)
-             for index, piece in enumerate(pieces) if index % 2 or piece]
-    return "&".join(parts)
+    return text_formula(text, LIVE_FIELDS)
+
+
+def template_parts(template: str, fields: Mapping[str, Part], literal: Callable[[str], Part]) -> list[Part]:
+    """A wording template's pieces in order: its words as ``literal`` makes them, each ``{field}``
+    as ``fields`` gives it (a formula, a phrase); empty words are left out. The one filler of
+    templates: every text formula with placeholders is made from these pieces."""
+    parts = []
+    for words, field_name, _, _ in Formatter().parse(template):
+        if words:
+            parts.append(literal(words))
+        if field_name is not None:
+            parts.append(fields[field_name])
+    return parts
+
+
+def text_formula(template: str, fields: Mapping[str, str]) -> str:
+    """A text with ``{field}`` placeholders as a formula joining its words and the formulas ``fields`` gives."""
+    return "&".join(template_parts(template, fields, string_literal))
 
 
 def year_title_formula(title: str) -> str:
