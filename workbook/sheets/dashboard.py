@@ -34,7 +34,7 @@ from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES
 from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
 from workbook.sheets.key_findings import status_from_checks
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, number_format, string_literal, write_formula, write_value
+from workbook.writing.xlsx import Book, number_format, print_setup, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
 SUMMARISES_OTHERS = True
@@ -102,12 +102,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _charts(book, sheet, model, words, charts_title_row, partners_title_row, data)
     _partners_charts(book, sheet, model, words, partners_title_row, data)
 
-    sheet.print_area(0, 0, notes_last, GRID_COLUMNS - 1)
-    sheet.set_landscape()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.center_horizontally()
     # The Dashboard is one page: its charts are never cut.
-    sheet.fit_to_pages(1, 1)
+    print_setup(sheet, notes_last, GRID_COLUMNS - 1, one_page=True, centred=True)
 
 
 # ---------------------------------------------------------------- the figures behind the charts

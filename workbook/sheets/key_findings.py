@@ -35,7 +35,7 @@ from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES
                                        TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, TableColumn, colour_statuses, string_literal, write_formula, write_table
+from workbook.writing.xlsx import Book, TableColumn, colour_statuses, print_setup, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
 SUMMARISES_OTHERS = True
@@ -122,11 +122,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     notes_last = layout.notes(words["notes"])
     helpers.write()
 
-    sheet.print_area(0, 0, notes_last, len(LOOK) - 1)
-    sheet.set_landscape()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.repeat_rows(header_row)
-    sheet.fit_to_pages(1, 0)
+    print_setup(sheet, notes_last, len(LOOK) - 1, repeat_row=header_row)
 
 
 # ---------------------------------------------------------------- helper cells

@@ -93,9 +93,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     notes_row = legend_row + 2
     sheet.write_string(notes_row, 0, words["legend_note"], formats["note"])
     sheet.write_string(notes_row + 1, 0, words["notes"], formats["note"])
-    print_setup(sheet, notes_row + 1, figures.cols - 1)
-    sheet.fit_to_pages(1, 1)
-    sheet.center_horizontally()
+    print_setup(sheet, notes_row + 1, figures.cols - 1, one_page=True, centred=True)
 
 
 def _tile_height(width_characters: float) -> float:

@@ -31,7 +31,7 @@ from workbook.writing.metrics import header_row_height
 from workbook.writing.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                   MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
-from workbook.templates_loader import styles, wording
+from workbook.templates_loader import STYLE_SECTIONS_NOT_CELL_STYLES, styles, wording
 
 #: A piece of a filled template: a formula, or a phrase of prose.
 Part = TypeVar("Part")
@@ -335,7 +335,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict[str, Format]:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "accessibility", "column_widths", "base", "chart", "small_values"}
+    skip = STYLE_SECTIONS_NOT_CELL_STYLES | {"base"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -621,10 +621,10 @@ def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Form
                         f"{value!r} is neither text nor a number")
 
 
-#: Page margins in inches: narrow, so that a page holds more of a sheet at a readable size,
-#: with room at the foot for the footer that names the sheet and page.
-PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
-FOOTER_MARGIN = 0.25
+def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
+    """The margins in inches of a printed page of the report, or of prose (styles.toml's [page_margins])."""
+    margins: dict[str, float] = styles()["page_margins"][page]
+    return margins
 
 
 def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[int, int]:
@@ -643,11 +643,14 @@ def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[in
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
                 landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
                 repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
-                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = ()) -> None:
+                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = (), one_page: bool = False,
+                centred: bool = False, margins: Literal["report", "prose"] = "report") -> None:
     """Print area (holding every chart inserted so far), orientation, margins and scale; header rows
     (and row labels) repeated on every page. Call it once the sheet's columns and charts are in place.
 
-    By default a sheet prints one page wide, at whatever size that takes. A sheet too
+    By default a sheet prints one page wide, at whatever size that takes; ``one_page`` keeps
+    it to one page, wide and tall (``centred`` across it), for a sheet that is read, or sent, as
+    a page of its own. A sheet too
     wide to print one page wide at a readable size gives a ``scale`` (percent) instead,
     with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
     repeated on each; ``row_breaks`` start a page at those rows.
@@ -658,9 +661,11 @@ def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int 
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.set_margins(**PRINT_MARGINS)
+    sheet.set_margins(**page_margins(margins))
+    if centred:
+        sheet.center_horizontally()
     if scale is None:
-        sheet.fit_to_pages(1, 0)
+        sheet.fit_to_pages(1, 1 if one_page else 0)
     else:
         sheet.set_print_scale(scale)
     if repeat_rows is not None:
