@@ -30,6 +30,8 @@ from workbook.writing.xlsx import (Book, column_width, print_setup, mark_small_v
                                    string_literal, write_formula, write_value, year_title_formula)
 
 WORDING = "balance"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 TITLE_ROW, SUBTITLE_ROW = 0, 1
 SUMMARY_HEADING_ROW, SUMMARY_HEADER_ROW = 3, 4

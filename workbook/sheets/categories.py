@@ -29,6 +29,8 @@ from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour,
                                    write_table, write_value, year_title_formula)
 
 WORDING = "categories"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 # The matrix comes first, right under the title, so that its 53 rows print on one page
 # (two pages wide); the U.S. summary opens the page of national totals after it.

@@ -34,6 +34,7 @@ from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, column_wi
                                    string_literal, text_formula, write_formula, write_table, year_title_formula)
 
 WORDING = "checks"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 PUBLISHED_TABLE = PUBLISHED_CHECKS.name
 IDENTITY_TABLE = IDENTITY_CHECKS.name

@@ -37,6 +37,7 @@ from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, number_format, print_setup, string_literal, write_formula, write_value
 
 WORDING = "dashboard"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 
 #: The page is a grid of equal columns: a tile a column, a chart three.

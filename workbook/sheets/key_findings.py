@@ -38,6 +38,7 @@ from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, TableColumn, colour_statuses, print_setup, string_literal, write_formula, write_table
 
 WORDING = "key_findings"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 
 #: Style and width (characters) of each column of the findings table, by wording key.
@@ -370,4 +371,3 @@ def _joined_list(items: list[str], words: Wording) -> str:
     if len(items) <= 1:
         return "".join(items)
     return str(words["list_separator"]).join(items[:-1]) + str(words["list_last_separator"]) + items[-1]
-

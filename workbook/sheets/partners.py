@@ -25,6 +25,8 @@ from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_crit
                                    mark_small_values, write_formula, write_table, year_title_formula)
 
 WORDING = "partners"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 TABLE = register.PARTNERS.name
 #: Summary values sit right of their labels, which overflow into the empty cells between.
 SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3

@@ -118,6 +118,8 @@ def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
 
 
 WORDING = "states"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:

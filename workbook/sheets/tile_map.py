@@ -26,6 +26,8 @@ from workbook.writing.xlsx import (Book, column_width, fill_colour, font_colour,
                                    string_literal, write_formula, year_title_formula)
 
 WORDING = "map"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 TITLE_ROW, SUBTITLE_ROW, POSITIONING_ROW = 0, 1, 2
 GRID_FIRST_ROW = 4

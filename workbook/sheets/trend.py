@@ -27,6 +27,8 @@ from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns
                                    write_table)
 
 WORDING = "trend"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
 US_HEADER_ROW = US_HEADING_ROW + 1
