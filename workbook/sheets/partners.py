@@ -29,7 +29,7 @@ WORDING = "partners"
 SUMMARISES_OTHERS = False
 TABLE = register.PARTNERS.name
 #: Summary values sit right of their labels, which overflow into the empty cells between.
-SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3
+SUMMARY_VALUE_COL = 3
 #: (defined name, wording key, model attribute) of the totals over all partner countries.
 SUMMARY = (
     (register.TECH_EXPORTS_NATIONAL, "exports", "world_exports"),
@@ -155,15 +155,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["summary_heading"])
     summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
-        row = layout.row
-        sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
-        style = "billions_2"
-        cell_format = formats[style]
-        write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], cell_format, getattr(figures, attribute))
-
-        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
-        book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
-        layout.skip()
+        layout.named_figure(name, words["summary_rows"][key], summary_formulas[key], getattr(figures, attribute),
+                            "billions_2", SUMMARY_VALUE_COL)
     layout.skip()
 
     layout.heading(words["table_heading"])

@@ -19,13 +19,17 @@ and charts go::
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import styles
 from workbook.writing.metrics import paragraph_characters_per_line, row_height_for, wrapped_height
-from workbook.writing.xlsx import Book, column_width, has_live_fields, live_text_formula, write_formula
+from workbook.writing.xlsx import (Book, column_width, has_live_fields, live_text_formula, mark_small_values,
+                                   write_formula, write_units_row)
+
+#: The styles of the lines that stand out (a title, a subtitle, a heading): their rows are as tall as their font.
+_SIZED_STYLES = ("title", "subtitle", "heading")
 
 
 class SheetLayout:
@@ -61,6 +65,17 @@ class SheetLayout:
         self.row += 1
         return row
 
+    def live_line(self, formula: str, text: str, style: str = "note") -> int:
+        """One line of ``style`` whose text ``formula`` gives (``text``: what it gives for the build's
+        figures), for text that follows cells other than the year's; a title, subtitle or heading
+        row is as tall as its font."""
+        row = self.row
+        write_formula(self.sheet, row, self.col, formula, self.book.formats[style], text)
+        if style in _SIZED_STYLES:
+            self.sheet.set_row(row, row_height_for(style))
+        self.row += 1
+        return row
+
     def title(self, text: str) -> int:
         """The sheet's title, in A1 by convention (screen readers and the accessibility check look there)."""
         return self._text(text, "title", row_height_for("title"))
@@ -74,6 +89,25 @@ class SheetLayout:
 
     def note(self, text: str) -> int:
         return self._text(text, "note")
+
+    def named_figure(self, name: str, label: str, formula: str, value: object, style: str, value_col: int) -> int:
+        """A summary's figure: its label, and in ``value_col`` (past the label, which overflows into the
+        empty cells between) its formula in ``style``, small values marked, defined as ``name``."""
+        row = self.row
+        self.write_text(row, self.col, label, "label")
+        write_formula(self.sheet, row, value_col, formula, self.book.formats[style], value)
+        mark_small_values(self.book, self.sheet, row, value_col, row, value_col, style)
+        self.book.define_name(name, self.sheet, row, value_col, label)
+        self.row += 1
+        return row
+
+    def units(self, units: Sequence[str | None]) -> int:
+        """The row above a table's header that names each column's unit (None: none)."""
+        row = self.row
+        write_units_row(self.book, self.sheet, row, self.col, units)
+        self.sheet.set_row(row, row_height_for("units"))
+        self.row += 1
+        return row
 
     def paragraph(self, text: str, width: float, style: str = "note") -> int:
         """Text kept within ``width`` characters of column width (the printed page's): a longer
