@@ -155,6 +155,14 @@ class SheetLayout:
         self.sheet.write_url(row, self.col, address, self.book.formats["link"], text)
         return self.entry_text(row, description, width)
 
+    def reach(self, row: int) -> int:
+        """Check that the cursor stands at ``row``, a place planned before the text above it was
+        written (a table whose cells formulas elsewhere on the sheet name); returns it."""
+        if self.row != row:
+            raise ValueError(f"sheet {self.sheet.get_name()!r}: the text above row {row + 1} takes "
+                             f"{self.row - row:+} rows more than its plan")
+        return row
+
     def skip(self, rows: int = 1) -> int:
         """Leave ``rows`` blank rows; returns the new cursor row."""
         self.row += rows
