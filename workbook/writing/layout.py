@@ -56,8 +56,8 @@ class SheetLayout:
         else:
             self.sheet.write_string(row, col, text, self.book.formats[style])
 
-    def _text(self, text: str, style: str, height: float | None = None) -> int:
-        """One line of ``style`` at the cursor."""
+    def line(self, text: str, style: str, height: float | None = None) -> int:
+        """One line of ``style`` at the cursor, on a row ``height`` points tall (None: the sheet's default)."""
         row = self.row
         self.write_text(row, self.col, text, style)
         if height is not None:
@@ -78,17 +78,17 @@ class SheetLayout:
 
     def title(self, text: str) -> int:
         """The sheet's title, in A1 by convention (screen readers and the accessibility check look there)."""
-        return self._text(text, "title", row_height_for("title"))
+        return self.line(text, "title", row_height_for("title"))
 
     def subtitle(self, text: str) -> int:
-        return self._text(text, "subtitle", row_height_for("subtitle"))
+        return self.line(text, "subtitle", row_height_for("subtitle"))
 
     def heading(self, text: str) -> int:
         """A section heading."""
-        return self._text(text, "heading", row_height_for("heading"))
+        return self.line(text, "heading", row_height_for("heading"))
 
     def note(self, text: str) -> int:
-        return self._text(text, "note")
+        return self.line(text, "note")
 
     def named_figure(self, name: str, label: str, formula: str, value: object, style: str, value_col: int) -> int:
         """A summary's figure: its label, and in ``value_col`` (past the label, which overflows into the
@@ -118,7 +118,7 @@ class SheetLayout:
         per_line = paragraph_characters_per_line(width, style)
         height = row_height_for(style) if size > theme["base"]["font_size"] else None
         for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
-            self._text(line, style, height)
+            self.line(line, style, height)
         return self.row
 
     def notes(self, lines: Iterable[str] | str) -> int:
