@@ -31,8 +31,8 @@ from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
 from workbook.writing.metrics import row_height_for, wrapped_row_height
-from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, column_width, print_setup, mark_small_values,
-                                   string_literal, text_formula, write_table, year_title_formula)
+from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, column_width, live_text_formula, print_setup,
+                                   mark_small_values, string_literal, text_formula, write_table)
 
 WORDING = "checks"
 #: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
@@ -97,8 +97,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.row = last + 2
     layout.notes(words["notes"])
     has_data = model.figures(partner_figures).has_data
-    partner_row = layout.live_line(f'IF({HAS_PARTNER_DATA}=1,{year_title_formula(words["partner_data"])},'
-                                   f'{year_title_formula(words["no_partner_data"])})',
+    partner_row = layout.live_line(f'IF({HAS_PARTNER_DATA}=1,{live_text_formula(words["partner_data"])},'
+                                   f'{live_text_formula(words["no_partner_data"])})',
                                    words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
     sheet.freeze_panes(header_row + 1, 0)
     # The key columns, last, stay off the page.

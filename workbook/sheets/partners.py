@@ -21,8 +21,8 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup,
-                                   mark_small_values, write_formula, write_table, year_title_formula)
+from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_criterion_of, live_text_formula,
+                                   print_setup, mark_small_values, write_formula, write_table)
 
 WORDING = "partners"
 #: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
@@ -69,7 +69,7 @@ def has_partner_data_formula(model: SnapshotModel) -> str:
 
 def no_data_formula() -> str:
     """The "no partner data for YEAR" text, following SnapshotYear."""
-    return year_title_formula(wording(WORDING)["no_data"])
+    return live_text_formula(wording(WORDING)["no_data"])
 
 
 def partner_sum(partner_table: WideTable, year: str, country: str) -> str:
@@ -140,7 +140,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.subtitle(words["subtitle"])
     # Whether the partner data covers the snapshot year, in words that follow it.
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
-    write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
+    write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{live_text_formula(words['has_data'])},"
                                         f"{no_data_formula()})",
                   # In a year without partner data this line is the page: as a heading, it reads as one.
                   formats["note" if figures.has_data else "heading"], status)

@@ -502,11 +502,6 @@ def text_formula(template: str, fields: Mapping[str, str]) -> str:
     return "&".join(template_parts(template, fields, string_literal))
 
 
-def year_title_formula(title: str) -> str:
-    """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
-    return live_text_formula(title)
-
-
 def cached(value: object) -> object:
     """A formula's cached result, checked: a NaN would show as 0 or an error in readers."""
     if isinstance(value, float) and not math.isfinite(value):
