@@ -175,9 +175,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _columns(sheet)
 
     layout = SheetLayout(book, sheet, model.year)
-    title_row = layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    title_row = layout.opening(words["title"], words["subtitle"])
     # The summary: goods, services and total, with the published balances next to the derived ones.
     layout.heading(words["summary_heading"])
     layout.reach(SUMMARY_HEADER_ROW)

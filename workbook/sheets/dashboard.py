@@ -27,14 +27,14 @@ from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose
                                     text_of, whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                                       TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
-                                       TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
-                                       TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS,
-                                       TECH_TOTAL_IMPORTS)
+                                       TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
+                                       TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE,
+                                       TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
-from workbook.sheets.key_findings import status_from_checks
+from workbook.sheets.key_findings import status_from_checks, us_change_phrase
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, number_format, print_setup, string_literal, write_formula, write_value
+from workbook.writing.xlsx import (Book, number_format, print_setup, string_literal, write_formula, write_header_row,
+                                   write_value)
 
 WORDING = "dashboard"
 #: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
@@ -71,9 +71,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     sheet.set_column(0, GRID_COLUMNS - 1, GRID_WIDTH)
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])
     tiles_row = layout.row
     layout.skip(len(TILE_ROWS) + 1)
     layout.heading(words["takeaways_heading"])
@@ -120,16 +118,17 @@ class _ChartData:
         self.trend_first = self.trend_last = self.trend_header = 0
         self.partners_first = self.partners_last = self.partners_header = 0
 
-    def _header(self, row: int, labels: list[str]) -> None:
-        for col, label in enumerate(labels):
-            self.sheet.write_string(row, col, label, self.book.formats["header"])
+    def _head(self, row: int, block: str) -> int:
+        """A block's heading and its columns' headers (wording ``{block}_heading``, ``{block}_columns``);
+        returns the block's first row."""
+        self.sheet.write_string(row, 0, self.words[f"{block}_heading"], self.book.formats["heading"])
+        write_header_row(self.book, self.sheet, row + 1, self.words[f"{block}_columns"])
+        return row + 2
 
     def top_ten(self, row: int) -> int:
         formats, sheet = self.book.formats, self.sheet
         top = self.figures.top_states
-        sheet.write_string(row, 0, self.words["top_ten_heading"], formats["heading"])
-        self._header(row + 1, self.words["top_ten_columns"])
-        first = row + 2
+        first = self._head(row, "top_ten")
         exports = register.STATE_SUMMARY.column("tech_exports")
         names = register.STATE_SUMMARY.column("state_name")
         for offset, entry in enumerate(ranked_states(top)):
@@ -148,9 +147,7 @@ class _ChartData:
         """Goods, services and total, with helper cells folded away that give the chart a gap
         (#N/A) where a figure is not published."""
         formats, sheet, words = self.book.formats, self.sheet, self.words
-        sheet.write_string(row, 0, words["balance_heading"], formats["heading"])
-        self._header(row + 1, words["balance_columns"])
-        first = row + 2
+        first = self._head(row, "balance")
         for offset, (label, names) in enumerate(zip(words["balance_rows"], BALANCE_NAMES)):
             r = first + offset
             sheet.write_string(r, 0, label, formats["label"])
@@ -184,9 +181,7 @@ class _ChartData:
     def trend(self, row: int) -> int:
         formats, sheet = self.book.formats, self.sheet
         trend = self.figures.trend
-        sheet.write_string(row, 0, self.words["trend_heading"], formats["heading"])
-        self._header(row + 1, self.words["trend_columns"])
-        first = row + 2
+        first = self._head(row, "trend")
         mark_style = self.book.style_variant("usd_billions", num_format=mark_number_format())
         for offset, entry in enumerate(trend.itertuples()):
             r = first + offset
@@ -211,8 +206,7 @@ class _ChartData:
         formats, sheet, words = self.book.formats, self.sheet, self.words
         figures = self.model.figures(partner_figures)
         partners = register.PARTNERS
-        sheet.write_string(row, 0, words["partners_heading"], formats["heading"])
-        self._header(row + 1, words["partners_columns"])
+        self._head(row, "partners")
         value_cols = (3, 4)
         for offset, col in enumerate(value_cols):
             sheet.write_string(row + 1, BALANCE_HELPER_COL + offset, words["balance_helper_header"].format(
@@ -248,17 +242,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
     value = book.value_of
     no_figure = said["no_figure"]
 
-    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
-    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
-    exports_change = choose(
-        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", isinstance(change, float),
-        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
-               fill(said["change_up"], pct=pct, previous=previous),
-               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
-                      fill(said["change_down"], pct=pct, previous=previous),
-                      fill(said["change_none"], previous=previous))),
-        literal(said["change_unknown"]))
+    exports_change = us_change_phrase(book, model, said)
 
     total_imports, total_balance = value(TECH_TOTAL_IMPORTS), value(TECH_TOTAL_BALANCE)
     with_services_imports = choose(
@@ -359,19 +343,8 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
     value = book.value_of
     states = model.figures(state_figures)
     year = year_phrase(SNAPSHOT_YEAR, model.year)
-    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
-    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
-    # A number, or blank text where the year before had no tech exports.
-    is_change = isinstance(change, float)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
-    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year, change=choose(
-        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
-        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
-               fill(said["change_up"], pct=pct, previous=previous),
-               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
-                      fill(said["change_down"], pct=pct, previous=previous),
-                      fill(said["change_none"], previous=previous))),
-        literal(said["change_unknown"])))
+    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year,
+                   change=us_change_phrase(book, model, said))
 
     top = data.figures.top_states
     name = {k: xl_rowcol_to_cell(data.top_first + k, 1) for k in range(2)}

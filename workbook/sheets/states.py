@@ -121,9 +121,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     col = STATE_SUMMARY.headers()
 
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])
     layout.heading(words["summary_heading"])
     summary_formulas = _summary_formulas(col)
     for name, key, style, attribute in SUMMARY:

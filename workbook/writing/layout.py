@@ -7,9 +7,7 @@ calls its methods in reading order, and reads ``layout.row`` for where its own t
 and charts go::
 
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])          # a formula that follows SnapshotYear
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])   # the title a formula that follows SnapshotYear
     layout.heading(words["summary_heading"])
     first, last = write_table(book, sheet, layout.row, ...)
     layout.row = last + 2
@@ -82,6 +80,13 @@ class SheetLayout:
 
     def subtitle(self, text: str) -> int:
         return self.line(text, "subtitle", row_height_for("subtitle"))
+
+    def opening(self, title: str, subtitle: str) -> int:
+        """How most sheets open: the title, the subtitle, then a blank row; returns the title's row."""
+        row = self.title(title)
+        self.subtitle(subtitle)
+        self.skip()
+        return row
 
     def heading(self, text: str) -> int:
         """A section heading."""
@@ -176,7 +181,5 @@ def prose_page(book: Book, sheet: Worksheet, year: int, edition: int | None, tit
     sheet.set_column(0, 0, column_width("page_label"))
     sheet.set_column(1, 1, column_width("page_text"))
     layout = SheetLayout(book, sheet, year, edition=edition)
-    layout.title(title)
-    layout.subtitle(subtitle)
-    layout.skip()
+    layout.opening(title, subtitle)
     return layout

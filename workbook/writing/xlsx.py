@@ -581,6 +581,12 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
     return first_row + 1, last_row
 
 
+def write_header_row(book: Book, sheet: Worksheet, row: int, labels: Sequence[str], first_col: int = 0) -> None:
+    """Column headers over a block of cells that is no Excel table (a chart's figures, helper cells)."""
+    for offset, label in enumerate(labels):
+        sheet.write_string(row, first_col + offset, label, book.formats["header"])
+
+
 def write_units_row(book: Book, sheet: Worksheet, row: int, first_col: int, units: Sequence[str | None]) -> None:
     """The row above a table's header that gives each column its unit ("$ billions", "%"), in the header's colours.
 
