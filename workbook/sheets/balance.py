@@ -26,7 +26,7 @@ from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.writing.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
-from workbook.writing.metrics import DEFAULT_ROW_PIXELS, header_row_height, lines_height
+from workbook.writing.metrics import header_row_height, lines_height, rows_covered
 from workbook.writing.xlsx import (Book, column_width, print_setup, mark_small_values,
                                    string_literal, write_formula, write_value)
 
@@ -60,7 +60,8 @@ DERIVATION_STEPS = (
     ("services_balance_difference", "billions_change"),
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
-#: Rows of the comparison of the national goods trade (Census partner totals) with the sums over states: (wording key, national defined name, sum-over-states defined name).
+#: The national goods trade (Census partner totals) beside the sums over states, above the chart: the
+#: comparison's rows, as (wording key, national defined name, sum-over-states defined name).
 NATIONAL_ROWS = (
     ("exports", TECH_EXPORTS_NATIONAL, TECH_GOODS_EXPORTS),
     ("imports", TECH_IMPORTS_NATIONAL, TECH_GOODS_IMPORTS),
@@ -69,8 +70,8 @@ NATIONAL_ROWS = (
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
-#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1
+#: Rows the chart covers, plus one to spare.
+CHART_ROWS = rows_covered(CHART_HEIGHT) + 1
 #: The chart's helper cells (exports, imports, balance), right of the summary, outside the printed page.
 CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a header row of two lines.

@@ -24,7 +24,7 @@ from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
 from workbook.writing.charts import HouseChart, data_label_format
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
-from workbook.writing.metrics import DEFAULT_ROW_PIXELS, lines_height, row_height_for, table_text_lines
+from workbook.writing.metrics import lines_height, row_height_for, rows_covered, table_text_lines
 from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour, print_setup, mark_small_values,
                                    string_literal, theme_colour, write_formula, write_table, write_value)
 
@@ -74,8 +74,8 @@ FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
 #: second printed page starts.
 CHART_COL = 0
 CHART_WIDTH, CHART_HEIGHT = 680, 440
-#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1
+#: Rows the chart covers, plus one to spare.
+CHART_ROWS = rows_covered(CHART_HEIGHT) + 1
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90

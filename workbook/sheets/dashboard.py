@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.writing import register
 from workbook.writing.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
 from workbook.writing.layout import SheetLayout
-from workbook.writing.metrics import DEFAULT_ROW_PIXELS, column_pixels
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, column_pixels, rows_covered
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
@@ -27,9 +27,9 @@ from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose
                                     text_of, whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                                       TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE,
-                                       TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE,
-                                       TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
+                                       TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                                       TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
+                                       TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
 from workbook.sheets.key_findings import status_from_checks, us_change_phrase
 from workbook.templates_loader import Wording, wording
@@ -78,8 +78,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     takeaways_row = layout.row
     layout.skip(len(TAKEAWAYS) + 1)
     charts_title_row = layout.row
-    partners_title_row = charts_title_row + 1 + _rows_under(CHART_HEIGHT)
-    layout.row = partners_title_row + 1 + _rows_under(PARTNERS_CHART_HEIGHT) + 1
+    partners_title_row = charts_title_row + 1 + rows_covered(CHART_HEIGHT)
+    layout.row = partners_title_row + 1 + rows_covered(PARTNERS_CHART_HEIGHT) + 1
     notes_last = layout.notes(words["notes"])
 
     # The figures behind the charts and tiles, below the printed page.
@@ -392,11 +392,6 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
 
 
 # ---------------------------------------------------------------- charts
-
-def _rows_under(height: int) -> int:
-    """Default rows a chart of ``height`` pixels covers, the part row included."""
-    return -(-height // DEFAULT_ROW_PIXELS)
-
 
 def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                      data: _ChartData) -> None:

@@ -22,7 +22,7 @@ from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.writing.layout import SheetLayout
-from workbook.writing.metrics import DEFAULT_ROW_PIXELS, header_row_height
+from workbook.writing.metrics import header_row_height, rows_covered
 from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, number_format,
                                    print_setup, mark_small_values, text_formula, theme_colour, write_formula,
                                    write_table)
@@ -73,7 +73,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                                   layout.reach(US_HEADER_ROW))
     _chart(book, sheet, words, figures, model.year, us_first, us_last, us_heading_row)
 
-    layout.row = max(us_last + 2, us_heading_row + CHART_HEIGHT // DEFAULT_ROW_PIXELS + 1)
+    layout.row = max(us_last + 2, us_heading_row + rows_covered(CHART_HEIGHT) + 1)
     header_row = layout.heading(words["states_heading"]) + 1
     last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 

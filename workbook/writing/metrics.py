@@ -63,6 +63,11 @@ def pixels_to_points(pixels: float) -> float:
     return pixels * POINTS_PER_PIXEL
 
 
+def rows_covered(height: int) -> int:
+    """Rows of the default height that a chart ``height`` pixels tall covers from its top row, a part row included."""
+    return -(-height // DEFAULT_ROW_PIXELS)
+
+
 # ---------------------------------------------------------------- heights of rows
 
 def lines_height(lines: int) -> float:
