@@ -66,6 +66,39 @@ def test_entries_put_text_beside_a_label_on_rows_tall_enough_and_name_the_editio
     assert formulas.row_dimensions[1].height >= 3 * formulas.row_dimensions[2].height - 6
 
 
+def test_a_summary_figure_is_labelled_named_and_marked_where_small(tmp_path: Path) -> None:
+    path = tmp_path / "figures.xlsx"
+    book = Book.create(path)
+    sheet = book.add_sheet("Figures")
+    layout = SheetLayout(book, sheet, 2020)
+    layout.opening("Figures", "Two of them")
+    assert layout.named_figure("FirstFigure", "First figure", "1+1", 2, "billions", 3) == 3
+    assert layout.live_line('"Seen "&FirstFigure', "Seen 2", "heading") == 4
+    assert layout.units(["$ billions", None]) == 5
+    assert layout.row == 6
+    book.close()
+
+    formulas = open_workbook(path)["Figures"]
+    values = open_workbook(path, data_only=True)["Figures"]
+    assert (values["A4"].value, formulas["D4"].value, values["D4"].value) == ("First figure", "=1+1", 2)
+    assert formulas.parent.defined_names["FirstFigure"].attr_text == "Figures!$D$4"
+    assert formulas.conditional_formatting  # "<0.01" for a figure too small for its unit
+    assert (formulas["A5"].value, values["A5"].value) == ('="Seen "&FirstFigure', "Seen 2")
+    assert formulas.row_dimensions[5].height == row_height_for("heading")
+    assert values["A6"].value == "$ billions" and formulas.row_dimensions[6].height == row_height_for("units")
+
+
+def test_the_cursor_refuses_to_pass_a_planned_row(tmp_path: Path) -> None:
+    book = Book.create(tmp_path / "planned.xlsx")
+    sheet = book.add_sheet("Planned")
+    layout = SheetLayout(book, sheet, 2020)
+    layout.opening("A title", "A subtitle")
+    assert layout.reach(3) == 3
+    layout.note("A note the plan did not count")
+    with pytest.raises(ValueError, match=r"^sheet 'Planned': the text above row 4 takes \+1 rows more than its plan$"):
+        layout.reach(3)
+
+
 def test_text_naming_the_edition_needs_a_layout_given_one(tmp_path: Path) -> None:
     book = Book.create(tmp_path / "no-edition.xlsx")
     layout = SheetLayout(book, book.add_sheet("Sheet"), 2020)
