@@ -8,7 +8,7 @@ stay as the release names them, since Census publishes no services trade by coun
 from __future__ import annotations
 
 from helpers import table_rows
-from workbook.writing.layout import word_wrapped_height
+from workbook.writing.metrics import word_wrapped_height
 from workbook.sheets.key_findings import LOOK
 from workbook.templates_loader import wording
 

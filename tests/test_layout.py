@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from helpers import open_workbook
-from workbook.writing.layout import SheetLayout, row_height_for, wrapped_height
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import row_height_for, wrapped_height
 from workbook.templates_loader import styles
 from workbook.writing.xlsx import Book, column_width
 
@@ -65,6 +66,39 @@ def test_entries_put_text_beside_a_label_on_rows_tall_enough_and_name_the_editio
     assert formulas.row_dimensions[1].height >= 3 * formulas.row_dimensions[2].height - 6
 
 
+def test_a_summary_figure_is_labelled_named_and_marked_where_small(tmp_path: Path) -> None:
+    path = tmp_path / "figures.xlsx"
+    book = Book.create(path)
+    sheet = book.add_sheet("Figures")
+    layout = SheetLayout(book, sheet, 2020)
+    layout.opening("Figures", "Two of them")
+    assert layout.named_figure("FirstFigure", "First figure", "1+1", 2, "billions", 3) == 3
+    assert layout.live_line('"Seen "&FirstFigure', "Seen 2", "heading") == 4
+    assert layout.units(["$ billions", None]) == 5
+    assert layout.row == 6
+    book.close()
+
+    formulas = open_workbook(path)["Figures"]
+    values = open_workbook(path, data_only=True)["Figures"]
+    assert (values["A4"].value, formulas["D4"].value, values["D4"].value) == ("First figure", "=1+1", 2)
+    assert formulas.parent.defined_names["FirstFigure"].attr_text == "Figures!$D$4"
+    assert formulas.conditional_formatting  # "<0.01" for a figure too small for its unit
+    assert (formulas["A5"].value, values["A5"].value) == ('="Seen "&FirstFigure', "Seen 2")
+    assert formulas.row_dimensions[5].height == row_height_for("heading")
+    assert values["A6"].value == "$ billions" and formulas.row_dimensions[6].height == row_height_for("units")
+
+
+def test_the_cursor_refuses_to_pass_a_planned_row(tmp_path: Path) -> None:
+    book = Book.create(tmp_path / "planned.xlsx")
+    sheet = book.add_sheet("Planned")
+    layout = SheetLayout(book, sheet, 2020)
+    layout.opening("A title", "A subtitle")
+    assert layout.reach(3) == 3
+    layout.note("A note the plan did not count")
+    with pytest.raises(ValueError, match=r"^sheet 'Planned': the text above row 4 takes \+1 rows more than its plan$"):
+        layout.reach(3)
+
+
 def test_text_naming_the_edition_needs_a_layout_given_one(tmp_path: Path) -> None:
     book = Book.create(tmp_path / "no-edition.xlsx")
     layout = SheetLayout(book, book.add_sheet("Sheet"), 2020)
@@ -77,7 +111,7 @@ def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formu
     # for its lines loses the first of them: both printed so before header rows were measured.
     from openpyxl.utils import range_boundaries
 
-    from workbook.writing.xlsx import BOLD_TEXT_PER_WIDTH, TEXT_LINE_HEIGHT, header_lines
+    from workbook.writing.metrics import BOLD_TEXT_PER_WIDTH, LINE_HEIGHT, header_lines
 
     for sheet in default_formulas.worksheets:
         # A width is stored once for a run of columns (min to max); XlsxWriter adds about 0.7 of padding.
@@ -96,5 +130,5 @@ def test_every_table_header_shows_whole_words_on_a_row_tall_enough(default_formu
                 longest = max(len(word) for word in header.split())
                 assert longest <= int(width * BOLD_TEXT_PER_WIDTH), (sheet.title, table.name, header, width)
                 # Less a point: a height is stored in whole pixels.
-                assert height is None or height >= header_lines(header, width) * TEXT_LINE_HEIGHT - 1, (
+                assert height is None or height >= header_lines(header, width) * LINE_HEIGHT - 1, (
                     sheet.title, table.name, header, height)

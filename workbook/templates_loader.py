@@ -36,8 +36,9 @@ Styles: TypeAlias = Mapping[str, Any]
 _chosen: Path | None = None
 
 #: Sections of styles.toml that are not cell styles: the palette, the least contrast, column widths, the
-#: chart style, the finer formats of small figures.
-STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "accessibility", "column_widths", "chart", "small_values"})
+#: chart style, the finer formats of small figures, the printed pages' margins.
+STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "accessibility", "column_widths", "chart", "small_values",
+                                            "page_margins"})
 
 
 class TemplateError(TechTradeError):

@@ -34,7 +34,7 @@ from workbook.reading.opendocument import is_ods
 from workbook.checking.ods import is_sealed_and_untouched as is_ods_sealed_and_untouched
 from workbook.reading.sealed import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
-from workbook.sheets import own_sheets
+from workbook.sheets import ReportSheet, own_sheets
 from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, key_findings,
                              notes, partners, states, tile_map, trend)
 from workbook.templates_loader import wording
@@ -49,10 +49,9 @@ if TYPE_CHECKING:
 #: temporary files is slow. Larger workbooks go through temporary files, keeping memory down.
 IN_MEMORY_ROWS = 100_000
 
-#: The sheets between the Cover and the Notes, in reading order; each module has WORDING
-#: (its section in templates/wording/) and write(book, sheet, model). The input tables
-#: follow the Notes, their tabs coloured apart from the sheets a reader reads.
-REPORT_SHEETS = (
+#: The sheets between the Cover and the Notes, in reading order: modules that are each a
+#: ReportSheet. The input tables follow the Notes, their tabs coloured apart from the sheets a reader reads.
+REPORT_SHEETS: tuple[ReportSheet, ...] = (
     dashboard,
     key_findings,
     states,
@@ -219,7 +218,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     # Sheets are added in reading order first: the Cover, what a reader reads, the Notes,
     # then the input tables.
     cover_sheet = book.add_sheet(wording(cover.WORDING)["sheet"])
-    report_sheets = [(module, book.add_sheet(wording(module.WORDING)["sheet"])) for module in REPORT_SHEETS]
+    report_sheets = [(report, book.add_sheet(wording(report.WORDING)["sheet"])) for report in REPORT_SHEETS]
     notes_sheet = book.add_sheet(wording(notes.WORDING)["sheet"])
     data_sheets = {spec: book.add_sheet(spec.sheet_name) for spec in data_tables.ALL_DATA_SHEETS}
     for sheet in (cover_sheet, *(sheet for _, sheet in report_sheets), notes_sheet):
@@ -227,16 +226,16 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     for sheet in data_sheets.values():
         sheet.set_tab_color(theme_colour("tab_inputs"))
 
-    reading = [cover.ContentsEntry(wording(module.WORDING)["sheet"], wording(module.WORDING)["contents"])
-               for module in (*REPORT_SHEETS, notes)]
+    reading = [cover.ContentsEntry(wording(section)["sheet"], wording(section)["contents"])
+               for section in (*(report.WORDING for report in REPORT_SHEETS), notes.WORDING)]
     inputs = [cover.ContentsEntry(spec.sheet_name, spec.words["contents"]) for spec in data_tables.ALL_DATA_SHEETS]
     # The settings are defined first: every other sheet's formulas use them.
     year_row = cover.write(book, cover_sheet, model, reading, inputs)
     notes_layout = notes.write_head(book, notes_sheet, model, checksum)
     # Sheets that summarise others (Dashboard, Checks) read the values the other
     # sheets wrote under defined names, so they are written after them.
-    for module, sheet in sorted(report_sheets, key=lambda entry: getattr(entry[0], "SUMMARISES_OTHERS", False)):
-        module.write(book, sheet, model)
+    for report, sheet in sorted(report_sheets, key=lambda entry: entry[0].SUMMARISES_OTHERS):
+        report.write(book, sheet, model)
     for spec, sheet in data_sheets.items():
         first, last = data_tables.write(book, sheet, model, spec)
         if spec is data_tables.YEAR_LIST:

@@ -25,23 +25,27 @@ from workbook.writing.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_
 from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.writing.charts import HouseChart, gap_formula, gap_value
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, column_width, header_row_height, print_setup, mark_small_values,
-                                   string_literal, write_formula, write_value, year_title_formula)
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import header_row_height, lines_height, rows_covered
+from workbook.writing.xlsx import (Book, column_width, print_setup, mark_small_values,
+                                   string_literal, write_formula, write_value)
 
 WORDING = "balance"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
-TITLE_ROW, SUBTITLE_ROW = 0, 1
-SUMMARY_HEADING_ROW, SUMMARY_HEADER_ROW = 3, 4
+#: The summary's header row, under the title, the subtitle, a blank row and the heading. The summary's
+#: and the derivation's formulas name each other's cells, so their places are planned before either
+#: is written, and the layout checks it reaches them.
+SUMMARY_HEADER_ROW = 4
 #: Rows of the summary, in order.
 SUMMARY_ROWS = ("goods", "services", "total")
 #: Columns of the summary, in order (keys of its wording).
 SUMMARY_COLUMNS = ("trade", "exports", "imports", "balance", "published_balance", "how")
 LABEL_COL, EXPORTS_COL, IMPORTS_COL, BALANCE_COL, PUBLISHED_COL, HOW_COL = range(len(SUMMARY_COLUMNS))
 
-DERIVATION_HEADING_ROW = SUMMARY_HEADER_ROW + len(SUMMARY_ROWS) + 2
-DERIVATION_NOTE_ROW = DERIVATION_HEADING_ROW + 1
-DERIVATION_HEADER_ROW = DERIVATION_NOTE_ROW + 1
+#: The derivation's header row: after the summary, a blank row, the heading and the note.
+DERIVATION_HEADER_ROW = SUMMARY_HEADER_ROW + len(SUMMARY_ROWS) + 4
 #: Steps of the derivation, in order, with the style of their value.
 DERIVATION_STEPS = (
     ("published_total_imports", "billions"),
@@ -56,32 +60,24 @@ DERIVATION_STEPS = (
     ("services_balance_difference", "billions_change"),
 )
 STEP_COL, VALUE_COL, ARITHMETIC_COL = 0, 1, 2
-NOTES_ROW = DERIVATION_HEADER_ROW + len(DERIVATION_STEPS) + 2
-#: The national goods trade (Census partner totals) beside the sums over states, above the chart.
-NATIONAL_HEADING_ROW = NOTES_ROW + 2
-NATIONAL_NOTE_ROW = NATIONAL_HEADING_ROW + 1
-NATIONAL_HEADER_ROW = NATIONAL_NOTE_ROW + 1
-#: Rows of the comparison: (wording key, national defined name, sum-over-states defined name).
+#: The national goods trade (Census partner totals) beside the sums over states, above the chart: the
+#: comparison's rows, as (wording key, national defined name, sum-over-states defined name).
 NATIONAL_ROWS = (
     ("exports", TECH_EXPORTS_NATIONAL, TECH_GOODS_EXPORTS),
     ("imports", TECH_IMPORTS_NATIONAL, TECH_GOODS_IMPORTS),
     ("balance", TECH_GOODS_BALANCE_NATIONAL, TECH_GOODS_BALANCE),
 )
 NATIONAL_COLUMNS = ("trade", "national", "states", "difference")
-NATIONAL_NOTES_ROW = NATIONAL_HEADER_ROW + len(NATIONAL_ROWS) + 2
-#: Lines of notes under the national comparison (wording: national_notes).
-NATIONAL_NOTE_LINES = 3
-CHART_ROW = NATIONAL_NOTES_ROW + NATIONAL_NOTE_LINES + 1
 #: The chart's size in pixels: as wide as the columns it sits under, tall enough to read.
 CHART_WIDTH, CHART_HEIGHT = 900, 360
-#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // 20 + 1
+#: Rows the chart covers, plus one to spare.
+CHART_ROWS = rows_covered(CHART_HEIGHT) + 1
 #: The chart's helper cells (exports, imports, balance), right of the summary, outside the printed page.
 CHART_HELPER_COL = HOW_COL + 2
 #: Height in points of a header row of two lines.
-TWO_LINE_HEADER_HEIGHT = 2 * 13
+TWO_LINE_HEADER_HEIGHT = lines_height(2)
 #: Height in points of a summary row: its source or arithmetic wraps onto two lines.
-SUMMARY_ROW_HEIGHT = 13 * 2
+SUMMARY_ROW_HEIGHT = lines_height(2)
 
 #: Defined name of each (summary row, column) cell.
 NAMES = {
@@ -179,12 +175,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     figures = model.figures(balance_figures)
     _columns(sheet)
 
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-
+    layout = SheetLayout(book, sheet, model.year)
+    title_row = layout.opening(words["title"], words["subtitle"])
     # The summary: goods, services and total, with the published balances next to the derived ones.
-    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
+    layout.heading(words["summary_heading"])
+    layout.reach(SUMMARY_HEADER_ROW)
     # Headers of two lines: "Exports, $ billions" over its figures.
     sheet.set_row(SUMMARY_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(SUMMARY_COLUMNS):
@@ -225,8 +220,10 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         sheet.set_row(row, SUMMARY_ROW_HEIGHT)
 
     # The derivation, one step per row.
-    sheet.write_string(DERIVATION_HEADING_ROW, 0, words["derivation_heading"], formats["heading"])
-    sheet.write_string(DERIVATION_NOTE_ROW, 0, words["derivation_note"], formats["note"])
+    layout.row = summary_row(SUMMARY_ROWS[-1]) + 2
+    layout.heading(words["derivation_heading"])
+    layout.note(words["derivation_note"])
+    layout.reach(DERIVATION_HEADER_ROW)
     sheet.set_row(DERIVATION_HEADER_ROW, TWO_LINE_HEADER_HEIGHT)
     for col, key in enumerate(("step", "value", "how")):
         header_style = "header_number" if col == VALUE_COL else "header"
@@ -239,37 +236,36 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         mark_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
-    # Two lines at most: the row after them is the one left above the chart.
-    for offset, line in enumerate(words["notes"][:2]):
-        sheet.write_string(NOTES_ROW + offset, 0, line, formats["note"])
-    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
-                       (DERIVATION_HEADING_ROW, "heading")):
-        sheet.set_row(row, row_height_for(style))
-    _national(book, sheet, model, words)
-    _chart(book, sheet, words, figures)
+    layout.row = step_row(DERIVATION_STEPS[-1][0]) + 2
+    layout.notes(words["notes"])
+    # The national figures and the chart on the second page, where the chart is never cut.
+    national_heading_row = _national(layout, model, words)
+    _chart(book, sheet, words, figures, title_row, layout)
     # Two pages, one page wide: the summary and the derivation; then the national figures and the
     # chart, which is never cut across pages.
-    print_setup(sheet, CHART_ROW + CHART_ROWS, HOW_COL, row_breaks=[NATIONAL_HEADING_ROW])
-    sheet.set_row(NATIONAL_HEADING_ROW, row_height_for("heading"))
+    print_setup(sheet, layout.row + CHART_ROWS, HOW_COL, row_breaks=[national_heading_row])
 
 
-def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording) -> None:
-    """National goods trade (the partner totals) beside the sums over states, with why they differ."""
+def _national(layout: SheetLayout, model: SnapshotModel, words: Wording) -> int:
+    """National goods trade (the partner totals) beside the sums over states, with why they differ,
+    at the cursor; returns the heading's row."""
+    book, sheet = layout.book, layout.sheet
     formats = book.formats
     figures, partners = model.figures(balance_figures), model.figures(partner_figures)
     national = {"exports": partners.world_exports, "imports": partners.world_imports,
                 "balance": partners.world_balance}
     states = {"exports": figures.goods_exports, "imports": figures.goods_imports, "balance": figures.goods_balance}
-    sheet.write_string(NATIONAL_HEADING_ROW, 0, words["national_heading"], formats["heading"])
-    sheet.write_string(NATIONAL_NOTE_ROW, 0, words["national_note"], formats["note"])
+    heading_row = layout.heading(words["national_heading"])
+    layout.note(words["national_note"])
+    header_row = layout.row
     # As tall as the longest header wraps to in its column.
-    sheet.set_row(NATIONAL_HEADER_ROW, header_row_height([
+    sheet.set_row(header_row, header_row_height([
         (words["national_columns"][key], column_width("balance_label" if col == 0 else "figure"))
         for col, key in enumerate(NATIONAL_COLUMNS)]))
     for col, key in enumerate(NATIONAL_COLUMNS):
-        sheet.write_string(NATIONAL_HEADER_ROW, col, words["national_columns"][key], formats["header"])
+        sheet.write_string(header_row, col, words["national_columns"][key], formats["header"])
     for offset, (key, national_name, states_name) in enumerate(NATIONAL_ROWS):
-        row = NATIONAL_HEADER_ROW + 1 + offset
+        row = header_row + 1 + offset
         # One unit and one number of decimals per column: national and state sums differ by millions.
         style_key = "billions_2"
         style = formats[style_key]
@@ -285,10 +281,9 @@ def _national(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording
                       formats[style_key], difference)
         for col in (1, 2, 3):
             mark_small_values(book, sheet, row, col, row, col, style_key)
-    if len(words["national_notes"]) != NATIONAL_NOTE_LINES:
-        raise ValueError(f"the Balance sheet has room for {NATIONAL_NOTE_LINES} national notes")
-    for offset, line in enumerate(words["national_notes"]):
-        sheet.write_string(NATIONAL_NOTES_ROW + offset, 0, line, formats["note"])
+    layout.row = header_row + len(NATIONAL_ROWS) + 2
+    layout.notes(words["national_notes"])
+    return heading_row
 
 
 def _columns(sheet: Worksheet) -> None:
@@ -299,8 +294,10 @@ def _columns(sheet: Worksheet) -> None:
     sheet.set_column(HOW_COL, HOW_COL, column_width("balance_how"))
 
 
-def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures) -> None:
-    """Exports, imports and balance of goods, services and the total: the summary's live cells.
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures, title_row: int,
+           layout: SheetLayout) -> None:
+    """Exports, imports and balance of goods, services and the total: the summary's live cells, with
+    its note, at the cursor; the cursor stops at the chart's first row.
 
     The chart reads them through helper cells to the right, outside the printed page, which give #N/A
     (a gap) where a figure is not published, so that no zero bar stands for a missing figure.
@@ -310,7 +307,7 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures
     values = {EXPORTS_COL: ("exports", figures.goods_exports, figures.services_exports, figures.total_exports),
               IMPORTS_COL: ("imports", figures.goods_imports, figures.services_imports, figures.total_imports),
               BALANCE_COL: ("balance", figures.goods_balance, figures.services_balance, figures.total_balance)}
-    chart = HouseChart(book, "column", [name, TITLE_ROW, 0])
+    chart = HouseChart(book, "column", [name, title_row, 0])
     for offset, col in enumerate((EXPORTS_COL, IMPORTS_COL, BALANCE_COL)):
         helper_col = CHART_HELPER_COL + offset
         key, *row_values = values[col]
@@ -328,6 +325,6 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: BalanceFigures
     chart.category_axis(words["chart_x_axis"], labels_low=True)
     chart.value_axis(words["chart_y_axis"])
     chart.legend()
-    sheet.write_string(CHART_ROW - 1, 0, words["chart_note"], book.formats["note"])
-    chart.place(sheet, CHART_ROW, 0, width=CHART_WIDTH, height=CHART_HEIGHT,
+    layout.note(words["chart_note"])
+    chart.place(sheet, layout.row, 0, width=CHART_WIDTH, height=CHART_HEIGHT,
                 description=words["chart_description"])

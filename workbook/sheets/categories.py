@@ -21,20 +21,19 @@ from workbook.writing.register import (CATEGORY_LIST, CATEGORY_TOTALS, CENSUS_EX
                                        LARGEST_CATEGORIES, SNAPSHOT_YEAR, STATE_LIST, TECH_CATEGORY,
                                        TECH_CATEGORY_RANK_US, TECH_SHARE_OF_GOODS_US)
 from workbook.sheets.data_tables import WideTable, state_blocks, wide_table
-from workbook.writing.charts import HouseChart
+from workbook.writing.charts import HouseChart, data_label_format
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (TEXT_PER_WIDTH, Book, TableColumn, column_width, fill_colour, number_format,
-                                   print_setup, mark_small_values, string_literal, theme_colour, write_formula,
-                                   write_table, write_value, year_title_formula)
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import lines_height, row_height_for, rows_covered, table_text_lines
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fill_colour, print_setup, mark_small_values,
+                                   string_literal, theme_colour, write_formula, write_table, write_value)
 
 WORDING = "categories"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
-# The matrix comes first, right under the title, so that its 53 rows print on one page
-# (two pages wide); the U.S. summary opens the page of national totals after it.
-TITLE_ROW, SUBTITLE_ROW, MATRIX_HEADING_ROW, MATRIX_HEADER_ROW = 0, 1, 2, 3
 # Summary labels overflow into the empty name column, so values sit past it.
-SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 2
+SUMMARY_VALUE_COL = 2
 CODE_COL, NAME_COL, FIRST_CATEGORY_COL = 0, 1, 2
 
 #: (defined name, wording key, style) of the U.S. summary block, in order.
@@ -75,10 +74,8 @@ FIGURE_COLUMNS = ("exports", "share_of_goods", "rank")
 #: second printed page starts.
 CHART_COL = 0
 CHART_WIDTH, CHART_HEIGHT = 680, 440
-#: Rows the chart covers at the default row height of 20 pixels, plus one to spare.
-CHART_ROWS = CHART_HEIGHT // 20 + 1
-#: Points per line of a wrapped category label.
-LINE_HEIGHT = 13
+#: Rows the chart covers, plus one to spare.
+CHART_ROWS = rows_covered(CHART_HEIGHT) + 1
 #: The heat map's middle colour sits at this percentile: most state-category
 #: figures are small, and a few are very large.
 HEAT_MID_PERCENTILE = 90
@@ -87,40 +84,32 @@ HEAT_MID_PERCENTILE = 90
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     figures = model.figures(category_figures)
-    formats = book.formats
 
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (MATRIX_HEADING_ROW, "heading")):
-        sheet.set_row(row, row_height_for(style))
-
-    last_matrix_row, last_col = _matrix(book, sheet, model, figures, words)
-    # The U.S. summary and the national totals start a page of their own.
-    summary_heading_row = last_matrix_row + 2
-    totals_heading_row = _summary(book, sheet, figures, words, summary_heading_row) + 2
-    sheet.write_string(totals_heading_row, 0, words["totals_heading"], formats["heading"])
-    sheet.set_row(totals_heading_row, row_height_for("heading"))
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    # The matrix comes first, right under the title, so that its 53 rows print on one page
+    # (two pages wide); the U.S. summary opens the page of national totals after it.
+    last_matrix_row, last_col = _matrix(layout, model, figures, words)
+    layout.row = last_matrix_row + 2
+    summary_heading_row = _summary(layout, figures, words)
+    layout.skip()
+    totals_heading_row = layout.heading(words["totals_heading"])
     totals_first, totals_last = _totals(book, sheet, figures, words, totals_heading_row + 1,
                                        wide_table(model, CENSUS_EXPORTS))
 
     # The largest categories and their chart on a page of their own: the chart is never cut.
-    largest_heading_row = totals_last + 2
-    write_formula(sheet, largest_heading_row, 0, year_title_formula(words["largest_heading"]), formats["heading"],
-                  words["largest_heading"].format(year=model.year))
-    sheet.set_row(largest_heading_row, row_height_for("heading"))
+    layout.row = totals_last + 2
+    largest_heading_row = layout.heading(words["largest_heading"])
     largest_first, largest_last = _largest(book, sheet, figures, words, largest_heading_row + 1)
     chart_row = largest_last + 2
     _chart(book, sheet, model, words, largest_heading_row, largest_first, largest_last, chart_row, last_col + 1)
 
     # Below the chart's rows, so that the print area holds it whole.
-    notes_row = chart_row + CHART_ROWS
-    for line in words["notes"]:
-        sheet.write_string(notes_row, 0, line, formats["note"])
-        notes_row += 1
-    last_row = notes_row - 1
-    for offset, line in enumerate(words["analyst_notes"]):
-        sheet.write_string(last_row + 2 + offset, 0, line, formats["note"])
+    layout.row = chart_row + CHART_ROWS
+    last_row = layout.notes(words["notes"])
+    layout.skip()
+    layout.notes(words["analyst_notes"])
     # State code and name stay in view while the categories scroll by.
     sheet.freeze_panes(0, FIRST_CATEGORY_COL)
     # No repeated header row: the matrix fits one page tall, and its header would mislabel the totals.
@@ -133,11 +122,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
 # ---------------------------------------------------------------- summary
 
-def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Wording, heading_row: int) -> int:
-    """The U.S. summary under its heading at ``heading_row``; returns its last row."""
-    formats = book.formats
-    sheet.write_string(heading_row, 0, words["summary_heading"], formats["heading"])
-    sheet.set_row(heading_row, row_height_for("heading"))
+def _summary(layout: SheetLayout, figures: CategoryFigures, words: Wording) -> int:
+    """The U.S. summary under its heading, at the cursor; returns the heading's row."""
+    heading_row = layout.heading(words["summary_heading"])
     not_ranked = words["not_ranked"]
     tech_found = f"COUNTIF({CATEGORY_TOTALS.column('code')},{TECH_CATEGORY})=0"
 
@@ -156,13 +143,9 @@ def _summary(book: Book, sheet: Worksheet, figures: CategoryFigures, words: Word
         "tech_rank_us": _or_not_ranked(figures.tech_rank_us, not_ranked),
         "tech_share_us": _or_not_ranked(figures.tech_share_of_goods_us, not_ranked),
     }
-    for offset, (name, key, style) in enumerate(SUMMARY):
-        row = heading_row + 1 + offset
-        sheet.write_string(row, SUMMARY_LABEL_COL, words[key], formats["label"])
-        write_formula(sheet, row, SUMMARY_VALUE_COL, formulas[key], formats[style], values[key])
-        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
-        book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words[key])
-    return heading_row + len(SUMMARY)
+    for name, key, style in SUMMARY:
+        layout.named_figure(name, words[key], formulas[key], values[key], style, SUMMARY_VALUE_COL)
+    return heading_row
 
 
 def _or_not_ranked(value: float | None, not_ranked: str) -> float | str:
@@ -177,12 +160,14 @@ def category_col(offset: int) -> int:
     return FIRST_CATEGORY_COL + offset + (2 if offset >= CATEGORIES_PER_PAGE else 0)
 
 
-def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: CategoryFigures, words: Wording) -> tuple[int, int]:
-    """The state x category matrix with its heat map; return its last row and column."""
+def _matrix(layout: SheetLayout, model: SnapshotModel, figures: CategoryFigures, words: Wording) -> tuple[int, int]:
+    """The state x category matrix with its heat map, at the cursor; return its last row and column."""
+    book, sheet = layout.book, layout.sheet
     formats = book.formats
     columns = words["matrix_columns"]
     matrix = figures.matrix
-    header_row = MATRIX_HEADER_ROW
+    heading_row = layout.heading(words["matrix_heading"])
+    header_row = layout.row
     first_row, last_row = header_row + 1, header_row + len(matrix.index)
     category_cols = [category_col(offset) for offset in range(len(matrix.columns))]
     last_col = category_cols[-1]
@@ -190,14 +175,13 @@ def _matrix(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Categor
     label_copies = [(CODE_COL, col) for col in (FIRST_CATEGORY_COL + CATEGORIES_PER_PAGE,) if col < last_col]
     label_copies += [(NAME_COL, col + 1) for _, col in label_copies]
 
-    sheet.write_string(MATRIX_HEADING_ROW, 0, words["matrix_heading"], formats["heading"])
     # The note beside the heading: above or below the matrix, it would cost the matrix a printed row.
-    sheet.write_string(MATRIX_HEADING_ROW, MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+    layout.write_text(heading_row, MATRIX_NOTE_COL, words["matrix_note"], "note")
     # Again where the second printed page starts, which holds the tech column: its legend beside it.
     for source, col in label_copies:
         if source == CODE_COL:
-            sheet.write_string(MATRIX_HEADING_ROW, col, words["matrix_heading_continued"], formats["heading"])
-            sheet.write_string(MATRIX_HEADING_ROW, col + MATRIX_NOTE_COL, words["matrix_note"], formats["note"])
+            layout.write_text(heading_row, col, words["matrix_heading_continued"], "heading")
+            layout.write_text(heading_row, col + MATRIX_NOTE_COL, words["matrix_note"], "note")
     for source, col in [(CODE_COL, CODE_COL), (NAME_COL, NAME_COL), *label_copies]:
         key = "state_code" if source == CODE_COL else "state_name"
         sheet.write_string(header_row, col, columns[key], formats["header"])
@@ -334,8 +318,8 @@ def _header_style(key: str) -> str:
 def _fit_labels(sheet: Worksheet, first_row: int, labels: list[str]) -> None:
     """Give a row two lines where its category label wraps in the label column."""
     for index, label in enumerate(labels):
-        if len(str(label)) > column_width("category_label") * TEXT_PER_WIDTH:
-            sheet.set_row(first_row + index, 2 * LINE_HEIGHT)
+        if table_text_lines(str(label), column_width("category_label")) > 1:
+            sheet.set_row(first_row + index, lines_height(2))
 
 
 def _mark_tech_rows(book: Book, sheet: Worksheet, first: int, last: int, last_col: int, code_col: int) -> None:
@@ -362,7 +346,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     exports_col = list(LARGEST_LOOK).index("exports")
     others_col, tech_col = helper_col, helper_col + 1
     largest = model.figures(category_figures).largest.set_index("rank")
-    helper_style = book.style_variant("usd_billions", num_format=_zero_hidden(number_format("usd_billions")),
+    helper_style = book.style_variant("usd_billions", num_format=data_label_format(),
                                       font_color=theme_colour("muted_text"))
     for col, key in ((others_col, "chart_others_header"), (tech_col, "chart_tech_header")):
         sheet.write_string(first - 1, col, words[key], book.formats["header"])
@@ -381,7 +365,7 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     categories = [name, first, label_col, last, label_col]
     # The two series share each bar's place: a category's bar is one or the other, the other is 0,
     # and a zero is not labelled.
-    label_format = _zero_hidden(number_format("usd_billions"))
+    label_format = data_label_format()
     chart.add_series([name, first - 1, others_col], categories, [name, first, others_col, last, others_col],
                      labels=True, label_format=label_format, overlap=100, gap=60)
     chart.add_series([name, first - 1, tech_col], categories, [name, first, tech_col, last, tech_col],
@@ -391,9 +375,3 @@ def _chart(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, t
     chart.legend()
     chart.place(sheet, anchor_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
                 description=words["chart_description"])
-
-
-def _zero_hidden(num_format: str) -> str:
-    """A number format that shows nothing for zero: positive;negative;zero."""
-    positive = num_format.split(";")[0]
-    return f'{positive};-{positive};""'

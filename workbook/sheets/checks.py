@@ -9,7 +9,6 @@ at once, in Excel and in LibreOffice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from string import Formatter
 from typing import Any, cast
 
 from xlsxwriter.worksheet import Worksheet
@@ -30,15 +29,16 @@ from workbook.writing.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PAR
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
 from workbook.templates_loader import Wording, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, TableColumn, column_width, print_setup, mark_small_values, string_literal,
-                                   wrapped_row_height, write_formula, write_table, year_title_formula)
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import row_height_for, wrapped_row_height
+from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, column_width, live_text_formula, print_setup,
+                                   mark_small_values, string_literal, text_formula, write_table)
 
 WORDING = "checks"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 PUBLISHED_TABLE = PUBLISHED_CHECKS.name
 IDENTITY_TABLE = IDENTITY_CHECKS.name
-TITLE_ROW, SUBTITLE_ROW, SUMMARY_ROW, PUBLISHED_HEADING_ROW = 0, 1, 2, 3
 #: The identities' table starts in the second column, whose width suits their wrapped labels.
 IDENTITY_FIRST_COL = 1
 #: Columns of the published figures that hold the figures themselves, in the row's unit.
@@ -76,43 +76,37 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     # Every reason is read now: one given as bare text stops the build, whether or not a figure uses it.
     known_reasons()
-    formats = book.formats
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    sheet.write_string(PUBLISHED_HEADING_ROW, 0, words["published_heading"], formats["heading"])
-    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (PUBLISHED_HEADING_ROW, "heading")):
-        sheet.set_row(row, row_height_for(style))
-    header_row = PUBLISHED_HEADING_ROW + 1
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    layout.subtitle(words["subtitle"])
+    # The summary line: written once the table under it has given each figure's status.
+    summary = SheetLayout(book, sheet, model.year, row=layout.row)
+    layout.skip()
+    header_row = layout.heading(words["published_heading"]) + 1
     (first, last), statuses, reasons = _published_checks(book, sheet, model, words, header_row)
     status_col = list(words["columns"]).index("status")
     _colour_statuses(book, sheet, first, last, status_col)
-    _summary_line(book, sheet, words, statuses, reasons)
+    _summary_line(summary, words, statuses, reasons)
 
-    heading_row = last + 2
-    sheet.write_string(heading_row, 0, words["identities_heading"], formats["heading"])
-    sheet.set_row(heading_row, row_height_for("heading"))
-    sheet.write_string(heading_row + 1, 0, words["identities_note"], formats["note"])
-    first, last = _identity_checks(book, sheet, model, words, heading_row + 2)
+    layout.row = last + 2
+    layout.heading(words["identities_heading"])
+    layout.note(words["identities_note"])
+    first, last = _identity_checks(book, sheet, model, words, layout.row)
     _colour_statuses(book, sheet, first, last,
                      IDENTITY_FIRST_COL + list(words["identity_columns"]).index("status"))
-    notes_row = last + 2
-    for line in words["notes"]:
-        sheet.write_string(notes_row, 0, line, formats["note"])
-        notes_row += 1
-    partner_row = notes_row
+    layout.row = last + 2
+    layout.notes(words["notes"])
     has_data = model.figures(partner_figures).has_data
-    write_formula(sheet, partner_row, 0,
-                  f'IF({HAS_PARTNER_DATA}=1,{year_title_formula(words["partner_data"])},'
-                  f'{year_title_formula(words["no_partner_data"])})', formats["note"],
-                  words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
+    partner_row = layout.live_line(f'IF({HAS_PARTNER_DATA}=1,{live_text_formula(words["partner_data"])},'
+                                   f'{live_text_formula(words["no_partner_data"])})',
+                                   words["partner_data" if has_data else "no_partner_data"].format(year=model.year))
     sheet.freeze_panes(header_row + 1, 0)
     # The key columns, last, stay off the page.
     print_setup(sheet, partner_row, len(words["columns"]) - 1 - len(KEY_COLUMNS), repeat_row=header_row)
 
 
-def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[str], reasons: list[str]) -> None:
-    """One line over the table: how many published figures match, differ (with a known reason or
+def _summary_line(layout: SheetLayout, words: Wording, statuses: list[str], reasons: list[str]) -> None:
+    """One line over the table, at the cursor: how many published figures match, differ (with a known reason or
     without one), are quoted only or are for another year; live counts of the Status column."""
     status, reason = PUBLISHED_CHECKS.column("status"), PUBLISHED_CHECKS.column("reason")
 
@@ -140,13 +134,7 @@ def _summary_line(book: Book, sheet: Worksheet, words: Wording, statuses: list[s
         "other_year": statuses.count(wording("published")["not_published"]),
     }
     template = words["summary"]
-    parts = []
-    for literal, field, _, _ in Formatter().parse(template):
-        if literal:
-            parts.append(string_literal(literal))
-        if field is not None:
-            parts.append(formulas[field])
-    write_formula(sheet, SUMMARY_ROW, 0, "&".join(parts), book.formats["label"], template.format(**values))
+    layout.live_line(text_formula(template, formulas), template.format(**values), "label")
 
 
 def _comparison(book: Book, model: SnapshotModel, figure: str, subject: str) -> Comparison:
@@ -334,7 +322,5 @@ def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
 
 def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
     words = wording(WORDING)
-    for status, style in ((words["matches"], "rule_ok"), (words["holds"], "rule_ok"),
-                          (words["differs"], "rule_bad"), (words["broken"], "rule_bad")):
-        sheet.conditional_format(first, col, last, col, {
-            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
+    colour_statuses(book, sheet, first, last, col, ((words["matches"], "rule_ok"), (words["holds"], "rule_ok"),
+                                                    (words["differs"], "rule_bad"), (words["broken"], "rule_bad")))

@@ -22,9 +22,6 @@ from workbook.writing.xlsx import Book, print_setup, string_literal, write_formu
 
 WORDING = "cover"
 LABEL_COL, TEXT_COL = 0, 1
-#: Inches. Narrower side margins than the default's 0.7 let the Cover and the Notes print
-#: at nearly full size: text of 9 points and more.
-PAGE_MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
 
 
 @dataclass(frozen=True)
@@ -64,10 +61,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
     for entry in inputs:
         layout.link(f"'{entry.sheet}'!A1", entry.sheet, entry.description, "page_text")
 
-    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False)
     # One page: the cover is read, and sent, as a page of its own.
-    sheet.fit_to_pages(1, 1)
-    sheet.set_margins(**PAGE_MARGINS)
+    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False, one_page=True, margins="prose")
     # The workbook opens here, at the top.
     sheet.activate()
     sheet.set_selection(0, 0, 0, 0)

@@ -16,26 +16,28 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.writing import register
 from workbook.writing.charts import OFF_THE_CHART, HouseChart, gap_formula, gap_value, mark_formula, mark_number_format
 from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import DEFAULT_ROW_PIXELS, column_pixels, rows_covered
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
-from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, joined, literal, percent, text_of, whole,
-                                    year_phrase)
+from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose, fill, joined, literal, percent,
+                                    text_of, whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
-                                       TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS,
-                                       TECH_GOODS_IMPORTS, TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS,
-                                       TECH_SERVICES_IMPORTS, TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS,
-                                       TECH_TOTAL_IMPORTS)
+                                       TECH_GOODS_BALANCE, TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS,
+                                       TECH_SERVICES_BALANCE, TECH_SERVICES_EXPORTS, TECH_SERVICES_IMPORTS,
+                                       TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria, published_sum, wide_table
-from workbook.sheets.key_findings import status_from_checks
+from workbook.sheets.key_findings import status_from_checks, us_change_phrase
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, number_format, string_literal, write_formula, write_value
+from workbook.writing.xlsx import (Book, number_format, print_setup, string_literal, write_formula, write_header_row,
+                                   write_value)
 
 WORDING = "dashboard"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 
 #: The page is a grid of equal columns: a tile a column, a chart three.
@@ -43,8 +45,8 @@ GRID_COLUMNS = 9
 #: Width of a grid column in characters: nine fit an A4 landscape page at full size, so the
 #: tiles' small print stays at 8 pt on paper.
 GRID_WIDTH = 13
-#: Pixels of a grid column: XlsxWriter's width-to-pixel rule for Arial 10.
-GRID_PIXELS = int(GRID_WIDTH * 7 + 5)
+#: Pixels of a grid column.
+GRID_PIXELS = int(column_pixels(GRID_WIDTH))
 CHART_COLUMNS = 3
 #: The charts stand in two rows of three grid columns each: the top-ten states chart spans
 #: both rows on the left (ten bars, every state named); the balance and the trend are the
@@ -53,8 +55,6 @@ CHART_HEIGHT = 180
 PARTNERS_CHART_HEIGHT = 160
 #: Rows of the tiles and their heights in points: label (two lines), figure, comparison (two lines), source.
 TILE_ROWS = (("label", 25), ("figure", 28), ("compare", 25), ("source", 25))
-#: Default row height in pixels, to find the row below a chart.
-ROW_PIXELS = 20
 #: Columns, right of the printed page, of the balance and partner charts' helper cells.
 BALANCE_HELPER_COL = GRID_COLUMNS + 1
 BALANCE_NAMES = (
@@ -71,17 +71,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     sheet.set_column(0, GRID_COLUMNS - 1, GRID_WIDTH)
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])
     tiles_row = layout.row
     layout.skip(len(TILE_ROWS) + 1)
     layout.heading(words["takeaways_heading"])
     takeaways_row = layout.row
     layout.skip(len(TAKEAWAYS) + 1)
     charts_title_row = layout.row
-    partners_title_row = charts_title_row + 1 + _rows_under(CHART_HEIGHT)
-    layout.row = partners_title_row + 1 + _rows_under(PARTNERS_CHART_HEIGHT) + 1
+    partners_title_row = charts_title_row + 1 + rows_covered(CHART_HEIGHT)
+    layout.row = partners_title_row + 1 + rows_covered(PARTNERS_CHART_HEIGHT) + 1
     notes_last = layout.notes(words["notes"])
 
     # The figures behind the charts and tiles, below the printed page.
@@ -103,12 +101,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _charts(book, sheet, model, words, charts_title_row, partners_title_row, data)
     _partners_charts(book, sheet, model, words, partners_title_row, data)
 
-    sheet.print_area(0, 0, notes_last, GRID_COLUMNS - 1)
-    sheet.set_landscape()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.center_horizontally()
     # The Dashboard is one page: its charts are never cut.
-    sheet.fit_to_pages(1, 1)
+    print_setup(sheet, notes_last, GRID_COLUMNS - 1, one_page=True, centred=True)
 
 
 # ---------------------------------------------------------------- the figures behind the charts
@@ -124,16 +118,17 @@ class _ChartData:
         self.trend_first = self.trend_last = self.trend_header = 0
         self.partners_first = self.partners_last = self.partners_header = 0
 
-    def _header(self, row: int, labels: list[str]) -> None:
-        for col, label in enumerate(labels):
-            self.sheet.write_string(row, col, label, self.book.formats["header"])
+    def _head(self, row: int, block: str) -> int:
+        """A block's heading and its columns' headers (wording ``{block}_heading``, ``{block}_columns``);
+        returns the block's first row."""
+        self.sheet.write_string(row, 0, self.words[f"{block}_heading"], self.book.formats["heading"])
+        write_header_row(self.book, self.sheet, row + 1, self.words[f"{block}_columns"])
+        return row + 2
 
     def top_ten(self, row: int) -> int:
         formats, sheet = self.book.formats, self.sheet
         top = self.figures.top_states
-        sheet.write_string(row, 0, self.words["top_ten_heading"], formats["heading"])
-        self._header(row + 1, self.words["top_ten_columns"])
-        first = row + 2
+        first = self._head(row, "top_ten")
         exports = register.STATE_SUMMARY.column("tech_exports")
         names = register.STATE_SUMMARY.column("state_name")
         for offset, entry in enumerate(ranked_states(top)):
@@ -152,9 +147,7 @@ class _ChartData:
         """Goods, services and total, with helper cells folded away that give the chart a gap
         (#N/A) where a figure is not published."""
         formats, sheet, words = self.book.formats, self.sheet, self.words
-        sheet.write_string(row, 0, words["balance_heading"], formats["heading"])
-        self._header(row + 1, words["balance_columns"])
-        first = row + 2
+        first = self._head(row, "balance")
         for offset, (label, names) in enumerate(zip(words["balance_rows"], BALANCE_NAMES)):
             r = first + offset
             sheet.write_string(r, 0, label, formats["label"])
@@ -188,9 +181,7 @@ class _ChartData:
     def trend(self, row: int) -> int:
         formats, sheet = self.book.formats, self.sheet
         trend = self.figures.trend
-        sheet.write_string(row, 0, self.words["trend_heading"], formats["heading"])
-        self._header(row + 1, self.words["trend_columns"])
-        first = row + 2
+        first = self._head(row, "trend")
         mark_style = self.book.style_variant("usd_billions", num_format=mark_number_format())
         for offset, entry in enumerate(trend.itertuples()):
             r = first + offset
@@ -215,8 +206,7 @@ class _ChartData:
         formats, sheet, words = self.book.formats, self.sheet, self.words
         figures = self.model.figures(partner_figures)
         partners = register.PARTNERS
-        sheet.write_string(row, 0, words["partners_heading"], formats["heading"])
-        self._header(row + 1, words["partners_columns"])
+        self._head(row, "partners")
         value_cols = (3, 4)
         for offset, col in enumerate(value_cols):
             sheet.write_string(row + 1, BALANCE_HELPER_COL + offset, words["balance_helper_header"].format(
@@ -252,28 +242,18 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
     value = book.value_of
     no_figure = said["no_figure"]
 
-    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
-    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
-    exports_change = choose(
-        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", isinstance(change, float),
-        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
-               fill(said["change_up"], pct=pct, previous=previous),
-               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
-                      fill(said["change_down"], pct=pct, previous=previous),
-                      fill(said["change_none"], previous=previous))),
-        literal(said["change_unknown"]))
+    exports_change = us_change_phrase(book, model, said)
 
     total_imports, total_balance = value(TECH_TOTAL_IMPORTS), value(TECH_TOTAL_BALANCE)
     with_services_imports = choose(
         f"ISNUMBER({TECH_TOTAL_IMPORTS})", not isinstance(total_imports, str),
-        fill(said["with_services_imports"], value=billions(TECH_TOTAL_IMPORTS, _number(total_imports))),
+        fill(said["with_services_imports"], value=billions(TECH_TOTAL_IMPORTS, amount_of(total_imports))),
         fill(said["with_services_missing"], year=year))
     with_services_balance = choose(
         f"ISNUMBER({TECH_TOTAL_BALANCE})", not isinstance(total_balance, str),
         fill(said["with_services_balance"],
-             sign=choose(f"{TECH_TOTAL_BALANCE}<0", _number(total_balance) < 0, literal(said["minus"]), literal("")),
-             value=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+             sign=choose(f"{TECH_TOTAL_BALANCE}<0", amount_of(total_balance) < 0, literal(said["minus"]), literal("")),
+             value=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
         fill(said["with_services_missing"], year=year))
 
     semis, semis_growth = "semiconductor_exports", "semiconductor_exports_growth"
@@ -284,14 +264,14 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", isinstance(growth_value, str),
         fill(said["growth_missing"], year=year),
         fill(said["growth"],
-             direction=choose(f"{growth_sum}<0", _number(growth_value) < 0, literal(said["down"]), literal(said["up"])),
-             pct=percent(growth_sum, _number(growth_value))))
+             direction=choose(f"{growth_sum}<0", amount_of(growth_value) < 0, literal(said["down"]), literal(said["up"])),
+             pct=percent(growth_sum, amount_of(growth_value))))
 
     jobs_year, jobs_value = headline_published(model, JOBS, True)
     jobs_sum = f"SUMIFS({register.PUBLISHED_FIGURES.column('value')},{published_criteria(JOBS, jobs_year_cell)})"
 
     def billions_text(formula: str, amount: object) -> Phrase:
-        return joined(literal("$"), billions(formula, _number(amount)), literal("B"))
+        return joined(literal("$"), billions(formula, amount_of(amount)), literal("B"))
 
     services_published = published_figure(model, "tech_services_trade_balance", model.year)
     rank_published = published_figure(model, "tech_products_exports_rank", model.year)
@@ -315,14 +295,14 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
          no_figure if isinstance(semis_value, str) else semis_value, "usd_billions", semis_compare),
         ("rank", TECH_CATEGORY_RANK_US, value(TECH_CATEGORY_RANK_US), "rank_figure",
          _release(model, said, "tech_products_exports_rank",
-                  whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), _number(rank_published)),
+                  whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), amount_of(rank_published)),
                   year, differs_key="rank_compare_differs")),
         ("over_threshold", STATES_OVER_THRESHOLD, states.states_over_threshold, "count",
          _release(model, said, "states_tech_exports_over_1b",
-                  whole(published_sum("states_tech_exports_over_1b", SNAPSHOT_YEAR), _number(over_published)), year)),
+                  whole(published_sum("states_tech_exports_over_1b", SNAPSHOT_YEAR), amount_of(over_published)), year)),
         ("leading", STATES_TECH_LEADING, states.states_tech_leading, "count",
          _release(model, said, "states_tech_leading",
-                  whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), _number(leading_published)), year)),
+                  whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), amount_of(leading_published)), year)),
         ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
          no_figure if isinstance(jobs_value, str) else jobs_value, "count",
          choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
@@ -339,10 +319,6 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         write_formula(sheet, row + 1, col, formula, book.style_variant("tile_figure", num_format=num_format), cached)
         write_formula(sheet, row + 2, col, compare.formula, formats["tile_compare"], compare.text)
         sheet.write_string(row + 3, col, tile["source"], formats["tile_source"])
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _release(model: SnapshotModel, said: Wording, figure: str, published: Phrase, year: Phrase,
@@ -367,19 +343,8 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
     value = book.value_of
     states = model.figures(state_figures)
     year = year_phrase(SNAPSHOT_YEAR, model.year)
-    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
-    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
-    # A number, or blank text where the year before had no tech exports.
-    is_change = isinstance(change, float)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
-    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year, change=choose(
-        f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
-        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
-               fill(said["change_up"], pct=pct, previous=previous),
-               choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0", isinstance(change, float) and change < 0,
-                      fill(said["change_down"], pct=pct, previous=previous),
-                      fill(said["change_none"], previous=previous))),
-        literal(said["change_unknown"])))
+    exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year,
+                   change=us_change_phrase(book, model, said))
 
     top = data.figures.top_states
     name = {k: xl_rowcol_to_cell(data.top_first + k, 1) for k in range(2)}
@@ -415,9 +380,9 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
         goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
         total=choose(f"ISNUMBER({TECH_TOTAL_BALANCE})", has_total,
                      fill(said["total"],
-                          total_kind=choose(f"{TECH_TOTAL_BALANCE}<0", has_total and _number(total_balance) < 0,
+                          total_kind=choose(f"{TECH_TOTAL_BALANCE}<0", has_total and amount_of(total_balance) < 0,
                                             literal(said["deficit"]), literal(said["surplus"])),
-                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+                          total_balance=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
                      fill(said["total_missing"], year=year)))
 
     sentences = {"exports": exports, "leaders": leaders, "states": states_sentence, "balance": balance}
@@ -427,11 +392,6 @@ def _takeaways(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wordin
 
 
 # ---------------------------------------------------------------- charts
-
-def _rows_under(height: int) -> int:
-    """Default rows a chart of ``height`` pixels covers, the part row included."""
-    return -(-height // ROW_PIXELS)
-
 
 def _partners_charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, title_row: int,
                      data: _ChartData) -> None:
@@ -497,7 +457,7 @@ def _charts(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, 
     top_ten.value_axis(words["top_ten_chart_axis"])
     top_ten.category_axis(reverse=True)
     # Down to the foot of the second row's charts: ten bars, each state named.
-    top_ten_height = (second_title_row + 1 - chart_row) * ROW_PIXELS + PARTNERS_CHART_HEIGHT
+    top_ten_height = (second_title_row + 1 - chart_row) * DEFAULT_ROW_PIXELS + PARTNERS_CHART_HEIGHT
     top_ten.place(sheet, chart_row, 0, width=width, height=top_ten_height,
                   description=words["top_ten_chart_description"])
 

@@ -27,9 +27,12 @@ from workbook.spreadsheet import quote_sheet_name
 from xlsxwriter.utility import xl_rowcol_to_cell
 from workbook.model.published import not_published
 from workbook.templates_loader import Wording, wording
+from workbook.writing.layout import SheetLayout
 from workbook.writing.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
-TITLE_ROW, DESCRIPTION_ROW, HEADER_ROW = 0, 1, 3
+#: The table's header row, under the title, the description and a blank row: planned, since other
+#: sheets' formulas name ranges of the table's rows (state_blocks).
+HEADER_ROW = 3
 
 #: Style and column width of each data column, by its name in the data schema.
 _COLUMN_LOOK = {
@@ -304,14 +307,17 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     """Write one data sheet; return the (first, last) data rows of its table."""
     words = data_sheet.words
     frame = data_sheet.frame(model)
-    sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
-    sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
+    layout = SheetLayout(book, sheet, model.year)
+    # Its row keeps the default height (SheetLayout.title would size it to the title's font).
+    layout.line(words["title"], "title")
+    layout.note(words["description"])
+    layout.skip()
     columns = [
         TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
                     values=cell_values(frame[name]))
         for name in frame.columns
     ]
-    first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
+    first, last = write_table(book, sheet, layout.reach(HEADER_ROW), data_sheet.table_name, columns)
     for offset, name in enumerate(frame.columns):
         _validate_inputs(sheet, first, last, offset, data_sheet.schema_column(name))
     sheet.freeze_panes(HEADER_ROW + 1, 0)

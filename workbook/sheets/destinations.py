@@ -21,6 +21,8 @@ from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal, write_table
 
 WORDING = "destinations"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 #: Style and width of each column of the table, in order. The value an analyst enters and
 #: its share come last, outside the print area: the release gives no values, so in the

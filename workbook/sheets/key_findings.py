@@ -19,24 +19,27 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.writing import register
-from workbook.writing.layout import SheetLayout, word_wrapped_height
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import word_wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.dashboard import ranked_states
 from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures, published_quote)
 from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
-from workbook.writing.prose import (BILLION, Phrase, billions, choose, fill, literal, percent, text_of, whole,
-                                    year_phrase)
+from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose, fill, literal, percent, text_of,
+                                    whole, year_phrase)
 from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES_OVER_THRESHOLD, STATES_TECH_LEADING,
                                        STATES_TECH_TOP_THREE, TECH_CATEGORY_RANK_US, TECH_EXPORTS_US,
                                        TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
                                        TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
 from workbook.templates_loader import Wording, wording
-from workbook.writing.xlsx import Book, TableColumn, string_literal, write_formula, write_table
+from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, print_setup, string_literal, write_formula,
+                                   write_header_row, write_table)
 
 WORDING = "key_findings"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
 SUMMARISES_OTHERS = True
 
 #: Style and width (characters) of each column of the findings table, by wording key.
@@ -73,9 +76,7 @@ def status_from_checks(figure: str) -> str:
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])
     header_row = layout.row
     findings = words["findings"]
     notes_first = header_row + 1 + len(findings) + 1
@@ -113,24 +114,15 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         # As tall as the cell whose text wraps onto most lines: no empty lines under the text.
         sheet.set_row(first + index, max(word_wrapped_height(str(rows[key][index]), width, LOOK[key][0])
                                          for key, (_, width) in LOOK.items() if key in ("finding", "draft", "published")))
-    _colour_statuses(book, sheet, first, last, list(LOOK).index("status"))
+    checks = wording("checks")
+    colour_statuses(book, sheet, first, last, list(LOOK).index("status"),
+                    ((checks["matches"], "rule_ok"), (checks["differs"], "rule_bad")))
 
     layout.row = last + 2
     notes_last = layout.notes(words["notes"])
     helpers.write()
 
-    sheet.print_area(0, 0, notes_last, len(LOOK) - 1)
-    sheet.set_landscape()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.repeat_rows(header_row)
-    sheet.fit_to_pages(1, 0)
-
-
-def _colour_statuses(book: Book, sheet: Worksheet, first: int, last: int, col: int) -> None:
-    checks = wording("checks")
-    for status, style in ((checks["matches"], "rule_ok"), (checks["differs"], "rule_bad")):
-        sheet.conditional_format(first, col, last, col, {
-            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
+    print_setup(sheet, notes_last, len(LOOK) - 1, repeat_row=header_row)
 
 
 # ---------------------------------------------------------------- helper cells
@@ -168,13 +160,9 @@ class _Helpers:
         self._destinations()
         self._lists()
 
-    def _header(self, row: int, labels: list[str]) -> None:
-        for col, label in enumerate(labels):
-            self.sheet.write_string(row, col, label, self.book.formats["header"])
-
     def _largest(self) -> None:
         formats, sheet = self.book.formats, self.sheet
-        self._header(self.largest_first - 1, self.words["largest_columns"])
+        write_header_row(self.book, sheet, self.largest_first - 1, self.words["largest_columns"])
         states = register.STATE_SUMMARY
         exports, names = states.column("tech_exports"), states.column("state_name")
         for entry in ranked_states(self.figures.largest):
@@ -189,7 +177,7 @@ class _Helpers:
         """Rank k's country for each flow, and the running list: products from the Partners table's
         export ranks (Census), services as the release ranks them (an explicit array formula: three criteria)."""
         formats, sheet = self.book.formats, self.sheet
-        self._header(self.destinations_first - 1, self.words["destinations_columns"])
+        write_header_row(self.book, sheet, self.destinations_first - 1, self.words["destinations_columns"])
         published = register.PUBLISHED_FIGURES
         figure, year = published.column("figure"), published.column("year")
         value, subject = published.column("value"), published.column("subject")
@@ -223,7 +211,7 @@ class _Helpers:
 
     def _lists(self) -> None:
         formats, sheet, words = self.book.formats, self.sheet, self.words
-        self._header(self.lists_header, words["helpers_columns"])
+        write_header_row(self.book, sheet, self.lists_header, words["helpers_columns"])
         codes = self.states.index.tolist()
         states = register.STATE_SUMMARY
         for which, flag_column, count_col, total_name in (
@@ -275,18 +263,30 @@ def _running_list(listed: str, item: str, included: bool, position: int, total: 
 
 # ---------------------------------------------------------------- the drafts
 
+def us_change_phrase(book: Book, model: SnapshotModel, said: Wording) -> Phrase:
+    """The U.S. tech exports' change on the year before in words, following TechExportsUSChangePercent:
+    ``said``'s change_up or change_down (with ``{pct}`` and ``{previous}``), change_none, or
+    change_unknown where the year before had no tech exports (the cell then holds blank text)."""
+    name = TECH_EXPORTS_US_CHANGE_PERCENT
+    change = book.value_of(name)
+    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
+    pct = percent(name, change if isinstance(change, float) else 0.0)
+    return choose(f"ISNUMBER({name})", isinstance(change, float),
+                  choose(f"{name}>0", isinstance(change, float) and change > 0,
+                         fill(said["change_up"], pct=pct, previous=previous),
+                         choose(f"{name}<0", isinstance(change, float) and change < 0,
+                                fill(said["change_down"], pct=pct, previous=previous),
+                                fill(said["change_none"], previous=previous))),
+                  literal(said["change_unknown"]))
+
+
 def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers) -> dict[str, Phrase]:
     said = words["drafts"]
     value = book.value_of
     states = model.figures(state_figures)
     figures = helpers.figures
     year = year_phrase(SNAPSHOT_YEAR, model.year)
-    previous = year_phrase(f"{SNAPSHOT_YEAR}-1", model.year - 1)
 
-    change = value(TECH_EXPORTS_US_CHANGE_PERCENT)
-    # A number, or blank text where the year before had no tech exports.
-    is_change = isinstance(change, float)
-    pct = percent(TECH_EXPORTS_US_CHANGE_PERCENT, change if isinstance(change, float) else 0.0)
     rank = value(TECH_CATEGORY_RANK_US)
     # The rank when it is a whole number; None where tech is no product category (text).
     whole_rank = float(rank) if not isinstance(rank, str) and float(rank).is_integer() else None
@@ -298,15 +298,7 @@ def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers)
                ordinals[int(whole_rank) - 1] if whole_rank is not None and 1 <= whole_rank <= len(ordinals) else ""),
         fill(said["rank_number"], rank=whole(TECH_CATEGORY_RANK_US, whole_rank if whole_rank is not None else 0.0)))
     exports = fill(said["exports"], value=billions(TECH_EXPORTS_US, states.us_tech_exports), year=year,
-                   change=choose(f"ISNUMBER({TECH_EXPORTS_US_CHANGE_PERCENT})", is_change,
-                                 choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}>0", isinstance(change, float) and change > 0,
-                                        fill(said["change_up"], pct=pct, previous=previous),
-                                        choose(f"{TECH_EXPORTS_US_CHANGE_PERCENT}<0",
-                                               isinstance(change, float) and change < 0,
-
-                                               fill(said["change_down"], pct=pct, previous=previous),
-                                               fill(said["change_none"], previous=previous))),
-                                 literal(said["change_unknown"])),
+                   change=us_change_phrase(book, model, said),
                    rank=choose(f"ISNUMBER({TECH_CATEGORY_RANK_US})", is_rank, fill(said["rank"], ordinal=ordinal),
                                literal("")))
 
@@ -344,16 +336,16 @@ def _drafts(book: Book, model: SnapshotModel, words: Wording, helpers: _Helpers)
         goods_kind=_kind(TECH_GOODS_BALANCE, goods_balance, said),
         goods_balance=billions(TECH_GOODS_BALANCE, goods_balance),
         total=choose(f"AND(ISNUMBER({TECH_TOTAL_IMPORTS}),ISNUMBER({TECH_TOTAL_BALANCE}))", has_total,
-                     fill(said["total"], total_imports=billions(TECH_TOTAL_IMPORTS, _number(total_imports)),
-                          total_kind=_kind(TECH_TOTAL_BALANCE, _number(total_balance), said),
-                          total_balance=billions(TECH_TOTAL_BALANCE, _number(total_balance))),
+                     fill(said["total"], total_imports=billions(TECH_TOTAL_IMPORTS, amount_of(total_imports)),
+                          total_kind=_kind(TECH_TOTAL_BALANCE, amount_of(total_balance), said),
+                          total_balance=billions(TECH_TOTAL_BALANCE, amount_of(total_balance))),
                      fill(said["total_missing"], year=year)))
 
     services_balance = value(TECH_SERVICES_BALANCE)
     has_services = not isinstance(services_balance, str)
     services = choose(f"ISNUMBER({TECH_SERVICES_BALANCE})", has_services,
-                      fill(said["services"], kind=_kind(TECH_SERVICES_BALANCE, _number(services_balance), said),
-                           value=billions(TECH_SERVICES_BALANCE, _number(services_balance))),
+                      fill(said["services"], kind=_kind(TECH_SERVICES_BALANCE, amount_of(services_balance), said),
+                           value=billions(TECH_SERVICES_BALANCE, amount_of(services_balance))),
                       fill(said["services_missing"], year=year))
 
     def destinations(flow: str) -> Phrase:
@@ -373,13 +365,8 @@ def _kind(name: str, amount: float, said: Wording) -> Phrase:
     return choose(f"{name}<0", amount < 0, literal(said["deficit"]), literal(said["surplus"]))
 
 
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
-
-
 def _joined_list(items: list[str], words: Wording) -> str:
     """Items as the helper cells join them: "A, B and C"."""
     if len(items) <= 1:
         return "".join(items)
     return str(words["list_separator"]).join(items[:-1]) + str(words["list_last_separator"]) + items[-1]
-

@@ -14,11 +14,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook import __version__
 from workbook.writing import register
-from workbook.writing.layout import SheetLayout, prose_page, wrapped_height
+from workbook.writing.layout import SheetLayout, prose_page
+from workbook.writing.metrics import wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
 from workbook.sheets.partial_years import partial_years_covers
-from workbook.sheets.cover import PAGE_MARGINS
 from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
 
@@ -58,8 +58,7 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
                          (words["vintage_label"], vintages)):
         layout.entry(label, value, "page_text", label_width="page_label", label_style="label_wrapped")
     # The report (build --pdf) ends here; what follows is for the analyst, in the workbook.
-    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False)
-    sheet.set_margins(**PAGE_MARGINS)
+    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False, margins="prose")
     layout.skip()
 
     _settings(layout, words, model)

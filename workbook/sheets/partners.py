@@ -21,13 +21,15 @@ from workbook.model import SnapshotModel
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_criterion_of, print_setup,
-                                   mark_small_values, write_formula, write_table, year_title_formula)
+from workbook.writing.xlsx import (Book, TableColumn, column_width, literal_criterion_of, live_text_formula,
+                                   print_setup, mark_small_values, write_formula, write_table)
 
 WORDING = "partners"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 TABLE = register.PARTNERS.name
 #: Summary values sit right of their labels, which overflow into the empty cells between.
-SUMMARY_LABEL_COL, SUMMARY_VALUE_COL = 0, 3
+SUMMARY_VALUE_COL = 3
 #: (defined name, wording key, model attribute) of the totals over all partner countries.
 SUMMARY = (
     (register.TECH_EXPORTS_NATIONAL, "exports", "world_exports"),
@@ -67,7 +69,7 @@ def has_partner_data_formula(model: SnapshotModel) -> str:
 
 def no_data_formula() -> str:
     """The "no partner data for YEAR" text, following SnapshotYear."""
-    return year_title_formula(wording(WORDING)["no_data"])
+    return live_text_formula(wording(WORDING)["no_data"])
 
 
 def partner_sum(partner_table: WideTable, year: str, country: str) -> str:
@@ -138,7 +140,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.subtitle(words["subtitle"])
     # Whether the partner data covers the snapshot year, in words that follow it.
     status = words["has_data" if figures.has_data else "no_data"].format(year=model.year)
-    write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{year_title_formula(words['has_data'])},"
+    write_formula(sheet, layout.row, 0, f"IF({register.HAS_PARTNER_DATA}=1,{live_text_formula(words['has_data'])},"
                                         f"{no_data_formula()})",
                   # In a year without partner data this line is the page: as a heading, it reads as one.
                   formats["note" if figures.has_data else "heading"], status)
@@ -153,15 +155,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["summary_heading"])
     summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
-        row = layout.row
-        sheet.write_string(row, SUMMARY_LABEL_COL, words["summary_rows"][key], formats["label"])
-        style = "billions_2"
-        cell_format = formats[style]
-        write_formula(sheet, row, SUMMARY_VALUE_COL, summary_formulas[key], cell_format, getattr(figures, attribute))
-
-        mark_small_values(book, sheet, row, SUMMARY_VALUE_COL, row, SUMMARY_VALUE_COL, style)
-        book.define_name(name, sheet, row, SUMMARY_VALUE_COL, words["summary_rows"][key])
-        layout.skip()
+        layout.named_figure(name, words["summary_rows"][key], summary_formulas[key], getattr(figures, attribute),
+                            "billions_2", SUMMARY_VALUE_COL)
     layout.skip()
 
     layout.heading(words["table_heading"])

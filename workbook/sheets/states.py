@@ -18,16 +18,13 @@ from workbook.writing.register import (CENSUS_EXPORTS, OVER_THRESHOLD_USD, SNAPS
                                        TECH_EXPORTS_US_PREVIOUS)
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, TableColumn, print_setup, mark_small_values, theme_colour, write_formula,
-                                   write_table, write_units_row, year_title_formula)
+from workbook.writing.layout import SheetLayout
+from workbook.writing.xlsx import Book, TableColumn, print_setup, mark_small_values, theme_colour, write_table
 
 #: The name other sheets' formulas know the States table by.
 TABLE = STATE_SUMMARY.name
-TITLE_ROW, SUBTITLE_ROW, SUMMARY_HEADING_ROW = 0, 1, 3
-SUMMARY_FIRST_ROW = 4
 # Labels overflow into the empty cells to their right, so values sit past them.
-LABEL_COL, VALUE_COL = 0, 5
+VALUE_COL = 5
 
 #: (defined name, wording key, style, model attribute) of the U.S. summary block, in order.
 SUMMARY = (
@@ -39,10 +36,6 @@ SUMMARY = (
     (STATES_TECH_TOP_THREE, "states_tech_top_three", "count", "states_tech_top_three"),
     (STATES_TECH_LEADING, "states_tech_leading", "count", "states_tech_leading"),
 )
-TABLE_HEADING_ROW = SUMMARY_FIRST_ROW + len(SUMMARY) + 1
-#: The columns' units sit in the row above the table's header.
-UNITS_ROW = TABLE_HEADING_ROW + 1
-TABLE_HEADER_ROW = UNITS_ROW + 1
 
 
 def _sumifs_tech(exports: WideTable, year: str, state: str) -> str:
@@ -118,31 +111,27 @@ def _summary_formulas(col: dict[str, str]) -> dict[str, str]:
 
 
 WORDING = "states"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording("states")
     figures = model.figures(state_figures)
     col = STATE_SUMMARY.headers()
-    formats = book.formats
 
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    sheet.write_string(SUMMARY_HEADING_ROW, 0, words["summary_heading"], formats["heading"])
-    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (SUMMARY_HEADING_ROW, "heading"),
-                       (TABLE_HEADING_ROW, "heading"), (UNITS_ROW, "units")):
-        sheet.set_row(row, row_height_for(style))
+    layout = SheetLayout(book, sheet, model.year)
+    layout.opening(words["title"], words["subtitle"])
+    layout.heading(words["summary_heading"])
     summary_formulas = _summary_formulas(col)
-    for offset, (name, key, style, attribute) in enumerate(SUMMARY):
-        row = SUMMARY_FIRST_ROW + offset
-        sheet.write_string(row, LABEL_COL, words[key], formats["label"])
-        write_formula(sheet, row, VALUE_COL, summary_formulas[key], formats[style], getattr(figures, attribute))
-        mark_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
-        book.define_name(name, sheet, row, VALUE_COL, words[key])
+    for name, key, style, attribute in SUMMARY:
+        layout.named_figure(name, words[key], summary_formulas[key], getattr(figures, attribute), style, VALUE_COL)
+    layout.skip()
 
-    sheet.write_string(TABLE_HEADING_ROW, 0, words["table_heading"], formats["heading"])
-    write_units_row(book, sheet, UNITS_ROW, 0, [words["units"].get(key) for key in _LOOK])
+    layout.heading(words["table_heading"])
+    # The columns' units sit in the row above the table's header.
+    units_row = layout.units([words["units"].get(key) for key in _LOOK])
+    header_row = layout.row
     table = figures.table.reset_index()
     formulas = _formulas(col, wide_table(model, CENSUS_EXPORTS))
     columns = [
@@ -150,17 +139,17 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                     formula=formulas.get(key))
         for key in _LOOK
     ]
-    first, last = write_table(book, sheet, TABLE_HEADER_ROW, TABLE, columns)
+    first, last = write_table(book, sheet, header_row, TABLE, columns)
     for key, (style, _) in _LOOK.items():
         figure_col = _column(key)
         mark_small_values(book, sheet, first, figure_col, last, figure_col, style,
                           SIGN_STYLES if key in SIGNED else None)
 
     _highlight(book, sheet, first, last)
-    notes_row = last + 2
-    sheet.write_string(notes_row, 0, words["notes"], formats["note"])
-    sheet.freeze_panes(TABLE_HEADER_ROW + 1, 2)
-    print_setup(sheet, notes_row, len(columns) - 1, repeat_rows=(UNITS_ROW, TABLE_HEADER_ROW))
+    layout.row = last + 2
+    notes_row = layout.note(words["notes"])
+    sheet.freeze_panes(header_row + 1, 2)
+    print_setup(sheet, notes_row, len(columns) - 1, repeat_rows=(units_row, header_row))
 
 
 def _column(key: str) -> int:

@@ -21,15 +21,17 @@ from workbook.model import SnapshotModel
 from workbook.model.tile_map import SCALE_TOP_PERCENTILE, MapFigures, map_figures
 from workbook.writing.register import STATE_SUMMARY
 from workbook.templates_loader import Wording, templates_folder, wording
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import column_pixels, pixels_to_points
 from workbook.writing.xlsx import (Book, column_width, fill_colour, font_colour, number_format, print_setup,
-                                   string_literal, write_formula, year_title_formula)
+                                   string_literal, write_formula)
 
 WORDING = "map"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
-TITLE_ROW, SUBTITLE_ROW, POSITIONING_ROW = 0, 1, 2
+#: The grid's first row, under the title, the subtitle, the note on positioning and a blank row.
 GRID_FIRST_ROW = 4
-#: Height in points of the title row: its large font would otherwise overlap the subtitle.
-TITLE_ROW_HEIGHT = 24
 #: A tile's height as a share of its width: square-ish, so that the map fits one landscape page.
 TILE_HEIGHT_RATIO = 0.8
 #: Height in points of the legend's labels: two lines of wrapped text.
@@ -65,13 +67,14 @@ def legend_formulas() -> tuple[str, str, str]:
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     figures = model.figures(map_figures)
-    formats = book.formats
 
-    sheet.set_row(TITLE_ROW, TITLE_ROW_HEIGHT)
-    write_formula(sheet, TITLE_ROW, 0, year_title_formula(words["title"]), formats["title"],
-                  words["title"].format(year=model.year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    sheet.write_string(POSITIONING_ROW, 0, words["positioning"], formats["note"])
+    layout = SheetLayout(book, sheet, model.year)
+    layout.title(words["title"])
+    # On a row of the default height, as the legend's heading: the map's one page is laid out with them.
+    layout.line(words["subtitle"], "subtitle")
+    layout.note(words["positioning"])
+    layout.skip()
+    layout.reach(GRID_FIRST_ROW)
 
     tile_width = column_width("map_tile")
     sheet.set_column(0, figures.cols - 1, tile_width)
@@ -82,33 +85,34 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
         write_formula(sheet, GRID_FIRST_ROW + tile.row, tile.col, tile_formula(tile.code),
                       book.style_variant("map_tile", num_format=tile_number_format(tile.code)), tile.tech_exports)
 
-    legend_heading_row = GRID_FIRST_ROW + figures.rows + 1
-    legend_row = _legend(book, sheet, figures, words, legend_heading_row, tile_height)
+    layout.row = GRID_FIRST_ROW + figures.rows + 1
+    legend_row = _legend(layout, figures, words, tile_height)
     _colour_scale(sheet, figures, legend_row)
     _light_text_on_dark_tiles(book, sheet, figures, legend_row)
 
     # What the scale's top point means, then the notes: full lines under the map, which a
     # note beside the legend would run past.
-    notes_row = legend_row + 2
-    sheet.write_string(notes_row, 0, words["legend_note"], formats["note"])
-    sheet.write_string(notes_row + 1, 0, words["notes"], formats["note"])
-    print_setup(sheet, notes_row + 1, figures.cols - 1)
-    sheet.fit_to_pages(1, 1)
-    sheet.center_horizontally()
+    layout.skip()
+    layout.note(words["legend_note"])
+    notes_row = layout.note(words["notes"])
+    print_setup(sheet, notes_row, figures.cols - 1, one_page=True, centred=True)
 
 
 def _tile_height(width_characters: float) -> float:
-    """Row height in points for a tile ``width_characters`` wide (7 pixels a character, 0.75 points a pixel)."""
-    width_points = (width_characters * 7 + 5) * 0.75
+    """Row height in points for a tile ``width_characters`` wide."""
+    width_points = pixels_to_points(column_pixels(width_characters))
     return round(width_points * TILE_HEIGHT_RATIO)
 
 
-def _legend(book: Book, sheet: Worksheet, figures: MapFigures, words: Wording, heading_row: int,
-            tile_height: float) -> int:
-    """The legend: the scale's three points as live formulas, coloured by the tiles' rule. Returns its row."""
+def _legend(layout: SheetLayout, figures: MapFigures, words: Wording, tile_height: float) -> int:
+    """The legend at the cursor: the scale's three points as live formulas, coloured by the tiles' rule.
+    Returns its row; the cursor is past it."""
+    book, sheet = layout.book, layout.sheet
     formats = book.formats
-    sheet.write_string(heading_row, 0, words["legend_heading"], formats["heading"])
-    label_row, legend_row = heading_row + 1, heading_row + 2
+    layout.line(words["legend_heading"], "heading")
+    label_row = layout.row
+    legend_row = label_row + 1
+    layout.row = legend_row + 1
     sheet.set_row(label_row, LEGEND_LABEL_HEIGHT)
     sheet.set_row(legend_row, tile_height)
     legend_style = book.style_variant("map_tile", num_format=tile_number_format(""))

@@ -8,8 +8,6 @@ a rule that follows the SnapshotYear input.
 
 from __future__ import annotations
 
-from string import Formatter
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
@@ -23,15 +21,19 @@ from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_
 from workbook.sheets.partial_years import partial_years_covers
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
-from workbook.writing.layout import row_height_for
-from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, header_row_height, number_format,
-                                   print_setup, mark_small_values, string_literal, theme_colour, write_formula,
+from workbook.writing.layout import SheetLayout
+from workbook.writing.metrics import header_row_height, rows_covered
+from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, number_format,
+                                   print_setup, mark_small_values, text_formula, theme_colour, write_formula,
                                    write_table)
 
 WORDING = "trend"
+#: Whether it reads values other sheets define, and so is written after them (workbook.sheets.ReportSheet).
+SUMMARISES_OTHERS = False
 
-TITLE_ROW, SUBTITLE_ROW, US_HEADING_ROW = 0, 1, 3
-US_HEADER_ROW = US_HEADING_ROW + 1
+#: The U.S. table's header row, under the title, the subtitle, a blank row and the heading: planned,
+#: since the title names the table's first and last years' cells, and the layout checks it reaches it.
+US_HEADER_ROW = 4
 CODE_COL, NAME_COL, FIRST_YEAR_COL = 0, 1, 2
 
 #: Style and width of each column of the U.S. table, by wording key.
@@ -51,58 +53,42 @@ def year_column_width() -> float:
 #: The line chart sits beside the U.S. table, clear of its columns; the state table starts below it.
 CHART_COL = len(US_LOOK) + 1
 CHART_WIDTH, CHART_HEIGHT = 560, 300
-#: Default row height in pixels, to find the first row below the chart.
-ROW_PIXELS = 20
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     words = wording(WORDING)
     figures = model.figures(trend_figures)
-    formats = book.formats
 
-    sheet.write_string(US_HEADING_ROW, 0, words["us_heading"], formats["heading"])
-    us_first, us_last = _us_table(book, sheet, figures, words, wide_table(model, CENSUS_EXPORTS))
-    year_cells = {"first": xl_rowcol_to_cell(us_first, CODE_COL), "last": xl_rowcol_to_cell(us_last, CODE_COL)}
+    layout = SheetLayout(book, sheet, model.year)
+    # The first and last years of the U.S. table, whose rows follow its header row.
+    year_cells = {"first": xl_rowcol_to_cell(US_HEADER_ROW + 1, CODE_COL),
+                  "last": xl_rowcol_to_cell(US_HEADER_ROW + len(figures.us), CODE_COL)}
     first_year, last_year = figures.years[0], figures.years[-1]
-    write_formula(sheet, TITLE_ROW, 0, _text_formula(words["title"], year_cells), formats["title"],
-                  words["title"].format(first=first_year, last=last_year))
-    sheet.write_string(SUBTITLE_ROW, 0, words["subtitle"], formats["subtitle"])
-    for row, style in ((TITLE_ROW, "title"), (SUBTITLE_ROW, "subtitle"), (US_HEADING_ROW, "heading")):
-        sheet.set_row(row, row_height_for(style))
-    _chart(book, sheet, words, figures, model.year, us_first, us_last)
+    layout.live_line(text_formula(words["title"], year_cells), words["title"].format(first=first_year, last=last_year),
+                     "title")
+    layout.subtitle(words["subtitle"])
+    layout.skip()
+    us_heading_row = layout.heading(words["us_heading"])
+    us_first, us_last = _us_table(book, sheet, figures, words, wide_table(model, CENSUS_EXPORTS),
+                                  layout.reach(US_HEADER_ROW))
+    _chart(book, sheet, words, figures, model.year, us_first, us_last, us_heading_row)
 
-    states_heading_row = max(us_last + 2, US_HEADING_ROW + CHART_HEIGHT // ROW_PIXELS + 1)
-    sheet.write_string(states_heading_row, 0, words["states_heading"], formats["heading"])
-    sheet.set_row(states_heading_row, row_height_for("heading"))
-    header_row = states_heading_row + 1
+    layout.row = max(us_last + 2, us_heading_row + rows_covered(CHART_HEIGHT) + 1)
+    header_row = layout.heading(words["states_heading"]) + 1
     last_row, sparkline_col = _state_table(book, sheet, model, figures, words, header_row)
 
-    notes_row = last_row + 2
+    layout.row = last_row + 2
     partial = ([str(words["partial_years_note"]).format(years=partial_years_covers(model.data.partial_years))]
                if model.data.partial_years else [])
-    for line in [*words["notes"], *partial]:
-        sheet.write_string(notes_row, 0, line, formats["note"])
-        notes_row += 1
-    notes_row -= 1
-    for offset, line in enumerate(words["analyst_notes"]):
-        sheet.write_string(notes_row + 2 + offset, 0, line, formats["note"])
+    notes_row = layout.notes([*words["notes"], *partial])
+    layout.skip()
+    layout.notes(words["analyst_notes"])
     sheet.set_column(CODE_COL, CODE_COL, column_width("code"))
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
     # The report prints the figures and leaves the sparklines to the workbook: LibreOffice 7.4
     # prints them off their rows, each over two to four rows of other states.
     print_setup(sheet, notes_row, sparkline_col - len(TECH_ROW_KEYS) - 1, repeat_row=header_row)
-
-
-def _text_formula(template: str, cells: dict[str, str]) -> str:
-    """A text with ``{field}`` placeholders as a formula joining its words and the cells named."""
-    parts = []
-    for literal, field, _, _ in Formatter().parse(template):
-        if literal:
-            parts.append(string_literal(literal))
-        if field is not None:
-            parts.append(cells[field])
-    return "&".join(parts)
 
 
 # ---------------------------------------------------------------- United States
@@ -126,7 +112,7 @@ def _us_formulas(col: dict[str, str], exports: WideTable) -> dict[str, str]:
 
 
 def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wording,
-              exports: WideTable) -> tuple[int, int]:
+              exports: WideTable, header_row: int) -> tuple[int, int]:
     col = TECH_TREND_US.headers()
     us = figures.us.reset_index()
     formulas = _us_formulas(col, exports)
@@ -136,9 +122,9 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
                     header_style="header" if key == "year" else "header_number")
         for key, (style, width) in US_LOOK.items()
     ]
-    first, last = write_table(book, sheet, US_HEADER_ROW, TECH_TREND_US.name, columns)
+    first, last = write_table(book, sheet, header_row, TECH_TREND_US.name, columns)
     # The columns without a width of their own are the state table's year columns below.
-    sheet.set_row(US_HEADER_ROW, header_row_height([
+    sheet.set_row(header_row, header_row_height([
         (column.header, column_width(column.width) if column.width else year_column_width()) for column in columns]))
     for offset, (key, (style, _)) in enumerate(US_LOOK.items()):
         mark_small_values(book, sheet, first, offset, last, offset, style)
@@ -153,7 +139,8 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
     return first, last
 
 
-def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, year: int, first: int, last: int) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, year: int, first: int, last: int,
+           top_row: int) -> None:
     """A line chart of the U.S. total by year, the U.S. table's live cells, with the snapshot year marked.
 
     The mark is a large marker in the highlight colour, fed by a helper column right of the printed
@@ -181,7 +168,7 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, 
     # Whole $ billions, as the table beside it names its unit once.
     chart.value_axis(words["chart_y_axis"], num_format=number_format("billions").split(".")[0] + ",,,", minimum=0)
     chart.legend()
-    chart.place(sheet, US_HEADING_ROW, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
+    chart.place(sheet, top_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
                 description=words["chart_description"])
 
 

@@ -7,9 +7,7 @@ calls its methods in reading order, and reads ``layout.row`` for where its own t
 and charts go::
 
     layout = SheetLayout(book, sheet, model.year)
-    layout.title(words["title"])          # a formula that follows SnapshotYear
-    layout.subtitle(words["subtitle"])
-    layout.skip()
+    layout.opening(words["title"], words["subtitle"])   # the title a formula that follows SnapshotYear
     layout.heading(words["summary_heading"])
     first, last = write_table(book, sheet, layout.row, ...)
     layout.row = last + 2
@@ -18,57 +16,18 @@ and charts go::
 
 from __future__ import annotations
 
-import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.templates_loader import styles
-from workbook.writing.xlsx import (BOLD_TEXT_PER_WIDTH, Book, column_width, has_live_fields, live_text_formula,
-                                   write_formula)
+from workbook.writing.metrics import paragraph_characters_per_line, row_height_for, wrapped_height
+from workbook.writing.xlsx import (Book, column_width, has_live_fields, live_text_formula, mark_small_values,
+                                   write_formula, write_units_row)
 
-#: Points of row height per point of font size: a line of text with room above and below it.
-LINE_HEIGHT_PER_POINT = 1.5
-#: Points of row height per point of font size for each line of wrapped text.
-WRAPPED_LINE_PER_POINT = 1.3
-#: Characters of proportional text that one unit of column width holds (widths count digits,
-#: which are wider than most letters), measured on LibreOffice's print and kept a little low
-#: so that a wrapped paragraph is never cut; bold text holds fewer (xlsx.BOLD_TEXT_PER_WIDTH,
-#: which table headers are measured by too).
-CHARACTERS_PER_WIDTH = 1.35
-
-
-def row_height_for(style: str) -> float:
-    """The height in points of a one-line row in ``style``, tall enough for its font."""
-    theme = styles()
-    size: float = theme[style].get("font_size", theme["base"]["font_size"])
-    return round(size * LINE_HEIGHT_PER_POINT, 1)
-
-
-def wrapped_height(text: str, width: float, style: str) -> float:
-    """The height in points of a row whose cell ``width`` wide wraps ``text`` in ``style``."""
-    theme = styles()
-    look = {**theme["base"], **theme[style]}
-    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
-    # An indent takes about three characters' room.
-    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
-    lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
-    font_size: float = look["font_size"]
-    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
-
-
-def word_wrapped_height(text: str, width: float, style: str) -> float:
-    """As :func:`wrapped_height`, counting the lines as the spreadsheet wraps them, between words:
-    for cells whose text fills most of a line, where dividing by the characters a line holds
-    would count a line too few or too many."""
-    theme = styles()
-    look = {**theme["base"], **theme[style]}
-    per_width = BOLD_TEXT_PER_WIDTH if look.get("bold") else CHARACTERS_PER_WIDTH
-    per_line: int = max(1, int(width * per_width) - 3 * look.get("indent", 0))
-    lines = sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in text.split("\n"))
-    font_size: float = look["font_size"]
-    return round(lines * font_size * WRAPPED_LINE_PER_POINT + 3, 1)
+#: The styles of the lines that stand out (a title, a subtitle, a heading): their rows are as tall as their font.
+_SIZED_STYLES = ("title", "subtitle", "heading")
 
 
 class SheetLayout:
@@ -95,8 +54,8 @@ class SheetLayout:
         else:
             self.sheet.write_string(row, col, text, self.book.formats[style])
 
-    def _text(self, text: str, style: str, height: float | None = None) -> int:
-        """One line of ``style`` at the cursor."""
+    def line(self, text: str, style: str, height: float | None = None) -> int:
+        """One line of ``style`` at the cursor, on a row ``height`` points tall (None: the sheet's default)."""
         row = self.row
         self.write_text(row, self.col, text, style)
         if height is not None:
@@ -104,19 +63,56 @@ class SheetLayout:
         self.row += 1
         return row
 
+    def live_line(self, formula: str, text: str, style: str = "note") -> int:
+        """One line of ``style`` whose text ``formula`` gives (``text``: what it gives for the build's
+        figures), for text that follows cells other than the year's; a title, subtitle or heading
+        row is as tall as its font."""
+        row = self.row
+        write_formula(self.sheet, row, self.col, formula, self.book.formats[style], text)
+        if style in _SIZED_STYLES:
+            self.sheet.set_row(row, row_height_for(style))
+        self.row += 1
+        return row
+
     def title(self, text: str) -> int:
         """The sheet's title, in A1 by convention (screen readers and the accessibility check look there)."""
-        return self._text(text, "title", row_height_for("title"))
+        return self.line(text, "title", row_height_for("title"))
 
     def subtitle(self, text: str) -> int:
-        return self._text(text, "subtitle", row_height_for("subtitle"))
+        return self.line(text, "subtitle", row_height_for("subtitle"))
+
+    def opening(self, title: str, subtitle: str) -> int:
+        """How most sheets open: the title, the subtitle, then a blank row; returns the title's row."""
+        row = self.title(title)
+        self.subtitle(subtitle)
+        self.skip()
+        return row
 
     def heading(self, text: str) -> int:
         """A section heading."""
-        return self._text(text, "heading", row_height_for("heading"))
+        return self.line(text, "heading", row_height_for("heading"))
 
     def note(self, text: str) -> int:
-        return self._text(text, "note")
+        return self.line(text, "note")
+
+    def named_figure(self, name: str, label: str, formula: str, value: object, style: str, value_col: int) -> int:
+        """A summary's figure: its label, and in ``value_col`` (past the label, which overflows into the
+        empty cells between) its formula in ``style``, small values marked, defined as ``name``."""
+        row = self.row
+        self.write_text(row, self.col, label, "label")
+        write_formula(self.sheet, row, value_col, formula, self.book.formats[style], value)
+        mark_small_values(self.book, self.sheet, row, value_col, row, value_col, style)
+        self.book.define_name(name, self.sheet, row, value_col, label)
+        self.row += 1
+        return row
+
+    def units(self, units: Sequence[str | None]) -> int:
+        """The row above a table's header that names each column's unit (None: none)."""
+        row = self.row
+        write_units_row(self.book, self.sheet, row, self.col, units)
+        self.sheet.set_row(row, row_height_for("units"))
+        self.row += 1
+        return row
 
     def paragraph(self, text: str, width: float, style: str = "note") -> int:
         """Text kept within ``width`` characters of column width (the printed page's): a longer
@@ -124,10 +120,10 @@ class SheetLayout:
         cell, which would have to be merged across the columns; returns the row after it."""
         theme = styles()
         size = theme[style].get("font_size", theme["base"]["font_size"])
-        per_line = max(1, int(width * CHARACTERS_PER_WIDTH * theme["base"]["font_size"] / size))
+        per_line = paragraph_characters_per_line(width, style)
         height = row_height_for(style) if size > theme["base"]["font_size"] else None
         for line in textwrap.wrap(text, per_line, break_long_words=False, break_on_hyphens=False) or [text]:
-            self._text(line, style, height)
+            self.line(line, style, height)
         return self.row
 
     def notes(self, lines: Iterable[str] | str) -> int:
@@ -164,6 +160,14 @@ class SheetLayout:
         self.sheet.write_url(row, self.col, address, self.book.formats["link"], text)
         return self.entry_text(row, description, width)
 
+    def reach(self, row: int) -> int:
+        """Check that the cursor stands at ``row``, a place planned before the text above it was
+        written (a table whose cells formulas elsewhere on the sheet name); returns it."""
+        if self.row != row:
+            raise ValueError(f"sheet {self.sheet.get_name()!r}: the text above row {row + 1} takes "
+                             f"{self.row - row:+} rows more than its plan")
+        return row
+
     def skip(self, rows: int = 1) -> int:
         """Leave ``rows`` blank rows; returns the new cursor row."""
         self.row += rows
@@ -177,7 +181,5 @@ def prose_page(book: Book, sheet: Worksheet, year: int, edition: int | None, tit
     sheet.set_column(0, 0, column_width("page_label"))
     sheet.set_column(1, 1, column_width("page_text"))
     layout = SheetLayout(book, sheet, year, edition=edition)
-    layout.title(title)
-    layout.subtitle(subtitle)
-    layout.skip()
+    layout.opening(title, subtitle)
     return layout

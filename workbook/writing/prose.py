@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from string import Formatter
 
-from workbook.writing.xlsx import string_literal
+from workbook.writing.xlsx import string_literal, template_parts
 
 #: One billion, written out: some engines refuse 1e9 in a formula.
 BILLION = "1000000000"
@@ -71,13 +70,7 @@ def _balanced_call(formula: str) -> bool:
 
 def fill(template: str, **fields: Phrase) -> Phrase:
     """A wording template with each ``{field}`` filled by a phrase."""
-    parts = []
-    for text, field, _, _ in Formatter().parse(template):
-        if text:
-            parts.append(literal(text))
-        if field is not None:
-            parts.append(fields[field])
-    return joined(*parts)
+    return joined(*template_parts(template, fields, literal))
 
 
 def choose(condition: str, holds: bool, then: Phrase, otherwise: Phrase) -> Phrase:
@@ -111,6 +104,11 @@ def percent(formula: str, value: float, decimals: int = 1) -> Phrase:
 def whole(formula: str, value: float) -> Phrase:
     """A count in prose (31, 918,500)."""
     return number(formula, value, 0)
+
+
+def amount_of(value: object) -> float:
+    """A figure a cell holds, as prose reads it: its number, 0 where it holds text ("not published")."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def text_of(formula: str, value: str) -> Phrase:

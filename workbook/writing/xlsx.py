@@ -10,12 +10,13 @@ import functools
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from string import Formatter
+from typing import Any, Literal, TypeVar
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -26,10 +27,14 @@ from workbook.writing import register
 from workbook.errors import FormatLimitError
 from workbook.writing.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.writing.formula_names import check_workbook_references
+from workbook.writing.metrics import header_row_height
 from workbook.writing.seal import SealingWorkbook
 from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
                                   MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
-from workbook.templates_loader import styles, wording
+from workbook.templates_loader import STYLE_SECTIONS_NOT_CELL_STYLES, styles, wording
+
+#: A piece of a filled template: a formula, or a phrase of prose.
+Part = TypeVar("Part")
 
 #: XlsxWriter's options for a table, a format, a chart, a rule: a dict of its named properties.
 Options = dict[str, Any]
@@ -330,7 +335,7 @@ class Book:
 def _make_formats(workbook: Workbook) -> dict[str, Format]:
     theme = styles()
     base = theme["base"]
-    skip = {"theme", "accessibility", "column_widths", "base", "chart", "small_values"}
+    skip = STYLE_SECTIONS_NOT_CELL_STYLES | {"base"}
     return {name: workbook.add_format({**base, **props}) for name, props in theme.items() if name not in skip}
 
 
@@ -364,6 +369,15 @@ def mark_small_values(book: Book, sheet: Worksheet, first_row: int, first_col: i
             properties = {**(theme[colour] if colour else {}), "num_format": num_format}
             sheet.conditional_format(first_row, first_col, last_row, last_col, {
                 "type": "formula", "criteria": f"=AND({condition})", "format": book.workbook.add_format(properties)})
+
+
+def colour_statuses(book: Book, sheet: Worksheet, first_row: int, last_row: int, col: int,
+                    status_styles: Sequence[tuple[str, str]]) -> None:
+    """Colour a column of status words (a check's "Matches", "Differs"): each (word, style) of
+    ``status_styles`` a rule, in that order, so that the colour follows the formula's word."""
+    for status, style in status_styles:
+        sheet.conditional_format(first_row, col, last_row, col, {
+            "type": "cell", "criteria": "==", "value": string_literal(status), "format": book.formats[style]})
 
 
 def _plain_number(number: float) -> str:
@@ -467,16 +481,25 @@ def has_live_fields(text: str) -> bool:
 
 def live_text_formula(text: str) -> str:
     """Text with ``{year}`` or ``{edition}`` in it as a formula that follows those cells."""
-    pieces = _LIVE_FIELD.split(text)
-    # split() alternates literal text and field names: even positions text, odd ones names.
-    parts = [LIVE_FIELDS[piece] if index % 2 else string_literal(piece)
-             for index, piece in enumerate(pieces) if index % 2 or piece]
-    return "&".join(parts)
+    return text_formula(text, LIVE_FIELDS)
 
 
-def year_title_formula(title: str) -> str:
-    """A title with ``{year}`` in it as a formula, so that it follows the SnapshotYear cell."""
-    return live_text_formula(title)
+def template_parts(template: str, fields: Mapping[str, Part], literal: Callable[[str], Part]) -> list[Part]:
+    """A wording template's pieces in order: its words as ``literal`` makes them, each ``{field}``
+    as ``fields`` gives it (a formula, a phrase); empty words are left out. The one filler of
+    templates: every text formula with placeholders is made from these pieces."""
+    parts = []
+    for words, field_name, _, _ in Formatter().parse(template):
+        if words:
+            parts.append(literal(words))
+        if field_name is not None:
+            parts.append(fields[field_name])
+    return parts
+
+
+def text_formula(template: str, fields: Mapping[str, str]) -> str:
+    """A text with ``{field}`` placeholders as a formula joining its words and the formulas ``fields`` gives."""
+    return "&".join(template_parts(template, fields, string_literal))
 
 
 def cached(value: object) -> object:
@@ -493,50 +516,6 @@ def write_formula(sheet: Worksheet, row: int, col: int, formula: str, style: For
 
 
 # ---------------------------------------------------------------- tables
-
-#: Height in points of a table's header row: three lines of wrapped text.
-HEADER_ROW_HEIGHT = 40
-#: Height in points of one line of 10-point text in a row.
-TEXT_LINE_HEIGHT = 13
-#: Characters of text a unit of column width holds: widths count digits, and
-#: Arial's average letter is narrower than a digit (kept low, so that a line is never lost).
-TEXT_PER_WIDTH = 1.2
-#: Characters of bold text a unit of column width holds (bold letters are wider): headers,
-#: and bold paragraphs of the layout.
-BOLD_TEXT_PER_WIDTH = 1.15
-
-
-def header_lines(text: str, width: float) -> int:
-    """Lines a bold header takes in a column ``width`` wide, wrapped between words as the
-    spreadsheet wraps it; a word longer than a line counts as the lines it is broken into."""
-    per_line = max(1, int(width * BOLD_TEXT_PER_WIDTH))
-    lines, used = 0, per_line
-    for word in text.split():
-        if used + 1 + len(word) <= per_line:
-            used += 1 + len(word)
-            continue
-        broken = math.ceil(len(word) / per_line)
-        lines += broken
-        used = len(word) - (broken - 1) * per_line
-    return max(lines, 1)
-
-
-def header_row_height(headers: Sequence[tuple[str, float]]) -> float:
-    """A table's header row, as (header, column width) pairs: three lines at least, more where a
-    header wraps onto more."""
-    lines = max((header_lines(header, width) for header, width in headers), default=1)
-    return max(HEADER_ROW_HEIGHT, lines * TEXT_LINE_HEIGHT + 1)
-
-
-def wrapped_row_height(cells: Sequence[tuple[str, float]]) -> float:
-    """The height of a row whose cells wrap text: enough lines for the longest, as (text, column width) pairs.
-
-    Set explicitly: LibreOffice keeps a row's height as the file gives it, so a row left
-    at the default would show one line of a wrapped cell over the next row.
-    """
-    lines = max((math.ceil(len(text) / (width * TEXT_PER_WIDTH)) for text, width in cells if text), default=1)
-    return max(lines, 1) * TEXT_LINE_HEIGHT
-
 
 @dataclass(frozen=True)
 class TableColumn:
@@ -602,6 +581,12 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
     return first_row + 1, last_row
 
 
+def write_header_row(book: Book, sheet: Worksheet, row: int, labels: Sequence[str], first_col: int = 0) -> None:
+    """Column headers over a block of cells that is no Excel table (a chart's figures, helper cells)."""
+    for offset, label in enumerate(labels):
+        sheet.write_string(row, first_col + offset, label, book.formats["header"])
+
+
 def write_units_row(book: Book, sheet: Worksheet, row: int, first_col: int, units: Sequence[str | None]) -> None:
     """The row above a table's header that gives each column its unit ("$ billions", "%"), in the header's colours.
 
@@ -637,10 +622,10 @@ def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Form
                         f"{value!r} is neither text nor a number")
 
 
-#: Page margins in inches: narrow, so that a page holds more of a sheet at a readable size,
-#: with room at the foot for the footer that names the sheet and page.
-PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
-FOOTER_MARGIN = 0.25
+def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
+    """The margins in inches of a printed page of the report, or of prose (styles.toml's [page_margins])."""
+    margins: dict[str, float] = styles()["page_margins"][page]
+    return margins
 
 
 def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[int, int]:
@@ -659,11 +644,14 @@ def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[in
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
                 landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
                 repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
-                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = ()) -> None:
+                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = (), one_page: bool = False,
+                centred: bool = False, margins: Literal["report", "prose"] = "report") -> None:
     """Print area (holding every chart inserted so far), orientation, margins and scale; header rows
     (and row labels) repeated on every page. Call it once the sheet's columns and charts are in place.
 
-    By default a sheet prints one page wide, at whatever size that takes. A sheet too
+    By default a sheet prints one page wide, at whatever size that takes; ``one_page`` keeps
+    it to one page, wide and tall (``centred`` across it), for a sheet that is read, or sent, as
+    a page of its own. A sheet too
     wide to print one page wide at a readable size gives a ``scale`` (percent) instead,
     with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
     repeated on each; ``row_breaks`` start a page at those rows.
@@ -674,9 +662,11 @@ def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int 
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.set_margins(**PRINT_MARGINS)
+    sheet.set_margins(**page_margins(margins))
+    if centred:
+        sheet.center_horizontally()
     if scale is None:
-        sheet.fit_to_pages(1, 0)
+        sheet.fit_to_pages(1, 1 if one_page else 0)
     else:
         sheet.set_print_scale(scale)
     if repeat_rows is not None:
