@@ -22,7 +22,7 @@ from workbook.model.checks import published_status, tolerance
 from workbook.model.dashboard import top_states
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures, top_partners
-from workbook.model.keys import Status
+from workbook.model.keys import NOT_PUBLISHED, NotPublished, Status
 from workbook.model.published import published_rows
 from workbook.model.states import YES, state_figures
 
@@ -32,7 +32,7 @@ LARGEST_NAMED = 3
 DESTINATIONS_NAMED = 3
 
 #: Published national figures the workbook computes itself, and its value for each (as Checks compares them).
-WORKBOOK_VALUES: dict[str, Callable[[SnapshotModel], float | Status | None]] = {
+WORKBOOK_VALUES: dict[str, Callable[[SnapshotModel], float | NotPublished | None]] = {
     "states_tech_exports_over_1b": lambda model: model.figures(state_figures).states_over_threshold,
     "states_tech_top_three": lambda model: model.figures(state_figures).states_tech_top_three,
     "states_tech_leading": lambda model: model.figures(state_figures).states_tech_leading,
@@ -95,7 +95,7 @@ def check_status(model: SnapshotModel, figure: str) -> Status:
     statuses = set()
     for entry in published_rows(rows):
         value = _workbook_value(model, figure, entry.subject)
-        if value is None or isinstance(value, Status):
+        if value is None or value is NOT_PUBLISHED:
             statuses.add(Status.QUOTED)
             continue
         difference = value - entry.value
@@ -106,7 +106,7 @@ def check_status(model: SnapshotModel, figure: str) -> Status:
     return Status.QUOTED
 
 
-def _workbook_value(model: SnapshotModel, figure: str, subject: str) -> float | Status | None:
+def _workbook_value(model: SnapshotModel, figure: str, subject: str) -> float | NotPublished | None:
     """The workbook's own value Checks compares a published figure with, or None (quoted)."""
     if figure == destination_figure(CENSUS_FLOW):
         # A destination's rank from Census partner data, where the data has the year.

@@ -19,7 +19,7 @@ from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
-from workbook.model.keys import Status
+from workbook.model.keys import NOT_PUBLISHED, Status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
@@ -282,7 +282,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
     growth_value = published_figure(model, semis_growth, model.year)
     growth_sum = published_sum(semis_growth, SNAPSHOT_YEAR)
     semis_compare = choose(
-        f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", isinstance(growth_value, Status),
+        f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", growth_value is NOT_PUBLISHED,
         fill(said["growth_missing"], year=year),
         fill(said["growth"],
              direction=choose(f"{growth_sum}<0", _number(growth_value) < 0, literal(said["down"]), literal(said["up"])),
@@ -313,7 +313,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         ("semiconductors",
          f"IF(COUNTIFS({published_criteria(semis, SNAPSHOT_YEAR)})=0,{string_literal(no_figure)},"
          f"{published_sum(semis, SNAPSHOT_YEAR)})",
-         no_figure if isinstance(semis_value, Status) else semis_value, "usd_billions", semis_compare),
+         no_figure if semis_value is NOT_PUBLISHED else semis_value, "usd_billions", semis_compare),
         ("rank", TECH_CATEGORY_RANK_US, value(TECH_CATEGORY_RANK_US), "rank_figure",
          _release(model, said, "tech_products_exports_rank",
                   whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), _number(rank_published)),
@@ -325,7 +325,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
          _release(model, said, "states_tech_leading",
                   whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), _number(leading_published)), year)),
         ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
-         no_figure if isinstance(jobs_value, Status) else jobs_value, "count",
+         no_figure if jobs_value is NOT_PUBLISHED else jobs_value, "count",
          choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
                 fill(said["jobs_year"], jobs_year=year_phrase(jobs_year_cell, jobs_year)))),
     ]
