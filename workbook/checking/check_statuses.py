@@ -44,12 +44,13 @@ def status_problems(table_places: dict[str, tuple[str, str]], read: RangeReader,
                 f"{row.get(columns['check'])}: the workbook's {_shown(row.get(columns['workbook']))} differs from the "
                 f"published {_shown(row.get(columns['published']))} without a known reason (after recalculation "
                 f"in {engine})"))
+    broken = status_word(Status.BROKEN)
     for row in _rows(table_places, IDENTITY_CHECKS.name, read):
         columns = words["identity_columns"]
-        if row.get(columns["status"]) == status_word(Status.BROKEN):
+        if row.get(columns["status"]) == broken:
             problems.append(StatusProblem(
                 row.location(columns["status"]),
-                f"{row.get(columns['identity'])}: {status_word(Status.BROKEN)}, left side {_shown(row.get(columns['left']))}, "
+                f"{row.get(columns['identity'])}: {broken}, left side {_shown(row.get(columns['left']))}, "
                 f"right side {_shown(row.get(columns['right']))} (after recalculation in {engine})"))
     return problems
 

@@ -88,8 +88,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     formulas = _formulas(col)
     columns = [
-        TableColumn(header=col[key], style=style, width=width, values=[_shown(value, words) for value in table[key].tolist()],
-                    formula=formulas.get(key))
+        TableColumn(header=col[key], style=style, width=width,
+                    values=[_shown(value, words) for value in table[key].tolist()], formula=formulas.get(key))
         for key, (style, width) in _LOOK.items()
     ]
     first, last = write_table(book, sheet, table_header_row, DESTINATIONS.name, columns)
