@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from openpyxl.utils.cell import get_column_letter
 
+from workbook.model.keys import Status
 from workbook.writing.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
+from workbook.writing.words import status_word
 from workbook.spreadsheet import quote_sheet_name, range_bounds
 from workbook.templates_loader import wording
 
@@ -36,18 +38,19 @@ def status_problems(table_places: dict[str, tuple[str, str]], read: RangeReader,
     problems: list[StatusProblem] = []
     for row in _rows(table_places, PUBLISHED_CHECKS.name, read):
         columns = words["columns"]
-        if row.get(columns["status"]) == words["differs"] and not row.get(columns["reason"]):
+        if row.get(columns["status"]) == status_word(Status.DIFFERS) and not row.get(columns["reason"]):
             problems.append(StatusProblem(
                 row.location(columns["status"]),
                 f"{row.get(columns['check'])}: the workbook's {_shown(row.get(columns['workbook']))} differs from the "
                 f"published {_shown(row.get(columns['published']))} without a known reason (after recalculation "
                 f"in {engine})"))
+    broken = status_word(Status.BROKEN)
     for row in _rows(table_places, IDENTITY_CHECKS.name, read):
         columns = words["identity_columns"]
-        if row.get(columns["status"]) == words["broken"]:
+        if row.get(columns["status"]) == broken:
             problems.append(StatusProblem(
                 row.location(columns["status"]),
-                f"{row.get(columns['identity'])}: {words['broken']}, left side {_shown(row.get(columns['left']))}, "
+                f"{row.get(columns['identity'])}: {broken}, left side {_shown(row.get(columns['left']))}, "
                 f"right side {_shown(row.get(columns['right']))} (after recalculation in {engine})"))
     return problems
 

@@ -11,7 +11,7 @@ services figures follow from those and the Census goods figures:
 * services balance = services exports − services imports
 
 Where a published figure is missing for the snapshot year, every figure derived
-from it is the "not published" text, as in the workbook.
+from it is not published (NOT_PUBLISHED, which the sheet words), as in the workbook.
 """
 
 from __future__ import annotations
@@ -21,21 +21,23 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.model import SnapshotModel
-from workbook.model.published import not_published, published_value
+from workbook.model.keys import NOT_PUBLISHED, NotPublished
+from workbook.model.published import published_value
 
 #: Figure ids of data/published_figures.csv that the derivation reads.
 PUBLISHED_TOTAL_IMPORTS = "tech_imports"
 PUBLISHED_TOTAL_BALANCE = "tech_trade_balance"
 PUBLISHED_SERVICES_BALANCE = "tech_services_trade_balance"
 
-Amount = float | str
+#: A figure, or NOT_PUBLISHED where it derives from a figure the release does not publish for the year.
+Amount = float | NotPublished
 
 
 @dataclass(frozen=True)
 class BalanceFigures:
     goods_exports: float
     goods_imports: float
-    #: Published figures for the snapshot year, or the "not published" text.
+    #: Published figures for the snapshot year, or NOT_PUBLISHED.
     published_total_imports: Amount
     published_total_balance: Amount
     published_services_balance: Amount
@@ -82,9 +84,9 @@ class BalanceFigures:
 
 
 def _combine(first: Amount, second: Amount, sign: int) -> Amount:
-    """first + sign × second, or "not published" when either is not a number (the workbook's IF(ISNUMBER(..)))."""
-    if isinstance(first, str) or isinstance(second, str):
-        return not_published()
+    """first + sign × second, or NOT_PUBLISHED when either is not a number (the workbook's IF(ISNUMBER(..)))."""
+    if first is NOT_PUBLISHED or second is NOT_PUBLISHED:
+        return NOT_PUBLISHED
     return first + sign * second
 
 

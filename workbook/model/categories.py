@@ -97,6 +97,10 @@ def product_ranks(exports: pd.Series, is_product: pd.Series) -> pd.Series:
     return pd.Series([ranks.get(code) for code in exports.index], index=exports.index, dtype=object)
 
 
+# label_words are casing rules over data (Census's labels), kept in the wording beside the Notes that
+# explain "n.e.s.o.i.". The model applies them because a category's label is one of its figures: the
+# cached value of house_label_formula, which the Categories sheet's tables and chart read from
+# CategoryFigures. The model words nothing of its own here.
 def house_label(label: str) -> str:
     """A Census category label in the house style: sentence case ("Printed matter and related
     products, n.e.s.o.i."), with the words Census abbreviates spelt as the Notes explain them and

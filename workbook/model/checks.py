@@ -1,9 +1,11 @@
-"""The Checks sheet's arithmetic: differences, tolerances and statuses, as its formulas compute them."""
+"""The Checks sheet's arithmetic: differences, tolerances and statuses (keys the sheets word), as its
+formulas compute them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbook.model.keys import Status
 from workbook.templates_loader import TemplateError, wording
 
 #: Published dollar figures are rounded: whole billions ("$55 billion") or tenths ("$1.2 billion").
@@ -24,15 +26,14 @@ def tolerance(unit: str, published: float) -> float:
 
 
 def published_status(workbook: float | str | None, difference: float | str, tol: float, year: int,
-                     snapshot_year: int) -> str:
-    words = wording("checks")
+                     snapshot_year: int) -> Status:
     if workbook is None:
-        return str(words["quoted"])
+        return Status.QUOTED
     if year != snapshot_year:
-        return str(wording("published")["not_published"])
+        return Status.NOT_PUBLISHED
     # The snapshot year's figures are all published: the difference is a number.
     assert not isinstance(difference, str)
-    return str(words["matches"] if abs(difference) <= tol else words["differs"])
+    return Status.MATCHES if abs(difference) <= tol else Status.DIFFERS
 
 
 def identity_difference(left: float | str, right: float | str) -> float | str:
@@ -41,15 +42,14 @@ def identity_difference(left: float | str, right: float | str) -> float | str:
     return left - right
 
 
-def identity_status(difference: float | str, right: float | str) -> str:
+def identity_status(difference: float | str, right: float | str) -> Status:
     """Holds when the sides agree to a millionth of the right side (rounding, not edits)."""
-    words = wording("checks")
     if isinstance(difference, str):
-        return str(wording("published")["not_published"])
+        return Status.NOT_PUBLISHED
     # A number difference comes from two number sides (identity_difference).
     assert not isinstance(right, str)
     scale = max(1.0, abs(right))
-    return str(words["holds"] if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else words["broken"])
+    return Status.HOLDS if abs(difference) <= float(IDENTITY_TOLERANCE) * scale else Status.BROKEN
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,10 @@ class KnownReason:
                 and self.lowest <= value <= self.highest)
 
 
+# The reasons are read from the wording (checks.toml's [checks.reasons]), where an analyst declares each
+# with its text, yet to the model they are data: the values a reason explains (expected) decide whether a
+# difference is explained. The model chooses no words from them; it hands a reason's text to the Checks
+# sheet as it is, as it hands on a published figure's quote.
 def known_reason(figure: str, subject: str) -> KnownReason | None:
     """The reason declared for a figure about ``subject`` (``figure.subject``), else for the figure, else None."""
     reasons = wording("checks")["reasons"]

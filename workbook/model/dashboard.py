@@ -11,6 +11,7 @@ from typing import Protocol, cast
 import pandas as pd
 
 from workbook.model import SnapshotModel
+from workbook.model.keys import NotPublished
 from workbook.model.published import published_value
 from workbook.model.states import state_figures
 
@@ -73,7 +74,7 @@ def latest_published_year(model: SnapshotModel, figure: str) -> int:
     return int(years.max()) if not years.empty else 0
 
 
-def headline_published(model: SnapshotModel, figure: str, latest: bool) -> tuple[int, float | str]:
+def headline_published(model: SnapshotModel, figure: str, latest: bool) -> tuple[int, float | NotPublished]:
     """(year, value) of a published headline figure, as the Dashboard's formulas give them."""
     year = latest_published_year(model, figure) if latest else model.year
     return year, published_value(model, figure, year)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.model import SnapshotModel
+from workbook.model.keys import NoFigure
 from workbook.model.partners import partner_figures
 from workbook.model.published import published_value
-from workbook.templates_loader import wording
 from workbook.dataset.schema import DESTINATION_FIGURE_PREFIX
 
 #: The flow of destinations.csv that Census partner data covers: goods. Services have no Census data by country.
@@ -23,10 +23,10 @@ NO_SHARE = ""
 @dataclass(frozen=True)
 class DestinationFigures:
     #: One row per destination, in the sheet's order: flow, country, published_rank
-    #: (a number or "not published"), value_usd (None where no value is entered) and
+    #: (a number or NOT_PUBLISHED), value_usd (None where no value is entered) and
     #: share_of_listed (a fraction, or "" where it cannot be computed); for products, the
     #: Census partner data's census_value, census_share and census_rank for the snapshot
-    #: year (census_value says in words why there is none; the other two are then "").
+    #: year (census_value is a NoFigure key where there is none, which says why; the other two are then "").
     table: pd.DataFrame
 
 
@@ -45,8 +45,10 @@ def destination_figures(model: SnapshotModel) -> DestinationFigures:
                                                                                         table["country"])]
     table = table.sort_values(["flow", "order", "country"], kind="stable").drop(columns="order")
     table = table.reset_index(drop=True)
-    table["published_rank"] = [published_value(model, destination_figure(flow), year, country)
-                               for flow, country in zip(table["flow"], table["country"])]
+    # Object dtype (as below): a key is no value pandas knows.
+    table["published_rank"] = pd.Series([published_value(model, destination_figure(flow), year, country)
+                                         for flow, country in zip(table["flow"], table["country"])],
+                                        index=table.index, dtype=object)
     listed = table.groupby("flow")["value_usd"].transform("sum")
     table["share_of_listed"] = [
         value / total if pd.notna(value) and total != 0 else NO_SHARE
@@ -56,24 +58,22 @@ def destination_figures(model: SnapshotModel) -> DestinationFigures:
     table["value_usd"] = pd.Series([float(value) if pd.notna(value) else None for value in table["value_usd"]],
                                    index=table.index, dtype=object)
     census = [_census(model, flow, country) for flow, country in zip(table["flow"], table["country"])]
-    table["census_value"] = [value for value, _, _ in census]
+    table["census_value"] = pd.Series([value for value, _, _ in census], index=table.index, dtype=object)
     table["census_share"] = [share for _, share, _ in census]
     table["census_rank"] = [rank for _, _, rank in census]
     return DestinationFigures(table=table)
 
 
-def _census(model: SnapshotModel, flow: str, country: str) -> tuple[float | str, float | str, int | str]:
-    """Census exports to the country in the snapshot year, their share and rank, as the workbook shows them."""
-    words = wording("destinations")
+def _census(model: SnapshotModel, flow: str, country: str) -> tuple[float | NoFigure, float | str, int | str]:
+    """Census exports to the country in the snapshot year, their share and rank, as the workbook computes them."""
     if flow != CENSUS_FLOW:
-        return words["no_census_services"], "", ""
+        return NoFigure.SERVICES_NOT_IN_CENSUS, "", ""
     partners = model.figures(partner_figures)
     if not partners.has_data:
-        # The sheet's status line says "no partner data" once; each cell shows a dash.
-        return words["no_partner_data"], "", ""
+        return NoFigure.NO_PARTNER_DATA, "", ""
     row = partners.country(country)
     if row is None:
-        return words["not_in_census"], "", ""
+        return NoFigure.NOT_IN_PARTNER_DATA, "", ""
     return float(row["exports"]), row["export_share"], int(row["export_rank"])
 
 

@@ -22,9 +22,9 @@ from workbook.model.checks import published_status, tolerance
 from workbook.model.dashboard import top_states
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
 from workbook.model.partners import partner_figures, top_partners
-from workbook.model.published import not_published, published_rows
+from workbook.model.keys import NOT_PUBLISHED, NotPublished, Status
+from workbook.model.published import published_rows
 from workbook.model.states import YES, state_figures
-from workbook.templates_loader import wording
 
 #: How many of the largest states a sentence names.
 LARGEST_NAMED = 3
@@ -32,7 +32,7 @@ LARGEST_NAMED = 3
 DESTINATIONS_NAMED = 3
 
 #: Published national figures the workbook computes itself, and its value for each (as Checks compares them).
-WORKBOOK_VALUES: dict[str, Callable[[SnapshotModel], float | str | None]] = {
+WORKBOOK_VALUES: dict[str, Callable[[SnapshotModel], float | NotPublished | None]] = {
     "states_tech_exports_over_1b": lambda model: model.figures(state_figures).states_over_threshold,
     "states_tech_top_three": lambda model: model.figures(state_figures).states_tech_top_three,
     "states_tech_leading": lambda model: model.figures(state_figures).states_tech_leading,
@@ -82,7 +82,7 @@ def ranked_destinations(model: SnapshotModel, flow: str) -> list[str]:
     return found
 
 
-def check_status(model: SnapshotModel, figure: str) -> str:
+def check_status(model: SnapshotModel, figure: str) -> Status:
     """The status Checks gives ``figure`` for the snapshot year, over all its subjects.
 
     As the workbook's COUNTIFS over the Checks table read it: not published (no row for
@@ -91,23 +91,22 @@ def check_status(model: SnapshotModel, figure: str) -> str:
     published = model.data.published
     rows = published[(published["figure"] == figure) & (published["year"] == model.year)]
     if rows.empty:
-        return not_published()
-    words = wording("checks")
+        return Status.NOT_PUBLISHED
     statuses = set()
     for entry in published_rows(rows):
         value = _workbook_value(model, figure, entry.subject)
-        if value is None or isinstance(value, str):
-            statuses.add(words["quoted"])
+        if value is None or value is NOT_PUBLISHED:
+            statuses.add(Status.QUOTED)
             continue
         difference = value - entry.value
         statuses.add(published_status(value, difference, tolerance(entry.unit, entry.value), entry.year, model.year))
-    for status in (words["differs"], words["matches"]):
+    for status in (Status.DIFFERS, Status.MATCHES):
         if status in statuses:
-            return str(status)
-    return str(words["quoted"])
+            return status
+    return Status.QUOTED
 
 
-def _workbook_value(model: SnapshotModel, figure: str, subject: str) -> float | str | None:
+def _workbook_value(model: SnapshotModel, figure: str, subject: str) -> float | NotPublished | None:
     """The workbook's own value Checks compares a published figure with, or None (quoted)."""
     if figure == destination_figure(CENSUS_FLOW):
         # A destination's rank from Census partner data, where the data has the year.

@@ -3,8 +3,9 @@
 The partner data is national (all states together, with trade Census could not assign
 to a state), by NAICS-3 category and partner country, for fewer years than the state
 data. The workbook holds the tech category's rows (one row per country, a column per
-year); for a snapshot year without a column in both tables every partner figure is the
-"no partner data for YEAR" text, or blank, never an error or another year's figure.
+year); for a snapshot year without a column in both tables every partner figure is
+NO_PARTNER_DATA (which the sheets word: "no partner data for YEAR"), or blank, never an error or
+another year's figure.
 """
 
 from __future__ import annotations
@@ -14,16 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.model import SnapshotModel
-from workbook.templates_loader import wording
+from workbook.model.keys import NoFigure, NoPartnerData
 
 #: The columns of the partner table, in the sheet's order.
 COLUMNS = ("country", "exports", "export_share", "export_rank", "export_change",
            "imports", "import_share", "import_rank", "import_change", "balance")
-
-
-def no_partner_data(year: int) -> str:
-    """What a partner figure shows for a year the partner data does not cover."""
-    return str(wording("partners")["no_data"]).format(year=year)
 
 
 def tech_partner_rows(trade: pd.DataFrame, tech_naics3: int) -> pd.DataFrame:
@@ -55,16 +51,16 @@ class PartnerFigures:
     #: Both tables have a column for the snapshot year.
     has_data: bool
     #: One row per country in the sheet's order, with the columns of COLUMNS; a figure
-    #: that cannot be computed is "" (or, for exports and imports, the no-data text).
+    #: that cannot be computed is "" (or, for exports and imports, NO_PARTNER_DATA).
     table: pd.DataFrame
-    #: Totals over every partner country, or the no-data text.
-    world_exports: float | str
-    world_imports: float | str
+    #: Totals over every partner country, or NO_PARTNER_DATA.
+    world_exports: float | NoPartnerData
+    world_imports: float | NoPartnerData
 
     @property
-    def world_balance(self) -> float | str:
-        if isinstance(self.world_exports, str) or isinstance(self.world_imports, str):
-            return no_partner_data(self.year)
+    def world_balance(self) -> float | NoPartnerData:
+        if isinstance(self.world_exports, NoFigure) or isinstance(self.world_imports, NoFigure):
+            return NoFigure.NO_PARTNER_DATA
         return self.world_exports - self.world_imports
 
     def country(self, name: str) -> pd.Series | None:
@@ -89,10 +85,12 @@ def partner_figures(model: SnapshotModel) -> PartnerFigures:
     has_data = year in partner_years(exports) and year in partner_years(imports)
     table = pd.DataFrame({"country": countries})
     if not has_data:
-        text = no_partner_data(year)
+        no_data: NoPartnerData = NoFigure.NO_PARTNER_DATA
         for column in COLUMNS[1:]:
-            table[column] = text if column in ("exports", "imports") else ""
-        return PartnerFigures(year, False, table, text, text)
+            # Object dtype: a key is no value pandas knows.
+            table[column] = pd.Series([no_data if column in ("exports", "imports") else ""] * len(table),
+                                      index=table.index, dtype=object)
+        return PartnerFigures(year, False, table, no_data, no_data)
     worlds = {}
     for flow, trade in (("export", exports), ("import", imports)):
         this_year = _by_country(trade, year, countries)

@@ -8,7 +8,7 @@ from typing import Protocol, cast
 import pandas as pd
 
 from workbook.model import SnapshotModel
-from workbook.templates_loader import wording
+from workbook.model.keys import NOT_PUBLISHED, NotPublished
 
 
 class PublishedRow(Protocol):
@@ -27,13 +27,8 @@ def published_rows(rows: pd.DataFrame) -> Iterator[PublishedRow]:
     return cast(Iterator[PublishedRow], rows.itertuples())
 
 
-def not_published() -> str:
-    """What a cell shows for a figure the snapshot does not publish for the year."""
-    return str(wording("published")["not_published"])
-
-
-def published_value(model: SnapshotModel, figure: str, year: int, subject: str = "") -> float | str:
-    """The published figure for ``year`` (and subject), or the "not published" text.
+def published_value(model: SnapshotModel, figure: str, year: int, subject: str = "") -> float | NotPublished:
+    """The published figure for ``year`` (and subject), or NOT_PUBLISHED (which the sheets word).
 
     Mirrors the workbook's IF(COUNTIFS(..)=0, "not published", SUMIFS(..)) over the
     PublishedFigures table; the key (figure, year, subject) is unique, so SUMIFS
@@ -44,5 +39,5 @@ def published_value(model: SnapshotModel, figure: str, year: int, subject: str =
     if subject:
         rows = rows[rows["subject"] == subject]
     if rows.empty:
-        return not_published()
+        return NOT_PUBLISHED
     return float(rows["value"].sum())

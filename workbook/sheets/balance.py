@@ -15,8 +15,8 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.model import SnapshotModel
 from workbook.model.balance import (PUBLISHED_SERVICES_BALANCE, PUBLISHED_TOTAL_BALANCE, PUBLISHED_TOTAL_IMPORTS,
                                     BalanceFigures, balance_figures)
+from workbook.model.keys import NoFigure
 from workbook.model.partners import partner_figures
-from workbook.model.published import not_published
 from workbook.writing.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_YEAR, TECH_CATEGORY,
                                        TECH_EXPORTS_NATIONAL, TECH_GOODS_BALANCE, TECH_GOODS_BALANCE_NATIONAL,
                                        TECH_GOODS_EXPORTS, TECH_GOODS_IMPORTS, TECH_IMPORTS_NATIONAL,
@@ -24,6 +24,7 @@ from workbook.writing.register import (CENSUS_EXPORTS, CENSUS_IMPORTS, SNAPSHOT_
                                        TECH_TOTAL_BALANCE, TECH_TOTAL_EXPORTS, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import WideTable, published_value, wide_table
 from workbook.writing.charts import HouseChart, gap_formula, gap_value
+from workbook.writing.words import not_published, shown
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
 from workbook.writing.metrics import header_row_height, lines_height, rows_covered
@@ -207,7 +208,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
             # Right-aligned, "not published" too: words under a figure's header line up with the figures.
             cell_format = right_aligned["billions_change" if col in (BALANCE_COL, PUBLISHED_COL) else "billions"]
             if (key, col) in summary_formulas:
-                write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, values[(key, col)])
+                write_formula(sheet, row, col, summary_formulas[(key, col)], cell_format, shown(values[(key, col)]))
                 mark_small_values(book, sheet, row, col, row, col,
                                   "billions_change" if col in (BALANCE_COL, PUBLISHED_COL) else "billions")
             else:
@@ -232,7 +233,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     for key, style in DERIVATION_STEPS:
         row = step_row(key)
         sheet.write_string(row, STEP_COL, words["derivation_rows"][key], formats["label"])
-        write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], getattr(figures, key))
+        write_formula(sheet, row, VALUE_COL, derivation_formulas[key], formats[style], shown(getattr(figures, key)))
         mark_small_values(book, sheet, row, VALUE_COL, row, VALUE_COL, style)
         sheet.write_string(row, ARITHMETIC_COL, words["derivation_how"][key], formats["arithmetic"])
 
@@ -274,9 +275,9 @@ def _national(layout: SheetLayout, model: SnapshotModel, words: Wording) -> int:
         national_value = national[key]
         no_figure = string_literal(words["no_partner_figure"])
         write_formula(sheet, row, 1, f"IF(ISNUMBER({national_name}),{national_name},{no_figure})",
-                      style, words["no_partner_figure"] if isinstance(national_value, str) else national_value)
+                      style, words["no_partner_figure"] if isinstance(national_value, NoFigure) else national_value)
         write_formula(sheet, row, 2, states_name, style, states[key])
-        difference = "" if isinstance(national_value, str) else national_value - states[key]
+        difference = "" if isinstance(national_value, NoFigure) else national_value - states[key]
         write_formula(sheet, row, 3, f'IF(ISNUMBER({national_name}),{national_name}-{states_name},"")',
                       formats[style_key], difference)
         for col in (1, 2, 3):

@@ -17,6 +17,7 @@ from workbook.model import SnapshotModel
 from workbook.model.checks import (BILLION, IDENTITY_TOLERANCE, KnownReason, identity_difference, identity_status,
                                    known_reason, known_reasons, published_status, tolerance)
 from workbook.model.destinations import CENSUS_FLOW, destination_figure
+from workbook.model.keys import Status
 from workbook.model.partners import partner_figures
 from workbook.model.published import published_rows
 
@@ -28,6 +29,7 @@ from workbook.writing.register import (CENSUS_EXPORTS, GOODS_EXPORTS_US, HAS_PAR
                                        TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE)
 from workbook.sheets import partners
 from workbook.sheets.data_tables import published_sum, wide_table
+from workbook.writing.words import status_word
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
 from workbook.writing.metrics import row_height_for, wrapped_row_height
@@ -189,8 +191,8 @@ def _published_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words:
         values["workbook"].append("" if comparison.value is None else comparison.value)
         values["difference"].append(difference)
         values["tolerance"].append(tol)
-        values["status"].append(status)
-        explained = reason is not None and status == words["differs"] and reason.explains(comparison.value)
+        values["status"].append(status_word(status))
+        explained = reason is not None and status is Status.DIFFERS and reason.explains(comparison.value)
         values["reason"].append(reason.text if explained and reason is not None else "")
         formulas["published"].append(published_sum(entry.figure, ref["year"], entry.subject))
         formulas["workbook"].append(comparison.formula)
@@ -307,7 +309,7 @@ def _identity_checks(book: Book, sheet: Worksheet, model: SnapshotModel, words: 
                     header_style="header_number",
                     formula=f'IF(OR(ISTEXT({ref["left"]}),ISTEXT({ref["right"]})),"",{ref["left"]}-{ref["right"]})'),
         TableColumn(col["status"], "check",
-                    [identity_status(d, right) for d, (*_, right) in zip(differences, identities)],
+                    [status_word(identity_status(d, right)) for d, (*_, right) in zip(differences, identities)],
                     formula=(f'IF(ISTEXT({ref["difference"]}),{string_literal(wording("published")["not_published"])},'
                              f'IF(ABS({ref["difference"]})<={IDENTITY_TOLERANCE}*MAX(1,ABS({ref["right"]})),'
                              f'{string_literal(words["holds"])},{string_literal(words["broken"])}))')),

@@ -20,6 +20,7 @@ from workbook.writing.metrics import DEFAULT_ROW_PIXELS, column_pixels, rows_cov
 from workbook.model import SnapshotModel
 from workbook.model.dashboard import dashboard_figures, headline_published, latest_published_year, ranked_states
 from workbook.model.findings import check_status
+from workbook.model.keys import NOT_PUBLISHED, Status
 from workbook.model.partners import partner_figures, top_partners
 from workbook.model.published import published_value as published_figure
 from workbook.model.states import state_figures
@@ -261,7 +262,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
     growth_value = published_figure(model, semis_growth, model.year)
     growth_sum = published_sum(semis_growth, SNAPSHOT_YEAR)
     semis_compare = choose(
-        f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", isinstance(growth_value, str),
+        f"COUNTIFS({published_criteria(semis_growth, SNAPSHOT_YEAR)})=0", growth_value is NOT_PUBLISHED,
         fill(said["growth_missing"], year=year),
         fill(said["growth"],
              direction=choose(f"{growth_sum}<0", amount_of(growth_value) < 0, literal(said["down"]), literal(said["up"])),
@@ -292,7 +293,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
         ("semiconductors",
          f"IF(COUNTIFS({published_criteria(semis, SNAPSHOT_YEAR)})=0,{string_literal(no_figure)},"
          f"{published_sum(semis, SNAPSHOT_YEAR)})",
-         no_figure if isinstance(semis_value, str) else semis_value, "usd_billions", semis_compare),
+         no_figure if semis_value is NOT_PUBLISHED else semis_value, "usd_billions", semis_compare),
         ("rank", TECH_CATEGORY_RANK_US, value(TECH_CATEGORY_RANK_US), "rank_figure",
          _release(model, said, "tech_products_exports_rank",
                   whole(published_sum("tech_products_exports_rank", SNAPSHOT_YEAR), amount_of(rank_published)),
@@ -304,7 +305,7 @@ def _tiles(book: Book, sheet: Worksheet, model: SnapshotModel, words: Wording, r
          _release(model, said, "states_tech_leading",
                   whole(published_sum("states_tech_leading", SNAPSHOT_YEAR), amount_of(leading_published)), year)),
         ("jobs", f"IF({jobs_year_cell}=0,{string_literal(no_figure)},{jobs_sum})",
-         no_figure if isinstance(jobs_value, str) else jobs_value, "count",
+         no_figure if jobs_value is NOT_PUBLISHED else jobs_value, "count",
          choose(f"{jobs_year_cell}=0", jobs_year == 0, fill(said["jobs_missing"], year=year),
                 fill(said["jobs_year"], jobs_year=year_phrase(jobs_year_cell, jobs_year)))),
     ]
@@ -327,9 +328,9 @@ def _release(model: SnapshotModel, said: Wording, figure: str, published: Phrase
     status = check_status(model, figure)
     checks = wording("checks")
     status_formula = status_from_checks(figure)
-    return choose(f"{status_formula}={string_literal(checks['differs'])}", status == checks["differs"],
+    return choose(f"{status_formula}={string_literal(checks['differs'])}", status is Status.DIFFERS,
                   fill(said[differs_key], published=published),
-                  choose(f"{status_formula}={string_literal(checks['matches'])}", status == checks["matches"],
+                  choose(f"{status_formula}={string_literal(checks['matches'])}", status is Status.MATCHES,
                          literal(said["release_matches"]), fill(said["release_missing"], year=year)))
 
 

@@ -25,7 +25,7 @@ from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.dataset.schema import Column
 from workbook.spreadsheet import quote_sheet_name
 from xlsxwriter.utility import xl_rowcol_to_cell
-from workbook.model.published import not_published
+from workbook.writing.words import not_published
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
 from workbook.writing.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table

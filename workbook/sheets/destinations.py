@@ -13,10 +13,11 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
 from workbook.model.destinations import CENSUS_FLOW, destination_figures
-from workbook.model.published import not_published
+from workbook.model.keys import NoFigure
 from workbook.writing.register import DESTINATIONS, HAS_PARTNER_DATA, PUBLISHED_FIGURES, SNAPSHOT_YEAR
 from workbook.dataset.schema import DESTINATION_FIGURE_PREFIX
 from workbook.sheets import partners
+from workbook.writing.words import not_published, shown
 from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, TableColumn, column_width, literal_criterion_of, print_setup, string_literal, write_table
 
@@ -39,6 +40,13 @@ _LOOK = {
 }
 #: The columns for an analyst only, which the report does not print.
 _UNPRINTED = ("value_usd", "share_of_listed")
+#: The wording of each reason the Census partner data gives no value (a year without partner data is a
+#: dash in each cell: the Notes say why once).
+_NO_FIGURE_WORDS = {
+    NoFigure.SERVICES_NOT_IN_CENSUS: "no_census_services",
+    NoFigure.NO_PARTNER_DATA: "no_partner_data",
+    NoFigure.NOT_IN_PARTNER_DATA: "not_in_census",
+}
 
 
 def _formulas(col: dict[str, str]) -> dict[str, str]:
@@ -82,7 +90,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
 
     formulas = _formulas(col)
     columns = [
-        TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(), formula=formulas.get(key))
+        TableColumn(header=col[key], style=style, width=width,
+                    values=[_shown(value, words) for value in table[key].tolist()], formula=formulas.get(key))
         for key, (style, width) in _LOOK.items()
     ]
     first, last = write_table(book, sheet, table_header_row, DESTINATIONS.name, columns)
@@ -97,6 +106,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     SheetLayout(book, sheet, model.year, row=last + 2, col=first_unprinted).paragraph(words["input_note"], input_width)
     sheet.freeze_panes(table_header_row + 1, 0)
     print_setup(sheet, end_row - 1, first_unprinted - 1, repeat_row=table_header_row)
+
+
+def _shown(value: object, words: Wording) -> object:
+    """What a cell of the table shows: a figure, or the words for why there is none."""
+    return words[_NO_FIGURE_WORDS[value]] if isinstance(value, NoFigure) else shown(value)
 
 
 def _validation(sheet: Worksheet, words: Wording, first: int, last: int) -> None:

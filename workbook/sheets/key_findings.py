@@ -25,7 +25,6 @@ from workbook.model import SnapshotModel
 from workbook.model.balance import balance_figures
 from workbook.model.dashboard import ranked_states
 from workbook.model.findings import (DESTINATIONS_NAMED, LARGEST_NAMED, check_status, finding_figures, published_quote)
-from workbook.model.published import not_published
 from workbook.model.states import YES, state_figures
 from workbook.writing.prose import (BILLION, Phrase, amount_of, billions, choose, fill, literal, percent, text_of,
                                     whole, year_phrase)
@@ -34,6 +33,7 @@ from workbook.writing.register import (OVER_THRESHOLD_USD, SNAPSHOT_YEAR, STATES
                                        TECH_EXPORTS_US_CHANGE_PERCENT, TECH_GOODS_BALANCE, TECH_GOODS_IMPORTS,
                                        TECH_SERVICES_BALANCE, TECH_TOTAL_BALANCE, TECH_TOTAL_IMPORTS)
 from workbook.sheets.data_tables import published_criteria
+from workbook.writing.words import not_published, status_word
 from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import (Book, TableColumn, colour_statuses, print_setup, string_literal, write_formula,
                                    write_header_row, write_table)
@@ -101,7 +101,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
                                      f"INDEX({published.column('quote')},{match}))")
         rows["published_year"].append(quote_year)
         formulas["published_year"].append(f'IF({found},"",INDEX({published.column("year")},{match}))')
-        rows["status"].append(check_status(model, figure))
+        rows["status"].append(status_word(check_status(model, figure)))
         formulas["status"].append(status_from_checks(figure))
     columns = [
         TableColumn(header=col[key], style=style, values=rows[key], row_formulas=formulas.get(key))

@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from workbook.writing import register
 from workbook.writing.layout import SheetLayout
 from workbook.model import SnapshotModel
+from workbook.model.keys import NoFigure
 from workbook.model.partners import COLUMNS, partner_figures
 from workbook.sheets.data_tables import WideTable, wide_table
 from workbook.templates_loader import wording
@@ -134,6 +135,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     formats = book.formats
     figures = model.figures(partner_figures)
     col = words["columns"]
+    # What a figure shows in a year without partner data (the model's NO_PARTNER_DATA).
+    no_data = words["no_data"].format(year=model.year)
 
     layout = SheetLayout(book, sheet, model.year)
     layout.title(words["title"])
@@ -155,8 +158,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.heading(words["summary_heading"])
     summary_formulas = _summary_formulas(model)
     for name, key, attribute in SUMMARY:
-        layout.named_figure(name, words["summary_rows"][key], summary_formulas[key], getattr(figures, attribute),
-                            "billions_2", SUMMARY_VALUE_COL)
+        layout.named_figure(name, words["summary_rows"][key], summary_formulas[key],
+                            _shown(getattr(figures, attribute), no_data), "billions_2", SUMMARY_VALUE_COL)
     layout.skip()
 
     layout.heading(words["table_heading"])
@@ -164,8 +167,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     header_row = layout.row
     formulas = _formulas(model)
     table = figures.table
-    columns = [TableColumn(header=col[key], style=style, width=width, values=table[key].tolist(),
-                           formula=formulas.get(key),
+    columns = [TableColumn(header=col[key], style=style, width=width,
+                           values=[_shown(value, no_data) for value in table[key].tolist()], formula=formulas.get(key),
                            header_style="header" if key == "country" else "header_number")
                for key, (style, width) in _LOOK.items()]
     first, last = write_table(book, sheet, header_row, TABLE, columns)
@@ -180,6 +183,11 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     # without partner data prints the line that says so, not a page of it.
     last_printed = min(end, first + PRINTED_PARTNERS - 1) if figures.has_data else status_row
     print_setup(sheet, last_printed, len(COLUMNS) - 1, repeat_row=header_row if figures.has_data else None)
+
+
+def _shown(value: object, no_data: str) -> object:
+    """What a partner figure's cell shows: the figure, or ``no_data`` in a year without partner data."""
+    return no_data if value is NoFigure.NO_PARTNER_DATA else value
 
 
 def _highlight_top(book: Book, sheet: Worksheet, first: int, last: int) -> None:
