@@ -23,7 +23,6 @@ import datetime
 import math
 import re
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from workbook.reading.inputs import read_inputs
 from workbook.checking.ods import check_ods
 from workbook.reading.opendocument import is_ods
 from workbook.writing.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
-from workbook.reading.openpyxl_reading import load_workbook
+from workbook.reading.openpyxl_reading import harmless_warnings_ignored, load_workbook
 from workbook.reading.own import tool_sheets
 from workbook.reading.package import Package
 from workbook.reading.safe_read import check_workbook_file, open_workbook_safely
@@ -70,16 +69,6 @@ _DELIBERATE_GAP = re.compile(r"\bNA\(\)", re.IGNORECASE)
 
 # Results that change on every calculation cannot be compared with a cached one.
 _VOLATILE_FUNCTION = re.compile(r"\b(NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE)
-
-# openpyxl drops what it cannot keep (data bars, sparklines, shapes) and says so;
-# the check only reads values and never saves, so nothing it needs is lost.
-_HARMLESS_OPENPYXL_WARNINGS = (
-    r".* extension is not supported and will be removed",
-    r"DrawingML support is incomplete",
-    r"Cannot parse header or footer",
-    r"Workbook contains no default style",
-    r"Failed to load a conditional formatting rule",
-)
 
 _LONGEST_FORMULA_SHOWN = 80
 
@@ -309,14 +298,11 @@ def is_deliberate_gap(formula: str | None, cached: object, recalculated: object)
 
 
 def _load(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
-    with warnings.catch_warnings():
-        for message in _HARMLESS_OPENPYXL_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
-        try:
-            return load_workbook(path, data_only=data_only, read_only=read_only)
-        # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
-        except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
-            raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None
+    try:
+        return load_workbook(path, data_only=data_only, read_only=read_only)
+    # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
+    except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
+        raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None
 
 
 # A formula (``<f>``, any prefix) and an error result (``t="e"``) in a sheet's XML: a sheet
@@ -384,9 +370,7 @@ def _marked(archive: zipfile.ZipFile, part: str, mark: re.Pattern[bytes]) -> boo
 
 def _rows(sheet: ReadOnlyWorksheet) -> Iterator[ReadOnlyCell]:
     """Every cell a read-only sheet holds, whatever its stated dimensions say."""
-    with warnings.catch_warnings():
-        for message in _HARMLESS_OPENPYXL_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
+    with harmless_warnings_ignored():
         # The dimensions a file states may be wrong; unset, every row is read.
         sheet.reset_dimensions()
         # openpyxl's stubs give a read-only sheet the rows of an ordinary one; its rows hold
