@@ -19,7 +19,8 @@ import xlsxwriter
 from openpyxl.utils import range_boundaries
 
 from helpers import REPO, related, rewrite_part, run_cli, sheet_part
-from workbook.checking.accessibility import AccessibilityProblem, accessibility_problems
+from workbook.checking.accessibility import accessibility_problems
+from workbook.checking.findings import Finding, FoundBy
 from workbook.writing.contrast import blend, blend_bounds, contrast_ratio, light_text_from, minimum_contrast, relative_luminance
 from workbook.templates_loader import styles, wording
 
@@ -444,7 +445,7 @@ def iter_tiles(sheet):
 
 
 def test_accessibility_problems_read_like_checks_other_lines():
-    problem = AccessibilityProblem("Dashboard: chart \"Chart 1\"", "no alternative text")
+    problem = Finding("Dashboard: chart \"Chart 1\"", "no alternative text", FoundBy.ACCESSIBILITY)
     assert str(problem) == 'accessibility: Dashboard: chart "Chart 1": no alternative text'
     assert not problem.schema and not problem.note
 

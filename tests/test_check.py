@@ -20,7 +20,8 @@ import xlsxwriter
 from workbook.commands import cli
 from workbook.engines import libreoffice
 from workbook.checking import validator
-from workbook.checking.check import Problem, check_workbook, is_error_value, values_agree
+from workbook.checking.check import check_workbook, is_error_value, values_agree
+from workbook.checking.findings import Finding, FoundBy
 from workbook.errors import MissingToolError, TechTradeError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,11 +92,11 @@ def flawed_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def flawed_problems(flawed_workbook: Path, require_libreoffice: Path, require_validator: Path) -> list[Problem]:
+def flawed_problems(flawed_workbook: Path, require_libreoffice: Path, require_validator: Path) -> list[Finding]:
     return check_workbook(flawed_workbook)
 
 
-def cell_problems(problems: list[Problem]) -> dict[str, str]:
+def cell_problems(problems: list[Finding]) -> dict[str, str]:
     return {problem.location: str(problem) for problem in problems if not problem.schema}
 
 
@@ -121,6 +122,8 @@ def test_wrong_cached_value_is_named_with_both_values_and_the_engines(flawed_pro
         f"{WRONG_CACHED_VALUE}: recalculated value 42 in LibreOffice and IronCalc differs from cached value 999 "
         f"(=A1+A2)"
     )
+    [finding] = [problem for problem in flawed_problems if problem.location == WRONG_CACHED_VALUE]
+    assert (finding.found_by, finding.engines) == (FoundBy.FORMULAS, ("LibreOffice", "IronCalc"))
 
 
 @pytest.mark.libreoffice

@@ -25,7 +25,7 @@ from workbook.errors import InputError
 from workbook.model.census_rows import wide_by_year
 from workbook.dataset.schema import DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, STATES
 from workbook.sheets.data_tables import cell_values
-from workbook.writing.xlsx import LimitedWorksheet
+from workbook.writing.hooks import LimitedWorksheet
 
 HEADER = "year,state_code,naics3,value_usd"
 

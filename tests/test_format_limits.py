@@ -12,8 +12,8 @@ from helpers import DATA
 from workbook.commands import build
 from workbook.commands.cli import main
 from workbook.errors import EXIT_USAGE_OR_INPUT, FormatLimitError
-from workbook.writing.xlsx import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_ROWS, Book, TableColumn,
-                                   check_name, check_sheet_name, write_table)
+from workbook.spreadsheet import MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_ROWS
+from workbook.writing.xlsx import Book, TableColumn, check_name, check_sheet_name, write_table
 
 
 @pytest.fixture

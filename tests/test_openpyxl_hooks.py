@@ -68,3 +68,22 @@ def test_check_reads_a_workbook_with_such_a_chart(tmp_path: Path):
     path = workbook_with_an_unreadable_chart(tmp_path / "chart.xlsx")
     result = run_cli("check", path)
     assert "not an .xlsx workbook" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_the_one_loader_lets_openpyxls_harmless_warnings_pass(tmp_path: Path):
+    path = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Mine").write_column("A1", [1, 2, 3])
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    # Without its named styles, as Gnumeric writes a workbook: openpyxl supplies its own, and says so.
+    unstyled = re.sub(r"<cellStyles .*?</cellStyles>", "", styles, flags=re.DOTALL)
+    assert unstyled != styles
+    path = replace_part(path, "xl/styles.xml", unstyled.encode())
+    with pytest.warns(UserWarning, match="Workbook contains no default style"):
+        openpyxl.load_workbook(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for read_only in (False, True):
+            assert load_workbook(path, read_only=read_only).sheetnames == ["Mine"]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA, open_workbook, run_cli
-from workbook.reading.own import names_used, rewrite_renamed
+from workbook.reading.own import rewrite_renamed
+from workbook.writing.formula_names import names_in
 
 SHEET = {
     "name": "Director's note",
@@ -114,11 +115,24 @@ def test_a_note_on_a_row_the_data_no_longer_has_stops_the_build(tmp_path: Path) 
     assert not out.exists()
 
 
-def test_a_formula_is_read_for_the_tables_columns_and_names_it_uses() -> None:
-    tables, names = names_used('=SUMIFS(CensusExports[2020],CensusExports[[#This Row],[NAICS3]],TechCategory)'
-                               '+\'Other sheet\'!B2+"Rate[x] and Name"+Rate*A1+SUM(B$3:C4)')
-    assert tables == [("CensusExports", "2020"), ("CensusExports", "NAICS3")]
-    assert names == ["TechCategory", "Rate"]
+def test_an_own_formula_naming_what_the_workbook_no_longer_has_stops_the_build(tmp_path: Path) -> None:
+    cells = [{**cell, "formula": cell["formula"].replace("[Tech exports]", "[Tech exprts]")}
+             if cell["cell"] == "B3" else cell for cell in SHEET["cells"]]
+    out = tmp_path / "out.xlsx"
+    result = run_cli("build", "--data", _data_with_own(tmp_path, sheet={**SHEET, "cells": cells}), "--out", out)
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert "sheet \"Director's note\", cell B3: the formula =INDEX(StateSummary[Tech exprts]" in last
+    assert last.endswith("names the column [Tech exprts] of the table StateSummary, which has no such column; "
+                         "change the formula there or in the workbook")
+    assert not out.exists()
+
+
+def test_an_own_formula_is_read_for_the_tables_columns_and_names_it_uses() -> None:
+    used = names_in('=SUMIFS(CensusExports[2020],CensusExports[[#This Row],[NAICS3]],TechCategory)'
+                    '+\'Other sheet\'!B2+"Rate[x] and Name"+Rate*A1+SUM(B$3:C4)+Tax')
+    assert used.columns == {("CensusExports", "2020"), ("CensusExports", "NAICS3")}
+    assert used.names == {"TechCategory", "Rate", "Tax"}
 
 
 def test_a_renamed_name_of_the_tools_is_rewritten_and_text_is_not() -> None:

@@ -1,7 +1,7 @@
-"""The tool overrides private methods of XlsxWriter (``workbook/writing/xlsx.py``, ``workbook/writing/seal.py``) and
-reads a few of its private attributes. XlsxWriter may change those in any release, so
-``pyproject.toml`` caps its version, and these tests say clearly which hook a new XlsxWriter broke
-before any workbook comes out wrong."""
+"""The tool overrides private methods of XlsxWriter and reads its undocumented state, all of it in
+``workbook/writing/hooks.py``. XlsxWriter may change those in any release, so ``pyproject.toml``
+caps its version, and these tests say clearly which hook a new XlsxWriter broke before any
+workbook comes out wrong."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from helpers import REPO
-from workbook.writing import seal, xlsx
+from workbook.writing import hooks
 
-#: Modules whose classes extend XlsxWriter's.
-HOOKING_MODULES = (xlsx, seal)
+#: The module whose classes extend XlsxWriter's.
+HOOKING_MODULES = (hooks,)
 
 
 def xlsxwriter_subclasses() -> list[type]:
@@ -88,11 +88,41 @@ def test_a_vanished_or_changed_method_is_named_clearly():
 def test_the_private_attributes_read_are_still_there():
     workbook = xlsxwriter.Workbook(BytesIO(), {"in_memory": True})
     sheet = workbook.add_worksheet()
-    assert isinstance(workbook.custom_properties, list), "seal.py rewrites Workbook.custom_properties"
+    assert isinstance(workbook.custom_properties, list), "hooks.py rewrites Workbook.custom_properties"
     assert callable(getattr(sheet, "_escape_control_characters", None)), \
-        "xlsx.py escapes a formula's text result with Worksheet._escape_control_characters"
+        "hooks.py escapes a formula's text result with Worksheet._escape_control_characters"
     packager = workbook._get_packager()
-    assert isinstance(packager.filenames, list), "seal.py reads Packager.filenames: (source, part name, binary)"
+    assert isinstance(packager.filenames, list), "hooks.py reads Packager.filenames: (source, part name, binary)"
+    workbook.close()
+
+
+def test_what_a_workbook_being_written_holds_is_read_back():
+    workbook = xlsxwriter.Workbook(BytesIO(), {"in_memory": True})
+    sheet = workbook.add_worksheet("Data")
+    sheet.add_table("B2:C4", {"name": "Figures", "columns": [{"header": "Code"},
+                                                               {"header": "Twice", "formula": "=2*1"}]})
+    sheet.write_string(2, 1, "TX")
+    sheet.write_number(3, 1, 7)
+    sheet.write_formula(2, 2, "=2*1", None, 2)
+    sheet.conditional_format("B3:B4", {"type": "formula", "criteria": "=B3>Limit"})
+    sheet.data_validation("D5", {"validate": "list", "source": "=Codes"})
+    workbook.define_name("Limit", "=Data!$B$4")
+    chart = workbook.add_chart({"type": "line"})
+    chart.add_series({"values": "=Data!$B$3:$B$4"})
+    sheet.insert_chart("E2", chart)
+
+    assert hooks.written_tables(sheet) == [hooks.WrittenTable("Figures", 1, 1, 3, 2, ("Code", "Twice"),
+                                                              (None, "2*1"))], "Worksheet.tables"
+    strings = hooks.shared_strings(workbook)
+    assert [hooks.written_value(sheet, row, 1, strings) for row in (2, 3, 4)] == ["TX", 7, None], "Worksheet.table"
+    assert hooks.written_value(sheet, 2, 1) is None, "text is read only with the shared strings"
+    # (The table's column formula fills both of its rows.)
+    assert hooks.written_value(sheet, 2, 2) == 2 and hooks.formula_cell_count(sheet) == 2, "Worksheet.table"
+    assert list(hooks.conditional_formulas(sheet)) == [("=B3>Limit", (2, 1))], "Worksheet.cond_formats"
+    assert list(hooks.validation_formulas(sheet)) == [("list", "value", "=Codes", (4, 3))], "Worksheet.validations"
+    assert hooks.defined_names(workbook) == [("Limit", "Data!$B$4")], "Workbook.defined_names"
+    last_row, last_col = hooks.covering_charts(sheet, 0, 0)
+    assert last_row > 10 and last_col > 8, "Worksheet.charts and Worksheet._position_object_pixels"
     workbook.close()
 
 

@@ -40,6 +40,7 @@ from xml.etree.ElementTree import Element, TreeBuilder
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
+from workbook.checking.findings import Finding, FoundBy
 from workbook.writing.contrast import contrast_ratio, minimum_contrast, scale_colours
 from workbook.reading.package import Package
 from workbook.reading.safe_read import open_workbook_safely
@@ -84,21 +85,7 @@ _THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "ac
                 "hlink", "folHlink")
 
 
-@dataclass(frozen=True)
-class AccessibilityProblem:
-    """One finding: the sheet and object (``Dashboard: chart "Chart 1"``) and what is wrong."""
-
-    location: str
-    message: str
-    # As check's problems: not a schema finding, and a problem rather than a note.
-    schema: bool = False
-    note: bool = False
-
-    def __str__(self) -> str:
-        return f"accessibility: {self.location}: {self.message}"
-
-
-def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
+def accessibility_problems(path: Path) -> list[Finding]:
     """Every accessibility finding in the workbook at ``path``, sheet by sheet; an empty list means none."""
     with open_workbook_safely(Path(path)) as archive:
         package = Package(Path(path), archive)
@@ -106,7 +93,7 @@ def accessibility_problems(path: Path) -> list[AccessibilityProblem]:
         if workbook_part is None:
             return []
         styles = _Styles(package, workbook_part)
-        problems: list[AccessibilityProblem] = []
+        problems: list[Finding] = []
         for name, sheet_part in package.sheets(workbook_part):
             problems += _Sheet(package, styles, name, sheet_part).problems()
         return problems
@@ -282,15 +269,15 @@ class _Sheet:
         self._format: TreeBuilder | None = None
         self.found = package.read_streamed(part, self._start, self._end)
 
-    def problems(self) -> list[AccessibilityProblem]:
+    def problems(self) -> list[Finding]:
         if not self.found:
             return []
         tables = list(self._tables())
         return [*self._title_problems(tables), *self._table_problems(tables), *self._drawing_problems(),
                 *self._cell_colour_problems(), *self._rule_problems()]
 
-    def _problem(self, what: str, message: str) -> AccessibilityProblem:
-        return AccessibilityProblem(f"{self.name}{what}", message)
+    def _problem(self, what: str, message: str) -> Finding:
+        return Finding(f"{self.name}{what}", message, FoundBy.ACCESSIBILITY)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         """Keep a cell's style and position, a merge, a conditional format; drop the rest as it streams by."""
@@ -344,7 +331,7 @@ class _Sheet:
             if where is not None:
                 yield table.get("displayName") or table.get("name") or part, where, table.get("headerRowCount", "1")
 
-    def _title_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[AccessibilityProblem]:
+    def _title_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[Finding]:
         a1 = 1 * _COLUMNS + 1
         header = next((name for name, where, headers in tables if headers != "0" and where.contains(a1)), None)
         if header is not None:
@@ -352,7 +339,7 @@ class _Sheet:
         elif not self.a1_filled:
             yield self._problem("!A1", "no title: A1 is empty; a screen reader starts there")
 
-    def _table_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[AccessibilityProblem]:
+    def _table_problems(self, tables: list[tuple[str, _Range, str]]) -> Iterator[Finding]:
         merged = [(reference, _Range.of(reference)) for reference in self.merged]
         for name, where, headers in tables:
             if _DEFAULT_TABLE_NAME.fullmatch(name):
@@ -365,7 +352,7 @@ class _Sheet:
 
     # -------------------------------------------------------- charts and pictures
 
-    def _drawing_problems(self) -> Iterator[AccessibilityProblem]:
+    def _drawing_problems(self) -> Iterator[Finding]:
         for part in self.package.targets(self.part, "drawing"):
             drawing = self.package.xml(part)
             if drawing is None:
@@ -379,13 +366,14 @@ class _Sheet:
                     shown = f" ({title})" if title else ""
                     where = f': {kind} "{properties.get("name", "")}"{shown}'
                     if kind == "chart" and self.package.saved_by_libreoffice:
-                        yield AccessibilityProblem(f"{self.name}{where}", CHART_TEXT_DROPPED_BY_LIBREOFFICE, note=True)
+                        yield Finding(f"{self.name}{where}", CHART_TEXT_DROPPED_BY_LIBREOFFICE, FoundBy.ACCESSIBILITY,
+                                      note=True)
                     else:
                         yield self._problem(where, "no alternative text; describe what it shows")
 
     # -------------------------------------------------------- colours
 
-    def _cell_colour_problems(self) -> Iterator[AccessibilityProblem]:
+    def _cell_colour_problems(self) -> Iterator[Finding]:
         for style, positions in sorted(self.cells.items(), key=lambda item: min(item[1])):
             text, fill = self.styles.cell(style)
             ratio = contrast_ratio(text, fill)
@@ -394,7 +382,7 @@ class _Sheet:
                 others = f" and {len(positions) - 1} more cell(s) of its style" if len(positions) > 1 else ""
                 yield self._problem(f"!{first}{others}", self._low_contrast(text, fill, ratio))
 
-    def _rule_problems(self) -> Iterator[AccessibilityProblem]:
+    def _rule_problems(self) -> Iterator[Finding]:
         # Cells a colour scale fills: a rule's text there is measured against the scale's fills.
         scaled = [where for found in self.formats if found.is_colour_scale for where in found.ranges]
         for found in self.formats:

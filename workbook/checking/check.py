@@ -23,7 +23,6 @@ import datetime
 import math
 import re
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,7 +40,8 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from workbook.engines import ironcalc as ironcalc_engine, libreoffice
 from workbook import progress
 from workbook.checking import validator
-from workbook.checking.accessibility import AccessibilityProblem, accessibility_problems
+from workbook.checking.accessibility import accessibility_problems
+from workbook.checking.findings import Finding, FoundBy
 from workbook.checking.check_statuses import status_problems
 from workbook.errors import MissingToolError, TechTradeError, one_line
 from workbook.checking.input_check import input_problems
@@ -49,7 +49,7 @@ from workbook.reading.inputs import read_inputs
 from workbook.checking.ods import check_ods
 from workbook.reading.opendocument import is_ods
 from workbook.writing.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
-from workbook.reading.openpyxl_reading import load_workbook
+from workbook.reading.openpyxl_reading import harmless_warnings_ignored, load_workbook
 from workbook.reading.own import tool_sheets
 from workbook.reading.package import Package
 from workbook.reading.safe_read import check_workbook_file, open_workbook_safely
@@ -71,39 +71,10 @@ _DELIBERATE_GAP = re.compile(r"\bNA\(\)", re.IGNORECASE)
 # Results that change on every calculation cannot be compared with a cached one.
 _VOLATILE_FUNCTION = re.compile(r"\b(NOW|TODAY|RAND|RANDBETWEEN|RANDARRAY)\s*\(", re.IGNORECASE)
 
-# openpyxl drops what it cannot keep (data bars, sparklines, shapes) and says so;
-# the check only reads values and never saves, so nothing it needs is lost.
-_HARMLESS_OPENPYXL_WARNINGS = (
-    r".* extension is not supported and will be removed",
-    r"DrawingML support is incomplete",
-    r"Cannot parse header or footer",
-    r"Workbook contains no default style",
-    r"Failed to load a conditional formatting rule",
-)
-
 _LONGEST_FORMULA_SHOWN = 80
 
 #: A character escaped in a file's text (``_x000D_``, ``_x005F_`` for an underscore).
 _ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding: where it is (``States!C5``, or a part and XPath) and what is wrong."""
-
-    location: str
-    message: str
-    schema: bool = False
-    #: A known quirk of another program's output, reported but not counted as a problem.
-    note: bool = False
-
-    def __str__(self) -> str:
-        prefix = "schema: " if self.schema else ""
-        return f"{prefix}{self.location}: {self.message}"
-
-
-#: A finding of the check: a cell or schema problem, or an accessibility finding (which reads alike).
-Finding = Problem | AccessibilityProblem
 
 
 #: The parts of the check that need a program of their own, as standard error names them.
@@ -215,8 +186,8 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
             uncached = _formulas_without_cached_values(path)
             has_cached_values = uncached is None
         if uncached is not None:
-            problems.append(Problem(str(path), f"no formula has a cached value: {uncached:,} formulas; open and save "
-                                               f"it in Excel or LibreOffice, or rebuild it"))
+            problems.append(Finding(str(path), f"no formula has a cached value: {uncached:,} formulas; open and save "
+                                               f"it in Excel or LibreOffice, or rebuild it", FoundBy.FORMULAS))
         with progress.step("read the inputs against the data schema") as step:
             input_findings = _input_problems(path)
             problems += input_findings
@@ -227,7 +198,8 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
                 try:
                     computed[IRONCALC] = running.enter_context(_IronCalcValues(ironcalc_result()))
                 except ironcalc_engine.IronCalcError as error:
-                    problems.append(Problem(str(path), f"IronCalc could not open or recalculate it ({error})"))
+                    problems.append(Finding(str(path), f"IronCalc could not open or recalculate it ({error})",
+                                            FoundBy.FORMULAS, engines=(IRONCALC,)))
         if recalculation is not None:
             with progress.step(f"recalculated every formula in {copy_engine}"):
                 recalculated_path = recalculation()
@@ -240,8 +212,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
         if ordered:
             # The statuses as LibreOffice computes them where it ran, else as IronCalc does.
             engine, values = next(iter(ordered.items()))
-            problems += [Problem(found.location, found.message)
-                         for found in status_problems(tables, values.read_range, engine)]
+            problems += status_problems(tables, values.read_range, engine)
         findings: list[validator.ValidatorFinding] = []
         if validation is not None:
             with progress.step("validated against the Office Open XML schema") as step:
@@ -278,10 +249,10 @@ def _input_problems(path: Path) -> list[Finding]:
         inputs = read_inputs(path)
     except TechTradeError as error:
         # The message names the file already; the problem's place names it once.
-        return [Problem(str(path), one_line(error).removeprefix(f"{path}: "))]
+        return [Finding(str(path), one_line(error).removeprefix(f"{path}: "), FoundBy.INPUTS)]
     if not inputs.made_by_tool:
         return []
-    return [Problem(found.location, found.message) for found in input_problems(inputs)]
+    return input_problems(inputs)
 
 
 def values_agree(cached: object, recalculated: object) -> bool:
@@ -309,14 +280,11 @@ def is_deliberate_gap(formula: str | None, cached: object, recalculated: object)
 
 
 def _load(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
-    with warnings.catch_warnings():
-        for message in _HARMLESS_OPENPYXL_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
-        try:
-            return load_workbook(path, data_only=data_only, read_only=read_only)
-        # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
-        except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
-            raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None
+    try:
+        return load_workbook(path, data_only=data_only, read_only=read_only)
+    # A zip that is not a workbook lacks parts (KeyError) or holds malformed XML (SyntaxError).
+    except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile, InvalidFileException) as error:
+        raise TechTradeError(f"{path}: not an .xlsx workbook ({error})") from None
 
 
 # A formula (``<f>``, any prefix) and an error result (``t="e"``) in a sheet's XML: a sheet
@@ -384,9 +352,7 @@ def _marked(archive: zipfile.ZipFile, part: str, mark: re.Pattern[bytes]) -> boo
 
 def _rows(sheet: ReadOnlyWorksheet) -> Iterator[ReadOnlyCell]:
     """Every cell a read-only sheet holds, whatever its stated dimensions say."""
-    with warnings.catch_warnings():
-        for message in _HARMLESS_OPENPYXL_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning, module=r"openpyxl\.")
+    with harmless_warnings_ignored():
         # The dimensions a file states may be wrong; unset, every row is read.
         sheet.reset_dimensions()
         # openpyxl's stubs give a read-only sheet the rows of an ordinary one; its rows hold
@@ -509,7 +475,7 @@ def _tool_sheets(path: Path) -> set[str] | None:
 
 
 def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_values: bool = True,
-                   excel_rules_sheets: set[str] | None = None) -> Iterator[Problem]:
+                   excel_rules_sheets: set[str] | None = None) -> Iterator[Finding]:
     """Each cell where an engine's result is an error or differs from the cached value: one line per cell.
 
     IronCalc is held to the sheets the tool wrote (``excel_rules_sheets``; None: all). The analyst's
@@ -523,7 +489,8 @@ def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_value
         present = {name: engine for name, engine in held.items() if engine.has_sheet(title)}
         for name in held:
             if name not in present:
-                yield Problem(quote_sheet_name(title), f"sheet missing after recalculation in {name}")
+                yield Finding(quote_sheet_name(title), f"sheet missing after recalculation in {name}", FoundBy.FORMULAS,
+                              engines=(name,))
         if not present:
             continue
         formula_text, cached = formulas.formulas[title], formulas.cells[title]
@@ -533,12 +500,14 @@ def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_value
             results = {name: engine.value(title, row, column) for name, engine in present.items()}
             problem = _cell_problem(formula, _xml_text(cached.get((row, column))), results, compare_values)
             if problem is not None:
-                yield Problem(f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}", problem)
+                message, found_in = problem
+                yield Finding(f"{quote_sheet_name(title)}!{get_column_letter(column)}{row}", message, FoundBy.FORMULAS,
+                              engines=found_in)
 
 
 def _cell_problem(formula: str | None, cached: object, results: dict[str, ironcalc_engine.EngineValue],
-                  compare_values: bool) -> str | None:
-    """What is wrong with one cell, in each engine that finds it wrong, or None.
+                  compare_values: bool) -> tuple[str, tuple[str, ...]] | None:
+    """What is wrong with one cell, in each engine that finds it wrong, and those engines; or None.
 
     Engines that give the same result are named together: "error #VALUE! after recalculation in
     IronCalc", "recalculated value 42 in LibreOffice and IronCalc differs from cached value 999".
@@ -568,7 +537,8 @@ def _cell_problem(formula: str | None, cached: object, results: dict[str, ironca
                      f"{_describe(cached)}")
     if not parts:
         return None
-    return "; ".join(parts) + (f" ({_shorten(formula)})" if formula else "")
+    found_in = tuple(name for names in [*errors.values(), *(names for _, names in differing)] for name in names)
+    return "; ".join(parts) + (f" ({_shorten(formula)})" if formula else ""), found_in
 
 
 def _is_data_table(formula: str) -> bool:
@@ -641,12 +611,12 @@ def _is_error_cell(cell: ReadOnlyCell | EmptyCell, is_formula: bool) -> bool:
     return cell.data_type == "e" or is_error_value(cell.value, is_formula)
 
 
-def _schema_problem(finding: validator.ValidatorFinding) -> Problem:
+def _schema_problem(finding: validator.ValidatorFinding) -> Finding:
     where = finding.get("path") or {}
     part = str(where.get("partUri", "")).lstrip("/") or "package"
     location = f"{part} {where.get('xpath', '')}".strip()
     message = f"{finding.get('description', 'no description')} [{finding.get('id', 'unknown')}]"
-    return Problem(location, _one_line(message), schema=True, note=is_known_writer_quirk(finding))
+    return Finding(location, _one_line(message), FoundBy.SCHEMA, note=is_known_writer_quirk(finding))
 
 
 def is_known_writer_quirk(finding: validator.ValidatorFinding) -> bool:

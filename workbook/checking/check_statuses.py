@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils.cell import get_column_letter
 
+from workbook.checking.findings import Finding, FoundBy
 from workbook.model.keys import Status
 from workbook.writing.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.writing.words import status_word
@@ -23,35 +24,28 @@ from workbook.templates_loader import wording
 RangeReader = Callable[[str, int, int, int, int], Sequence[Sequence[object]]]
 
 
-@dataclass(frozen=True)
-class StatusProblem:
-    """A status cell of the Checks sheet (``Checks!I14``) and what it says is wrong."""
-
-    location: str
-    message: str
-
-
-def status_problems(table_places: dict[str, tuple[str, str]], read: RangeReader, engine: str) -> list[StatusProblem]:
+def status_problems(table_places: dict[str, tuple[str, str]], read: RangeReader, engine: str) -> list[Finding]:
     """The published figures that differ without a known reason, then the identities that do not hold,
     as ``engine`` recalculated them."""
     words = wording("checks")
-    problems: list[StatusProblem] = []
+    problems: list[Finding] = []
     for row in _rows(table_places, PUBLISHED_CHECKS.name, read):
         columns = words["columns"]
         if row.get(columns["status"]) == status_word(Status.DIFFERS) and not row.get(columns["reason"]):
-            problems.append(StatusProblem(
+            problems.append(Finding(
                 row.location(columns["status"]),
                 f"{row.get(columns['check'])}: the workbook's {_shown(row.get(columns['workbook']))} differs from the "
                 f"published {_shown(row.get(columns['published']))} without a known reason (after recalculation "
-                f"in {engine})"))
+                f"in {engine})", FoundBy.STATUSES, engines=(engine,)))
     broken = status_word(Status.BROKEN)
     for row in _rows(table_places, IDENTITY_CHECKS.name, read):
         columns = words["identity_columns"]
         if row.get(columns["status"]) == broken:
-            problems.append(StatusProblem(
+            problems.append(Finding(
                 row.location(columns["status"]),
                 f"{row.get(columns['identity'])}: {broken}, left side {_shown(row.get(columns['left']))}, "
-                f"right side {_shown(row.get(columns['right']))} (after recalculation in {engine})"))
+                f"right side {_shown(row.get(columns['right']))} (after recalculation in {engine})", FoundBy.STATUSES,
+                engines=(engine,)))
     return problems
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbook import progress
+from workbook.checking.findings import Finding, FoundBy
 from workbook.dataset.data_files import write_data_file
 from workbook.errors import InputError
 from workbook.reading.inputs import InputCell, RecordCells, WorkbookInputs, input_tables
@@ -30,14 +31,6 @@ from workbook.spreadsheet import quote_sheet_name
 MOST_PROBLEMS = 200
 #: A data file's line named in a check's message ("the same year, state_code, naics3 as row 150").
 _OTHER_ROW = re.compile(r"\bas row (\d+)\b")
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    """One input that does not pass the data checks: its cell (``'Census exports'!K17``) and what is wrong."""
-
-    location: str
-    message: str
 
 
 @dataclass
@@ -53,10 +46,10 @@ class _Table:
     cells: RecordCells
 
 
-def input_problems(inputs: WorkbookInputs) -> list[InputProblem]:
+def input_problems(inputs: WorkbookInputs) -> list[Finding]:
     """Every input of ``inputs`` that breaks the data schema, in the order the data checks meet them."""
     tables = _tables(inputs)
-    problems: list[InputProblem] = []
+    problems: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="tech-trade-check-inputs-") as staging_name:
         staging = Path(staging_name)
         for table in tables.values():
@@ -70,23 +63,28 @@ def input_problems(inputs: WorkbookInputs) -> list[InputProblem]:
             except InputError as error:
                 failing = tables.get(Path(error.file).name)
                 if failing is None:
-                    problems.append(InputProblem(str(inputs.path), _message(error, "the data")))
+                    problems.append(_input_finding(str(inputs.path), _message(error, "the data")))
                     return problems
                 found = _problem(error, failing, staging / failing.schema.filename)
                 if found is None:
                     # A fault of the whole table (no rows at all): nothing further can be read from it;
                     # unless every record was set aside, when its faults were said already.
                     if not (failing.frame.empty and problems):
-                        problems.append(InputProblem(failing.place, _message(error, failing.name)))
+                        problems.append(_input_finding(failing.place, _message(error, failing.name)))
                     return problems
                 problems.append(found)
                 write_data_file(failing.frame, failing.schema, staging, sort=False)
-    problems.append(InputProblem(str(inputs.path), f"more inputs may break the data checks than the {MOST_PROBLEMS} "
-                                                   "above: correct those and check again"))
+    problems.append(_input_finding(str(inputs.path), f"more inputs may break the data checks than the {MOST_PROBLEMS} "
+                                                     "above: correct those and check again"))
     return problems
 
 
-def _problem(error: InputError, table: _Table, path: Path) -> InputProblem | None:
+def _input_finding(location: str, message: str) -> Finding:
+    """One input that does not pass the data checks: its cell (``'Census exports'!K17``) and what is wrong."""
+    return Finding(location, message, FoundBy.INPUTS)
+
+
+def _problem(error: InputError, table: _Table, path: Path) -> Finding | None:
     """The problem at the cell of the record ``error`` names, which is then set aside; None if it names none."""
     record = _record_at(path, error.row)
     if record is None or record >= len(table.cells):
@@ -96,7 +94,7 @@ def _problem(error: InputError, table: _Table, path: Path) -> InputProblem | Non
     error.expected = _OTHER_ROW.sub(lambda found: "as " + _other_cell(table, path, int(found[1]), column),
                                     error.expected)
     _set_aside(table, cell, column)
-    return InputProblem(_location(cell), _message(error, table.name))
+    return _input_finding(_location(cell), _message(error, table.name))
 
 
 def _tables(inputs: WorkbookInputs) -> dict[str, _Table]:

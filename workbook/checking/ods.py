@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from io import BytesIO
-from typing import IO, TYPE_CHECKING
+from typing import IO
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring, iterparse
@@ -43,6 +43,7 @@ from defusedxml.ElementTree import fromstring, iterparse
 from workbook.engines import libreoffice
 from workbook import progress
 from workbook.atomic import atomic_write_path
+from workbook.checking.findings import Finding, FoundBy
 from workbook.errors import TechTradeError
 from workbook.reading.safe_read import check_ods_file, check_workbook_file
 from workbook.writing.seal import SEAL_PROPERTY as XLSX_SEAL_PROPERTY
@@ -50,8 +51,6 @@ from workbook.writing.seal import parts_digest
 from workbook.spreadsheet import quote_sheet_name, range_bounds
 from workbook.checking.validation_copy import worksheet_parts_by_title
 
-if TYPE_CHECKING:
-    from workbook.checking.check import Finding
 
 #: The user-defined document property of an .ods that holds its seal.
 ODS_SEAL_PROPERTY = "tech-trade ods seal"
@@ -766,8 +765,7 @@ def check_ods(path: Path, recalculated: Path | None = None) -> list[Finding]:
     is no schema validation: no ODF validator is at hand, and the Office Open XML validator's
     findings on LibreOffice's .xlsx would be about LibreOffice's export, not the .ods.
     """
-    from workbook.checking.accessibility import CHART_TEXT_DROPPED_BY_LIBREOFFICE, AccessibilityProblem, accessibility_problems
-    from workbook.checking.check import Problem
+    from workbook.checking.accessibility import CHART_TEXT_DROPPED_BY_LIBREOFFICE, accessibility_problems
 
     path = Path(path)
     with progress.step(f"opened {path} safely (a zip within limits, no DTD, macros or links to other files)"):
@@ -785,10 +783,10 @@ def check_ods(path: Path, recalculated: Path | None = None) -> list[Finding]:
         with progress.step("recalculated every formula in LibreOffice"):
             copy = Path(recalculated) if recalculated is not None else running()
             recalculated_facts = xlsx_facts(copy)
-        findings: list[Finding] = [Problem(where, what) for where, what in value_problems(cached, recalculated_facts)]
+        findings = [Finding(where, what, FoundBy.FORMULAS) for where, what in value_problems(cached, recalculated_facts)]
         with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
             # The copy LibreOffice saved as .xlsx has lost the charts' alternative text; the .ods has it.
             findings += [problem for problem in accessibility_problems(copy)
                          if problem.message != CHART_TEXT_DROPPED_BY_LIBREOFFICE]
-            findings += [AccessibilityProblem(where, what) for where, what in chart_text_problems(cached)]
+            findings += [Finding(where, what, FoundBy.ACCESSIBILITY) for where, what in chart_text_problems(cached)]
     return findings

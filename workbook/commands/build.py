@@ -38,6 +38,7 @@ from workbook.sheets import ReportSheet, own_sheets
 from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, key_findings,
                              notes, partners, states, tile_map, trend)
 from workbook.templates_loader import wording
+from workbook.writing.hooks import defined_names
 from workbook.writing.xlsx import Book, theme_colour
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     notes.finish(notes_layout)
     # What is the tool's, listed before the analyst's own work is put back after it.
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
-                                        [entry[0] for entry in book.workbook.defined_names]).items():
+                                        [name for name, _ in defined_names(book.workbook)]).items():
         book.workbook.set_custom_property(name, value)
     if model.data.partial_years:
         book.workbook.set_custom_property(PARTIAL_YEARS_PROPERTY, partial_years_property(model.data.partial_years))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -144,15 +143,10 @@ def read_inputs(path: Path) -> WorkbookInputs:
     # Refuses what is not a safe .xlsx (a zip bomb, XML entities, macros, encryption) before openpyxl reads it.
     check_workbook_file(path)
 
-    with warnings.catch_warnings():
-        # openpyxl cannot keep data bars and sparklines; this only reads.
-        warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
-        # Nor what it supplies where another program left it out (a default style, as Gnumeric does).
-        warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
-        try:
-            book = load_workbook(path, data_only=False)
-        except Exception as error:  # openpyxl raises many types for a broken file
-            raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
+    try:
+        book = load_workbook(path, data_only=False)
+    except Exception as error:  # openpyxl raises many types for a broken file
+        raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
     # (openpyxl's stubs lack the custom document properties it reads, hence the ignore.)
     properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}  # type: ignore[attr-defined]
     frames: dict[str, pd.DataFrame] = {}
@@ -187,11 +181,7 @@ def _values_book(path: Path) -> Workbook:
     """The workbook with the cached values of its formulas, read only when an own sheet has formulas."""
     from workbook.reading.openpyxl_reading import load_workbook
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*extension is not supported", category=UserWarning)
-        # Nor what it supplies where another program left it out (a default style, as Gnumeric does).
-        warnings.filterwarnings("ignore", message="Workbook contains no default style", category=UserWarning)
-        return load_workbook(path, data_only=True)
+    return load_workbook(path, data_only=True)
 
 
 def _key_headers() -> dict[str, tuple[str, ...]]:

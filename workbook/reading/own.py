@@ -56,14 +56,10 @@ OWN_FORMAT = 1
 #: A reference to another file: "[1]Sheet!A1" as saved, "'C:\dir\[book.xlsx]Sheet'!A1"
 #: or "https://...[book.xlsx]..." as typed, or a DDE link "app|'topic'!item".
 _EXTERNAL_LINK = re.compile(r"\[\d+\]|\[[^\]]*\.(?:xl[a-z]*|ods|csv)\]|(?:https?|file|ftp)://|\|'", re.IGNORECASE)
-#: What an own formula may name of the tool's: "Table[...]" and bare names (not functions,
-#: cells, sheet-qualified references or text in quotes).
+#: Text in quotes and the start of a structured reference ("Table["), set aside before a formula
+#: is searched for links (workbook.writing.formula_names reads what a formula names).
 _STRING = re.compile(r'"(?:[^"]|"")*"')
-_QUOTED_SHEET = re.compile(r"'(?:[^']|'')*'!")
 _TABLE_REF = re.compile(r"\b([A-Za-z_][A-Za-z0-9_.]*)\[")
-_NAME = re.compile(r"(?<![A-Za-z0-9_.!$\]\[])([A-Za-z_\\][A-Za-z0-9_.]*)(?![A-Za-z0-9_.(!\[])")
-_CELL = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+|[A-Za-z]{1,3}|TRUE|FALSE", re.IGNORECASE)
-_COLUMN_IN_BRACKETS = re.compile(r"\[([^\[\]#@]+)\]")
 #: Tables and defined names of the tool's that a release renamed (old -> new), so that an
 #: analyst's formulas follow them; CHANGELOG.md records each rename.
 RENAMED: dict[str, str] = {}
@@ -459,17 +455,15 @@ def _check_formula(path: Path, where: str, formula: str) -> None:
         raise InputError(path, f"expected a formula of at most {MAX_FORMULA_LENGTH:,} characters", place=where,
                          value=formula)
     # Table columns such as CensusExports[2020] are no links: they are set aside first.
-    if _EXTERNAL_LINK.search(_table_references(_STRING.sub('""', formula))[1]):
+    if _EXTERNAL_LINK.search(_without_table_references(_STRING.sub('""', formula))):
         raise InputError(path, "expected no link to another file or program in a formula", place=where,
                          value=formula)
 
 
-# ---------------------------------------------------------------- names an own formula uses
+# ---------------------------------------------------------------- formulas of the analyst's
 
-def _table_references(text: str) -> tuple[list[tuple[str, str | None]], str]:
-    """The structured references of ``text`` (table, column named or None) and the text
-    with each replaced by ``0``; brackets nest (``T[[#This Row],[2020]]``)."""
-    tables: list[tuple[str, str | None]] = []
+def _without_table_references(text: str) -> str:
+    """``text`` with each structured reference replaced by ``0``; brackets nest (``T[[#This Row],[2020]]``)."""
     rest, position = [], 0
     for found in _TABLE_REF.finditer(text):
         if found.start() < position:
@@ -479,19 +473,10 @@ def _table_references(text: str) -> tuple[list[tuple[str, str | None]], str]:
             depth += {"[": 1, "]": -1}.get(text[end], 0)
             if depth == 0:
                 break
-        inside = text[found.end() - 1:end + 1]
-        columns = [column.strip() for column in _COLUMN_IN_BRACKETS.findall(inside)] or [None]
-        tables.extend((found.group(1), column) for column in columns)
         rest.append(text[position:found.start()] + "0")
         position = end + 1
     rest.append(text[position:])
-    return tables, "".join(rest)
-
-
-def names_used(formula: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """The tables (with each column named, if any) and the bare names that ``formula`` refers to."""
-    tables, rest = _table_references(_QUOTED_SHEET.sub("S!", _STRING.sub('""', formula.lstrip("="))))
-    return tables, [name for name in _NAME.findall(rest) if not _CELL.fullmatch(name)]
+    return "".join(rest)
 
 
 def rewrite_renamed(formula: str, renames: dict[str, str]) -> str:

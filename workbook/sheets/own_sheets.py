@@ -14,10 +14,12 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import TechTradeError
-from workbook.reading.own import RENAMED, OwnContent, OwnNote, OwnSheet, names_used, rewrite_renamed
+from workbook.reading.own import RENAMED, OwnContent, OwnNote, OwnSheet, rewrite_renamed
 from workbook.spreadsheet import range_bounds
 from workbook.templates_loader import styles
-from workbook.writing.xlsx import Book, LimitedWorksheet, Options, write_formula, write_value
+from workbook.writing.formula_names import Defined, names_in
+from workbook.writing.hooks import LimitedWorksheet, shared_strings, written_tables, written_value
+from workbook.writing.xlsx import Book, Options, write_formula, write_value
 
 
 def write_own(book: Book, content: OwnContent) -> None:
@@ -45,34 +47,15 @@ def _renamed(sheet: OwnSheet) -> OwnSheet:
 
 
 def _check_references(book: Book, sheets: list[OwnSheet], names: list[tuple[str, str]]) -> None:
-    tables = {table["name"].casefold(): {column["name"].casefold() for column in table["columns"]}
-              for sheet in book.workbook.worksheets() for table in sheet.tables}
-    tables.update({table.name.casefold(): {header.casefold() for header in table.headers}
-                   for sheet in sheets for table in sheet.tables})
-    defined = {entry[0].casefold() for entry in book.workbook.defined_names}
-    defined.update(name.casefold() for name, _ in names)
+    defined = Defined.in_workbook(book.workbook, [(table.name, table.headers) for sheet in sheets
+                                                  for table in sheet.tables], [name for name, _ in names])
     for sheet in sheets:
         for cell in sheet.cells:
-            if cell.formula:
-                missing = _missing(cell.formula, tables, defined)
-                if missing:
-                    where = f"{sheet.source}, " if sheet.source else ""
-                    raise TechTradeError(
-                        f"{where}sheet {sheet.name!r}, cell {cell.cell}: the formula {cell.formula} refers to {missing}, "
-                        "which the rebuilt workbook does not define; change the formula there or in the workbook")
-
-
-def _missing(formula: str, tables: dict[str, set[str]], defined: set[str]) -> str | None:
-    used_tables, used_names = names_used(formula)
-    for table, column in used_tables:
-        if table.casefold() not in tables:
-            return f"the table {table}"
-        if column is not None and column.casefold() not in tables[table.casefold()]:
-            return f"the column {column} of {table}"
-    for name in used_names:
-        if name.casefold() not in defined:
-            return f"the name {name}"
-    return None
+            problem = defined.undefined(names_in(cell.formula)) if cell.formula else None
+            if problem:
+                where = f"{sheet.source}, " if sheet.source else ""
+                raise TechTradeError(f"{where}sheet {sheet.name!r}, cell {cell.cell}: the formula {cell.formula} "
+                                     f"{problem}; change the formula there or in the workbook")
 
 
 def _write_sheet(book: Book, own: OwnSheet) -> None:
@@ -155,43 +138,19 @@ def _sheet_named(book: Book, name: str) -> Worksheet | None:
 
 
 def _table_cell(book: Book, sheet: Worksheet, note: OwnNote) -> tuple[int, int]:
-    table = next((table for table in sheet.tables if table["name"] == note.table), None)
+    table = next((table for table in written_tables(sheet) if table.name == note.table), None)
     if table is None:
         raise TechTradeError(f"note at {note.place}: the rebuilt workbook has no table {note.table}")
-    first_row, first_col, last_row, _ = _bounds(table["range"])
-    headers = [column["name"] for column in table["columns"]]
+    headers = list(table.headers)
     if note.column not in headers:
         raise TechTradeError(f"note at {note.place}: the table {note.table} has no column {note.column}")
     key = note.key or {}
-    key_cols = {header: first_col + headers.index(header) for header in key if header in headers}
-    strings = {index: text for text, index in book.workbook.str_table.string_table.items()}
-    for row in range(first_row + 1, last_row + 1):
-        if all(_same(_cell_value(sheet, row, col, strings), key[header]) for header, col in key_cols.items()):
-
-            return row, first_col + headers.index(note.column)
+    key_cols = {header: table.first_col + headers.index(header) for header in key if header in headers}
+    strings = shared_strings(book.workbook)
+    for row in range(table.first_row + 1, table.last_row + 1):
+        if all(_same(written_value(sheet, row, col, strings), key[header]) for header, col in key_cols.items()):
+            return row, table.first_col + headers.index(note.column)
     raise TechTradeError(f"note at {note.place}: the rebuilt workbook has no such row in {note.table}")
-
-
-def _bounds(a1_range: str) -> tuple[int, int, int, int]:
-    first, last = a1_range.replace("$", "").split(":")
-    first_row, first_col = xl_cell_to_rowcol(first)
-    last_row, last_col = xl_cell_to_rowcol(last)
-    return first_row, first_col, last_row, last_col
-
-
-def _cell_value(sheet: Worksheet, row: int, col: int, strings: dict[int, str]) -> object:
-    # XlsxWriter keeps each written cell as a named tuple until the file is closed; text as
-    # an index into the shared strings, a formula with its cached value.
-    cell = sheet.table.get(row, {}).get(col)
-    if cell is None:
-        return None
-    if hasattr(cell, "formula"):
-        return cell.value
-    if hasattr(cell, "number"):
-        return cell.number
-    if hasattr(cell, "string"):
-        return strings.get(cell.string, cell.string)
-    return None
 
 
 def _same(left: object, right: object) -> bool:

@@ -70,6 +70,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import UnportableFormulaError
 from workbook.spreadsheet import MAX_FORMULA_LENGTH, quote_sheet_name, utf16_length
+from workbook.writing.hooks import conditional_formulas, defined_names, validation_formulas, written_tables
 
 #: The longest text constant Excel reads in a formula.
 MAX_TEXT_CONSTANT = 255
@@ -608,7 +609,7 @@ class WrittenFormula:
 
 def workbook_formulas(workbook: Workbook) -> Iterator[WrittenFormula]:
     """Every formula of an XlsxWriter workbook being written: each sheet's distinct formula texts
-    (``formula_cells``, as :class:`workbook.writing.xlsx.LimitedWorksheet` records them), its tables'
+    (``formula_cells``, as :class:`workbook.writing.hooks.LimitedWorksheet` records them), its tables'
     column formulas, its conditional formats' and data validations' formulas, and the formulas
     of defined names. An analyst's own sheet carried into a rebuilt workbook is left out: its
     formulas are the analyst's, not the tool's."""
@@ -618,41 +619,28 @@ def workbook_formulas(workbook: Workbook) -> Iterator[WrittenFormula]:
         name = quote_sheet_name(sheet.get_name())
         for formula, (row, col), array in _sheet_formulas(sheet):
             yield WrittenFormula(formula, f"{name}!{xl_rowcol_to_cell(row, col)}", array)
-    for defined in workbook.defined_names:
-        reference = str(defined[2])
-        label = f"the defined name {defined[0]}"
-        yield WrittenFormula(reference, label)
+    for name, reference in defined_names(workbook):
+        yield WrittenFormula(reference, f"the defined name {name}")
 
 
 def _sheet_formulas(sheet: Worksheet) -> Iterable[tuple[str, tuple[int, int], bool]]:
-    from workbook.writing.formula_names import first_cell
-
     for formula, cell in getattr(sheet, "formula_cells", {}).items():
         yield formula, cell, formula.startswith("{")
-    for table in sheet.tables:
-        header_row, first_col = first_cell(table["range"])
-        first_row = header_row + 1
-        for offset, column in enumerate(table["columns"]):
-            if column.get("formula"):
-                yield column["formula"], (first_row, first_col + offset), False
-    for cell_range, rules in sheet.cond_formats.items():
-        cell = first_cell(cell_range)
-        for rule in rules:
-            if rule.get("type") == "expression" and rule.get("criteria"):
-                yield rule["criteria"], cell, False
-    for validation in sheet.validations:
-        cell = first_cell(validation["cells"][0]) if validation.get("cells") else (0, 0)
-        for key in ("value", "minimum", "maximum"):
-            source = validation.get(key)
-            if isinstance(source, str) and (validation.get("validate") in ("list", "custom")
-                                            or source.startswith("=")):
-                yield source, cell, False
+    for table in written_tables(sheet):
+        for offset, column_formula in enumerate(table.formulas):
+            if column_formula:
+                yield column_formula, (table.first_row + 1, table.first_col + offset), False
+    for formula, cell in conditional_formulas(sheet):
+        yield formula, cell, False
+    for kind, _, source, cell in validation_formulas(sheet):
+        if kind in ("list", "custom") or source.startswith("="):
+            yield source, cell, False
 
 
 def check_workbook_rules(workbook: Workbook) -> None:
     """Raise UnportableFormulaError for the first formula of an XlsxWriter workbook that breaks
     one of Excel's rules (see the module's documentation)."""
-    tables = {table["name"].casefold() for sheet in workbook.worksheets() for table in sheet.tables}
+    tables = {table.name.casefold() for sheet in workbook.worksheets() for table in written_tables(sheet)}
     read = _Reader(tables)
     for written in workbook_formulas(workbook):
         problems = read(written.formula, written.array)

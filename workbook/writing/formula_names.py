@@ -5,7 +5,9 @@ does not define is written without complaint by XlsxWriter, and shows ``#REF!`` 
 ``#NAME?`` (or a repair prompt) only when the workbook is opened. The writing layer
 calls :func:`check_workbook_references` when the workbook is closed, against the
 tables and names actually written, so that a header renamed in the wording but
-spelt the old way somewhere stops the build instead.
+spelt the old way somewhere stops the build instead. The analyst's own sheets, carried
+into a rebuilt workbook, are held to the same check (:class:`Defined`) before they are
+written, and ``reading`` reads what a formula names with :func:`names_in` alone.
 
 Formulas are read for the names they hold, not parsed in full: strings, quoted sheet
 names, error values, numbers and cell references are stepped over; a name followed
@@ -17,7 +19,7 @@ text is read once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -26,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import UndefinedReferenceError
 from workbook.spreadsheet import quote_sheet_name
+from workbook.writing.hooks import conditional_formulas, defined_names, validation_formulas, written_tables
 
 _BRACKETS = r"\[(?:[^\[\]']|'.|\[(?:[^\[\]']|'.)*\])*\]"
 #: One match per string, quoted sheet name, error value or whole-column range (all stepped
@@ -111,6 +114,39 @@ class _Reader:
         return found
 
 
+@dataclass(frozen=True)
+class Defined:
+    """What a formula may name in a workbook: its tables with their columns' headers, and its
+    defined names, all case-folded (Excel ignores case in both)."""
+
+    tables: Mapping[str, frozenset[str]]
+    names: frozenset[str]
+
+    @classmethod
+    def in_workbook(cls, workbook: Workbook, tables: Iterable[tuple[str, Iterable[str]]] = (),
+                    names: Iterable[str] = ()) -> Defined:
+        """What the XlsxWriter ``workbook`` defines as written so far, and ``tables`` (name, headers)
+        and ``names`` besides (those about to be written)."""
+        written = [(table.name, table.headers) for sheet in workbook.worksheets() for table in written_tables(sheet)]
+        return cls({name.casefold(): frozenset(header.casefold() for header in headers)
+                    for name, headers in [*written, *tables]},
+                   frozenset(name.casefold() for name in [*(name for name, _ in defined_names(workbook)), *names]))
+
+    def undefined(self, used: FormulaNames) -> str | None:
+        """What of ``used`` this workbook does not define, as the end of a sentence about the
+        formula ("names the table X, which the workbook does not define"); None if nothing."""
+        for table, header in sorted(used.columns, key=lambda entry: (entry[0], entry[1] or "")):
+            headers = self.tables.get(table.casefold())
+            if headers is None:
+                return f"names the table {table}, which the workbook does not define"
+            if header is not None and header.casefold() not in headers:
+                return f"names the column [{header}] of the table {table}, which has no such column"
+        for name in sorted(used.names):
+            if name.casefold() not in self.names and name.casefold() not in self.tables:
+                return f"names {name}, which is neither a defined name nor a table of the workbook"
+        return None
+
+
 def check_workbook_references(workbook: Workbook) -> None:
     """Raise UndefinedReferenceError for the first formula of an XlsxWriter workbook that names
     a table, a column or a defined name the workbook does not define.
@@ -119,15 +155,11 @@ def check_workbook_references(workbook: Workbook) -> None:
     formula text -> the first cell holding it), its conditional formats' formulas, and the
     formulas of data validation lists.
     """
-    tables: dict[str, set[str]] = {}
-    for sheet in workbook.worksheets():
-        for table in sheet.tables:
-            tables[table["name"].casefold()] = {column["name"].casefold() for column in table["columns"]}
-    defined = {entry[0].casefold() for entry in workbook.defined_names}
+    defined = Defined.in_workbook(workbook)
     read = _Reader()
     for sheet in workbook.worksheets():
         for formula, (row, col) in _formulas_of(sheet):
-            problem = _problem(read(formula), tables, defined)
+            problem = defined.undefined(read(formula))
             if problem is not None:
                 shown = formula if len(formula) <= _SHOWN else formula[:_SHOWN - 1] + "…"
                 shown = shown if shown.startswith("=") else "=" + shown
@@ -138,34 +170,7 @@ def check_workbook_references(workbook: Workbook) -> None:
 
 def _formulas_of(sheet: Worksheet) -> Iterable[tuple[str, tuple[int, int]]]:
     yield from getattr(sheet, "formula_cells", {}).items()
-    for cell_range, rules in sheet.cond_formats.items():
-        row, col = first_cell(cell_range)
-        for rule in rules:
-            if rule.get("type") == "expression" and rule.get("criteria"):
-                yield rule["criteria"], (row, col)
-    for validation in sheet.validations:
-        source = validation.get("value")
-        if validation.get("validate") == "list" and isinstance(source, str):
-            yield source, first_cell(validation["cells"][0]) if validation.get("cells") else (0, 0)
-
-
-def first_cell(cell_range: str | Sequence[int]) -> tuple[int, int]:
-    """The first cell of a range as XlsxWriter keeps it: "A1:B5", or [first row, first col, ...]."""
-    from xlsxwriter.utility import xl_cell_to_rowcol
-
-    if isinstance(cell_range, (list, tuple)):
-        return int(cell_range[0]), int(cell_range[1])
-    return xl_cell_to_rowcol(str(cell_range).split()[0].split(":")[0])
-
-
-def _problem(used: FormulaNames, tables: dict[str, set[str]], defined: set[str]) -> str | None:
-    for table, header in sorted(used.columns, key=lambda entry: (entry[0], entry[1] or "")):
-        headers = tables.get(table.casefold())
-        if headers is None:
-            return f"names the table {table}, which the workbook does not define"
-        if header is not None and header.casefold() not in headers:
-            return f"names the column [{header}] of the table {table}, which has no such column"
-    for name in sorted(used.names):
-        if name.casefold() not in defined and name.casefold() not in tables:
-            return f"names {name}, which is neither a defined name nor a table of the workbook"
-    return None
+    yield from conditional_formulas(sheet)
+    for kind, key, source, cell in validation_formulas(sheet):
+        if kind == "list" and key == "value":
+            yield source, cell

@@ -6,7 +6,6 @@ XlsxWriter options or parse templates themselves.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import re
@@ -21,16 +20,17 @@ from typing import Any, Literal, TypeVar
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from workbook.writing import register
 from workbook.errors import FormatLimitError
 from workbook.writing.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.writing.formula_names import check_workbook_references
+from workbook.writing.hooks import (LimitedWorksheet, SealingWorkbook, covering_charts, formula_cell_count,
+                                    written_value)
 from workbook.writing.metrics import header_row_height
-from workbook.writing.seal import SealingWorkbook
-from workbook.spreadsheet import (MAX_CELL_TEXT, MAX_COLUMNS, MAX_FORMULA_LENGTH, MAX_NAME_LENGTH, MAX_ROWS,
-                                  MAX_SHEET_NAME_LENGTH, SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
+from workbook.spreadsheet import (MAX_COLUMNS, MAX_NAME_LENGTH, MAX_ROWS, MAX_SHEET_NAME_LENGTH,
+                                  SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
 from workbook.templates_loader import STYLE_SECTIONS_NOT_CELL_STYLES, styles, wording
 
 #: A piece of a filled template: a formula, or a phrase of prose.
@@ -55,17 +55,6 @@ _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
 # A name Excel would read as a cell: A1 (up to three column letters) or R1C1.
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*")
 _WILDCARD = re.compile(r"[~*?]")
-#: Functions as old as Excel 2007, which XlsxWriter never rewrites (it prefixes newer ones,
-#: such as FILTER or XLOOKUP, with "_xlfn."). A formula calling only these is written as it is.
-_CLASSIC_FUNCTIONS = frozenset({
-    "ABS", "AND", "AVERAGE", "COUNT", "COUNTA", "COUNTBLANK", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX",
-    "ISBLANK", "ISERROR", "ISNA", "ISNUMBER", "ISTEXT", "LARGE", "LEN", "MATCH", "MAX", "MEDIAN", "MIN", "MOD",
-    "NOT", "OR", "PERCENTILE", "RANK", "ROUND", "ROWS", "SMALL", "SUBSTITUTE", "SUM", "SUMIF", "SUMIFS",
-    "SUMPRODUCT", "TEXT", "NA", "FIXED", "CHOOSE",
-})
-#: Every name followed by "(" (string literals included, which only errs on the safe side).
-# \b: a name is tried from its first letter only, not from each letter inside it.
-_FUNCTION_CALL = re.compile(r"\b[A-Za-z_][A-Za-z0-9._]*(?=\()")
 
 
 def check_sheet_name(name: str, existing: Sequence[str] = ()) -> str:
@@ -102,114 +91,6 @@ def check_name(name: str, existing: Sequence[str] = (), what: str = "defined nam
     if problem:
         raise FormatLimitError(f"{what} {name!r}: {problem}")
     return name
-
-
-class LimitedWorksheet(Worksheet):
-    """A worksheet that refuses what a sheet cannot hold, rather than dropping or cutting it.
-
-    XlsxWriter skips a write outside the sheet and truncates text past 32,767
-    characters, each with no more than a return code; a workbook missing rows or
-    showing cut text would mislead its reader, so here both stop the build.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        #: Each distinct formula text written on the sheet, and the first cell that holds it:
-        #: what the check of the names formulas use reads when the workbook is closed.
-        self.formula_cells: dict[str, tuple[int, int]] = {}
-        #: An analyst's own sheet, carried into a rebuilt workbook: its formulas are the analyst's,
-        #: computed by the application they were written in, and are not held to Excel's rules
-        #: here (workbook/writing/excel_rules.py), only to naming what the workbook defines.
-        self.own_work = False
-
-    def _check_dimensions(self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False) -> int:
-        if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLUMNS):
-            raise FormatLimitError(
-                f"sheet {self.name!r}: row {row + 1:,}, column {col + 1:,} is outside the sheet, "
-                f"which holds {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns")
-        return super()._check_dimensions(row, col, ignore_row, ignore_col)
-
-    def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None) -> Literal[0, -1, -2]:
-        _check_text(self, row, col, string)
-        return super()._write_string(row, col, string, cell_format)
-
-    def _write_formula(self, row: int, col: int, formula: str, cell_format: Format | None = None,
-                       value: Any = 0) -> Literal[0, -1, -2]:
-        if formula is not None and len(formula) > MAX_FORMULA_LENGTH:
-            raise FormatLimitError(f"sheet {self.name!r}: the formula of {xl_rowcol_to_cell(row, col)} has "
-                                   f"{len(formula):,} characters, but a formula holds at most {MAX_FORMULA_LENGTH:,}")
-        if isinstance(value, str):
-            _check_text(self, row, col, value)
-        if formula is not None and formula not in self.formula_cells:
-            self.formula_cells[formula] = (row, col)
-        if formula and not formula.startswith("{") and _calls_only_classic_functions(formula):
-            # XlsxWriter first searches every formula for a dynamic-array function (a long
-            # regular expression, most of the time of writing a long formula); one that calls
-            # only classic functions has none. The rest is what XlsxWriter does.
-            if self._check_dimensions(row, col):
-                return -1
-            formula = self._prepare_formula(formula)
-            if self.constant_memory and row > self.previous_row:
-                self._write_single_row(row)
-            self.table[row][col] = CellFormulaTuple(formula, cell_format, value)
-            return 0
-        return super()._write_formula(row, col, formula, cell_format, value)
-
-    def _write_array_formula(self, first_row: int, first_col: int, last_row: int, last_col: int, formula: str,
-                             cell_format: Format | None = None, value: Any = 0,
-                             atype: str = "static") -> Literal[0, -1]:
-        # Recorded in braces, as an array formula is read: the rules of workbook/writing/excel_rules.py
-        # read a range given to a function of one value differently in one.
-        braced = formula if formula is None or formula.startswith("{") else "{" + formula + "}"
-        if braced is not None and braced not in self.formula_cells:
-            self.formula_cells[braced] = (min(first_row, last_row), min(first_col, last_col))
-        return super()._write_array_formula(first_row, first_col, last_row, last_col, formula, cell_format, value,
-                                            atype)
-
-    def _xml_formula_element(self, formula: str, result: Any,
-                             attributes: Sequence[tuple[str, Any]] = ()) -> None:
-        # A formula's text result is XML string content, where "_x0041_" stands for "A" as
-        # it does in the shared strings. XlsxWriter escapes such text (and control
-        # characters) in the shared strings but not here, so a name holding "_x0041_"
-        # would show as "A" until recalculated.
-        attributes = list(attributes)
-        if isinstance(result, str):
-            # (Unannotated in XlsxWriter, hence the ignore.)
-            result = self._escape_control_characters(result)  # type: ignore[no-untyped-call]
-            # XlsxWriter leaves an empty text result untyped, which readers that never
-            # calculate take for an empty number; Excel itself marks it as text.
-            if result == "" and not any(key == "t" for key, _ in attributes):
-                attributes.append(("t", "str"))
-        super()._xml_formula_element(formula, result, attributes)
-
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        # XlsxWriter tries some 30 regular expressions on every formula (150 with future
-        # functions) to prefix the newer functions: most of the time of writing a formula,
-        # for tens of thousands of formulas. One that calls only classic functions needs
-        # none of them; it is stripped of "=" and array braces as XlsxWriter strips it.
-        if _calls_only_classic_functions(formula):
-            if formula.startswith("{"):
-                formula = formula[1:]
-            if formula.startswith("="):
-                formula = formula[1:]
-            if formula.endswith("}"):
-                formula = formula[:-1]
-            return formula
-        # (Unannotated in XlsxWriter, hence the ignore.)
-        prepared: str = super()._prepare_formula(formula, expand_future_functions)  # type: ignore[no-untyped-call]
-        return prepared
-
-
-@functools.lru_cache(maxsize=256)
-def _calls_only_classic_functions(formula: str) -> bool:
-    # Cached: a table's column formula is the same text on each of its rows.
-    return all(name in _CLASSIC_FUNCTIONS for name in _FUNCTION_CALL.findall(formula))
-
-
-def _check_text(sheet: Worksheet, row: int, col: int, text: str) -> None:
-    if len(text) > MAX_CELL_TEXT // 2 and utf16_length(text) > MAX_CELL_TEXT:
-        raise FormatLimitError(f"sheet {sheet.name!r}: the text of {xl_rowcol_to_cell(row, col)} has "
-                               f"{utf16_length(text):,} characters, but a cell holds at most {MAX_CELL_TEXT:,}")
 
 
 @dataclass(frozen=True)
@@ -294,16 +175,10 @@ class Book:
         sheet = self.workbook.get_worksheet_by_name(defined.sheet)
         if sheet is None:
             raise KeyError(f"no sheet {defined.sheet!r} holds the defined name {name!r}")
-        cell = sheet.table[defined.row][defined.col]
-        # XlsxWriter keeps each written cell as a named tuple: Formula(formula, format, value)
-        # or Number(number, format).
-        if hasattr(cell, "formula"):
-            value: float | str = cell.value
-            return value
-        if hasattr(cell, "number"):
-            number: float = cell.number
-            return number
-        raise TypeError(f"{name} is not a number or formula cell")
+        value = written_value(sheet, defined.row, defined.col)
+        if not isinstance(value, (int, float, str)):
+            raise TypeError(f"{name} is not a number or formula cell")
+        return value
 
     def number_of(self, name: str) -> float:
         """As :meth:`value_of`, for a cell that always holds a number (never "not published")."""
@@ -320,9 +195,7 @@ class Book:
 
     def formula_counts(self) -> dict[str, int]:
         """How many formula cells each sheet holds, as written (XlsxWriter's cell table)."""
-        return {sheet.get_name(): sum(1 for cells in sheet.table.values() for cell in cells.values()
-                                      if hasattr(cell, "formula"))
-                for sheet in self.workbook.worksheets()}
+        return {sheet.get_name(): formula_cell_count(sheet) for sheet in self.workbook.worksheets()}
 
     def close(self) -> None:
         """Check that every formula names only tables, columns and names the workbook defines
@@ -628,19 +501,6 @@ def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
     return margins
 
 
-def _covering_charts(sheet: Worksheet, last_row: int, last_col: int) -> tuple[int, int]:
-    """The last row and column of a print area that holds every chart inserted on the sheet so far.
-
-    A chart is anchored to the cells it covers, as XlsxWriter works them out from the
-    column widths and row heights; a chart reaching past the print area is cut on paper.
-    """
-    for row, col, chart, x_offset, y_offset, x_scale, y_scale, anchor, *_ in sheet.charts:
-        position = sheet._position_object_pixels(col, row, x_offset, y_offset, chart.width * x_scale,
-                                                 chart.height * y_scale, anchor)
-        last_col, last_row = max(last_col, position[4]), max(last_row, position[5])
-    return last_row, last_col
-
-
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
                 landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
                 repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
@@ -656,7 +516,7 @@ def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int 
     with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
     repeated on each; ``row_breaks`` start a page at those rows.
     """
-    last_row, last_col = _covering_charts(sheet, last_row, last_col)
+    last_row, last_col = covering_charts(sheet, last_row, last_col)
     sheet.print_area(0, 0, last_row, last_col)
     if landscape:
         sheet.set_landscape()
