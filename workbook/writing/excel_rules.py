@@ -576,8 +576,9 @@ class _Reader:
 
     def __call__(self, formula: str, array: bool) -> list[str]:
         body, array = _body(formula, array)
-        # Cells are replaced outside text constants and quoted sheet names only, so that a
-        # constant keeps its length; the formula's own length is measured as written.
+        # Cells are replaced outside text constants and quoted sheet names only, and a text
+        # constant by one of as many characters (no rule reads what it says, one reads its
+        # length); the formula's own length is measured as written.
         shape = _shape(body)
         found = self._read.get((shape, array))
         if found is None:
@@ -590,7 +591,12 @@ def _shape(formula: str) -> str:
     last = 0
     for quoted in _QUOTED.finditer(formula):
         pieces.append(_CELL.sub("A1", formula[last:quoted.start()]))
-        pieces.append(quoted.group())
+        text = quoted.group()
+        if text.startswith('"') and formula.count("[", 0, quoted.start()) == formula.count("]", 0, quoted.start()):
+            # A text constant (not a quote inside a table's column name): formulas that differ only
+            # in their constants, as a state's code or a figure's key, are read once.
+            text = '"' + "x" * utf16_length(text[1:-1].replace('""', '"')) + '"'
+        pieces.append(text)
         last = quoted.end()
     pieces.append(_CELL.sub("A1", formula[last:]))
     return "".join(pieces)
