@@ -589,13 +589,18 @@ class _Reader:
 def _shape(formula: str) -> str:
     pieces: list[str] = []
     last = 0
+    #: How deep in a structured reference's brackets the text read so far ends.
+    depth = 0
     for quoted in _QUOTED.finditer(formula):
-        pieces.append(_CELL.sub("A1", formula[last:quoted.start()]))
+        between = formula[last:quoted.start()]
+        depth += between.count("[") - between.count("]")
+        pieces.append(_CELL.sub("A1", between))
         text = quoted.group()
-        if text.startswith('"') and formula.count("[", 0, quoted.start()) == formula.count("]", 0, quoted.start()):
+        if depth == 0 and text[0] == '"':
             # A text constant (not a quote inside a table's column name): formulas that differ only
             # in their constants, as a state's code or a figure's key, are read once.
-            text = '"' + "x" * utf16_length(text[1:-1].replace('""', '"')) + '"'
+            constant = text[1:-1].replace('""', '"')
+            text = '"' + "x" * (len(constant) if constant.isascii() else utf16_length(constant)) + '"'
         pieces.append(text)
         last = quoted.end()
     pieces.append(_CELL.sub("A1", formula[last:]))
