@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_workbook, open_workbook, require_tool, run_cli
+from helpers import DATA, build_workbook, open_workbook, require_tool, run_cli
 from workbook.engines import libreoffice
 from workbook.checking import validator
 
@@ -102,6 +102,18 @@ def workbook_2019(workbook_of_year: Callable[[int], Path]) -> Path:
 def values_2019(workbook_2019: Path):
     """The 2019 build's cached values."""
     return open_workbook(workbook_2019, data_only=True)
+
+
+@pytest.fixture(scope="session")
+def default_ods_edition(tmp_path_factory: pytest.TempPathFactory, require_libreoffice: Path) -> tuple[Path, Path]:
+    """``build --ods`` of the bundled data, once for the session (LibreOffice writes the .ods, and the build
+    reads it back): (workbook, .ods). A test that writes beside them, or opens them in Calc, copies them."""
+    folder = tmp_path_factory.mktemp("ods-build")
+    result = run_cli("build", "--data", DATA, "--ods", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    [workbook] = folder.glob("*.xlsx")
+    assert result.stdout == f"wrote {workbook.name}\nwrote {workbook.with_suffix('.ods').name}\n"
+    return workbook, workbook.with_suffix(".ods")
 
 
 @pytest.fixture(scope="session")
