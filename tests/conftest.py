@@ -9,11 +9,12 @@ CI (environment variable CI set), where it fails: CI must not pass by skipping.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build_workbook, open_workbook, require_tool, run_cli
+from helpers import DATA, build_workbook, open_workbook, require_tool, run_cli
 from workbook.engines import libreoffice
 from workbook.checking import validator
 
@@ -45,9 +46,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def default_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``tech-trade build`` with no options but the bundled data, run in an empty folder."""
+    """``tech-trade build`` with no options, run in an empty folder: README's first command.
+
+    It reads the bundled data; tests/test_build.py builds again with ``--data data/`` and finds the same bytes.
+    """
     folder = tmp_path_factory.mktemp("default-build")
-    result = run_cli("build", "--data", REPO / "data", cwd=folder)
+    result = run_cli("build", cwd=folder)
     assert result.returncode == 0, result.stderr
     # The 2021 edition shows the data of 2020.
     path = folder / "tech-trade-snapshot-2021.xlsx"
@@ -71,15 +75,45 @@ def default_formulas(default_workbook: Path):
 
 
 @pytest.fixture(scope="session")
-def workbook_2019(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workbook_of_year(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+    """``build --data DATA --year YEAR``, run once per year for the session, whichever modules ask for it.
+
+    A build is seconds of a subprocess; the same years (2019, 2021, 2025, ...) are read by the Trend,
+    Map, Partners, IronCalc and analyst tests alike. The tests only read the workbook: one that
+    edits it copies it first.
+    """
+    built: dict[int, Path] = {}
+
+    def workbook(year: int) -> Path:
+        if year not in built:
+            built[year] = build_workbook(tmp_path_factory.mktemp(f"build-{year}") / f"snapshot-{year}.xlsx", year)
+        return built[year]
+
+    return workbook
+
+
+@pytest.fixture(scope="session")
+def workbook_2019(workbook_of_year: Callable[[int], Path]) -> Path:
     """The build for 2019, a year the press release does not cover."""
-    return build_workbook(tmp_path_factory.mktemp("build-2019") / "snapshot-2019.xlsx", 2019)
+    return workbook_of_year(2019)
 
 
 @pytest.fixture(scope="session")
 def values_2019(workbook_2019: Path):
     """The 2019 build's cached values."""
     return open_workbook(workbook_2019, data_only=True)
+
+
+@pytest.fixture(scope="session")
+def default_ods_edition(tmp_path_factory: pytest.TempPathFactory, require_libreoffice: Path) -> tuple[Path, Path]:
+    """``build --ods`` of the bundled data, once for the session (LibreOffice writes the .ods, and the build
+    reads it back): (workbook, .ods). A test that writes beside them, or opens them in Calc, copies them."""
+    folder = tmp_path_factory.mktemp("ods-build")
+    result = run_cli("build", "--data", DATA, "--ods", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    [workbook] = folder.glob("*.xlsx")
+    assert result.stdout == f"wrote {workbook.name}\nwrote {workbook.with_suffix('.ods').name}\n"
+    return workbook, workbook.with_suffix(".ods")
 
 
 @pytest.fixture(scope="session")

@@ -176,10 +176,8 @@ def test_extract_of_a_following_edition_writes_no_edition(default_workbook: Path
     assert "edition" not in (tmp_path / "back" / "settings.csv").read_text()
 
 
-def test_diff_names_a_changed_setting_by_its_cell(default_workbook: Path, tmp_path: Path):
-    other = tmp_path / "tech-trade-snapshot-2020.xlsx"
-    assert run_cli("build", "--year", "2019", "--out", other).returncode == 0
-    result = run_cli("diff", default_workbook, other)
+def test_diff_names_a_changed_setting_by_its_cell(default_workbook: Path, workbook_2019: Path):
+    result = run_cli("diff", default_workbook, workbook_2019)
     assert result.returncode == 1, result.stderr
     year = named_cell(open_workbook(default_workbook), "SnapshotYear")
     assert f"Cover!{year.coordinate}: setting snapshot_year: 2020 -> 2019" in result.stdout.splitlines()

@@ -71,8 +71,8 @@ def test_ironcalc_recalculates_the_default_build_to_its_cached_values(default_wo
 
 
 @pytest.mark.parametrize("year", [2019, 2025])
-def test_ironcalc_recalculates_another_years_build_to_its_cached_values(year: int, tmp_path: Path):
-    count, differences = ironcalc_disagreements(build_workbook(tmp_path / f"{year}.xlsx", year))
+def test_ironcalc_recalculates_another_years_build_to_its_cached_values(year: int, workbook_of_year):
+    count, differences = ironcalc_disagreements(workbook_of_year(year))
     assert count > 6_000
     assert differences == []
 

@@ -25,7 +25,7 @@ from workbook.errors import InputError
 from workbook.model.census_rows import wide_by_year
 from workbook.dataset.schema import DESTINATIONS, EXPORTS, IMPORTS, PARTNER_EXPORTS, PARTNER_IMPORTS, STATES
 from workbook.sheets.data_tables import cell_values
-from workbook.writing.hooks import LimitedWorksheet
+from workbook.writing.hooks import _CLASSIC_FUNCTIONS, LimitedWorksheet
 
 HEADER = "year,state_code,naics3,value_usd"
 
@@ -145,6 +145,18 @@ def test_formulas_are_prepared_as_xlsxwriter_prepares_them(tmp_path: Path, formu
         sheet.use_future_functions = future
     assert ours._prepare_formula(formula) == Worksheet._prepare_formula(theirs, formula)
     assert ours._prepare_formula(formula, True) == Worksheet._prepare_formula(theirs, formula, True)
+    workbook.close()
+
+
+@pytest.mark.parametrize("name", sorted(_CLASSIC_FUNCTIONS))
+def test_each_function_written_as_it_is_is_one_xlsxwriter_leaves_alone(tmp_path: Path, name: str):
+    # The quick way passes a formula of these functions through untouched: XlsxWriter must do the same,
+    # future functions or not, and nested in another call.
+    workbook = xlsxwriter.Workbook(str(tmp_path / "book.xlsx"))
+    theirs = workbook.add_worksheet("theirs")
+    theirs.use_future_functions = True
+    for formula in (f"{name}(A1)", f"SUM({name}(A1),1)"):
+        assert Worksheet._prepare_formula(theirs, "=" + formula, True) == formula
     workbook.close()
 
 

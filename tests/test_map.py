@@ -146,10 +146,8 @@ def test_map_comes_after_states_and_before_the_data_sheets(default_formulas):
 
 
 @pytest.mark.parametrize("year", [2019, 2025])
-def test_tiles_follow_the_year_of_the_build(tmp_path: Path, year: int):
-    out = tmp_path / f"map-{year}.xlsx"
-    result = run_cli("build", "--data", DATA, "--year", year, "--out", out)
-    assert result.returncode == 0, result.stderr
+def test_tiles_follow_the_year_of_the_build(workbook_of_year, year: int):
+    out = workbook_of_year(year)
     sheet = open_workbook(out)[MAP]
     values = open_workbook(out, data_only=True)[MAP]
     assert values[tile_cell(sheet, "TX")].value == census_tech_exports("TX", year)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from helpers import (DATA, build_workbook, charts_of, folded_away, named_cell, open_workbook, sheet_xml,
+from helpers import (DATA, charts_of, folded_away, named_cell, open_workbook, sheet_xml,
                      table_rows, table_sheet)
 from workbook.templates_loader import wording
 
@@ -20,10 +20,9 @@ US_TECH_BILLIONS = {2016: 199.71, 2017: 206.06, 2018: 211.41, 2019: 209.26, 2020
 
 
 @pytest.fixture(scope="module")
-def values_2025(tmp_path_factory: pytest.TempPathFactory):
+def values_2025(workbook_of_year):
     """The cached values of the build for 2025."""
-    path = build_workbook(tmp_path_factory.mktemp("trend-2025") / "snapshot-2025.xlsx", 2025)
-    return open_workbook(path, data_only=True)
+    return open_workbook(workbook_of_year(2025), data_only=True)
 
 
 @pytest.fixture(scope="module")

@@ -109,8 +109,8 @@ def _errors(seen: dict[str, list[list]]) -> list[tuple]:
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_every_sentence_and_tile_follows_the_year(story, tmp_path, year):
-    written = _cached(build_workbook(tmp_path / f"snapshot-{year}.xlsx", year), story.ranges)
+def test_every_sentence_and_tile_follows_the_year(story, workbook_of_year, year):
+    written = _cached(workbook_of_year(year), story.ranges)
     assert _differences(story.seen[year], written) == []
 
 

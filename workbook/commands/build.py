@@ -27,12 +27,9 @@ from workbook.errors import TechTradeError
 from workbook.reading.inputs import (PARTIAL_YEARS_PROPERTY, data_digest, fingerprint, made_by_properties,
                                      partial_years_property, read_inputs)
 from workbook.model.partners import tech_partner_rows
-from workbook.reading.openpyxl_reading import load_workbook
 from workbook.dataset.schema import (ALL_FILES, CATEGORIES, DESTINATIONS, EXPORTS, IMPORTS, OPTIONAL_FILES,
                                      PARTNER_EXPORTS, PARTNER_IMPORTS, PUBLISHED, STATES)
 from workbook.reading.opendocument import is_ods
-from workbook.checking.ods import is_sealed_and_untouched as is_ods_sealed_and_untouched
-from workbook.reading.sealed import is_sealed_and_untouched
 from workbook.spreadsheet import quote_sheet_name
 from workbook.sheets import ReportSheet, own_sheets
 from workbook.sheets import (balance, categories, checks, cover, dashboard, data_tables, destinations, key_findings,
@@ -144,6 +141,10 @@ def refuse_to_overwrite_edits(out: Path) -> None:
         return
     keep = "keep it (name another --out), or use --force to replace it"
     advice = f"{keep}; `tech-trade extract {out} --out DIR` takes its inputs back as data"
+    # Imported here: a build onto no earlier file (the usual one) needs neither reader.
+    from workbook.checking.ods import is_sealed_and_untouched as is_ods_sealed_and_untouched
+    from workbook.reading.sealed import is_sealed_and_untouched
+
     try:
         # A file exactly as the tool wrote it holds no edits: no need to read it back.
         if is_ods_sealed_and_untouched(out) if is_ods(out) else is_sealed_and_untouched(out):
@@ -185,6 +186,9 @@ def sheets_with_nothing_to_print(workbook_path: Path) -> list[str]:
     """The reader's sheets that hold nothing for the workbook's snapshot year: Partners where the
     partner data does not cover it (``HasPartnerData`` is 0), a page holding one line; the Notes
     print that line instead. Read from the workbook's own values, which the build just computed."""
+    # Imported here, as the PDF alone needs it.
+    from workbook.reading.openpyxl_reading import load_workbook
+
     book = load_workbook(workbook_path, data_only=True, read_only=True)
     try:
         defined = book.defined_names.get(register.HAS_PARTNER_DATA)

@@ -577,8 +577,9 @@ class _Reader:
 
     def __call__(self, formula: str, array: bool) -> list[str]:
         body, array = _body(formula, array)
-        # Cells are replaced outside text constants and quoted sheet names only, so that a
-        # constant keeps its length; the formula's own length is measured as written.
+        # Cells are replaced outside text constants and quoted sheet names only, and a text
+        # constant by one of as many characters (no rule reads what it says, one reads its
+        # length); the formula's own length is measured as written.
         shape = _shape(body)
         found = self._read.get((shape, array))
         if found is None:
@@ -589,9 +590,19 @@ class _Reader:
 def _shape(formula: str) -> str:
     pieces: list[str] = []
     last = 0
+    #: How deep in a structured reference's brackets the text read so far ends.
+    depth = 0
     for quoted in _QUOTED.finditer(formula):
-        pieces.append(_CELL.sub("A1", formula[last:quoted.start()]))
-        pieces.append(quoted.group())
+        between = formula[last:quoted.start()]
+        depth += between.count("[") - between.count("]")
+        pieces.append(_CELL.sub("A1", between))
+        text = quoted.group()
+        if depth == 0 and text[0] == '"':
+            # A text constant (not a quote inside a table's column name): formulas that differ only
+            # in their constants, as a state's code or a figure's key, are read once.
+            constant = text[1:-1].replace('""', '"')
+            text = '"' + "x" * (len(constant) if constant.isascii() else utf16_length(constant)) + '"'
+        pieces.append(text)
         last = quoted.end()
     pieces.append(_CELL.sub("A1", formula[last:]))
     return "".join(pieces)
