@@ -26,6 +26,7 @@ from workbook.dataset.schema import Column
 from workbook.spreadsheet import quote_sheet_name
 from xlsxwriter.utility import xl_rowcol_to_cell
 from workbook.model.published import not_published
+from workbook.sheets.partial_years import mark_partial_years
 from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, Options, TableColumn, literal_criterion, print_setup, string_literal, write_table
 
@@ -305,13 +306,17 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     words = data_sheet.words
     frame = data_sheet.frame(model)
     sheet.write_string(TITLE_ROW, 0, words["title"], book.formats["title"])
-    sheet.write_string(DESCRIPTION_ROW, 0, words["description"], book.formats["note"])
+    marks_partial_years = data_sheet is YEAR_LIST and bool(model.data.partial_years)
+    sheet.write_string(DESCRIPTION_ROW, 0, words["description_partial" if marks_partial_years else "description"],
+                       book.formats["note"])
     columns = [
         TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
                     values=cell_values(frame[name]))
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, HEADER_ROW, data_sheet.table_name, columns)
+    if marks_partial_years:
+        mark_partial_years(book, sheet, first, 0, frame["year"].tolist(), model.data.partial_years, _look("year")[0])
     for offset, name in enumerate(frame.columns):
         _validate_inputs(sheet, first, last, offset, data_sheet.schema_column(name))
     sheet.freeze_panes(HEADER_ROW + 1, 0)
