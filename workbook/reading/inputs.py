@@ -177,6 +177,11 @@ def read_inputs(path: Path) -> WorkbookInputs:
             if MADE_BY_PROPERTY in properties:
                 raise TechTradeError(f"{path}: the input table {spec.table} is missing (was it renamed or deleted?)")
             continue
+        ref = tables[spec.table].tables[spec.table].ref
+        if not _is_range(ref):
+            raise TechTradeError(one_line(f"{path}: the input table {spec.table} on sheet "
+                                          f"{quote_sheet_name(tables[spec.table].title)} has no range of cells "
+                                          f"({ref!r}), so its inputs cannot be read"))
         frame, table_cells, record_cells[spec.schema.filename] = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
@@ -239,7 +244,8 @@ def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCe
                            if h in by_header},
                         "year": place(header_cells[header], "year", record["year"]),
                         "value_usd": place(cell, "value_usd", record["value_usd"])})
-                    key = tuple(record[k] for k in spec.schema.key)
+                    # A key column whose header was changed is blank, as in a table of one row a record.
+                    key = tuple(record.get(k) for k in spec.schema.key)
                     cells[(spec.table, key)] = [InputCell(sheet.title, cell.coordinate,
                                                           _label(spec, key, "value_usd"), record["value_usd"])]
         else:
@@ -299,6 +305,20 @@ def _is_cell(coordinate: str) -> bool:
     except Exception:  # openpyxl raises ValueError for "1A", UnboundLocalError for ""
         return False
     return 1 <= row <= _LAST_ROW and 1 <= column <= _LAST_COLUMN
+
+
+def _is_range(ref: object) -> bool:
+    """Whether a table's ``ref`` is a range of cells ("A4:L1684", never one cell) inside a sheet's bounds."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not isinstance(ref, str) or ":" not in ref:
+        return False
+    try:
+        first_col, first_row, last_col, last_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return False
+    return all(bound is not None for bound in (first_col, first_row, last_col, last_row)) \
+        and _is_cell(ref.split(":")[0]) and _is_cell(ref.split(":")[-1])
 
 
 def _formula_counts(book: Workbook) -> dict[str, int]:
