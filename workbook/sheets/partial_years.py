@@ -53,8 +53,8 @@ def mark_partial_years(book: Book, sheet: Worksheet, first_row: int, col: int, y
 
 
 def year_label_formula(year_row: int, year_col: int, partial_years: Mapping[int, str]) -> str:
-    """A formula giving the year in a cell as text, a partial year with its mark: a chart's category
-    axis shows the label, where a year's number format would not reach every program's chart."""
+    """A formula giving the year in a cell as text, a partial year with its mark: the chart's axis shows
+    these labels as they are, where its cache of numeric categories holds one number format for them all."""
     cell = xl_rowcol_to_cell(year_row, year_col)
     formula = f'{cell}&""'
     for year, month in sorted(partial_years.items(), reverse=True):
