@@ -1,7 +1,7 @@
 """The default workbook with the analyst's own sheet, a note and a chart, saved by each program an analyst
 may use (openpyxl, LibreOffice, Gnumeric, IronCalc), through ``extract``, ``diff`` and ``check``: no traceback,
 every chart reported, or a refusal in one line that names what the file lacks. IronCalc 0.9.1 saves no charts
-(its file holds none, so ``check`` has none to report) and no cached values (``check`` lists each formula).
+(its file holds none, and ``check`` says so in one line) and no cached values (``check`` lists each formula).
 One ``check`` a saved file: it recalculates in LibreOffice and IronCalc and runs the validator."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 
-from helpers import require_tool, run_cli
+from helpers import require_tool, rewrite_part, run_cli, sheet_part
 from workbook.errors import MissingToolError
 from workbook.engines.libreoffice import find_soffice, private_profile
 
@@ -132,5 +132,23 @@ def test_a_workbook_saved_by_another_program_is_read_checked_or_refused_in_one_l
     assert _charts_reported(checked) == charts, checked.stdout + checked.stderr
     if saver != "IronCalc":
         assert charts == 9  # the tool's eight and the analyst's own
+        assert "charts the tool drew are missing" not in checked.stdout
+    else:
+        assert charts == 0
+        assert (f"{saved}: holds no charts: IronCalc Sheets, which saved it last, keeps none (a workbook the tool "
+                "writes has charts); rebuild it, or edit it in Excel or LibreOffice") in checked.stdout.splitlines()
     if saver in ("openpyxl", "Gnumeric"):
         assert "accessibility: 'My analysis': chart \"Chart 1\" (My chart)" in checked.stdout
+
+
+def test_check_names_the_sheet_whose_chart_is_gone(default_workbook: Path, tmp_path: Path):
+    # The build counts its charts by sheet in a document property; a chart deleted from the Trend is missed there.
+    from workbook.checking.check import _charts_missing
+
+    assert _charts_missing(default_workbook) == []
+    trend = sheet_part(default_workbook, "Trend")
+    rels = trend.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    edited = rewrite_part(default_workbook, tmp_path / "no-trend-chart.xlsx", rels,
+                          lambda xml: re.sub(r'<Relationship [^>]*/drawing"[^>]*/>', "", xml))
+    (missing,) = _charts_missing(edited)
+    assert str(missing) == f"{edited}: 1 of the 8 charts the tool drew are missing (Trend 1)"

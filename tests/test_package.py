@@ -9,6 +9,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections import Counter
 from pathlib import Path
 from random import Random
 
@@ -16,8 +17,8 @@ import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
 
-from helpers import run_cli
-from workbook.errors import TechTradeError
+from helpers import rewrite_part, run_cli, sheet_part
+from workbook.errors import TechTradeError, WouldLoseError
 from workbook.reading.package import DrawnObject, Package
 from workbook.checking.validation_copy import worksheet_parts_by_title
 
@@ -193,3 +194,173 @@ def test_mutated_workbooks_through_extract_and_diff_end_in_a_result_or_one_line(
             assert status in (0, 1, 2, 3), (attempt, command, status)
             if status == 2:
                 assert said.startswith("tech-trade: error: ") and said.count("\n") == 1, (attempt, said)
+
+
+# --- mutated workbooks through the readers extract, diff and check call, in-process -----------------
+
+#: An input table longer than this (the Census and partner tables) is cut to THIN_TABLE_ROWS in the thinned copy
+#: below, short enough that openpyxl reads a copy in a fraction of a second; the lists of states, categories and
+#: published figures stay whole, so that what the data checks find in the copy is what the mutation did.
+LONG_TABLE = 60
+THIN_TABLE_ROWS = 12
+#: Values a cell's text is replaced by: empty, text where a number stands, a shared string that is not there,
+#: a number too big for a float, an error, a date's serial out of range.
+CELL_JUNK = (b"", b"x", b"-1", b"99999999", b"1e999", b"NaN", b"#REF!", b"2958466.5", b" 12 ")
+CELL_TYPES = (b's', b'n', b'b', b'e', b'str', b'inlineStr', b'd', b'zz')
+
+
+def _thin_parts(workbook: Path) -> dict[str, bytes]:
+    """The parts of ``workbook`` with the figures' sheets (those holding no input table) emptied of cells and
+    the long input tables cut to their first rows, tables' ranges with them: what the readers read is all
+    there, in the tool's own layout, at a tenth of the reading time."""
+    from workbook.reading.inputs import input_tables
+
+    inputs = {spec.table for spec in input_tables()}
+    with zipfile.ZipFile(workbook) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+        package = Package(workbook, archive)
+        sheets = worksheet_parts_by_title(archive)
+        tables_of = {title: package.targets(part, "table") for title, part in sheets.items()}
+    for title, part in sheets.items():
+        xml = parts[part]
+        names = {re.search(rb' name="([^"]+)"', parts[table])[1].decode(): table for table in tables_of[title]}
+        if not inputs & set(names) and title not in ("Cover", "Notes"):
+            xml = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", xml, flags=re.S)
+        for name, table in names.items():
+            found = re.search(rb' ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', parts[table])
+            assert found is not None
+            first, last = int(found[2]), int(found[4])
+            if name not in inputs or last - first <= LONG_TABLE:
+                continue
+            kept = first + THIN_TABLE_ROWS
+            parts[table] = parts[table].replace(found[3] + found[4] + b'"', found[3] + str(kept).encode() + b'"')
+            xml = re.sub(rb'<row r="(\d+)"[^>]*>.*?</row>',
+                         lambda row: row[0] if not kept < int(row[1]) <= last else b"", xml, flags=re.S)
+        parts[part] = xml
+    return parts
+
+
+def _read_by_inputs(parts: dict[str, bytes]) -> list[str]:
+    """The parts the input reader reads for its tables and settings (the sheets left with cells, their
+    tables, the shared strings, the workbook and its properties): where most mutations go."""
+    return sorted(name for name, data in parts.items()
+                  if (name.startswith("xl/worksheets/sheet") and b"<sheetData/>" not in data)
+                  or name.startswith("xl/tables/")
+                  or name in ("xl/workbook.xml", "xl/sharedStrings.xml", "docProps/custom.xml"))
+
+
+def _mutated_cells(parts: dict[str, bytes], random: Random) -> dict[str, bytes]:
+    """One cell of a sheet with cells changed: its value replaced by junk, its type changed, or its
+    reference removed or moved onto another cell's."""
+    mutated = dict(parts)
+    name = random.choice([name for name in _read_by_inputs(parts) if name.startswith("xl/worksheets/sheet")])
+    data = mutated[name]
+    cells = list(re.finditer(rb'<c r="([A-Z]+\d+)"([^>]*?)(/>|>(.*?)</c>)', data, flags=re.S))
+    cell = random.choice(cells)
+    how = random.randrange(4)
+    if how == 0:  # the value replaced
+        new = cell[0]
+        values = list(re.finditer(rb"<v>[^<]*</v>", new))
+        if values:
+            value = random.choice(values)
+            new = new[:value.start()] + b"<v>" + random.choice(CELL_JUNK) + b"</v>" + new[value.end():]
+        else:
+            new = new.replace(b"/>", b"><v>" + random.choice(CELL_JUNK) + b"</v></c>", 1)
+    elif how == 1:  # the type changed
+        kind = random.choice(CELL_TYPES)
+        new = (re.sub(rb' t="[^"]*"', b' t="' + kind + b'"', cell[0], count=1) if b' t="' in cell[0]
+               else cell[0].replace(b"<c ", b'<c t="' + kind + b'" ', 1))
+    elif how == 2:  # the reference removed
+        new = cell[0].replace(b' r="' + cell[1] + b'"', b"", 1)
+    else:  # the reference moved onto another cell's, or off the sheet
+        elsewhere = random.choice([*(other[1] for other in cells), b"XFE1", b"A1048577", b"A0", b"1A"])
+        new = cell[0].replace(b' r="' + cell[1] + b'"', b' r="' + elsewhere + b'"', 1)
+    mutated[name] = data[:cell.start()] + new + data[cell.end():]
+    return mutated
+
+
+def _mutated_workbook(parts: dict[str, bytes], random: Random) -> dict[str, bytes]:
+    """Half the time one cell changed, else one part mutated as ``_mutated`` mutates it, that part
+    mostly one the input reader reads."""
+    if random.randrange(2):
+        return _mutated_cells(parts, random)
+    if random.randrange(4):
+        read = set(_read_by_inputs(parts))
+        return _mutated({name: data for name, data in parts.items() if name in read}, random) | {
+            name: data for name, data in parts.items() if name not in read}
+    return _mutated(parts, random)
+
+
+MUTATED_WORKBOOKS = 1000
+
+
+def _said_in_one_line(error: TechTradeError, path: Path) -> bool:
+    """Whether ``error`` is said as the command line says it: one line naming the file (a refused extract
+    says each loss on a line of its own, each naming the file)."""
+    lines = error.losses if isinstance(error, WouldLoseError) else [str(error)]
+    return all("\n" not in line and str(path) in line for line in lines)
+
+
+def test_a_thousand_mutated_workbooks_through_the_input_reader_check_extract_and_diff(tmp_path: Path,
+                                                                                     default_workbook: Path):
+    """Each mutated copy is read once as ``read_inputs`` reads it for ``check``, ``extract`` and ``diff``, and
+    then taken through what each of them does with what was read: a result, or a ``TechTradeError`` of one
+    line naming the file; any other exception fails the test with its traceback."""
+    from workbook.checking.input_check import input_problems
+    from workbook.commands.diff import input_differences
+    from workbook.commands.extract import own_inputs, write_extracted
+    from workbook.reading.inputs import read_inputs
+
+    parts = _thin_parts(default_workbook)
+    base = tmp_path / "thin.xlsx"
+    with zipfile.ZipFile(base, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    outcomes: Counter[str] = Counter()
+    random = Random(2026)
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        # openpyxl warns of what it does not read in the tool's workbooks: not this test's matter.
+        warnings.simplefilter("ignore")
+        base_inputs = read_inputs(base)
+        assert input_problems(base_inputs) == [] and input_differences(base_inputs, base_inputs) == []
+        write_extracted(base_inputs, tmp_path / "from-thin")
+        for attempt in range(MUTATED_WORKBOOKS):
+            path = tmp_path / f"mutated-{attempt % 10}.xlsx"
+            with zipfile.ZipFile(path, "w") as archive:
+                for name, data in _mutated_workbook(parts, random).items():
+                    archive.writestr(name, data)
+            try:
+                inputs = read_inputs(path)
+            except TechTradeError as error:
+                assert _said_in_one_line(error, path), (attempt, str(error))
+                outcomes["refused by the reader"] += 1
+                continue
+            problems = input_problems(inputs)
+            assert all("\n" not in f"{found.location}{found.message}" for found in problems), (attempt, problems)
+            outcomes["found by check" if problems else "passed by check"] += 1
+            for command, run in (("diff", lambda: input_differences(base_inputs, own_inputs(inputs))),
+                                 ("extract", lambda: write_extracted(own_inputs(inputs), tmp_path / "out"))):
+                try:
+                    run()
+                except TechTradeError as error:
+                    assert _said_in_one_line(error, path), (attempt, command, str(error))
+                    outcomes[f"refused by {command}"] += 1
+                else:
+                    outcomes[f"done by {command}"] += 1
+    # The mutations both broke what the readers read and left it readable, for each command.
+    assert all(outcomes[outcome] > 0 for outcome in ("refused by the reader", "found by check", "passed by check",
+                                                      "refused by extract", "done by extract", "done by diff")), \
+        outcomes
+
+
+def test_a_sheet_cut_short_stops_extract_diff_and_check_with_exit_status_2_and_one_line_naming_the_part(
+        tmp_path: Path, default_workbook: Path):
+    # Whole commands as a shell runs them, the fuzz above in-process: the same one line, and no traceback.
+    part = sheet_part(default_workbook, "Year list")
+    cut = rewrite_part(default_workbook, tmp_path / "cut.xlsx", part, lambda xml: xml[:len(xml) // 2])
+    for command in (("extract", cut, "--out", tmp_path / "taken"), ("diff", default_workbook, cut), ("check", cut)):
+        result = run_cli(*command)
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr.startswith(f"tech-trade: error: {cut}: ") and result.stderr.count("\n") == 1, result.stderr
+        assert f"part {part} is not well-formed XML" in result.stderr
+    assert not (tmp_path / "taken").exists()

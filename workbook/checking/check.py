@@ -50,7 +50,7 @@ from workbook.checking.ods import check_ods
 from workbook.reading.opendocument import is_ods
 from workbook.writing.register import IDENTITY_CHECKS, PUBLISHED_CHECKS
 from workbook.reading.openpyxl_reading import harmless_warnings_ignored, load_workbook
-from workbook.reading.own import tool_sheets
+from workbook.reading.own import charts_drawn, tool_sheets
 from workbook.reading.package import Package
 from workbook.reading.safe_read import check_workbook_file, open_workbook_safely
 from workbook.spreadsheet import ERROR_VALUES, quote_sheet_name, range_bounds
@@ -221,6 +221,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
     problems += [_schema_problem(finding) for finding in findings]
     with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
         problems += accessibility_problems(path)
+    problems += _charts_missing(path)
     return CheckResult(problems, left_out, list(ordered), validated=validation is not None)
 
 
@@ -464,6 +465,26 @@ class _IronCalcValues:
 
     def __exit__(self, *exception: object) -> None:
         pass
+
+
+def _charts_missing(path: Path) -> list[Finding]:
+    """The charts the build drew that the file no longer holds, said in one line. A file IronCalc saved
+    keeps neither charts nor the property that counts them: one holding no chart at all is said so."""
+    with open_workbook_safely(Path(path)) as archive:
+        package = Package(Path(path), archive)
+        drawn, held, saved_by = charts_drawn(package.custom_properties), package.charts_by_sheet(), package.application
+    if drawn is None:
+        if saved_by.startswith("IronCalc") and not any(held.values()):
+            return [Finding(str(path), f"holds no charts: {saved_by}, which saved it last, keeps none (a workbook "
+                                       "the tool writes has charts); rebuild it, or edit it in Excel or LibreOffice",
+                            FoundBy.CHARTS)]
+        return []
+    missing = {sheet: count - held.get(sheet, 0) for sheet, count in drawn.items() if held.get(sheet, 0) < count}
+    if not missing:
+        return []
+    listed = ", ".join(f"{quote_sheet_name(sheet)} {count}" for sheet, count in missing.items())
+    return [Finding(str(path), f"{sum(missing.values())} of the {sum(drawn.values())} charts the tool drew are "
+                               f"missing ({listed})", FoundBy.CHARTS)]
 
 
 def _tool_sheets(path: Path) -> set[str] | None:

@@ -26,6 +26,8 @@ class FoundBy(Enum):
     SCHEMA = "schema"
     #: Alternative text, tables, titles and contrast.
     ACCESSIBILITY = "accessibility"
+    #: The charts the build drew, counted against those the file holds.
+    CHARTS = "charts"
 
 
 #: The parts whose findings a line names first ("schema: ...", "accessibility: ...").

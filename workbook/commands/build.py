@@ -21,7 +21,7 @@ from workbook.atomic import atomic_write_path
 from workbook.engines.libreoffice import convert_to_pdf
 from workbook.dataset.load import load_dataset
 from workbook.paths import OutputFile, output_file
-from workbook.reading.own import OwnContent, load_own, parts_properties
+from workbook.reading.own import CHARTS_PROPERTY, OwnContent, charts_property, load_own, parts_properties
 from workbook.model import SnapshotModel, build_model
 from workbook.errors import TechTradeError
 from workbook.reading.inputs import (PARTIAL_YEARS_PROPERTY, data_digest, fingerprint, made_by_properties,
@@ -253,6 +253,8 @@ def write_workbook(model: SnapshotModel, path: Path, checksum: str, protect: boo
     for name, value in parts_properties([sheet.get_name() for sheet in book.workbook.worksheets()],
                                         [name for name, _ in defined_names(book.workbook)]).items():
         book.workbook.set_custom_property(name, value)
+    book.workbook.set_custom_property(CHARTS_PROPERTY, charts_property(
+        {sheet.get_name(): len(sheet.charts) for sheet in book.workbook.worksheets()}))
     if model.data.partial_years:
         book.workbook.set_custom_property(PARTIAL_YEARS_PROPERTY, partial_years_property(model.data.partial_years))
     own_sheets.write_own(book, own or OwnContent())

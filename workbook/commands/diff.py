@@ -14,7 +14,11 @@ from workbook.spreadsheet import quote_sheet_name
 def diff_workbooks(old_path: Path, new_path: Path) -> list[str]:
     """One line per input that differs: ``sheet!cell: label: old -> new``, in table order;
     then the analyst's own sheets, notes and names that were added, removed or changed."""
-    old, new = read_own_workbook(old_path), read_own_workbook(new_path)
+    return input_differences(read_own_workbook(old_path), read_own_workbook(new_path))
+
+
+def input_differences(old: WorkbookInputs, new: WorkbookInputs) -> list[str]:
+    """What ``diff_workbooks`` says, from the two workbooks' inputs already read."""
     lines = _settings_lines(old, new)
     for key in _ordered_keys(old, new):
         old_cells = {cell.label: cell for cell in old.cells.get(key, [])}

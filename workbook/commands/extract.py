@@ -32,7 +32,12 @@ def extract_workbook(path: Path, out_dir: Path, allow_loss: bool = False) -> lis
     controls) stop it before anything is written, unless ``allow_loss``; then each loss is
     still said on standard error.
     """
-    inputs = read_own_workbook(path)
+    return write_extracted(read_own_workbook(path), out_dir, allow_loss)
+
+
+def write_extracted(inputs: WorkbookInputs, out_dir: Path, allow_loss: bool = False) -> list[Path]:
+    """What ``extract_workbook`` writes, from inputs already read (and known to be the tool's own)."""
+    path = inputs.path
     if inputs.own.losses and not allow_loss:
         raise WouldLoseError(inputs.own.losses)
     for loss in inputs.own.losses:
@@ -99,7 +104,12 @@ def _table_of(filename: str) -> str:
 
 def read_own_workbook(path: Path) -> WorkbookInputs:
     """The inputs of ``path``, refusing a workbook the tool did not make."""
-    inputs = read_inputs(path)
+    return own_inputs(read_inputs(path))
+
+
+def own_inputs(inputs: WorkbookInputs) -> WorkbookInputs:
+    """``inputs``, refused unless the workbook they were read from is one the tool made."""
+    path = inputs.path
     if not inputs.made_by_tool:
         raise TechTradeError(f"{path}: not a workbook tech-trade made (it has no tech-trade document properties); "
                              "extract and diff read only the tool's own workbooks")

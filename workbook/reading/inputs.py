@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from workbook import __version__
-from workbook.errors import TechTradeError
+from workbook.errors import TechTradeError, one_line
+from workbook.spreadsheet import quote_sheet_name
 from workbook.reading.opendocument import is_ods
 from workbook.reading.own import OwnContent, read_own
 from workbook.writing import register
@@ -50,6 +51,8 @@ FINGERPRINT_PROPERTY = "tech-trade inputs"
 #: its figures cover), which no input table holds (a year column is headed by the year alone), so that extract
 #: writes partial_years.csv back; absent where every year is whole.
 PARTIAL_YEARS_PROPERTY = "tech-trade partial years"
+#: A sheet's last row and column (XFD).
+_LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
 #: Rows of a table turned into JSON at a time, for its fingerprint.
 _JSON_ROWS = 10_000
 
@@ -131,7 +134,7 @@ def _saved_by(path: Path) -> str:
 
 def read_inputs(path: Path) -> WorkbookInputs:
     """Read the inputs of a workbook the tool made (or any workbook: ``made_by_tool`` tells)."""
-    from workbook.reading.openpyxl_reading import load_workbook
+    from workbook.reading.openpyxl_reading import load_workbook, why_unread
 
     path = Path(path)
     if is_ods(path):
@@ -146,7 +149,12 @@ def read_inputs(path: Path) -> WorkbookInputs:
     try:
         book = load_workbook(path, data_only=False)
     except Exception as error:  # openpyxl raises many types for a broken file
-        raise TechTradeError(f"{path}: not a workbook this tool can read ({error})") from None
+        raise TechTradeError(f"{path}: not a workbook this tool can read ({why_unread(path, error)})") from None
+    for sheet in book.worksheets:
+        # openpyxl loads a cell past the last row or column, then fails on reading the sheet's rows.
+        if sheet.max_row > _LAST_ROW or sheet.max_column > _LAST_COLUMN:
+            raise TechTradeError(one_line(f"{path}: sheet {quote_sheet_name(sheet.title)} holds a cell past row "
+                                          f"{_LAST_ROW:,} or column XFD, where no cell can be"))
     # (openpyxl's stubs lack the custom document properties it reads, hence the ignore.)
     properties = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}  # type: ignore[attr-defined]
     frames: dict[str, pd.DataFrame] = {}
@@ -163,10 +171,15 @@ def read_inputs(path: Path) -> WorkbookInputs:
             if MADE_BY_PROPERTY in properties:
                 raise TechTradeError(f"{path}: the input table {spec.table} is missing (was it renamed or deleted?)")
             continue
+        ref = tables[spec.table].tables[spec.table].ref
+        if not _is_range(ref):
+            raise TechTradeError(one_line(f"{path}: the input table {spec.table} on sheet "
+                                          f"{quote_sheet_name(tables[spec.table].title)} has no range of cells "
+                                          f"({ref!r}), so its inputs cannot be read"))
         frame, table_cells, record_cells[spec.schema.filename] = _read_table(tables[spec.table], spec)
         frames[spec.schema.filename] = frame
         cells.update(table_cells)
-    setting_cells = _read_settings(book)
+    setting_cells = _read_settings(path, book)
     settings = {name: cell.value for name, cell in setting_cells.items()}
     own = read_own(path, book, lambda: _values_book(path), properties, _key_headers())
     if own.has_formulas:
@@ -179,9 +192,12 @@ def read_inputs(path: Path) -> WorkbookInputs:
 
 def _values_book(path: Path) -> Workbook:
     """The workbook with the cached values of its formulas, read only when an own sheet has formulas."""
-    from workbook.reading.openpyxl_reading import load_workbook
+    from workbook.reading.openpyxl_reading import load_workbook, why_unread
 
-    return load_workbook(path, data_only=True)
+    try:
+        return load_workbook(path, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken file, as read_inputs says
+        raise TechTradeError(f"{path}: its formulas' values cannot be read ({why_unread(path, error)})") from None
 
 
 def _key_headers() -> dict[str, tuple[str, ...]]:
@@ -218,7 +234,8 @@ def _read_table(sheet: Worksheet, spec: InputTable) -> tuple[pd.DataFrame, RowCe
                            if h in by_header},
                         "year": place(header_cells[header], "year", record["year"]),
                         "value_usd": place(cell, "value_usd", record["value_usd"])})
-                    key = tuple(record[k] for k in spec.schema.key)
+                    # A key column whose header was changed is blank, as in a table of one row a record.
+                    key = tuple(record.get(k) for k in spec.schema.key)
                     cells[(spec.table, key)] = [InputCell(sheet.title, cell.coordinate,
                                                           _label(spec, key, "value_usd"), record["value_usd"])]
         else:
@@ -249,7 +266,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _read_settings(book: Workbook) -> dict[str, InputCell]:
+def _read_settings(path: Path, book: Workbook) -> dict[str, InputCell]:
     """Each setting's cell, found by its defined name wherever it stands; a formula is no setting."""
     settings: dict[str, InputCell] = {}
     for setting in register.SETTINGS:
@@ -257,12 +274,41 @@ def _read_settings(book: Workbook) -> dict[str, InputCell]:
         if defined is None:
             continue
         for sheet_name, coordinate in defined.destinations:
-            cell = book[sheet_name][coordinate.replace("$", "")]
+            coordinate = coordinate.replace("$", "")
+            if sheet_name not in book.sheetnames or not _is_cell(coordinate):
+                raise TechTradeError(one_line(f"{path}: the name {setting.name} (setting {setting.setting}) refers "
+                                              f"to {sheet_name}!{coordinate}, which is not a cell of the workbook"))
+            cell = book[sheet_name][coordinate]
             if cell.data_type == "f":
                 continue
             settings[setting.setting] = InputCell(sheet_name, cell.coordinate, f"setting {setting.setting}",
                                                   _plain(cell.value))
     return settings
+
+
+def _is_cell(coordinate: str) -> bool:
+    """Whether ``coordinate`` is one cell inside a sheet's bounds, as "B3" is and "B3:C4" or "XFE1" are not."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    try:
+        row, column = coordinate_to_tuple(coordinate)
+    except Exception:  # openpyxl raises ValueError for "1A", UnboundLocalError for ""
+        return False
+    return 1 <= row <= _LAST_ROW and 1 <= column <= _LAST_COLUMN
+
+
+def _is_range(ref: object) -> bool:
+    """Whether a table's ``ref`` is a range of cells ("A4:L1684", never one cell) inside a sheet's bounds."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not isinstance(ref, str) or ":" not in ref:
+        return False
+    try:
+        first_col, first_row, last_col, last_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return False
+    return all(bound is not None for bound in (first_col, first_row, last_col, last_row)) \
+        and _is_cell(ref.split(":")[0]) and _is_cell(ref.split(":")[-1])
 
 
 def _formula_counts(book: Workbook) -> dict[str, int]:

@@ -20,13 +20,20 @@ it needs is lost: :func:`load_workbook` lets those warnings pass, and
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import openpyxl.reader.excel
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from openpyxl.workbook.workbook import Workbook
+
+from workbook.errors import one_line
 
 #: openpyxl's warnings a read lets pass (regular expressions of their start).
 HARMLESS_WARNINGS = (
@@ -67,3 +74,32 @@ def load_workbook(path: Path, data_only: bool = False, read_only: bool = False) 
     :func:`harmless_warnings_ignored`)."""
     with harmless_warnings_ignored(), _drawings_left_unread():
         return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
+
+
+def why_unread(path: Path, error: Exception) -> str:
+    """Why openpyxl could not read the workbook at ``path``, in one line: the first part that is not
+    well-formed XML, where one is not (openpyxl's own error does not name it); else its ValueError for a
+    step that failed ("Unable to read workbook: could not read worksheets from FILE.", then two lines of
+    advice) names the step, and the exception it wraps says what was wrong there."""
+    malformed = _malformed_part(path)
+    if malformed is not None:
+        return malformed
+    found = re.match(r"Unable to read workbook: could not (.+?) from ", str(error))
+    if found is not None and error.__cause__ is not None:
+        return one_line(f"could not {found[1]}: {error.__cause__}")
+    return one_line(error)
+
+
+def _malformed_part(path: Path) -> str | None:
+    """"part NAME is not well-formed XML: …" for the first XML part of the zip at ``path`` that is not."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels")):
+                    try:
+                        fromstring(archive.read(name))
+                    except (ParseError, DefusedXmlException) as error:
+                        return one_line(f"part {name} is not well-formed XML: {error}")
+    except (OSError, zipfile.BadZipFile, RuntimeError):
+        pass  # the zip itself is what is wrong: openpyxl's error says so
+    return None

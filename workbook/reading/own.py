@@ -48,6 +48,8 @@ SHEETS_PROPERTY = "tech-trade sheets"
 NAMES_PROPERTY = "tech-trade names"
 _PROPERTY_TEXT = 255
 _SEPARATOR = "/"
+#: The charts a build drew on each sheet, so that check can say which ones a file no longer holds.
+CHARTS_PROPERTY = "tech-trade charts"
 #: The folder of the data folder that keeps the analyst's own work, and its manifest.
 OWN_FOLDER = "own"
 MANIFEST = "manifest.json"
@@ -170,6 +172,26 @@ def parts_properties(sheets: list[str], names: list[str]) -> dict[str, str]:
         for number, text in enumerate(chunks, start=1):
             properties[prefix if number == 1 else f"{prefix} {number}"] = text
     return properties
+
+
+def charts_property(charts: dict[str, int]) -> str:
+    """:data:`CHARTS_PROPERTY`'s text: each sheet with charts and how many ("Dashboard:4/Trend:1"; a sheet's
+    name holds neither "/" nor ":")."""
+    return _SEPARATOR.join(f"{sheet}:{count}" for sheet, count in charts.items() if count)
+
+
+def charts_drawn(properties: dict[str, str]) -> dict[str, int] | None:
+    """The charts the build drew, by sheet, as :data:`CHARTS_PROPERTY` lists them; None where it is absent."""
+    text = properties.get(CHARTS_PROPERTY)
+    if text is None:
+        return None
+    drawn = {}
+    for item in text.split(_SEPARATOR):
+        # Stripped: Gnumeric keeps the property with the line breaks and indents of its own XML around it.
+        sheet, _, count = item.strip().rpartition(":")
+        if sheet and count.strip().isdigit():
+            drawn[sheet.strip()] = int(count)
+    return drawn
 
 
 def tool_sheets(properties: dict[str, str]) -> set[str]:

@@ -148,6 +148,12 @@ class Package:
         workbook_part = self.target("", "officeDocument")
         return dict(self.sheets(workbook_part)) if workbook_part is not None else {}
 
+    def charts_by_sheet(self) -> dict[str, int]:
+        """How many charts each worksheet's drawings hold, by the sheet's name."""
+        return {name: sum(1 for drawing in self.targets(part, "drawing") for drawn in self.drawn_objects(drawing)
+                          if drawn.kind == "chart")
+                for name, part in self.worksheets().items()}
+
     def drawn_objects(self, drawing_part: str) -> list[DrawnObject]:
         """The objects of a drawing part, one per anchor, whatever prefixes its writer used."""
         drawing = self.xml(drawing_part)

@@ -25,6 +25,7 @@ from workbook.model.partners import tech_partner_rows, wide_partners
 from workbook.dataset.schema import Column
 from workbook.spreadsheet import quote_sheet_name
 from xlsxwriter.utility import xl_rowcol_to_cell
+from workbook.sheets.partial_years import mark_partial_years
 from workbook.writing.words import not_published
 from workbook.templates_loader import Wording, wording
 from workbook.writing.layout import SheetLayout
@@ -310,7 +311,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
     layout = SheetLayout(book, sheet, model.year)
     # Its row keeps the default height (SheetLayout.title would size it to the title's font).
     layout.line(words["title"], "title")
-    layout.note(words["description"])
+    marks_partial_years = data_sheet is YEAR_LIST and bool(model.data.partial_years)
+    layout.note(words["description_partial" if marks_partial_years else "description"])
     layout.skip()
     columns = [
         TableColumn(header=data_sheet.table.header(name), style=_look(name)[0], width=_look(name)[1],
@@ -318,6 +320,8 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, data_sheet: DataSh
         for name in frame.columns
     ]
     first, last = write_table(book, sheet, layout.reach(HEADER_ROW), data_sheet.table_name, columns)
+    if marks_partial_years:
+        mark_partial_years(book, sheet, first, 0, frame["year"].tolist(), model.data.partial_years, _look("year")[0])
     for offset, name in enumerate(frame.columns):
         _validate_inputs(sheet, first, last, offset, data_sheet.schema_column(name))
     sheet.freeze_panes(HEADER_ROW + 1, 0)

@@ -18,7 +18,7 @@ from workbook.writing.layout import SheetLayout, prose_page
 from workbook.writing.metrics import wrapped_height
 from workbook.model import SnapshotModel
 from workbook.model.partners import partner_figures
-from workbook.sheets.partial_years import partial_years_covers
+from workbook.sheets.partial_years import partial_year_label, partial_years_covers
 from workbook.templates_loader import Wording, wording
 from workbook.writing.xlsx import Book, column_width, live_text_formula, print_setup, write_formula, write_value
 
@@ -47,7 +47,10 @@ def write_head(book: Book, sheet: Worksheet, model: SnapshotModel, data_checksum
         _no_partner_data(layout, words, model)
     if model.data.partial_years:
         covers = partial_years_covers(model.data.partial_years)
-        layout.entry(words["partial_years_label"], str(words["partial_years_text"]).format(years=covers), "page_text",
+        year, month = min(model.data.partial_years.items())
+        layout.entry(words["partial_years_label"],
+                     str(words["partial_years_text"]).format(years=covers, marked=partial_year_label(year, month)),
+                     "page_text",
                      label_width="page_label", label_style="label_wrapped")
     layout.skip()
 

@@ -18,7 +18,8 @@ from workbook.writing.register import (CENSUS_EXPORTS, SNAPSHOT_YEAR, STATE_LIST
                                        TECH_EXPORTS_US_FIRST_YEAR, TECH_EXPORTS_US_LAST_YEAR, TECH_TREND, TECH_TREND_US)
 from workbook.model.census_rows import TECH_ROW_KEYS, tech_rows
 from workbook.sheets.data_tables import WideTable, state_tech_exports, tech_row_formulas, wide_table
-from workbook.sheets.partial_years import partial_years_covers
+from workbook.sheets.partial_years import (mark_partial_years, partial_year_label, partial_years_covers,
+                                          year_label_formula)
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.writing.layout import SheetLayout
@@ -71,7 +72,9 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     us_heading_row = layout.heading(words["us_heading"])
     us_first, us_last = _us_table(book, sheet, figures, words, wide_table(model, CENSUS_EXPORTS),
                                   layout.reach(US_HEADER_ROW))
-    _chart(book, sheet, words, figures, model.year, us_first, us_last, us_heading_row)
+    mark_partial_years(book, sheet, us_first, list(US_LOOK).index("year"), figures.us.reset_index()["year"].tolist(),
+                       model.data.partial_years, US_LOOK["year"][0])
+    _chart(book, sheet, words, figures, model, us_first, us_last, us_heading_row)
 
     layout.row = max(us_last + 2, us_heading_row + rows_covered(CHART_HEIGHT) + 1)
     header_row = layout.heading(words["states_heading"]) + 1
@@ -139,14 +142,17 @@ def _us_table(book: Book, sheet: Worksheet, figures: TrendFigures, words: Wordin
     return first, last
 
 
-def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, year: int, first: int, last: int,
-           top_row: int) -> None:
+def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, model: SnapshotModel, first: int,
+           last: int, top_row: int) -> None:
     """A line chart of the U.S. total by year, the U.S. table's live cells, with the snapshot year marked.
 
     The mark is a large marker in the highlight colour, fed by a helper column right of the printed
     page that holds the snapshot year's exports, and a figure below the axis in every other year.
     It is not folded away: LibreOffice 7.4 prints a chart without the figures of hidden columns.
+    Where the data hold a partial year, the axis reads the years as labels from the column beside it,
+    a partial year marked.
     """
+    year, partial_years = model.year, model.data.partial_years
     name = sheet.get_name()
     year_col, exports_col = list(US_LOOK).index("year"), list(US_LOOK).index("exports")
     mark_col = _sparkline_col(figures) + 2
@@ -161,15 +167,31 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, 
                       float(exports) if int(row_year) == year else OFF_THE_CHART)
     sheet.set_column(mark_col, mark_col, column_width("usd"))
     categories = [name, first, year_col, last, year_col]
+    if partial_years:
+        label_col = mark_col + 1
+        sheet.write_string(first - 1, label_col, words["chart_label_header"], book.formats["header"])
+        for offset in range(last - first + 1):
+            formula = year_label_formula(first + offset, year_col, partial_years)
+            row_year = int(us["year"].iloc[offset])
+            write_formula(sheet, first + offset, label_col, formula, book.formats["formula_text"],
+                          _year_label(row_year, partial_years))
+        sheet.set_column(label_col, label_col, column_width("name"))
+        categories = [name, first, label_col, last, label_col]
     chart = HouseChart(book, "line", words["chart_title"])
     chart.add_series([name, first - 1, exports_col], categories, [name, first, exports_col, last, exports_col])
     chart.mark_point([name, first - 1, mark_col], categories, [name, first, mark_col, last, mark_col])
-    chart.category_axis(words["chart_x_axis"])
+    chart.category_axis(words["chart_x_axis_partial" if partial_years else "chart_x_axis"])
     # Whole $ billions, as the table beside it names its unit once.
     chart.value_axis(words["chart_y_axis"], num_format=number_format("billions").split(".")[0] + ",,,", minimum=0)
     chart.legend()
     chart.place(sheet, top_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
-                description=words["chart_description"])
+                description=str(words["chart_description"]) + (str(words["chart_description_partial"])
+                                                                 if partial_years else ""))
+
+
+def _year_label(year: int, partial_years: dict[int, str]) -> str:
+    """The chart's label for ``year``, as its formula gives it."""
+    return partial_year_label(year, partial_years[year]) if year in partial_years else str(year)
 
 
 def _sparkline_col(figures: TrendFigures) -> int:
