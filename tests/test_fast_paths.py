@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -219,3 +221,36 @@ def test_the_fingerprint_is_the_reference_fingerprint(monkeypatch):
 def test_the_years_of_the_data_are_plain_numbers():
     years = load.load_dataset(DATA).years
     assert years == list(range(2016, 2026)) and all(type(year) is int for year in years)
+
+
+def test_a_build_reads_formulas_with_openpyxls_tokenizer_and_imports_nothing_else_of_openpyxl(tmp_path: Path):
+    # The tokenizer is loaded by itself (workbook/writing/excel_rules.py); openpyxl's package would
+    # import its whole workbook model into every build.
+    script = ("import sys, runpy\n"
+              "sys.argv = ['tech-trade', '--quiet', 'build', '--data', sys.argv[1], '--out', sys.argv[2]]\n"
+              "try:\n"
+              "    runpy.run_module('workbook', run_name='__main__')\n"
+              "except SystemExit as end:\n"
+              "    assert not end.code, end.code\n"
+              "from workbook.writing import excel_rules\n"
+              "print(excel_rules.Tokenizer.__module__)\n"
+              "print(sorted(name for name in sys.modules if name.split('.')[0] == 'openpyxl'))\n")
+    result = subprocess.run([sys.executable, "-c", script, str(DATA), str(tmp_path / "snapshot.xlsx")],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    tokenizer_module, imported = result.stdout.splitlines()
+    assert tokenizer_module == "workbook.writing._openpyxl_tokenizer"
+    assert imported == "[]"
+    assert (tmp_path / "snapshot.xlsx").exists()
+
+
+@pytest.mark.parametrize("formula", ['=SUM(A1:B2)*-1%', '=IF(A1>1,"a ""b""",#N/A)', "='My sheet'!A1&T[[#This Row],[C]]",
+                                     "={1,2;3,4}", "=A1:INDEX(B:B,3) B2:C3"])
+def test_the_tokenizer_loaded_by_itself_reads_as_openpyxls_does(formula: str):
+    from openpyxl.formula import Tokenizer as PackagedTokenizer
+
+    from workbook.writing.excel_rules import Tokenizer
+
+    def tokens(tokenizer) -> list[tuple[str, str, str]]:
+        return [(token.value, token.type, token.subtype) for token in tokenizer(formula).items]
+    assert tokens(Tokenizer) == tokens(PackagedTokenizer)
