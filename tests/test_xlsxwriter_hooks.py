@@ -91,6 +91,10 @@ def test_the_private_attributes_read_are_still_there():
     assert isinstance(workbook.custom_properties, list), "hooks.py rewrites Workbook.custom_properties"
     assert callable(getattr(sheet, "_escape_control_characters", None)), \
         "hooks.py escapes a formula's text result with Worksheet._escape_control_characters"
+    for name in ("_write_number", "_write_string", "_write_blank"):
+        parameters = _parameter_names(getattr(xlsxwriter.worksheet.Worksheet, name))
+        assert parameters[:3] == ["self", "row", "col"] and len(parameters) == 5, \
+            f"hooks.cell_writers writes cells with Worksheet.{name}(row, col, value, format)"
     packager = workbook._get_packager()
     assert isinstance(packager.filenames, list), "hooks.py reads Packager.filenames: (source, part name, binary)"
     workbook.close()

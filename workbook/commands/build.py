@@ -18,7 +18,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from workbook import progress
 from workbook.writing import register
 from workbook.atomic import atomic_write_path
-from workbook.engines.libreoffice import convert_to_pdf
 from workbook.dataset.load import load_dataset
 from workbook.paths import OutputFile, output_file
 from workbook.reading.own import CHARTS_PROPERTY, OwnContent, charts_property, load_own, parts_properties
@@ -171,6 +170,9 @@ def write_pdf(workbook_path: Path, pdf_path: Path, appendix: bool = False) -> Pa
     ``appendix``. LibreOffice writes into a private folder first, so an earlier PDF
     stays whole until the new one is complete.
     """
+    # Imported here: a build without --pdf does not run LibreOffice.
+    from workbook.engines.libreoffice import convert_to_pdf
+
     pdf_path = Path(pdf_path)
     if pdf_path.resolve() == Path(workbook_path).resolve():
         raise TechTradeError(f"{pdf_path}: is the workbook the PDF is printed from; name the PDF apart")

@@ -12,7 +12,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from workbook.engines import libreoffice
 from workbook.errors import TechTradeError, WouldLoseError
 from workbook.reading.safe_read import ODS_MIMETYPE, check_ods_file
 
@@ -37,6 +36,9 @@ def as_xlsx(path: Path, recalculate: bool = True) -> Iterator[Path]:
 
     An error naming the temporary copy names ``path`` instead.
     """
+    # Imported here: recognising an .ods, as every build does, runs no LibreOffice.
+    from workbook.engines import libreoffice
+
     path = Path(path)
     check_ods_file(path)
     with tempfile.TemporaryDirectory(prefix="tech-trade-ods-read-") as folder:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -26,8 +26,8 @@ from workbook.writing import register
 from workbook.errors import FormatLimitError
 from workbook.writing.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.writing.formula_names import check_workbook_references
-from workbook.writing.hooks import (LimitedWorksheet, SealingWorkbook, covering_charts, formula_cell_count,
-                                    written_value)
+from workbook.writing.hooks import (LimitedWorksheet, SealingWorkbook, cell_writers, covering_charts,
+                                    formula_cell_count, written_value)
 from workbook.writing.metrics import header_row_height
 from workbook.spreadsheet import (MAX_COLUMNS, MAX_NAME_LENGTH, MAX_ROWS, MAX_SHEET_NAME_LENGTH,
                                   SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
@@ -440,6 +440,11 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
     for offset, column in enumerate(columns):
         col = first_col + offset
         style = book.formats[column.style]
+        if column.row_formulas is None and column.formula is None and column.row_styles is None:
+            write_values(sheet, first_row + 1, col, column.values, style)
+            if column.width:
+                sheet.set_column(col, col, column_width(column.width))
+            continue
         for index, value in enumerate(column.values):
             row = first_row + 1 + index
             formula = column.row_formulas[index] if column.row_formulas is not None else column.formula
@@ -483,16 +488,23 @@ def _table_column_options(book: Book, column: TableColumn) -> dict[str, str | Fo
 
 def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Format | None) -> None:
     """Write an input value by its type: text always as text, never as a formula or link."""
-    value = cached(value)
-    if value is None or (isinstance(value, str) and value == ""):
-        sheet.write_blank(row, col, None, style)
-    elif isinstance(value, str):
-        sheet.write_string(row, col, value, style)
-    elif isinstance(value, (int, float, Fraction)):
-        sheet.write_number(row, col, value, style)
-    else:
-        raise TypeError(f"sheet {sheet.get_name()!r}: {xl_rowcol_to_cell(row, col)}: "
-                        f"{value!r} is neither text nor a number")
+    write_values(sheet, row, col, (value,), style)
+
+
+def write_values(sheet: Worksheet, first_row: int, col: int, values: Iterable[object], style: Format | None) -> None:
+    """Write input values down a column from ``first_row``, each as :func:`write_value` writes it."""
+    number, text, blank = cell_writers(sheet)
+    for row, value in enumerate(values, first_row):
+        value = cached(value)
+        if value is None or (isinstance(value, str) and value == ""):
+            blank(row, col, None, style)
+        elif isinstance(value, str):
+            text(row, col, value, style)
+        elif isinstance(value, (int, float, Fraction)):
+            number(row, col, value, style)
+        else:
+            raise TypeError(f"sheet {sheet.get_name()!r}: {xl_rowcol_to_cell(row, col)}: "
+                            f"{value!r} is neither text nor a number")
 
 
 def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
