@@ -368,6 +368,8 @@ def _canonical_column(values: pd.Series) -> list[object]:
         canonical = [_canonical(value) for value in distinct.tolist()] + [""]
         return [canonical[code] for code in codes.tolist()]
     if numpy_typed and values.dtype.kind == "f":
+        if not values.hasnans:
+            return list(map(repr, values.tolist()))
         return ["" if value != value else repr(value) for value in values.tolist()]
     return [_canonical(value) for value in values.tolist()]
 

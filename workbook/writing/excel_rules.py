@@ -620,6 +620,9 @@ class _Reader:
 
 
 def _shape(formula: str) -> str:
+    if '"' not in formula and "'" not in formula:
+        # Nothing quoted (most formulas): the loop below would give just this.
+        return _CELL.sub("A1", formula)
     pieces: list[str] = []
     last = 0
     #: How deep in a structured reference's brackets the text read so far ends.
