@@ -95,6 +95,8 @@ def test_the_private_attributes_read_are_still_there():
         parameters = _parameter_names(getattr(xlsxwriter.worksheet.Worksheet, name))
         assert parameters[:3] == ["self", "row", "col"] and len(parameters) == 5, \
             f"hooks.cell_writers writes cells with Worksheet.{name}(row, col, value, format)"
+    assert hasattr(xlsxwriter.worksheet, "CellNumberTuple") and hasattr(sheet, "constant_memory"), \
+        "hooks.store_numbers stores a number in Worksheet.table as a CellNumberTuple"
     packager = workbook._get_packager()
     assert isinstance(packager.filenames, list), "hooks.py reads Packager.filenames: (source, part name, binary)"
     workbook.close()

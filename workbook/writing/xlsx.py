@@ -26,8 +26,8 @@ from workbook.writing import register
 from workbook.errors import FormatLimitError
 from workbook.writing.excel_rules import MAX_TEXT_CONSTANT, check_workbook_rules
 from workbook.writing.formula_names import check_workbook_references
-from workbook.writing.hooks import (LimitedWorksheet, SealingWorkbook, cell_writers, covering_charts,
-                                    formula_cell_count, written_value)
+from workbook.writing.hooks import (LimitedWorksheet, SealingWorkbook, cell_writers, covering_charts, formula_cell_count,
+                                    store_numbers, written_value)
 from workbook.writing.metrics import header_row_height
 from workbook.spreadsheet import (MAX_COLUMNS, MAX_NAME_LENGTH, MAX_ROWS, MAX_SHEET_NAME_LENGTH,
                                   SHEET_NAME_FORBIDDEN, quote_sheet_name, utf16_length)
@@ -494,17 +494,21 @@ def write_value(sheet: Worksheet, row: int, col: int, value: object, style: Form
 def write_values(sheet: Worksheet, first_row: int, col: int, values: Iterable[object], style: Format | None) -> None:
     """Write input values down a column from ``first_row``, each as :func:`write_value` writes it."""
     number, text, blank = cell_writers(sheet)
+    plain_numbers: list[tuple[int, float]] = []
     for row, value in enumerate(values, first_row):
         value = cached(value)
         if value is None or (isinstance(value, str) and value == ""):
             blank(row, col, None, style)
         elif isinstance(value, str):
             text(row, col, value, style)
-        elif isinstance(value, (int, float, Fraction)):
+        elif isinstance(value, (int, float)):
+            plain_numbers.append((row, value))
+        elif isinstance(value, Fraction):
             number(row, col, value, style)
         else:
             raise TypeError(f"sheet {sheet.get_name()!r}: {xl_rowcol_to_cell(row, col)}: "
                             f"{value!r} is neither text nor a number")
+    store_numbers(sheet, col, plain_numbers, style)
 
 
 def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
