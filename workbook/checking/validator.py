@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook.engines.child import output_within, stop
 from workbook.errors import MissingToolError, TechTradeError
 from workbook.checking.validation_copy import CopyReport, copy_for_validation
 
@@ -116,9 +117,7 @@ def validation_started(path: Path, office_version: str | None = None,
         try:
             yield RunningValidation(process, path, None if copy is None else copy[1])
         finally:
-            if process.returncode is None:
-                process.kill()
-                process.communicate()
+            stop(process)
 
 
 @dataclass
@@ -158,12 +157,10 @@ def _document_format(path: Path) -> str:
 
 def _finish(process: subprocess.Popen[str], path: Path) -> str:
     """Wait for the validator; return what it printed. It exits 0 whatever it finds."""
-    try:
-        stdout, stderr = process.communicate(timeout=VALIDATION_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise TechTradeError(f"the Office Open XML validator took more than {VALIDATION_TIMEOUT} s on {path}") from None
+    finished = output_within(process, VALIDATION_TIMEOUT)
+    if finished is None:
+        raise TechTradeError(f"the Office Open XML validator took more than {VALIDATION_TIMEOUT} s on {path}")
+    stdout, stderr = finished
     if process.returncode != 0:
         raise TechTradeError(f"the Office Open XML validator could not read {path}: {_reason(stderr)}")
     return stdout

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.engines.child import output_within, stop
 from workbook.errors import MissingToolError
 
 #: The version the workbook's formulas are measured with (pyproject.toml pins it).
@@ -95,12 +96,10 @@ def recalculation_started(path: Path, whole_sheets: Sequence[str] = ()) -> Itera
         errors="replace", env=environment)
 
     def result() -> IronCalcWorkbook:
-        try:
-            output, errors = process.communicate(timeout=RECALCULATION_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise IronCalcError(f"it took more than {RECALCULATION_TIMEOUT} s; stopped it") from None
+        finished = output_within(process, RECALCULATION_TIMEOUT)
+        if finished is None:
+            raise IronCalcError(f"it took more than {RECALCULATION_TIMEOUT} s; stopped it")
+        output, errors = finished
         if process.returncode != 0:
             lines = [line.strip() for line in errors.splitlines() if line.strip()]
             raise IronCalcError(lines[-1] if lines else f"exit status {process.returncode}")
@@ -109,9 +108,7 @@ def recalculation_started(path: Path, whole_sheets: Sequence[str] = ()) -> Itera
     try:
         yield result
     finally:
-        if process.returncode is None:
-            process.kill()
-            process.communicate()
+        stop(process)
 
 
 def _parse(output: str) -> IronCalcWorkbook:
