@@ -181,6 +181,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
                                f"rather than by the validator")
         problems: list[Finding] = []
         with progress.step("read the formulas and their cached values") as step:
+            tool_written_sheets, charts_missing = _package_facts(path)
             formulas = _Sheets.read(path)
             step.result = f"{formulas.sheets_read} sheet(s) with formulas of {len(formulas.cells)}"
             uncached = _formulas_without_cached_values(path)
@@ -208,7 +209,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
         # LibreOffice first: its results are what the add-in's Calc shows, and what the statuses are read from.
         ordered = {name: computed[name] for name in (copy_engine, IRONCALC) if name in computed}
         problems += _cell_problems(formulas, ordered, compare_values=has_cached_values,
-                                   excel_rules_sheets=_tool_sheets(path))
+                                   excel_rules_sheets=tool_written_sheets)
         if ordered:
             # The statuses as LibreOffice computes them where it ran, else as IronCalc does.
             engine, values = next(iter(ordered.items()))
@@ -221,7 +222,7 @@ def run_check(path: Path, office_version: str | None = None, recalculated: Path 
     problems += [_schema_problem(finding) for finding in findings]
     with progress.step("looked for accessibility problems (alternative text, tables, titles, contrast)"):
         problems += accessibility_problems(path)
-    problems += _charts_missing(path)
+    problems += charts_missing
     return CheckResult(problems, left_out, list(ordered), validated=validation is not None)
 
 
@@ -467,32 +468,28 @@ class _IronCalcValues:
         pass
 
 
-def _charts_missing(path: Path) -> list[Finding]:
-    """The charts the build drew that the file no longer holds, said in one line. A file IronCalc saved
-    keeps neither charts nor the property that counts them: one holding no chart at all is said so."""
+def _package_facts(path: Path) -> tuple[set[str] | None, list[Finding]]:
+    """Read from the package once: the sheets the tool wrote, which IronCalc must compute as cached
+    (None: every sheet, in a file that does not list them); and the charts the build drew that the
+    file no longer holds, said in one line. A file IronCalc saved keeps neither charts nor the
+    property that counts them: one holding no chart at all is said so."""
     with open_workbook_safely(Path(path)) as archive:
         package = Package(Path(path), archive)
-        drawn, held, saved_by = charts_drawn(package.custom_properties), package.charts_by_sheet(), package.application
+        properties = package.custom_properties
+        drawn, held, saved_by = charts_drawn(properties), package.charts_by_sheet(), package.application
+    sheets = tool_sheets(properties) or None
     if drawn is None:
         if saved_by.startswith("IronCalc") and not any(held.values()):
-            return [Finding(str(path), f"holds no charts: {saved_by}, which saved it last, keeps none (a workbook "
-                                       "the tool writes has charts); rebuild it, or edit it in Excel or LibreOffice",
-                            FoundBy.CHARTS)]
-        return []
+            return sheets, [Finding(str(path), f"holds no charts: {saved_by}, which saved it last, keeps none (a "
+                                               "workbook the tool writes has charts); rebuild it, or edit it in "
+                                               "Excel or LibreOffice", FoundBy.CHARTS)]
+        return sheets, []
     missing = {sheet: count - held.get(sheet, 0) for sheet, count in drawn.items() if held.get(sheet, 0) < count}
     if not missing:
-        return []
+        return sheets, []
     listed = ", ".join(f"{quote_sheet_name(sheet)} {count}" for sheet, count in missing.items())
-    return [Finding(str(path), f"{sum(missing.values())} of the {sum(drawn.values())} charts the tool drew are "
-                               f"missing ({listed})", FoundBy.CHARTS)]
-
-
-def _tool_sheets(path: Path) -> set[str] | None:
-    """The sheets the tool wrote, which IronCalc must compute as cached; None: every sheet (a file
-    that does not list them)."""
-    with open_workbook_safely(Path(path)) as archive:
-        sheets = tool_sheets(Package(Path(path), archive).custom_properties)
-    return sheets or None
+    return sheets, [Finding(str(path), f"{sum(missing.values())} of the {sum(drawn.values())} charts the tool drew "
+                                       f"are missing ({listed})", FoundBy.CHARTS)]
 
 
 def _cell_problems(formulas: _Sheets, engines: dict[str, _Engine], compare_values: bool = True,

@@ -186,11 +186,11 @@ def store_numbers(sheet: Worksheet, col: int, cells: Sequence[tuple[int, float]]
     """
     if not cells:
         return
-    rows = [row for row, _ in cells]
     if sheet.constant_memory:
         for row, number in cells:
             sheet._write_number(row, col, number, cell_format)
         return
+    rows = [row for row, _ in cells]
     for row in (min(rows), max(rows)):
         if sheet._check_dimensions(row, col):
             raise FormatLimitError(f"sheet {sheet.get_name()!r}: row {row + 1:,}, column {col + 1:,} is outside "

@@ -187,7 +187,6 @@ class Book:
             raise TypeError(f"{name} holds the text {value!r}, not a number")
         return value
 
-
     def style_variant(self, style: str, **changes: Any) -> Format:
         """A new format: a style of styles.toml with some properties changed (a per-cell number format)."""
         theme = styles()
@@ -442,18 +441,16 @@ def write_table(book: Book, sheet: Worksheet, first_row: int, name: str, columns
         style = book.formats[column.style]
         if column.row_formulas is None and column.formula is None and column.row_styles is None:
             write_values(sheet, first_row + 1, col, column.values, style)
-            if column.width:
-                sheet.set_column(col, col, column_width(column.width))
-            continue
-        for index, value in enumerate(column.values):
-            row = first_row + 1 + index
-            formula = column.row_formulas[index] if column.row_formulas is not None else column.formula
-            if column.row_styles is not None:
-                style = book.formats[column.row_styles[index]]
-            if formula is not None:
-                write_formula(sheet, row, col, formula, style, value)
-            else:
-                write_value(sheet, row, col, value, style)
+        else:
+            for index, value in enumerate(column.values):
+                row = first_row + 1 + index
+                formula = column.row_formulas[index] if column.row_formulas is not None else column.formula
+                if column.row_styles is not None:
+                    style = book.formats[column.row_styles[index]]
+                if formula is not None:
+                    write_formula(sheet, row, col, formula, style, value)
+                else:
+                    write_value(sheet, row, col, value, style)
         if column.width:
             sheet.set_column(col, col, column_width(column.width))
     return first_row + 1, last_row
