@@ -9,10 +9,12 @@ of each sheet, styles, strings, tables, drawings, charts, the package) it reads 
 was, so its findings keep their exact words, part and XPath.
 
 The check here accepts only a narrow subset of what the schema allows: rows, cells,
-formulas and values, attributes in the schema's order and written the one way XlsxWriter
-and LibreOffice write them, numbers in range, no namespaces, no character references,
-no inline strings or extensions. A sheet with anything else in its rows goes to the
-validator whole, so this copy can only make the validator quicker, never quieter.
+formulas, values and plain inline strings, as XlsxWriter, LibreOffice, openpyxl, Gnumeric
+and IronCalc write them (attributes in any order, each once, in double quotes; white space
+between elements), numbers in range, no namespaces but Excel 2010's declared row attribute,
+no character references, no rich text or extensions. A sheet with anything else in its
+rows goes to the validator whole, so this copy can only make the validator quicker, never
+quieter.
 
 The SDK's rules for these elements (its schema for ``CT_SheetData``, ``CT_Row``,
 ``CT_Cell``, ``CT_CellFormula``, and its semantic constraints) are:
@@ -21,10 +23,12 @@ The SDK's rules for these elements (its schema for ``CT_SheetData``, ``CT_Row``,
   rest booleans, a double (``ht``) and a list of strings (``spans``); children ``c``*;
 * ``c``: ``r`` any string; ``s`` at most 65,490 and less than the number of ``xf`` in
   the styles part's ``cellXfs``; ``t`` one of b, n, e, s, str, inlineStr (``d`` only
-  from Office 2010, so not accepted here); children ``f``?, ``v``?;
+  from Office 2010, so not accepted here); children ``f``?, ``v``?, ``is``?;
 * ``f``: ``t`` one of normal, array, dataTable, shared (``shared`` needs ``si``);
   ``bx`` must be false (not accepted here); text content;
-* ``v``: text content.
+* ``v``: text content;
+* ``is`` (an inline string, accepted here only in a cell of type inlineStr without ``v``):
+  ``t``? (text, ``xml:space`` its one attribute), ``r``* (rich text, not accepted here).
 """
 
 from __future__ import annotations
@@ -55,37 +59,67 @@ _TEXT = rb'"[^"<&\x00-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^"<&\x00-\x1f]*+)*+"'
 _CONTENT = rb'[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*+)*+'
 
 
-def _optional(name: bytes, value: bytes) -> bytes:
-    return rb'(?: ' + name + rb'=' + value + rb')?+'
+_ROW_NUMBER = rb'"[1-9][0-9]{0,6}"'
+_CELL_REFERENCE = rb'"[A-Z]{1,3}[1-9][0-9]{0,6}"'
+_WHITE_SPACE = re.compile(rb"[ \t\r\n]+")
 
-
-_FORMULA = (
-    rb'<f(?:'
-    # Any type but shared (which needs its group index) and dataTable.
-    + _optional(rb't', rb'"(?:normal|array)"') + _optional(rb'aca', _BOOL) + _optional(rb'ref', _TEXT)
-    + _optional(rb'ca', _BOOL) + _optional(rb'si', _UINT)
-    + rb'| t="shared"' + _optional(rb'aca', _BOOL) + _optional(rb'ref', _TEXT) + _optional(rb'ca', _BOOL)
-    + rb' si=' + _UINT
-    + rb')(?:/>|>' + _CONTENT + rb'</f>)'
-)
-_VALUE = rb'(?:<v/>|<v>' + _CONTENT + rb'</v>)'
-_CELL = (
-    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _optional(rb's', _UINT)
-    + _optional(rb't', rb'"(?:b|n|e|s|str|inlineStr)"') + _optional(rb'ph', _BOOL)
-    + rb'(?:/>|>(?:' + _FORMULA + rb')?+(?:' + _VALUE + rb')?+</c>)'
-)
-_ROW = (
-    rb'<row' + _optional(rb'r', rb'"[1-9][0-9]{0,6}"') + _optional(rb'spans', _TEXT) + _optional(rb's', _UINT)
-    + _optional(rb'customFormat', _BOOL) + _optional(rb'ht', _DOUBLE) + _optional(rb'hidden', _BOOL)
-    + _optional(rb'customHeight', _BOOL) + _optional(rb'outlineLevel', rb'"[0-7]"')
-    + _optional(rb'collapsed', _BOOL) + _optional(rb'thickTop', _BOOL) + _optional(rb'thickBot', _BOOL)
-    + _optional(rb'ph', _BOOL)
-)
-_ROW_END = rb'(?:/>|>(?:' + _CELL + rb')*+</row>)'
-_SHEET_DATA = re.compile(rb'<sheetData>(?:' + _ROW + _ROW_END + rb')*+</sheetData>')
+#: Each element the rows may hold: its attributes (the pattern of each one's quoted value), and the
+#: elements it may hold, in order, each at most once unless repeated (None: text, not elements).
+_ROW_ATTRIBUTES = {
+    b"r": _ROW_NUMBER, b"spans": _TEXT, b"s": _UINT, b"customFormat": _BOOL, b"ht": _DOUBLE, b"hidden": _BOOL,
+    b"customHeight": _BOOL, b"outlineLevel": rb'"[0-7]"', b"collapsed": _BOOL, b"thickTop": _BOOL,
+    b"thickBot": _BOOL, b"ph": _BOOL,
+}
 # Excel 2010's row attribute, which XlsxWriter writes on sheets with extensions (sparklines).
-_SHEET_DATA_WITH_DESCENT = re.compile(
-    rb'<sheetData>(?:' + _ROW + _optional(rb'x14ac:dyDescent', _DOUBLE) + _ROW_END + rb')*+</sheetData>')
+_DESCENT = {b"x14ac:dyDescent": _DOUBLE}
+_ATTRIBUTES = {
+    b"c": {b"r": _CELL_REFERENCE, b"s": _UINT, b"t": rb'"(?:b|n|e|s|str|inlineStr)"', b"ph": _BOOL},
+    # Any type but dataTable; shared needs its group index (si), as _formula_passes says.
+    b"f": {b"t": rb'"(?:normal|array|shared)"', b"aca": _BOOL, b"ref": _TEXT, b"ca": _BOOL, b"si": _UINT},
+    b"v": {}, b"is": {},
+    b"t": {b"xml:space": rb'"preserve"'},
+}
+_CHILDREN: dict[bytes, tuple[bytes, ...] | None] = {
+    b"sheetData": (b"row",), b"row": (b"c",), b"c": (b"f", b"v", b"is"), b"is": (b"t",),
+    b"f": None, b"v": None, b"t": None,
+}
+#: The elements that may stand more than once in their parent.
+_REPEATED = frozenset({b"row", b"c"})
+
+
+def _in_order(attributes: dict[bytes, bytes]) -> bytes:
+    """The attributes, each optional, in the order listed (the schema's): the one way XlsxWriter and
+    LibreOffice write them."""
+    return b"".join(rb'(?: ' + name + rb'=' + value + rb')?+' for name, value in attributes.items())
+
+
+# The quick path: the rows as XlsxWriter and LibreOffice write them (attributes in the schema's order, no
+# white space, no inline strings) match one pattern; any other rows go through _rows_pass.
+_FORMULA_ATTRIBUTES = _ATTRIBUTES[b"f"]
+_QUICK_FORMULA = (
+    rb'<f(?:' + _in_order(_FORMULA_ATTRIBUTES | {b"t": rb'"(?:normal|array)"'})
+    + rb'| t="shared"' + _in_order({name: _FORMULA_ATTRIBUTES[name] for name in (b"aca", b"ref", b"ca")})
+    + rb' si=' + _FORMULA_ATTRIBUTES[b"si"] + rb')(?:/>|>' + _CONTENT + rb'</f>)')
+_QUICK_CELL = (
+    rb'<c r=' + _CELL_REFERENCE + _in_order({name: value for name, value in _ATTRIBUTES[b"c"].items() if name != b"r"})
+    + rb'(?:/>|>(?:' + _QUICK_FORMULA + rb')?+(?:<v/>|<v>' + _CONTENT + rb'</v>)?+</c>)')
+_QUICK_ROW_END = rb'(?:/>|>(?:' + _QUICK_CELL + rb')*+</row>)'
+_QUICK_SHEET_DATA = re.compile(
+    rb'<sheetData>(?:<row' + _in_order(_ROW_ATTRIBUTES) + _QUICK_ROW_END + rb')*+</sheetData>')
+_QUICK_SHEET_DATA_WITH_DESCENT = re.compile(
+    rb'<sheetData>(?:<row' + _in_order(_ROW_ATTRIBUTES | _DESCENT) + _QUICK_ROW_END + rb')*+</sheetData>')
+_STYLE_INDEX = re.compile(rb' s="([0-9]+)"')
+_ROW_INDEX = re.compile(rb'<row r="([0-9]+)"')
+
+_VALUE_PATTERNS = {pattern: re.compile(pattern) for element in (_ROW_ATTRIBUTES, _DESCENT, *_ATTRIBUTES.values())
+                   for pattern in element.values()}
+_CONTENT_PATTERN = re.compile(_CONTENT)
+#: A tag (start, end or empty) with its attributes, text, or anything else markup may hold.
+_TOKEN = re.compile(
+    rb'<(?P<end>/)?(?P<name>[A-Za-z][A-Za-z0-9:]*)(?P<attributes>(?:[ \t\r\n]+[A-Za-z][A-Za-z0-9:]*="[^"<]*")*)'
+    rb'[ \t\r\n]*(?P<empty>/)?>|(?P<text>[^<]+)|(?P<other><)')
+_ATTRIBUTE = re.compile(rb'([A-Za-z][A-Za-z0-9:]*)="([^"<]*)"')
+_SHEET_DATA_END = b"</sheetData>"
 _DESCENT_NAMESPACE = b' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"'
 #: The Office versions that know Excel 2010's attributes.
 _OFFICE_2007 = "Office2007"
@@ -96,8 +130,6 @@ _DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml\s[^>]*?\?>)?\s*')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)["\']')
 _ROOT = re.compile(rb'<worksheet\s[^>]*>')
 _DEFAULT_NAMESPACE = b' xmlns="' + MAIN_NAMESPACE.encode() + b'"'
-_STYLE_INDEX = re.compile(rb' s="([0-9]+)"')
-_ROW_INDEX = re.compile(rb'<row r="([0-9]+)"')
 
 
 @dataclass
@@ -141,13 +173,96 @@ def without_checked_rows(part: bytes, style_count: int, office_version: str | No
     if b"<!" in part[:start]:
         return None  # a comment, CDATA or DTD before the rows: left to the validator
     knows_descent = _DESCENT_NAMESPACE in root and office_version != _OFFICE_2007
-    found = (_SHEET_DATA_WITH_DESCENT if knows_descent else _SHEET_DATA).match(part, start)
-    if found is None:
+    end = part.find(_SHEET_DATA_END, start)
+    if end < 0:
         return None
-    rows = found.group(0)
-    if not _acceptable_text(rows) or not _indexes_in_range(rows, style_count):
+    end += len(_SHEET_DATA_END)
+    rows = part[start:end]
+    if not _acceptable_text(rows):
         return None
-    return part[:start] + _EMPTY_SHEET_DATA + part[found.end():]
+    quick = _QUICK_SHEET_DATA_WITH_DESCENT if knows_descent else _QUICK_SHEET_DATA
+    if quick.fullmatch(rows) is not None:
+        if not _quick_indexes_in_range(rows, style_count):
+            return None
+    elif not _rows_pass(rows, style_count, knows_descent):
+        return None
+    return part[:start] + _EMPTY_SHEET_DATA + part[end:]
+
+
+def _quick_indexes_in_range(rows: bytes, style_count: int) -> bool:
+    """For rows the quick pattern matched: every style index less than the number of cell formats, every
+    row number on the sheet."""
+    # Any ' s="N"' counts, even one in a formula's text: a false alarm only sends the sheet whole.
+    styles = [int(index) for index in _STYLE_INDEX.findall(rows)]
+    if styles and max(styles) >= min(style_count, MAX_STYLE_INDEX + 1):
+        return False
+    row_numbers = [int(number) for number in _ROW_INDEX.findall(rows)]
+    return not row_numbers or max(row_numbers) <= MAX_ROW
+
+
+def _rows_pass(sheet_data: bytes, style_count: int, knows_descent: bool) -> bool:
+    """Whether ``<sheetData>...</sheetData>`` holds nothing but the rows, cells, formulas, values and inline
+    strings the module's docstring lists, each as the schema allows it: elements in their order, attributes
+    in any order but each once, white space between elements, text where text may stand."""
+    row_attributes = _ROW_ATTRIBUTES | _DESCENT if knows_descent else _ROW_ATTRIBUTES
+    # Each open element, with the position in its parent's list of children of the last child met.
+    open_elements: list[tuple[bytes, int]] = []
+    cell_type = b""
+    for token in _TOKEN.finditer(sheet_data):
+        name, text = token["name"], token["text"]
+        parent = open_elements[-1][0] if open_elements else None
+        children = _CHILDREN.get(parent) if parent is not None else (b"sheetData",)
+        if text is not None:
+            if children is None:
+                if _CONTENT_PATTERN.fullmatch(text) is None:
+                    return False
+            elif _WHITE_SPACE.fullmatch(text) is None:
+                return False
+        elif token["other"] is not None:
+            return False  # a comment, CDATA, a processing instruction or a stray "<"
+        elif token["end"] is not None:
+            if parent != name or token["attributes"] or token["empty"]:
+                return False
+            open_elements.pop()
+        else:
+            if children is None or name not in children:
+                return False
+            place = children.index(name)
+            last = open_elements[-1][1] if open_elements else -1
+            if place < last or (place == last and name not in _REPEATED):
+                return False
+            if open_elements:
+                open_elements[-1] = (open_elements[-1][0], place)
+            attributes = _ATTRIBUTE.findall(token["attributes"])
+            allowed = row_attributes if name == b"row" else _ATTRIBUTES.get(name, {})
+            if not _attributes_pass(attributes, allowed, style_count):
+                return False
+            values = dict(attributes)
+            if name == b"c":
+                cell_type = values.get(b"t", b"n")
+            elif name == b"f" and values.get(b"t") == b"shared" and b"si" not in values:
+                return False
+            elif name == b"is" and (cell_type != b"inlineStr" or last == children.index(b"v")):
+                return False
+            if not token["empty"]:
+                open_elements.append((name, -1))
+    return not open_elements
+
+
+def _attributes_pass(attributes: list[tuple[bytes, bytes]], allowed: dict[bytes, bytes], style_count: int) -> bool:
+    """Whether each attribute is one the element may have, once, with a value of its kind; a style index
+    less than the number of cell formats, a row number on the sheet."""
+    if len({name for name, _ in attributes}) != len(attributes):
+        return False
+    for name, value in attributes:
+        pattern = allowed.get(name)
+        if pattern is None or _VALUE_PATTERNS[pattern].fullmatch(b'"' + value + b'"') is None:
+            return False
+        if name == b"s" and int(value) >= min(style_count, MAX_STYLE_INDEX + 1):
+            return False
+        if name == b"r" and pattern is _ROW_NUMBER and int(value) > MAX_ROW:
+            return False
+    return True
 
 
 def _plain_worksheet_root(part: bytes) -> bytes | None:
@@ -169,15 +284,6 @@ def _acceptable_text(rows: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return b"\xef\xbf\xbe" not in rows and b"\xef\xbf\xbf" not in rows and b"]]>" not in rows
-
-
-def _indexes_in_range(rows: bytes, style_count: int) -> bool:
-    # Any ' s="N"' counts, even one in a formula's text: a false alarm only sends the sheet whole.
-    styles = [int(index) for index in _STYLE_INDEX.findall(rows)]
-    if styles and max(styles) >= min(style_count, MAX_STYLE_INDEX + 1):
-        return False
-    row_numbers = [int(number) for number in _ROW_INDEX.findall(rows)]
-    return not row_numbers or max(row_numbers) <= MAX_ROW
 
 
 def _worksheets_and_style_count(source: zipfile.ZipFile) -> tuple[set[str], int]:
