@@ -226,7 +226,9 @@ def _thin_parts(workbook: Path) -> dict[str, bytes]:
         xml = parts[part]
         names = {re.search(rb' name="([^"]+)"', parts[table])[1].decode(): table for table in tables_of[title]}
         if not inputs & set(names) and title not in ("Cover", "Notes"):
+            # Emptied, with the formats and validations of the cells it held.
             xml = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData/>", xml, flags=re.S)
+            xml = re.sub(rb"<(conditionalFormatting|dataValidations)\b.*?</\1>", b"", xml, flags=re.S)
         for name, table in names.items():
             found = re.search(rb' ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', parts[table])
             assert found is not None
@@ -238,6 +240,21 @@ def _thin_parts(workbook: Path) -> dict[str, bytes]:
             xml = re.sub(rb'<row r="(\d+)"[^>]*>.*?</row>',
                          lambda row: row[0] if not kept < int(row[1]) <= last else b"", xml, flags=re.S)
         parts[part] = xml
+    return _with_used_strings_only(parts, [sheets[title] for title in sheets])
+
+
+def _with_used_strings_only(parts: dict[str, bytes], sheet_parts: list[str]) -> dict[str, bytes]:
+    """``parts`` with the shared strings no cell refers to any more left out, and the cells' indexes renumbered."""
+    strings = re.findall(rb"<si>.*?</si>", parts["xl/sharedStrings.xml"], flags=re.S)
+    shared_cell = re.compile(rb'(<c [^>]*?t="s"[^>]*><v>)(\d+)(</v>)')
+    used = sorted({int(found[2]) for part in sheet_parts for found in shared_cell.finditer(parts[part])})
+    renumbered = {old: new for new, old in enumerate(used)}
+    for part in sheet_parts:
+        parts[part] = shared_cell.sub(lambda cell: cell[1] + str(renumbered[int(cell[2])]).encode() + cell[3],
+                                      parts[part])
+    head = parts["xl/sharedStrings.xml"].split(b"<si>", 1)[0]
+    head = re.sub(rb' (count|uniqueCount)="\d+"', b"", head).replace(b"<sst ", b'<sst uniqueCount="%d" ' % len(used))
+    parts["xl/sharedStrings.xml"] = head + b"".join(strings[index] for index in used) + b"</sst>"
     return parts
 
 
