@@ -57,11 +57,9 @@ _DOUBLE = rb'"-?[0-9]{1,15}(?:\.[0-9]{1,17})?(?:[eE][-+]?[0-9]{1,3})?"'
 _TEXT = rb'"[^"<&\x00-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^"<&\x00-\x1f]*+)*+"'
 # Element text: the characters XML allows, and the five predefined entities.
 _CONTENT = rb'[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*+(?:&(?:amp|lt|gt|quot|apos);[^<&\x00-\x08\x0b\x0c\x0e-\x1f]*+)*+'
-
-
+_WHITE_SPACE = re.compile(rb"[ \t\r\n]+")
 _ROW_NUMBER = rb'"[1-9][0-9]{0,6}"'
 _CELL_REFERENCE = rb'"[A-Z]{1,3}[1-9][0-9]{0,6}"'
-_WHITE_SPACE = re.compile(rb"[ \t\r\n]+")
 
 #: Each element the rows may hold: its attributes (the pattern of each one's quoted value), and the
 #: elements it may hold, in order, each at most once unless repeated (None: text, not elements).

@@ -182,15 +182,12 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Prefix:
+class Unary:
+    """An operator on one operand: before it (``-``, ``+``) or, with ``postfix``, after it (``%``)."""
+
     op: str
     operand: Node
-
-
-@dataclass(frozen=True)
-class Postfix:
-    op: str
-    operand: Node
+    postfix: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,7 +207,7 @@ class ArrayConstant:
     items: tuple[Node, ...]
 
 
-Node = Operand | Call | Prefix | Postfix | Binary | Parens | ArrayConstant
+Node = Operand | Call | Unary | Binary | Parens | ArrayConstant
 
 #: Binding power of each infix operator, Excel's precedence: reference operators first,
 #: then (after the prefix minus) percent, power, product, sum, join, comparison.
@@ -307,7 +304,7 @@ def _expression(tokens: _Tokens, min_power: int) -> Node:
             return left
         if token.type == Token.OP_POST and _POSTFIX_POWER > min_power:
             tokens.take()
-            left = Postfix(token.value, left)
+            left = Unary(token.value, left, postfix=True)
             continue
         if token.type != Token.OP_IN or _INFIX.get(token.value, 0) <= min_power:
             return left
@@ -319,7 +316,7 @@ def _expression(tokens: _Tokens, min_power: int) -> Node:
 def _primary(tokens: _Tokens) -> Node:
     token = tokens.take()
     if token.type == Token.OP_PRE:
-        return Prefix(token.value, _expression(tokens, _PREFIX_POWER))
+        return Unary(token.value, _expression(tokens, _PREFIX_POWER))
     if token.type == Token.OPERAND:
         return Operand(token.subtype, token.value)
     if token.type == Token.PAREN and token.subtype == Token.OPEN:
@@ -378,7 +375,7 @@ def _expect(tokens: _Tokens, kind: str, subtype: str) -> None:
 def _children(node: Node) -> Iterator[Node]:
     if isinstance(node, Call):
         yield from (arg for arg in node.args if arg is not None)
-    elif isinstance(node, (Prefix, Postfix)):
+    elif isinstance(node, Unary):
         yield node.operand
     elif isinstance(node, Binary):
         yield node.left
@@ -397,8 +394,8 @@ def is_logical(node: Node | None) -> bool:
         return is_logical(node.inner)
     if isinstance(node, Binary):
         return node.op in _COMPARISONS
-    if isinstance(node, Prefix):
-        return node.op == "+" and is_logical(node.operand)
+    if isinstance(node, Unary):
+        return not node.postfix and node.op == "+" and is_logical(node.operand)
     if isinstance(node, Operand):
         return node.kind == Token.LOGICAL
     if isinstance(node, Call):
@@ -433,7 +430,7 @@ def _gives_range(node: Node | None) -> bool:
             if current.op in (":", ","):
                 return True
             stack += (current.left, current.right)
-        elif isinstance(current, (Parens, Prefix, Postfix)):
+        elif isinstance(current, (Parens, Unary)):
             stack.extend(_children(current))
         elif isinstance(current, ArrayConstant) and len(current.items) > 1:
             return True

@@ -59,37 +59,41 @@ _WILDCARD = re.compile(r"[~*?]")
 
 def check_sheet_name(name: str, existing: Sequence[str] = ()) -> str:
     """Return ``name`` if Excel accepts it as a sheet name among ``existing``, else raise FormatLimitError."""
-    problem = None
-    if not name or not name.strip():
-        problem = "a sheet needs a name"
-    elif utf16_length(name) > MAX_SHEET_NAME_LENGTH:
-        problem = f"{utf16_length(name)} characters, but a sheet name holds at most {MAX_SHEET_NAME_LENGTH}"
-    elif any(character in SHEET_NAME_FORBIDDEN for character in name):
-        problem = f"a sheet name cannot hold any of {' '.join(SHEET_NAME_FORBIDDEN)}"
-    elif name.startswith("'") or name.endswith("'"):
-        problem = "a sheet name cannot begin or end with an apostrophe"
-    elif name.casefold() == "history":
-        problem = "Excel reserves the sheet name History"
-    elif name.casefold() in {other.casefold() for other in existing}:
-        problem = "another sheet has this name (Excel ignores case)"
-    if problem:
-        raise FormatLimitError(f"sheet name {name!r}: {problem}")
-    return name
+    blank = not name or not name.strip()
+    return _first_broken_rule("sheet name", name, [
+        (blank, "a sheet needs a name"),
+        (utf16_length(name) > MAX_SHEET_NAME_LENGTH,
+         f"{utf16_length(name)} characters, but a sheet name holds at most {MAX_SHEET_NAME_LENGTH}"),
+        (any(character in SHEET_NAME_FORBIDDEN for character in name),
+         f"a sheet name cannot hold any of {' '.join(SHEET_NAME_FORBIDDEN)}"),
+        (name.startswith("'") or name.endswith("'"), "a sheet name cannot begin or end with an apostrophe"),
+        (name.casefold() == "history", "Excel reserves the sheet name History"),
+        (_taken(name, existing), "another sheet has this name (Excel ignores case)"),
+    ])
 
 
 def check_name(name: str, existing: Sequence[str] = (), what: str = "defined name") -> str:
     """Return ``name`` if Excel accepts it as a defined name (or table name), else raise FormatLimitError."""
-    problem = None
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
-        problem = f"a name has 1 to {MAX_NAME_LENGTH} characters"
-    elif not _NAME.fullmatch(name):
-        problem = "a name starts with a letter or underscore and holds only letters, digits, underscores and periods"
-    elif _CELL_LIKE.fullmatch(name):
-        problem = "Excel would read this name as a cell reference"
-    elif name.casefold() in {other.casefold() for other in existing}:
-        problem = "the name is already defined (Excel ignores case)"
-    if problem:
-        raise FormatLimitError(f"{what} {name!r}: {problem}")
+    return _first_broken_rule(what, name, [
+        (not 1 <= len(name) <= MAX_NAME_LENGTH, f"a name has 1 to {MAX_NAME_LENGTH} characters"),
+        (not _NAME.fullmatch(name),
+         "a name starts with a letter or underscore and holds only letters, digits, underscores and periods"),
+        (bool(_CELL_LIKE.fullmatch(name)), "Excel would read this name as a cell reference"),
+        (_taken(name, existing), "the name is already defined (Excel ignores case)"),
+    ])
+
+
+def _taken(name: str, existing: Sequence[str]) -> bool:
+    """Whether ``existing`` holds ``name`` as Excel compares names: ignoring case."""
+    return name.casefold() in {other.casefold() for other in existing}
+
+
+def _first_broken_rule(what: str, name: str, rules: Sequence[tuple[bool, str]]) -> str:
+    """Return ``name`` if it breaks none of ``rules`` (whether it breaks it, and what the rule says), else raise
+    FormatLimitError with the first it breaks, in the order Excel's dialogs say them."""
+    for broken, rule in rules:
+        if broken:
+            raise FormatLimitError(f"{what} {name!r}: {rule}")
     return name
 
 
