@@ -81,6 +81,23 @@ class FileSchema:
 YEAR = Column("year", "year", "Calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
 STATE_CODE = Column("state_code", "code", "USPS code of the state, district or territory")
 NAICS3 = Column("naics3", "integer", "3-digit NAICS product category code", minimum=100, maximum=999)
+#: A category's label in a tidy Census table, beside its code.
+NAICS3_LABEL = Column("naics3_label", "text", "Category label")
+
+
+def source_format(description: str, columns: tuple[Column, ...] = ()) -> FileSchema:
+    """What an importer expects of a file it reads (a Census download, an API response), as its errors say it:
+    the layout of a source, not a data file of the project (no file name, no key)."""
+    return FileSchema(filename="", description=description, columns=columns, key=())
+
+
+def tidy_census_table(filename: str, what: str, columns: tuple[Column, ...], value_column: str, largest: float | None,
+                      key: tuple[str, ...]) -> FileSchema:
+    """The layout of a tidy Census table (``what``: "state trade by NAICS-3"), as the shared Census tables have
+    it: ``columns``, then ``value_column`` in U.S. dollars, at most ``largest``."""
+    every = (*columns, Column(value_column, "amount", "Value in U.S. dollars", minimum=0, maximum=largest))
+    return FileSchema(filename=filename, description=f"Census {what} with columns {', '.join(c.name for c in every)}",
+                      columns=every, key=key)
 
 
 def _trade_file(filename: str, flow: str) -> FileSchema:

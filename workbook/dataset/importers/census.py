@@ -35,34 +35,20 @@ from workbook.dataset.importers.usa_trade_online import looks_like_usa_trade_onl
 from workbook.dataset.load import FIRST_DATA_LINE, _read_text, read_table
 from workbook.dataset.reference import category_kind, state_kind, state_name, tile_positions
 from workbook.dataset.schema import (CATEGORIES, EXPORTS as EXPORTS_FILE, IMPORTS as IMPORTS_FILE, NAICS3,
-                                     PARTNER_EXPORTS as PARTNER_EXPORTS_FILE, PARTNER_IMPORTS as PARTNER_IMPORTS_FILE,
-                                     STATE_CODE, PARTIAL_YEARS, STATES, YEAR, Column, FileSchema)
+                                     NAICS3_LABEL, PARTNER_EXPORTS as PARTNER_EXPORTS_FILE,
+                                     PARTNER_IMPORTS as PARTNER_IMPORTS_FILE, STATE_CODE, PARTIAL_YEARS, STATES, YEAR,
+                                     Column, FileSchema, source_format, tidy_census_table)
 
-_ANY_CENSUS_FILE = FileSchema(
-    filename="",
-    description=("Census trade: a USA Trade Online download, an International Trade API response, or a tidy table "
-                 "(see data/README.md)"),
-    columns=(),
-    key=(),
-)
+_ANY_CENSUS_FILE = source_format("Census trade: a USA Trade Online download, an International Trade API response, or "
+                                 "a tidy table (see data/README.md)")
 
 
 def census_source_schema(filename: str, value_column: str) -> FileSchema:
     """The tidy layout of Census state trade by NAICS-3, as the shared Census tables have it."""
-    return FileSchema(
-        filename=filename,
-        description=f"Census state trade by NAICS-3 with columns year, state_code, state_name, naics3, "
-                    f"naics3_label, {value_column}",
-        columns=(
-            YEAR, STATE_CODE,
-            Column("state_name", "text", "State name"),
-            NAICS3,
-            Column("naics3_label", "text", "Category label"),
-            Column(value_column, "amount", "Value in U.S. dollars", minimum=0,
-                   maximum=EXPORTS_FILE.column("value_usd").maximum),
-        ),
-        key=("year", "state_code", "naics3"),
-    )
+    return tidy_census_table(filename, "state trade by NAICS-3",
+                             (YEAR, STATE_CODE, Column("state_name", "text", "State name"), NAICS3, NAICS3_LABEL),
+                             value_column, EXPORTS_FILE.column("value_usd").maximum,
+                             key=("year", "state_code", "naics3"))
 
 
 @dataclass

@@ -33,7 +33,7 @@ from workbook.errors import InputError
 from workbook.dataset.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable,
                                                       check_state_code, tidy_frame, value_column)
 from workbook.dataset.load import _read_text
-from workbook.dataset.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
+from workbook.dataset.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, source_format
 from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
 
 if TYPE_CHECKING:
@@ -64,12 +64,8 @@ _DIGITS = re.compile(r"\d+")
 _COUNTRY_CODE = re.compile(r"[1-9]\d{3}")
 _CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
-_RESPONSE = FileSchema(
-    filename="",
-    description="a response of the Census International Trade API (a JSON array whose first row is the header)",
-    columns=(Column("STATE", "text", ""),),
-    key=(),
-)
+_RESPONSE = source_format("a response of the Census International Trade API (a JSON array whose first row is the "
+                          "header)", (Column("STATE", "text", ""),))
 
 
 def looks_like_census_api(text: str) -> bool:

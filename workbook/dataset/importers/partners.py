@@ -22,7 +22,8 @@ import pandas as pd
 from workbook.dataset.data_files import write_data_file
 from workbook.errors import InputError
 from workbook.dataset.load import _check_reference, _read_table_lines, read_table
-from workbook.dataset.schema import CATEGORIES, NAICS3, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR, Column, FileSchema
+from workbook.dataset.schema import (CATEGORIES, NAICS3, NAICS3_LABEL, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR, Column,
+                                     FileSchema, tidy_census_table)
 from workbook.paths import make_folder
 
 #: The value column of each flow in the tidy Census tables.
@@ -32,19 +33,11 @@ VALUE_COLUMNS = {"exports": "exports_usd", "imports": "imports_usd"}
 def partner_source_schema(filename: str, value_column: str) -> FileSchema:
     """The layout of a tidy Census table of trade by NAICS-3 and partner country."""
     country = PARTNER_EXPORTS.column("country")
-    return FileSchema(
-        filename=filename,
-        description=f"Census trade by NAICS-3 and partner country with columns year, naics3, naics3_label, country, "
-                    f"{value_column}",
-        columns=(
-            YEAR, NAICS3,
-            Column("naics3_label", "text", "Category label"),
-            Column("country", "text", "Partner country", max_length=country.max_length),
-            Column(value_column, "amount", "Value in U.S. dollars", minimum=0,
-                   maximum=PARTNER_EXPORTS.column("value_usd").maximum),
-        ),
-        key=("year", "naics3", "country"),
-    )
+    return tidy_census_table(filename, "trade by NAICS-3 and partner country",
+                             (YEAR, NAICS3, NAICS3_LABEL,
+                              Column("country", "text", "Partner country", max_length=country.max_length)),
+                             value_column, PARTNER_EXPORTS.column("value_usd").maximum,
+                             key=("year", "naics3", "country"))
 
 
 def partner_frame(tidy: pd.DataFrame, value_column: str) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from workbook.errors import InputError
 from workbook.dataset.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable,
                                                       check_state_code, tidy_frame, value_column)
 from workbook.dataset.load import _read_rows
-from workbook.dataset.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, FileSchema
+from workbook.dataset.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, source_format
 from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
 
 HEADER = ("State", "Commodity", "Country", "Time")
@@ -57,13 +57,8 @@ _YEAR_TO_DATE = re.compile(rf"(\d{{4}}) through ({'|'.join(MONTHS)})")
 _VALUE = re.compile(r"\d{1,3}(,\d{3})*|\d+")
 _CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
-_DOWNLOAD = FileSchema(
-    filename="",
-    description="a USA Trade Online download (title lines, then the header State, Commodity, Country, Time, "
-                "and the measure)",
-    columns=tuple(Column(name, "text", name) for name in HEADER),
-    key=(),
-)
+_DOWNLOAD = source_format("a USA Trade Online download (title lines, then the header State, Commodity, Country, Time, "
+                          "and the measure)", tuple(Column(name, "text", name) for name in HEADER))
 
 
 def looks_like_usa_trade_online(rows: list[list[str]]) -> bool:
