@@ -57,18 +57,34 @@ def corpus_workbook(path: Path) -> Path:
     return path
 
 
-def plant(path: Path, part_prefix: str, old: bytes, new: bytes) -> Path:
-    """Replace the first ``old`` in the first part whose name starts with ``part_prefix``."""
+def edit_part(path: Path, part_prefix: str, edit: Callable[[bytes], bytes]) -> Path:
+    """Edit the first part whose name starts with ``part_prefix``, in place."""
     with zipfile.ZipFile(path) as source:
         parts = [(item, source.read(item)) for item in source.infolist()]
     target_name = next(item.filename for item, _ in parts if item.filename.startswith(part_prefix))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for item, data in parts:
-            if item.filename == target_name:
-                assert old in data, f"{old!r} not in {target_name}"
-                data = data.replace(old, new, 1)
-            target.writestr(item, data)
+            target.writestr(item, edit(data) if item.filename == target_name else data)
     return path
+
+
+def plant(path: Path, part_prefix: str, old: bytes, new: bytes) -> Path:
+    """Replace the first ``old`` in the first part whose name starts with ``part_prefix``."""
+    def replace_first(data: bytes) -> bytes:
+        assert old in data, f"{old!r} not in {part_prefix}"
+        return data.replace(old, new, 1)
+
+    return edit_part(path, part_prefix, replace_first)
+
+
+def rewritten(path: Path, part_prefix: str, pattern: bytes, replacement: bytes) -> Path:
+    """Every match of ``pattern`` replaced in the first part whose name starts with ``part_prefix``."""
+    def replace_all(data: bytes) -> bytes:
+        data, count = re.subn(pattern, replacement, data)
+        assert count, f"{pattern!r} not in {part_prefix}"
+        return data
+
+    return edit_part(path, part_prefix, replace_all)
 
 
 def saved_by_openpyxl(path: Path) -> Path:
@@ -80,20 +96,6 @@ def saved_by_openpyxl(path: Path) -> Path:
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(path)
     book.save(path)
-    return path
-
-
-def rewritten(path: Path, part_prefix: str, pattern: bytes, replacement: bytes) -> Path:
-    """Every match of ``pattern`` replaced in the first part whose name starts with ``part_prefix``."""
-    with zipfile.ZipFile(path) as source:
-        parts = [(item, source.read(item)) for item in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item, data in parts:
-            if item.filename.startswith(part_prefix):
-                data, count = re.subn(pattern, replacement, data)
-                assert count, f"{pattern!r} not in {item.filename}"
-                part_prefix = "\0"  # the first such part only
-            target.writestr(item, data)
     return path
 
 
