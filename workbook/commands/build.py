@@ -140,13 +140,16 @@ def refuse_to_overwrite_edits(out: Path) -> None:
         return
     keep = "keep it (name another --out), or use --force to replace it"
     advice = f"{keep}; `tech-trade extract {out} --out DIR` takes its inputs back as data"
-    # Imported here: a build onto no earlier file (the usual one) needs neither reader.
-    from workbook.checking.ods import is_sealed_and_untouched as is_ods_sealed_and_untouched
-    from workbook.reading.sealed import is_sealed_and_untouched
+    # Imported here: a build onto no earlier file (the usual one) needs no reader, and one onto an
+    # .xlsx not the OpenDocument one (which brings LibreOffice's engine and the validation copy).
+    if is_ods(out):
+        from workbook.checking.ods import is_sealed_and_untouched
+    else:
+        from workbook.reading.sealed import is_sealed_and_untouched
 
     try:
         # A file exactly as the tool wrote it holds no edits: no need to read it back.
-        if is_ods_sealed_and_untouched(out) if is_ods(out) else is_sealed_and_untouched(out):
+        if is_sealed_and_untouched(out):
             return
         existing = read_inputs(out)
     except TechTradeError:

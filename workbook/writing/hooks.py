@@ -37,7 +37,7 @@ from typing import Any, Literal, cast
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import CellFormulaTuple, CellNumberTuple, Worksheet
 
@@ -141,13 +141,25 @@ class LimitedWorksheet(Worksheet):
                 attributes.append(("t", "str"))
         super()._xml_formula_element(formula, result, attributes)
 
-    def _xml_number_element(self, number: float, attributes: Sequence[tuple[str, Any]] = ()) -> None:
-        # XlsxWriter's, without escaping the attributes: a number cell's are its reference ("B7") and
-        # its style's index, which hold no character XML escapes; a search for one in each of the
-        # tens of thousands of number cells is a tenth of writing the package.
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        # A number cell (most of the package's cells) written as XlsxWriter writes it, in one step:
+        # its reference ("B7") and style index hold no character XML escapes, so XlsxWriter's
+        # search of each attribute for one, and its list of attributes, are left out; the style is
+        # the cell's format, else its row's, else its column's, as XlsxWriter chooses it.
+        if cell.__class__ is not CellNumberTuple:
+            super()._write_cell(row, col, cell)
+            return
+        cell_format = cell.format
+        if not cell_format:
+            row_info = self.row_info.get(row)
+            if row_info is not None and row_info.row_format:
+                cell_format = row_info.row_format
+            elif col in self.col_info:
+                cell_format = self.col_info[col].column_format
+        style = f' s="{cell_format._get_xf_index()}"' if cell_format else ""
         # (XlsxWriter declares the file handle None until the sheet is written, hence the ignore.)
-        self.fh.write("<c" + "".join(f' {key}="{value}"' for key, value in attributes)  # type: ignore[attr-defined]
-                      + f"><v>{number:.16G}</v></c>")
+        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}>'  # type: ignore[attr-defined]
+                      f"<v>{cell.number:.16G}</v></c>")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # XlsxWriter tries some 30 regular expressions on every formula (150 with future
