@@ -97,6 +97,9 @@ def test_the_private_attributes_read_are_still_there():
             f"hooks.cell_writers writes cells with Worksheet.{name}(row, col, value, format)"
     assert hasattr(xlsxwriter.worksheet, "CellNumberTuple") and hasattr(sheet, "constant_memory"), \
         "hooks.store_numbers stores a number in Worksheet.table as a CellNumberTuple"
+    assert isinstance(sheet.row_info, dict) and isinstance(sheet.col_info, dict) and \
+        callable(getattr(xlsxwriter.utility, "xl_rowcol_to_cell_fast", None)), \
+        "LimitedWorksheet._write_cell styles a number cell by Worksheet.row_info and col_info, as XlsxWriter does"
     packager = workbook._get_packager()
     assert isinstance(packager.filenames, list), "hooks.py reads Packager.filenames: (source, part name, binary)"
     workbook.close()
@@ -130,6 +133,37 @@ def test_what_a_workbook_being_written_holds_is_read_back():
     last_row, last_col = hooks.covering_charts(sheet, 0, 0)
     assert last_row > 10 and last_col > 8, "Worksheet.charts and Worksheet._position_object_pixels"
     workbook.close()
+
+
+def _sheet_xml(worksheet_class: type | None) -> bytes:
+    """The first sheet's part of a small workbook with number cells styled every way XlsxWriter styles one: by
+    their own format, their row's, their column's, or not at all; and a text, a formula and a blank beside them."""
+    import zipfile
+
+    out = BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet("Data", worksheet_class=worksheet_class)
+    bold, money, grey = (workbook.add_format(options) for options in
+                         ({"bold": True}, {"num_format": "#,##0"}, {"bg_color": "#DDDDDD"}))
+    sheet.set_column(3, 3, 12, money)
+    sheet.set_row(5, None, grey)
+    for row, value in enumerate((7, -0.5, 1e-300, 12345678901234567, 2.5e15)):
+        sheet.write_number(row, 0, value)
+        sheet.write_number(row, 1, value, bold)
+        sheet.write_number(row, 3, value)
+    sheet.write_number(5, 2, 3)
+    sheet.write_number(5, 3, 4)
+    sheet.write_string(6, 0, "TX & <NM>")
+    sheet.write_formula(6, 1, "=A1+1", bold, 8)
+    sheet.write_blank(6, 2, None, bold)
+    workbook.close()
+    with zipfile.ZipFile(out) as package:
+        return package.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_number_cell_is_written_as_xlsxwriter_writes_it():
+    # LimitedWorksheet writes a number cell in one step: the same bytes, whichever format styles it.
+    assert _sheet_xml(hooks.LimitedWorksheet) == _sheet_xml(None)
 
 
 def test_pyproject_caps_xlsxwriter_below_a_version_not_yet_checked():
