@@ -71,6 +71,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workbook.errors import UnportableFormulaError
 from workbook.spreadsheet import MAX_FORMULA_LENGTH, quote_sheet_name, utf16_length
+from workbook.writing.formula_names import CELL_IN_FORMULA, INNER_SPECIFIER
 from workbook.writing.hooks import conditional_formulas, defined_names, validation_formulas, written_tables
 
 
@@ -157,10 +158,6 @@ _ITEMS = frozenset({"#all", "#data", "#headers", "#totals", "#this row"})
 
 #: A string constant or a quoted sheet name: cells are never replaced inside them.
 _QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
-#: A cell reference after an operator, a parenthesis or a sheet (as workbook.writing.formula_names reads
-#: them): formulas differing only in these break the same rules.
-_CELL = re.compile(r"(?:(?<=[,(:+\-*/&=<>^!])|^)\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w.(\[!])")
-_INNER_SPECIFIER = re.compile(r"\[((?:[^\[\]']|'.)*)\]")
 
 
 # ---------------------------------------------------------------- the tree of a formula
@@ -457,7 +454,7 @@ def _structured(text: str) -> _Structured | None:
     if "[" not in inside:
         return _Structured(table, (inside.strip(),), False)
     specifiers = []
-    for inner in _INNER_SPECIFIER.findall(inside):
+    for inner in INNER_SPECIFIER.findall(inside):
         specifiers.append(inner.strip())
     if inside.lstrip().startswith("@"):
         specifiers = ["@" + spec for spec in specifiers]
@@ -619,7 +616,7 @@ class _Reader:
 def _shape(formula: str) -> str:
     if '"' not in formula and "'" not in formula:
         # Nothing quoted (most formulas): the loop below would give just this.
-        return _CELL.sub("A1", formula)
+        return CELL_IN_FORMULA.sub("A1", formula)
     pieces: list[str] = []
     last = 0
     #: How deep in a structured reference's brackets the text read so far ends.
@@ -627,7 +624,7 @@ def _shape(formula: str) -> str:
     for quoted in _QUOTED.finditer(formula):
         between = formula[last:quoted.start()]
         depth += between.count("[") - between.count("]")
-        pieces.append(_CELL.sub("A1", between))
+        pieces.append(CELL_IN_FORMULA.sub("A1", between))
         text = quoted.group()
         if depth == 0 and text[0] == '"':
             # A text constant (not a quote inside a table's column name): formulas that differ only
@@ -636,7 +633,7 @@ def _shape(formula: str) -> str:
             text = '"' + "x" * (len(constant) if constant.isascii() else utf16_length(constant)) + '"'
         pieces.append(text)
         last = quoted.end()
-    pieces.append(_CELL.sub("A1", formula[last:]))
+    pieces.append(CELL_IN_FORMULA.sub("A1", formula[last:]))
     return "".join(pieces)
 
 
