@@ -136,8 +136,9 @@ def test_what_a_workbook_being_written_holds_is_read_back():
 
 
 def _sheet_xml(worksheet_class: type | None) -> bytes:
-    """The first sheet's part of a small workbook with number cells styled every way XlsxWriter styles one: by
-    their own format, their row's, their column's, or not at all; and a text, a formula and a blank beside them."""
+    """The first sheet's part of a small workbook with number and formula cells styled every way XlsxWriter
+    styles one (by their own format, their row's, their column's, or not at all), formulas with results of every
+    kind, and a text and a blank beside them."""
     import zipfile
 
     out = BytesIO()
@@ -154,16 +155,33 @@ def _sheet_xml(worksheet_class: type | None) -> bytes:
     sheet.write_number(5, 2, 3)
     sheet.write_number(5, 3, 4)
     sheet.write_string(6, 0, "TX & <NM>")
-    sheet.write_formula(6, 1, "=A1+1", bold, 8)
     sheet.write_blank(6, 2, None, bold)
+    # Formulas with a number, a fraction, a logical, a text, an error and an empty text for their results, and
+    # one with characters XML escapes.
+    for col, (formula, result) in enumerate((("=A1+1", 8), ("=A2/3", 0.1 + 0.2), ('=IF(A1<2,"a&b","")', ""),
+                                             ("=A1>1", True), ('="<"&A1', "<7"), ("=1/0", "#DIV/0!"),
+                                             ("=A3*2", 2e-300), ('=IF(A1<2,LEN("a&b"),0)', 0))):
+        sheet.write_formula(7, col, formula, None, result)
+        sheet.write_formula(8, col, formula, bold, result)
+    sheet.write_formula(5, 4, "=A1", None, 7)
+    sheet.write_formula(6, 3, "=A1", None, 7)
     workbook.close()
     with zipfile.ZipFile(out) as package:
         return package.read("xl/worksheets/sheet1.xml")
 
 
-def test_a_number_cell_is_written_as_xlsxwriter_writes_it():
-    # LimitedWorksheet writes a number cell in one step: the same bytes, whichever format styles it.
-    assert _sheet_xml(hooks.LimitedWorksheet) == _sheet_xml(None)
+class _CellsWrittenByXlsxWriter(hooks.LimitedWorksheet):
+    """LimitedWorksheet with XlsxWriter's own writer of a cell."""
+
+    _write_cell = xlsxwriter.worksheet.Worksheet._write_cell
+
+
+def test_number_and_formula_cells_are_written_as_xlsxwriter_writes_them():
+    # LimitedWorksheet writes a number cell, and a formula cell with a number for its result, in one step:
+    # the same bytes as XlsxWriter's writer of a cell gives, whichever format styles it.
+    assert _sheet_xml(hooks.LimitedWorksheet) == _sheet_xml(_CellsWrittenByXlsxWriter)
+    # Beside it, a plain worksheet writes the same but for an empty text result, which the tool marks as text.
+    assert _sheet_xml(None) == _sheet_xml(hooks.LimitedWorksheet).replace(b' t="str"><f>IF(', b"><f>IF(")
 
 
 def test_pyproject_caps_xlsxwriter_below_a_version_not_yet_checked():

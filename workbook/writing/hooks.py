@@ -142,24 +142,22 @@ class LimitedWorksheet(Worksheet):
         super()._xml_formula_element(formula, result, attributes)
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        # A number cell (most of the package's cells) written as XlsxWriter writes it, in one step:
-        # its reference ("B7") and style index hold no character XML escapes, so XlsxWriter's
-        # search of each attribute for one, and its list of attributes, are left out; the style is
-        # the cell's format, else its row's, else its column's, as XlsxWriter chooses it.
-        if cell.__class__ is not CellNumberTuple:
+        # A number cell, or a formula cell with a number for its result (most of the package's
+        # cells), written as XlsxWriter writes it, in one step: its reference ("B7") and style
+        # index hold no character XML escapes, so XlsxWriter's search of each attribute for one,
+        # and its list of attributes, are left out. Any other cell is XlsxWriter's to write.
+        kind = cell.__class__
+        if kind is CellNumberTuple:
+            opening = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{_style_attribute(self, row, col, cell.format)}>'
+            # (XlsxWriter declares the file handle None until the sheet is written, hence the ignores.)
+            self.fh.write(f"{opening}<v>{cell.number:.16G}</v></c>")  # type: ignore[attr-defined]
+        elif kind is CellFormulaTuple and type(cell.value) in (int, float):
+            opening = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{_style_attribute(self, row, col, cell.format)}>'
+            # (Unannotated in XlsxWriter, hence the ignore.)
+            formula = self._escape_data(cell.formula)  # type: ignore[no-untyped-call]
+            self.fh.write(f"{opening}<f>{formula}</f><v>{cell.value}</v></c>")  # type: ignore[attr-defined]
+        else:
             super()._write_cell(row, col, cell)
-            return
-        cell_format = cell.format
-        if not cell_format:
-            row_info = self.row_info.get(row)
-            if row_info is not None and row_info.row_format:
-                cell_format = row_info.row_format
-            elif col in self.col_info:
-                cell_format = self.col_info[col].column_format
-        style = f' s="{cell_format._get_xf_index()}"' if cell_format else ""
-        # (XlsxWriter declares the file handle None until the sheet is written, hence the ignore.)
-        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}>'  # type: ignore[attr-defined]
-                      f"<v>{cell.number:.16G}</v></c>")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # XlsxWriter tries some 30 regular expressions on every formula (150 with future
@@ -218,6 +216,18 @@ def store_numbers(sheet: Worksheet, col: int, cells: Sequence[tuple[int, float]]
     table = sheet.table
     for row, number in cells:
         table[row][col] = CellNumberTuple(number, cell_format)
+
+
+def _style_attribute(sheet: Worksheet, row: int, col: int, cell_format: Format | None) -> str:
+    """A cell's style attribute (`` s="3"``, or nothing) as XlsxWriter chooses it: the cell's format, else
+    its row's, else its column's."""
+    if not cell_format:
+        row_info = sheet.row_info.get(row)
+        if row_info is not None and row_info.row_format:
+            cell_format = row_info.row_format
+        elif col in sheet.col_info:
+            cell_format = sheet.col_info[col].column_format
+    return f' s="{cell_format._get_xf_index()}"' if cell_format else ""
 
 
 @functools.lru_cache(maxsize=256)
