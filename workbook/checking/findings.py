@@ -9,7 +9,7 @@ check's output is a finding as :meth:`Finding.__str__` gives it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from enum import Enum
 
 
@@ -41,6 +41,8 @@ class Finding:
     location: str
     message: str
     found_by: FoundBy
+    # What a finding is besides, named where it is made: Finding(where, what, FoundBy.SCHEMA, note=True).
+    _: KW_ONLY
     #: A known quirk of another program's output, reported but not counted as a problem.
     note: bool = False
     #: The engines whose recalculation shows it, as the message names them; none where no

@@ -6,7 +6,7 @@ keeps the two in step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 #: The largest number Excel keeps exactly (15 significant digits are shown, but
 #: anything past 1e15 dollars is certainly a data error, and Excel's own limit is 9.99e307).
@@ -52,6 +52,8 @@ class Column:
     # match codes, where "*", "?", "<" or "=" would change what they match), "text"
     kind: str
     description: str
+    # A column's constraints, named where it is declared: Column("tile_row", "integer", "...", minimum=0).
+    _: KW_ONLY
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -61,7 +63,9 @@ class Column:
     max_length: int | None = None
 
 
-@dataclass(frozen=True)
+# Each part named where a file's schema is declared (FileSchema(filename=..., columns=...)): five parts,
+# three of them tuples, are not told apart by their place.
+@dataclass(frozen=True, kw_only=True)
 class FileSchema:
     filename: str
     description: str

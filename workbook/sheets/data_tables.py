@@ -138,7 +138,7 @@ def _validation_rule(column: Column) -> Options | None:
 _SCHEMAS = {
     "data_exports": schema.EXPORTS, "data_imports": schema.IMPORTS, "data_states": schema.STATES,
     "data_categories": schema.CATEGORIES, "data_years": schema.FileSchema(
-        "years", "", (schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
+        filename="years", description="", columns=(schema.YEAR,), key=("year",)), "data_published": schema.PUBLISHED,
     "data_partner_exports": schema.PARTNER_EXPORTS, "data_partner_imports": schema.PARTNER_IMPORTS,
 }
 
