@@ -240,7 +240,7 @@ def _thin_parts(workbook: Path) -> dict[str, bytes]:
             xml = re.sub(rb'<row r="(\d+)"[^>]*>.*?</row>',
                          lambda row: row[0] if not kept < int(row[1]) <= last else b"", xml, flags=re.S)
         parts[part] = xml
-    return _with_used_strings_only(parts, [sheets[title] for title in sheets])
+    return _with_used_strings_only(parts, list(sheets.values()))
 
 
 def _with_used_strings_only(parts: dict[str, bytes], sheet_parts: list[str]) -> dict[str, bytes]:

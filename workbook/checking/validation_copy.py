@@ -61,8 +61,7 @@ _WHITE_SPACE = re.compile(rb"[ \t\r\n]+")
 _ROW_NUMBER = rb'"[1-9][0-9]{0,6}"'
 _CELL_REFERENCE = rb'"[A-Z]{1,3}[1-9][0-9]{0,6}"'
 
-#: Each element the rows may hold: its attributes (the pattern of each one's quoted value), and the
-#: elements it may hold, in order, each at most once unless repeated (None: text, not elements).
+#: Each element the rows may hold: its attributes (the pattern of each one's quoted value) ...
 _ROW_ATTRIBUTES = {
     b"r": _ROW_NUMBER, b"spans": _TEXT, b"s": _UINT, b"customFormat": _BOOL, b"ht": _DOUBLE, b"hidden": _BOOL,
     b"customHeight": _BOOL, b"outlineLevel": rb'"[0-7]"', b"collapsed": _BOOL, b"thickTop": _BOOL,
@@ -72,11 +71,12 @@ _ROW_ATTRIBUTES = {
 _DESCENT = {b"x14ac:dyDescent": _DOUBLE}
 _ATTRIBUTES = {
     b"c": {b"r": _CELL_REFERENCE, b"s": _UINT, b"t": rb'"(?:b|n|e|s|str|inlineStr)"', b"ph": _BOOL},
-    # Any type but dataTable; shared needs its group index (si), as _formula_passes says.
+    # Any type but dataTable; shared needs its group index (si), as _rows_pass checks.
     b"f": {b"t": rb'"(?:normal|array|shared)"', b"aca": _BOOL, b"ref": _TEXT, b"ca": _BOOL, b"si": _UINT},
     b"v": {}, b"is": {},
     b"t": {b"xml:space": rb'"preserve"'},
 }
+#: ... and the elements it may hold, in order, each at most once unless repeated (None: text, not elements).
 _CHILDREN: dict[bytes, tuple[bytes, ...] | None] = {
     b"sheetData": (b"row",), b"row": (b"c",), b"c": (b"f", b"v", b"is"), b"is": (b"t",),
     b"f": None, b"v": None, b"t": None,
@@ -192,10 +192,13 @@ def _quick_indexes_in_range(rows: bytes, style_count: int) -> bool:
     row number on the sheet."""
     # Any ' s="N"' counts, even one in a formula's text: a false alarm only sends the sheet whole.
     styles = [int(index) for index in _STYLE_INDEX.findall(rows)]
-    if styles and max(styles) >= min(style_count, MAX_STYLE_INDEX + 1):
-        return False
     row_numbers = [int(number) for number in _ROW_INDEX.findall(rows)]
-    return not row_numbers or max(row_numbers) <= MAX_ROW
+    return (not styles or _style_exists(max(styles), style_count)) and max(row_numbers, default=1) <= MAX_ROW
+
+
+def _style_exists(index: int, style_count: int) -> bool:
+    """Whether a cell's or row's style index names one of the styles part's cell formats, within the SDK's limit."""
+    return index < min(style_count, MAX_STYLE_INDEX + 1)
 
 
 def _rows_pass(sheet_data: bytes, style_count: int, knows_descent: bool) -> bool:
@@ -256,7 +259,7 @@ def _attributes_pass(attributes: list[tuple[bytes, bytes]], allowed: dict[bytes,
         pattern = allowed.get(name)
         if pattern is None or _VALUE_PATTERNS[pattern].fullmatch(b'"' + value + b'"') is None:
             return False
-        if name == b"s" and int(value) >= min(style_count, MAX_STYLE_INDEX + 1):
+        if name == b"s" and not _style_exists(int(value), style_count):
             return False
         if name == b"r" and pattern is _ROW_NUMBER and int(value) > MAX_ROW:
             return False

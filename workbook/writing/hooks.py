@@ -148,16 +148,16 @@ class LimitedWorksheet(Worksheet):
         # and its list of attributes, are left out. Any other cell is XlsxWriter's to write.
         kind = cell.__class__
         if kind is CellNumberTuple:
-            opening = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{_style_attribute(self, row, col, cell.format)}>'
-            # (XlsxWriter declares the file handle None until the sheet is written, hence the ignores.)
-            self.fh.write(f"{opening}<v>{cell.number:.16G}</v></c>")  # type: ignore[attr-defined]
+            content = f"<v>{cell.number:.16G}</v>"
         elif kind is CellFormulaTuple and type(cell.value) in (int, float):
-            opening = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{_style_attribute(self, row, col, cell.format)}>'
             # (Unannotated in XlsxWriter, hence the ignore.)
-            formula = self._escape_data(cell.formula)  # type: ignore[no-untyped-call]
-            self.fh.write(f"{opening}<f>{formula}</f><v>{cell.value}</v></c>")  # type: ignore[attr-defined]
+            content = f"<f>{self._escape_data(cell.formula)}</f><v>{cell.value}</v>"  # type: ignore[no-untyped-call]
         else:
             super()._write_cell(row, col, cell)
+            return
+        style = _style_attribute(self, row, col, cell.format)
+        # (XlsxWriter declares the file handle None until the sheet is written, hence the ignore.)
+        self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"{style}>{content}</c>')  # type: ignore[attr-defined]
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # XlsxWriter tries some 30 regular expressions on every formula (150 with future

@@ -33,7 +33,8 @@ from workbook.errors import InputError
 from workbook.dataset.importers.census_tables import (EXPORTS, IMPORTS, MONTHS, PARTNER, STATE, CensusTable,
                                                       check_state_code, tidy_frame, value_column)
 from workbook.dataset.load import _read_text
-from workbook.dataset.schema import FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column, source_format
+from workbook.dataset.schema import (FIRST_YEAR, LARGEST_AMOUNT_USD, LAST_YEAR, MATCHED_TEXT_LENGTH, Column,
+                                     source_format)
 from workbook.spreadsheet import CONTROL_CHARACTERS, ERROR_VALUES
 
 if TYPE_CHECKING:
