@@ -45,7 +45,11 @@ class StateRows:
     #: How many rows the state has; 0 for a state with no trade in the data.
     rows: int
     first: int
-    last: int
+
+    @property
+    def last(self) -> int:
+        """The block's last row: a state with no rows keeps one row, as the workbook's formula does."""
+        return self.first + max(self.rows, 1) - 1
 
 
 def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
@@ -61,7 +65,7 @@ def state_rows(trade: pd.DataFrame, states: pd.Index) -> dict[str, StateRows]:
     for code in states:
         rows = int(counts.get(code, 0))
         first = int(firsts[code]) if rows else 1
-        spans[code] = StateRows(rows=rows, first=first, last=first + max(rows, 1) - 1)
+        spans[code] = StateRows(rows=rows, first=first)
     return spans
 
 
