@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpers import DATA
 from workbook.dataset.schema import ALL_FILES, OPTIONAL_FILES
 
 
-@pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
-def test_every_file_and_column_is_documented(schema):
+def _column_table(filename: str) -> dict[str, str]:
+    """The rows of the column table in the section of data/README.md whose heading names ``filename``:
+    each column it lists, with the kind it gives."""
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    assert f"`{schema.filename}`" in readme
-    for column in schema.column_names:
-        assert f"`{column}`" in readme, f"{schema.filename}: column {column} is not documented"
+    section = next(part for part in readme.split("\n## ") if f"`{filename}`" in part.split("\n", 1)[0])
+    table = section.split("| column | kind | meaning |", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.strip().splitlines()[1:]:
+        names, kind = line.split(" | ")[:2]
+        for name in re.findall(r"`([a-z0-9_]+)`", names):
+            rows[name] = kind
+    return rows
+
+
+@pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
+def test_every_file_has_a_table_of_exactly_its_columns(schema):
+    # data/README.md is where a column's meaning is told: the schema declares only its name, kind and limits.
+    assert sorted(_column_table(schema.filename)) == sorted(schema.column_names)
+
+
+@pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
+def test_the_table_says_which_columns_may_be_empty(schema):
+    table = _column_table(schema.filename)
+    said_optional = {name for name, kind in table.items() if "may be empty" in kind}
+    assert said_optional == {column.name for column in schema.columns if not column.required}
+
+
+@pytest.mark.parametrize("schema", (*ALL_FILES, *OPTIONAL_FILES), ids=lambda schema: schema.filename)
+def test_a_column_of_few_choices_lists_them_all(schema):
+    table = _column_table(schema.filename)
+    for column in schema.columns:
+        if 1 < len(column.choices) <= 5:
+            assert all(f"`{choice}`" in table[column.name] for choice in column.choices), column.name
+
+
+def test_a_column_missing_from_its_table_is_caught():
+    from workbook.dataset.schema import Column, FileSchema, STATES
+
+    widened = FileSchema(filename=STATES.filename, description=STATES.description, key=STATES.key,
+                         columns=(*STATES.columns, Column("tile_size", "integer")))
+    with pytest.raises(AssertionError):
+        test_every_file_has_a_table_of_exactly_its_columns(widened)
 
 
 def test_every_published_figure_id_is_documented():

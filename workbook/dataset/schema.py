@@ -47,12 +47,14 @@ STATE_FIGURES = ("state_tech_exports", "state_tech_leading")
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a file: its name, its kind and what its values must keep to. What the column
+    means is told once, in data/README.md, whose tables tests/test_schema_docs.py holds to this schema."""
+
     name: str
     # "year", "amount", "integer", "number", "code" (letters, digits and underscores: formulas
     # match codes, where "*", "?", "<" or "=" would change what they match), "text"
     kind: str
-    description: str
-    # A column's constraints, named where it is declared: Column("tile_row", "integer", "...", minimum=0).
+    # A column's constraints, named where it is declared: Column("tile_row", "integer", minimum=0).
     _: KW_ONLY
     required: bool = True
     choices: tuple[str, ...] = ()
@@ -82,11 +84,11 @@ class FileSchema:
         return next(c for c in self.columns if c.name == name)
 
 
-YEAR = Column("year", "year", "Calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
-STATE_CODE = Column("state_code", "code", "USPS code of the state, district or territory")
-NAICS3 = Column("naics3", "integer", "3-digit NAICS product category code", minimum=100, maximum=999)
+YEAR = Column("year", "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
+STATE_CODE = Column("state_code", "code")
+NAICS3 = Column("naics3", "integer", minimum=100, maximum=999)
 #: A category's label in a tidy Census table, beside its code.
-NAICS3_LABEL = Column("naics3_label", "text", "Category label")
+NAICS3_LABEL = Column("naics3_label", "text")
 
 
 def source_format(description: str, columns: tuple[Column, ...] = ()) -> FileSchema:
@@ -99,7 +101,7 @@ def tidy_census_table(filename: str, what: str, columns: tuple[Column, ...], val
                       key: tuple[str, ...]) -> FileSchema:
     """The layout of a tidy Census table (``what``: "state trade by NAICS-3"), as the shared Census tables have
     it: ``columns``, then ``value_column`` in U.S. dollars, at most ``largest``."""
-    every = (*columns, Column(value_column, "amount", "Value in U.S. dollars", minimum=0, maximum=largest))
+    every = (*columns, Column(value_column, "amount", minimum=0, maximum=largest))
     return FileSchema(filename=filename, description=f"Census {what} with columns {', '.join(c.name for c in every)}",
                       columns=every, key=key)
 
@@ -112,8 +114,7 @@ def _trade_file(filename: str, flow: str) -> FileSchema:
             YEAR,
             STATE_CODE,
             NAICS3,
-            Column("value_usd", "amount", f"{flow.capitalize()} in whole U.S. dollars", minimum=0,
-                   maximum=LARGEST_AMOUNT_USD),
+            Column("value_usd", "amount", minimum=0, maximum=LARGEST_AMOUNT_USD),
         ),
         key=("year", "state_code", "naics3"),
         references=(("state_code", "states.csv", "state_code"), ("naics3", "categories.csv", "naics3")),
@@ -128,40 +129,29 @@ def _partner_file(filename: str, flow: str, partner: str) -> FileSchema:
         columns=(
             YEAR,
             NAICS3,
-            Column("country", "text", f"The partner country {partner}, as Census spells it",
-                   max_length=MATCHED_TEXT_LENGTH),
-            Column("value_usd", "amount", f"{flow.capitalize()} in whole U.S. dollars", minimum=0,
-                   maximum=LARGEST_AMOUNT_USD),
+            Column("country", "text", max_length=MATCHED_TEXT_LENGTH),
+            Column("value_usd", "amount", minimum=0, maximum=LARGEST_AMOUNT_USD),
         ),
         key=("year", "naics3", "country"),
         references=(("naics3", "categories.csv", "naics3"),),
     )
 
 
-STATES = FileSchema(
-    filename="states.csv",
-    description="The states, district and territories that Census reports, with their place on the tile-grid map",
-    columns=(
-        STATE_CODE,
-        Column("state_name", "text", "Name of the state, district or territory"),
-        Column("kind", "code", "What it is", choices=("state", "district", "territory")),
-        Column("tile_row", "integer", "Row of its tile on the map, from 0 at the top", minimum=0, maximum=50),
-        Column("tile_col", "integer", "Column of its tile on the map, from 0 at the left", minimum=0, maximum=50),
-    ),
-    key=("state_code",),
-)
+def _listing(filename: str, description: str, code: Column, name: str, kinds: tuple[str, ...],
+             *more: Column) -> FileSchema:
+    """A list the trade files refer to: each entry's ``code`` (its key), its ``name``, its kind (one of
+    ``kinds``), then ``more`` columns."""
+    return FileSchema(filename=filename, description=description,
+                      columns=(code, Column(name, "text"), Column("kind", "code", choices=kinds), *more),
+                      key=(code.name,))
 
-CATEGORIES = FileSchema(
-    filename="categories.csv",
-    description="NAICS-3 categories as Census labels them",
-    columns=(
-        NAICS3,
-        Column("label", "text", "Census label of the category"),
-        Column("kind", "code", "product: a product category; special: a Census special classification provision (9xx), "
-               "left out when ranking a state's product categories", choices=("product", "special")),
-    ),
-    key=("naics3",),
-)
+
+STATES = _listing("states.csv", "The states, district and territories that Census reports, with their place on "
+                  "the tile-grid map", STATE_CODE, "state_name", ("state", "district", "territory"),
+                  Column("tile_row", "integer", minimum=0, maximum=50),
+                  Column("tile_col", "integer", minimum=0, maximum=50))
+CATEGORIES = _listing("categories.csv", "NAICS-3 categories as Census labels them", NAICS3, "label",
+                      ("product", "special"))
 
 EXPORTS = _trade_file("census_exports.csv", "exports")
 IMPORTS = _trade_file("census_imports.csv", "imports")
@@ -172,14 +162,12 @@ PUBLISHED = FileSchema(
     filename="published_figures.csv",
     description="Every figure the snapshot's press release states, with the sentence it is quoted from",
     columns=(
-        Column("figure", "code", "What the figure is (see the list in data/README.md)", choices=PUBLISHED_FIGURES),
-        Column("year", "year", "The year the figure is for", minimum=FIRST_YEAR, maximum=LAST_YEAR),
-        Column("subject", "text", "The state code, country or list the figure is about; empty for national figures",
-               required=False, max_length=MATCHED_TEXT_LENGTH),
-        Column("value", "number", "The figure, in its unit", minimum=-LARGEST_AMOUNT_USD, maximum=LARGEST_AMOUNT_USD),
-        Column("unit", "code", "usd: U.S. dollars; ratio: a fraction (0.056 is 5.6%); count; jobs; rank (1 is first)",
-               choices=("usd", "ratio", "count", "jobs", "rank")),
-        Column("quote", "text", "The sentence of the press release the figure is quoted from"),
+        Column("figure", "code", choices=PUBLISHED_FIGURES),
+        YEAR,
+        Column("subject", "text", required=False, max_length=MATCHED_TEXT_LENGTH),
+        Column("value", "number", minimum=-LARGEST_AMOUNT_USD, maximum=LARGEST_AMOUNT_USD),
+        Column("unit", "code", choices=("usd", "ratio", "count", "jobs", "rank")),
+        Column("quote", "text"),
     ),
     key=("figure", "year", "subject"),
 )
@@ -188,12 +176,9 @@ DESTINATIONS = FileSchema(
     filename="destinations.csv",
     description="The published top destinations of tech exports, with the value an analyst enters for each",
     columns=(
-        Column("flow", "code", "products: tech products (goods); services: tech services",
-               choices=("products", "services")),
-        Column("country", "text", "The destination country, as the press release names it",
-               max_length=MATCHED_TEXT_LENGTH),
-        Column("value_usd", "amount", "Tech exports to the country in whole U.S. dollars; empty where not known "
-               "(the press release gives no values)", required=False, minimum=0, maximum=LARGEST_AMOUNT_USD),
+        Column("flow", "code", choices=("products", "services")),
+        Column("country", "text", max_length=MATCHED_TEXT_LENGTH),
+        Column("value_usd", "amount", required=False, minimum=0, maximum=LARGEST_AMOUNT_USD),
     ),
     key=("flow", "country"),
 )
@@ -202,11 +187,8 @@ SETTINGS = FileSchema(
     filename="settings.csv",
     description="The workbook's settings an analyst chose (optional; written by extract)",
     columns=(
-        Column("setting", "code", "snapshot_year: the snapshot year; tech_category: the NAICS-3 code of tech "
-               "products; over_threshold_usd: the threshold of \"exported more than $1 billion\"; edition: the "
-               "edition, where it is not the snapshot year + 1",
-               choices=("snapshot_year", "tech_category", "over_threshold_usd", "edition")),
-        Column("value", "number", "The setting's value", minimum=0, maximum=LARGEST_AMOUNT_USD),
+        Column("setting", "code", choices=("snapshot_year", "tech_category", "over_threshold_usd", "edition")),
+        Column("value", "number", minimum=0, maximum=LARGEST_AMOUNT_USD),
     ),
     key=("setting",),
 )
@@ -220,10 +202,8 @@ PARTIAL_YEARS = FileSchema(
     description="The years whose Census figures cover part of the year only (optional; written by "
                 "import-census --partial-years and by extract)",
     columns=(
-        Column("year", "year", "A year of the Census files whose figures are year to date",
-               minimum=FIRST_YEAR, maximum=LAST_YEAR),
-        Column("through_month", "code", "The last month the year's figures cover (January: January only)",
-               choices=PARTIAL_YEAR_MONTHS),
+        YEAR,
+        Column("through_month", "code", choices=PARTIAL_YEAR_MONTHS),
     ),
     key=("year",),
 )

@@ -46,7 +46,7 @@ _ANY_CENSUS_FILE = source_format("Census trade: a USA Trade Online download, an 
 def census_source_schema(filename: str, value_column: str) -> FileSchema:
     """The tidy layout of Census state trade by NAICS-3, as the shared Census tables have it."""
     return tidy_census_table(filename, "state trade by NAICS-3",
-                             (YEAR, STATE_CODE, Column("state_name", "text", "State name"), NAICS3, NAICS3_LABEL),
+                             (YEAR, STATE_CODE, Column("state_name", "text"), NAICS3, NAICS3_LABEL),
                              value_column, EXPORTS_FILE.column("value_usd").maximum,
                              key=("year", "state_code", "naics3"))
 

@@ -66,7 +66,7 @@ _COUNTRY_CODE = re.compile(r"[1-9]\d{3}")
 _CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
 _RESPONSE = source_format("a response of the Census International Trade API (a JSON array whose first row is the "
-                          "header)", (Column("STATE", "text", ""),))
+                          "header)", (Column("STATE", "text"),))
 
 
 def looks_like_census_api(text: str) -> bool:

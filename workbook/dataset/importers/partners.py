@@ -35,7 +35,7 @@ def partner_source_schema(filename: str, value_column: str) -> FileSchema:
     country = PARTNER_EXPORTS.column("country")
     return tidy_census_table(filename, "trade by NAICS-3 and partner country",
                              (YEAR, NAICS3, NAICS3_LABEL,
-                              Column("country", "text", "Partner country", max_length=country.max_length)),
+                              Column("country", "text", max_length=country.max_length)),
                              value_column, PARTNER_EXPORTS.column("value_usd").maximum,
                              key=("year", "naics3", "country"))
 

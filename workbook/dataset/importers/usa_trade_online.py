@@ -59,7 +59,7 @@ _VALUE = re.compile(r"\d{1,3}(,\d{3})*|\d+")
 _CONTROL_CHARACTERS = re.compile(CONTROL_CHARACTERS)
 
 _DOWNLOAD = source_format("a USA Trade Online download (title lines, then the header State, Commodity, Country, Time, "
-                          "and the measure)", tuple(Column(name, "text", name) for name in HEADER))
+                          "and the measure)", tuple(Column(name, "text") for name in HEADER))
 
 
 def looks_like_usa_trade_online(rows: list[list[str]]) -> bool:
