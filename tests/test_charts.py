@@ -164,6 +164,14 @@ def test_a_misspelt_style_key_fails_when_the_templates_load():
         check_styles(chart)
 
 
+def test_an_indent_without_an_alignment_excel_indents_fails_when_the_templates_load():
+    general = copy.deepcopy(styles())
+    del general["page_text"]["align"]
+    with pytest.raises(TemplateError, match=r"\[page_text\] has an indent but no align of 'left', 'right', "
+                                            r"'distributed': Excel would not indent its text"):
+        check_styles(general)
+
+
 def test_the_jobs_year_is_a_lookup_every_engine_computes_alike(default_formulas, default_values):
     """Before: SUMPRODUCT(MAX(...)), which Gnumeric does not evaluate as an array (it gave 0)."""
     for sheet in default_formulas.worksheets:

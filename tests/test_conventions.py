@@ -63,6 +63,16 @@ def test_tables_repeat_their_header_row_on_every_page(default_formulas):
         assert default_formulas[name].print_title_rows, f"{name} does not repeat its header row"
 
 
+def test_every_indented_style_is_aligned_so_that_excel_indents_it(default_workbook: Path):
+    # Excel indents text aligned left, right or distributed only; LibreOffice indents any.
+    with zipfile.ZipFile(default_workbook) as archive:
+        styles = archive.read("xl/styles.xml").decode("utf-8")
+    indented = re.findall(r"<alignment [^>]*\bindent=\"[1-9][^>]*>", styles)
+    assert indented
+    assert [alignment for alignment in indented
+            if not re.search(r'\bhorizontal="(left|right|distributed)"', alignment)] == []
+
+
 def test_no_macros_external_links_or_personal_paths(default_workbook: Path):
     with zipfile.ZipFile(default_workbook) as archive:
         names = archive.namelist()

@@ -142,6 +142,11 @@ def test_the_dashboard_prints_on_exactly_one_page(pages):
     assert len(on_dashboard) == 1, on_dashboard
 
 
+def test_the_trend_prints_on_two_pages(pages):
+    trend = wording("trend")["sheet"]
+    assert len([page for page in pages if f" {trend} " in f" {page.footer} "]) == 2
+
+
 def test_every_word_of_the_dashboard_prints_at_8_points_or_more(pages):
     dashboard = wording("dashboard")["sheet"]
     [page] = [page for page in pages if f" {dashboard} " in f" {page.footer} "]

@@ -115,6 +115,22 @@ def test_a_sparkline_per_state_over_its_year_cells(default_workbook: Path, defau
     assert re.search(r'<x14:sparklineGroup[^>]*\btype="column"[^>]*\bhigh="1"', xml)
 
 
+def test_the_page_ends_at_the_last_year_and_leaves_the_sparklines_to_the_workbook(default_formulas):
+    # LibreOffice prints sparklines off their rows, each over other states: a printed page must not hold them.
+    sheet = default_formulas[SHEET]
+    min_col, min_row, max_col, max_row = table_ref(default_formulas, "TechTrend")
+    last_year_col = min_col + 1 + len(US_TECH_BILLIONS)
+    assert range_boundaries(sheet.print_area.replace("$", "").split("!")[-1])[2] == last_year_col
+    assert max_col + 1 > last_year_col  # the sparklines' column, past the helper columns
+
+
+def test_the_sparklines_header_is_set_off_from_the_last_years(default_formulas):
+    min_col, min_row, max_col, max_row = table_ref(default_formulas, "TechTrend")
+    header = default_formulas[SHEET].cell(min_row, max_col + 1)
+    assert header.value == wording("trend")["sparkline_header"]
+    assert header.alignment.indent >= 1
+
+
 def test_line_chart_of_the_us_total_by_year(default_workbook: Path, default_formulas):
     charts = charts_of(default_workbook, SHEET)
     assert len(charts) == 1

@@ -39,6 +39,8 @@ _chosen: Path | None = None
 #: chart style, the finer formats of small figures, the printed pages' margins.
 STYLE_SECTIONS_NOT_CELL_STYLES = frozenset({"theme", "accessibility", "column_widths", "chart", "small_values",
                                             "page_margins"})
+#: The alignments Excel indents text in: a style with an indent gives one of them.
+INDENTED_ALIGNMENTS = ("left", "right", "distributed")
 
 
 class TemplateError(TechTradeError):
@@ -198,6 +200,10 @@ def check_styles(theme: Styles) -> None:
         for key in properties:
             if not callable(getattr(Format, f"set_{key}", None)):
                 raise TemplateError(f"styles.toml: [{name}] has {key!r}, which is not an XlsxWriter format property")
+        if properties.get("indent") and properties.get("align") not in INDENTED_ALIGNMENTS:
+            # LibreOffice indents any text; Excel only text aligned one of these ways ("general" is not).
+            raise TemplateError(f"styles.toml: [{name}] has an indent but no align of "
+                                f"{', '.join(map(repr, INDENTED_ALIGNMENTS))}: Excel would not indent its text")
     for style, rules in theme.get("small_values", {}).items():
         if style not in theme or not all(isinstance(rule, list) and len(rule) == 2 and isinstance(rule[0], (int, float))
                                          and isinstance(rule[1], str) for rule in rules):

@@ -62,7 +62,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel, reading: list[Cont
         layout.link(f"'{entry.sheet}'!A1", entry.sheet, entry.description, "page_text")
 
     # One page: the cover is read, and sent, as a page of its own.
-    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False, one_page=True, margins="prose")
+    print_setup(sheet, layout.row - 1, TEXT_COL, landscape=False, pages_tall=1, margins="prose")
     # The workbook opens here, at the top.
     sheet.activate()
     sheet.set_selection(0, 0, 0, 0)

@@ -103,7 +103,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     _partners_charts(book, sheet, model, words, partners_title_row, data)
 
     # The Dashboard is one page: its charts are never cut.
-    print_setup(sheet, notes_last, GRID_COLUMNS - 1, one_page=True, centred=True)
+    print_setup(sheet, notes_last, GRID_COLUMNS - 1, pages_tall=1, centred=True)
 
 
 # ---------------------------------------------------------------- the figures behind the charts

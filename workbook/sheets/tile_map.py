@@ -95,7 +95,7 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     layout.skip()
     layout.note(words["legend_note"])
     notes_row = layout.note(words["notes"])
-    print_setup(sheet, notes_row, figures.cols - 1, one_page=True, centred=True)
+    print_setup(sheet, notes_row, figures.cols - 1, pages_tall=1, centred=True)
 
 
 def _tile_height(width_characters: float) -> float:

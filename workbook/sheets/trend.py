@@ -23,7 +23,7 @@ from workbook.sheets.partial_years import (mark_partial_years, partial_year_labe
 from workbook.spreadsheet import quote_sheet_name
 from workbook.templates_loader import Wording, chart_style, wording
 from workbook.writing.layout import SheetLayout
-from workbook.writing.metrics import header_row_height, rows_covered
+from workbook.writing.metrics import column_pixels, header_row_height, rows_covered
 from workbook.writing.xlsx import (Book, TableColumn, column_width, fold_columns, number_format,
                                    print_setup, mark_small_values, text_formula, theme_colour, write_formula,
                                    write_table)
@@ -53,7 +53,22 @@ def year_column_width() -> float:
 
 #: The line chart sits beside the U.S. table, clear of its columns; the state table starts below it.
 CHART_COL = len(US_LOOK) + 1
-CHART_WIDTH, CHART_HEIGHT = 560, 300
+CHART_HEIGHT = 300
+#: The chart's least width, in pixels: with few years it reaches past the last year's column.
+CHART_LEAST_WIDTH = 360
+#: The pages the sheet prints on.
+TREND_PAGES = 2
+#: Pixels kept clear between the chart's right edge and the last year's column's.
+CHART_RIGHT_MARGIN = 2
+
+
+def chart_width(years: int) -> int:
+    """The chart's width for ``years`` year columns: over the year columns beside the U.S. table, up to the
+    last one, so that the printed page (which holds every chart) ends there. The sparklines beyond it are
+    left to the workbook: LibreOffice prints them off their rows."""
+    columns_beside = FIRST_YEAR_COL + years - CHART_COL
+    span = columns_beside * column_pixels(year_column_width()) - CHART_RIGHT_MARGIN
+    return max(CHART_LEAST_WIDTH, int(span))
 
 
 def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
@@ -90,8 +105,10 @@ def write(book: Book, sheet: Worksheet, model: SnapshotModel) -> None:
     sheet.set_column(NAME_COL, NAME_COL, column_width("state_name"))
     sheet.freeze_panes(0, FIRST_YEAR_COL)
     # The report prints the figures and leaves the sparklines to the workbook: LibreOffice 7.4
-    # prints them off their rows, each over two to four rows of other states.
-    print_setup(sheet, notes_row, sparkline_col - len(TECH_ROW_KEYS) - 1, repeat_row=header_row)
+    # prints them off their rows, each over two to four rows of other states. Two pages: the U.S.
+    # figures and the first states, then the rest; a third would hold a few states and the notes.
+    print_setup(sheet, notes_row, sparkline_col - len(TECH_ROW_KEYS) - 1, repeat_row=header_row,
+                pages_tall=TREND_PAGES)
 
 
 # ---------------------------------------------------------------- United States
@@ -184,7 +201,7 @@ def _chart(book: Book, sheet: Worksheet, words: Wording, figures: TrendFigures, 
     # Whole $ billions, as the table beside it names its unit once.
     chart.value_axis(words["chart_y_axis"], num_format=number_format("billions").split(".")[0] + ",,,", minimum=0)
     chart.legend()
-    chart.place(sheet, top_row, CHART_COL, width=CHART_WIDTH, height=CHART_HEIGHT,
+    chart.place(sheet, top_row, CHART_COL, width=chart_width(len(figures.years)), height=CHART_HEIGHT,
                 description=str(words["chart_description"]) + (str(words["chart_description_partial"])
                                                                  if partial_years else ""))
 
@@ -236,7 +253,7 @@ def _state_table(book: Book, sheet: Worksheet, model: SnapshotModel, figures: Tr
     # The helper columns before them are folded away: a reader sees the years, then the sparklines.
     sparkline_col = last_year_col + len(row_columns) + 1
     fold_columns(sheet, last_year_col + 1, sparkline_col - 1, column_width("rank"), column_width("usd"))
-    sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header"])
+    sheet.write_string(header_row, sparkline_col, words["sparkline_header"], book.formats["header_set_off"])
     name = quote_sheet_name(sheet.get_name())
     rows = range(first, last + 1)
     # One group of sparklines, one per state: styled once, and one element in the file.

@@ -521,14 +521,14 @@ def page_margins(page: Literal["report", "prose"]) -> dict[str, float]:
 def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int | None = None,
                 landscape: bool = True, *, repeat_rows: tuple[int, int] | None = None,
                 repeat_cols: tuple[int, int] | None = None, scale: int | None = None,
-                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = (), one_page: bool = False,
+                row_breaks: Sequence[int] = (), col_breaks: Sequence[int] = (), pages_tall: int = 0,
                 centred: bool = False, margins: Literal["report", "prose"] = "report") -> None:
     """Print area (holding every chart inserted so far), orientation, margins and scale; header rows
     (and row labels) repeated on every page. Call it once the sheet's columns and charts are in place.
 
-    By default a sheet prints one page wide, at whatever size that takes; ``one_page`` keeps
-    it to one page, wide and tall (``centred`` across it), for a sheet that is read, or sent, as
-    a page of its own. A sheet too
+    By default a sheet prints one page wide, at whatever size that takes, on as many pages as its rows
+    take; ``pages_tall`` keeps it to that many pages: 1 for a sheet that is read, or sent, as a page
+    of its own (``centred`` across it). A sheet too
     wide to print one page wide at a readable size gives a ``scale`` (percent) instead,
     with ``col_breaks`` where its pages split and ``repeat_cols`` (its row labels)
     repeated on each; ``row_breaks`` start a page at those rows.
@@ -543,7 +543,7 @@ def print_setup(sheet: Worksheet, last_row: int, last_col: int, repeat_row: int 
     if centred:
         sheet.center_horizontally()
     if scale is None:
-        sheet.fit_to_pages(1, 1 if one_page else 0)
+        sheet.fit_to_pages(1, pages_tall)
     else:
         sheet.set_print_scale(scale)
     if repeat_rows is not None:
