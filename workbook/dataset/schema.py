@@ -121,7 +121,7 @@ def _trade_file(filename: str, flow: str) -> FileSchema:
     )
 
 
-def _partner_file(filename: str, flow: str, partner: str) -> FileSchema:
+def _partner_file(filename: str, flow: str) -> FileSchema:
     return FileSchema(
         filename=filename,
         description=f"Census U.S. goods {flow} by NAICS-3 category and partner country, one row per year, category "
@@ -155,8 +155,8 @@ CATEGORIES = _listing("categories.csv", "NAICS-3 categories as Census labels the
 
 EXPORTS = _trade_file("census_exports.csv", "exports")
 IMPORTS = _trade_file("census_imports.csv", "imports")
-PARTNER_EXPORTS = _partner_file("partner_exports.csv", "exports", "exported to")
-PARTNER_IMPORTS = _partner_file("partner_imports.csv", "imports", "imported from")
+PARTNER_EXPORTS = _partner_file("partner_exports.csv", "exports")
+PARTNER_IMPORTS = _partner_file("partner_imports.csv", "imports")
 
 PUBLISHED = FileSchema(
     filename="published_figures.csv",

@@ -56,10 +56,10 @@ CHART_COL = len(US_LOOK) + 1
 CHART_HEIGHT = 300
 #: The chart's least width, in pixels: with few years it reaches past the last year's column.
 CHART_LEAST_WIDTH = 360
-#: The pages the sheet prints on.
-TREND_PAGES = 2
 #: Pixels kept clear between the chart's right edge and the last year's column's.
 CHART_RIGHT_MARGIN = 2
+#: The pages the sheet prints on.
+TREND_PAGES = 2
 
 
 def chart_width(years: int) -> int:

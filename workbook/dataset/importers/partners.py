@@ -22,7 +22,7 @@ import pandas as pd
 from workbook.dataset.data_files import write_data_file
 from workbook.errors import InputError
 from workbook.dataset.load import _check_reference, _read_table_lines, read_table
-from workbook.dataset.schema import (CATEGORIES, NAICS3, NAICS3_LABEL, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR, Column,
+from workbook.dataset.schema import (CATEGORIES, NAICS3, NAICS3_LABEL, PARTNER_EXPORTS, PARTNER_IMPORTS, YEAR,
                                      FileSchema, tidy_census_table)
 from workbook.paths import make_folder
 
@@ -32,11 +32,9 @@ VALUE_COLUMNS = {"exports": "exports_usd", "imports": "imports_usd"}
 
 def partner_source_schema(filename: str, value_column: str) -> FileSchema:
     """The layout of a tidy Census table of trade by NAICS-3 and partner country."""
-    country = PARTNER_EXPORTS.column("country")
     return tidy_census_table(filename, "trade by NAICS-3 and partner country",
-                             (YEAR, NAICS3, NAICS3_LABEL,
-                              Column("country", "text", max_length=country.max_length)),
-                             value_column, PARTNER_EXPORTS.column("value_usd").maximum,
+                             (YEAR, NAICS3, NAICS3_LABEL, PARTNER_EXPORTS.column("country")), value_column,
+                             PARTNER_EXPORTS.column("value_usd").maximum,
                              key=("year", "naics3", "country"))
 
 
